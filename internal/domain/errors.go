@@ -1,0 +1,64 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error so that transports can map it to a stable code
+// without knowing which layer produced it.
+type Kind int
+
+const (
+	KindInternal Kind = iota
+	KindInvalid
+	KindNotFound
+	KindAlreadyExists
+	KindUnauthenticated
+	KindForbidden
+	KindRateLimited
+)
+
+// Error is an error a caller can act on: Kind says what went wrong, Field
+// (optional) which input caused it.
+type Error struct {
+	Kind    Kind
+	Field   string
+	Message string
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Message)
+	}
+	return e.Message
+}
+
+// Invalid reports bad input in field.
+func Invalid(field, format string, args ...any) error {
+	return &Error{Kind: KindInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotFound reports a missing entity.
+func NotFound(format string, args ...any) error {
+	return &Error{Kind: KindNotFound, Message: fmt.Sprintf(format, args...)}
+}
+
+// KindOf returns the Kind of the first *Error in err's chain, or KindInternal.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}
+
+var (
+	// ErrEmailTaken is returned when an account with the same email exists.
+	ErrEmailTaken = &Error{Kind: KindAlreadyExists, Field: "email", Message: "an account with this email already exists"}
+	// ErrBadCredentials is the one answer to a wrong password and an unknown
+	// email alike, so that a login cannot probe which emails are registered.
+	ErrBadCredentials = &Error{Kind: KindUnauthenticated, Message: "invalid email or password"}
+	// ErrUnauthenticated is returned when an operation needs a valid token.
+	ErrUnauthenticated = &Error{Kind: KindUnauthenticated, Message: "a valid access token is required"}
+)

@@ -1,0 +1,192 @@
+// Package memory is the in-memory graph store of the embedded default. It
+// implements the same contract as the Neo4j store (see storetest) and keeps
+// nothing across restarts.
+package memory
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+type person struct {
+	id           string
+	name         string
+	email        string
+	registeredAt time.Time
+	registered   bool // false for a stub made by an edge that arrived first
+	interests    map[string]time.Time
+	follows      map[string]time.Time
+	followers    map[string]struct{}
+}
+
+// Store is the in-memory store. One mutex serialises writers, which is what
+// Neo4j's locks do for the production store.
+type Store struct {
+	mu        sync.RWMutex
+	persons   map[string]*person
+	interests map[string]map[string]struct{} // name -> person ids
+	commands  map[string]domain.Outcome
+	accounts  map[string]store.Account // by email
+	now       func() time.Time
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{
+		persons:   map[string]*person{},
+		interests: map[string]map[string]struct{}{},
+		commands:  map[string]domain.Outcome{},
+		accounts:  map[string]store.Account{},
+		now:       time.Now,
+	}
+}
+
+// Ready always succeeds.
+func (s *Store) Ready(context.Context) error { return nil }
+
+// Close does nothing.
+func (s *Store) Close(context.Context) error { return nil }
+
+// Execute implements store.Executor.
+func (s *Store) Execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if out, ok := s.commands[cmd.ID]; ok {
+		return out, true, nil
+	}
+	out, err := decide(ctx, state{s}, cmd, s.now())
+	if err != nil {
+		return domain.Outcome{}, false, err
+	}
+	if err := s.applyLocked(out.Events); err != nil {
+		return domain.Outcome{}, false, err
+	}
+	s.commands[cmd.ID] = out
+	return out, false, nil
+}
+
+// ApplyEvents implements store.Projector.
+func (s *Store) ApplyEvents(_ context.Context, events []domain.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.applyLocked(events)
+}
+
+func (s *Store) node(id string) *person {
+	p, ok := s.persons[id]
+	if !ok {
+		p = &person{id: id, interests: map[string]time.Time{}, follows: map[string]time.Time{}, followers: map[string]struct{}{}}
+		s.persons[id] = p
+	}
+	return p
+}
+
+func (s *Store) applyLocked(events []domain.Event) error {
+	for _, ev := range events {
+		switch ev.Type {
+		case domain.EvPersonRegistered:
+			var d domain.PersonRegisteredData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			p := s.node(d.PersonID)
+			p.name, p.email, p.registeredAt, p.registered = d.Name, d.Email, ev.At, true
+		case domain.EvInterestAdded:
+			var d domain.InterestData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			p := s.node(d.PersonID)
+			if _, ok := p.interests[d.Interest]; !ok {
+				p.interests[d.Interest] = ev.At
+			}
+			if s.interests[d.Interest] == nil {
+				s.interests[d.Interest] = map[string]struct{}{}
+			}
+			s.interests[d.Interest][d.PersonID] = struct{}{}
+		case domain.EvInterestRemoved:
+			var d domain.InterestData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			delete(s.node(d.PersonID).interests, d.Interest)
+			if s.interests[d.Interest] == nil {
+				s.interests[d.Interest] = map[string]struct{}{}
+			}
+			delete(s.interests[d.Interest], d.PersonID)
+		case domain.EvFollowed:
+			var d domain.FollowData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			a, b := s.node(d.FollowerID), s.node(d.FolloweeID)
+			if _, ok := a.follows[b.id]; !ok {
+				a.follows[b.id] = ev.At
+			}
+			b.followers[a.id] = struct{}{}
+		case domain.EvUnfollowed:
+			var d domain.FollowData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			a, b := s.node(d.FollowerID), s.node(d.FolloweeID)
+			delete(a.follows, b.id)
+			delete(b.followers, a.id)
+		}
+	}
+	return nil
+}
+
+// state answers domain.State under the writer lock.
+type state struct{ s *Store }
+
+func (st state) PersonExists(_ context.Context, id string) (bool, error) {
+	p, ok := st.s.persons[id]
+	return ok && p.registered, nil
+}
+
+func (st state) Follows(_ context.Context, a, b string) (bool, error) {
+	p, ok := st.s.persons[a]
+	if !ok {
+		return false, nil
+	}
+	_, f := p.follows[b]
+	return f, nil
+}
+
+func (st state) HasInterest(_ context.Context, id, name string) (bool, error) {
+	p, ok := st.s.persons[id]
+	if !ok {
+		return false, nil
+	}
+	_, has := p.interests[name]
+	return has, nil
+}
+
+// CreateAccount implements store.Accounts.
+func (s *Store) CreateAccount(_ context.Context, a store.Account) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.accounts[a.Email]; ok {
+		return domain.ErrEmailTaken
+	}
+	s.accounts[a.Email] = a
+	return nil
+}
+
+// AccountByEmail implements store.Accounts.
+func (s *Store) AccountByEmail(_ context.Context, email string) (store.Account, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.accounts[email]
+	if !ok {
+		return store.Account{}, domain.NotFound("no account for this email")
+	}
+	return a, nil
+}

@@ -1,0 +1,252 @@
+package memory
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+func (s *Store) view(p *person) store.Person {
+	following := 0
+	for id := range p.follows {
+		if q := s.persons[id]; q != nil && q.registered {
+			following++
+		}
+	}
+	followers := 0
+	for id := range p.followers {
+		if q := s.persons[id]; q != nil && q.registered {
+			followers++
+		}
+	}
+	return store.Person{ID: p.id, Name: p.name, Email: p.email, RegisteredAt: p.registeredAt, FollowerCount: followers, FollowingCount: following}
+}
+
+func (s *Store) registered(id string) (*person, bool) {
+	p, ok := s.persons[id]
+	return p, ok && p.registered
+}
+
+// PersonsByIDs implements store.Reader.
+func (s *Store) PersonsByIDs(_ context.Context, ids []string) (map[string]store.Person, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]store.Person, len(ids))
+	for _, id := range ids {
+		if p, ok := s.registered(id); ok {
+			out[id] = s.view(p)
+		}
+	}
+	return out, nil
+}
+
+// InterestsOf implements store.Reader.
+func (s *Store) InterestsOf(_ context.Context, ids []string) (map[string][]string, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string][]string, len(ids))
+	for _, id := range ids {
+		names := []string{}
+		if p, ok := s.registered(id); ok {
+			for n := range p.interests {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+		out[id] = names
+	}
+	return out, nil
+}
+
+func (s *Store) page(ids map[string]struct{}, pg store.Page) store.PersonPage {
+	var all []string
+	for id := range ids {
+		if _, ok := s.registered(id); ok {
+			all = append(all, id)
+		}
+	}
+	sort.Strings(all)
+	res := store.PersonPage{TotalCount: len(all), Persons: []store.Person{}}
+	for _, id := range all {
+		if id <= pg.After {
+			continue
+		}
+		if len(res.Persons) == pg.First {
+			res.HasNext = true
+			break
+		}
+		res.Persons = append(res.Persons, s.view(s.persons[id]))
+	}
+	return res
+}
+
+func keys[V any](m map[string]V) map[string]struct{} {
+	out := make(map[string]struct{}, len(m))
+	for k := range m {
+		out[k] = struct{}{}
+	}
+	return out
+}
+
+// Followers implements store.Reader.
+func (s *Store) Followers(_ context.Context, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]store.PersonPage, len(ids))
+	for _, id := range ids {
+		p, ok := s.registered(id)
+		if !ok {
+			out[id] = s.page(nil, pg)
+			continue
+		}
+		out[id] = s.page(p.followers, pg)
+	}
+	return out, nil
+}
+
+// Following implements store.Reader.
+func (s *Store) Following(_ context.Context, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]store.PersonPage, len(ids))
+	for _, id := range ids {
+		p, ok := s.registered(id)
+		if !ok {
+			out[id] = s.page(nil, pg)
+			continue
+		}
+		out[id] = s.page(keys(p.follows), pg)
+	}
+	return out, nil
+}
+
+// InterestsByNames implements store.Reader.
+func (s *Store) InterestsByNames(_ context.Context, names []string) (map[string]store.Interest, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]store.Interest, len(names))
+	for _, n := range names {
+		members, ok := s.interests[n]
+		if !ok {
+			continue
+		}
+		count := 0
+		for id := range members {
+			if _, ok := s.registered(id); ok {
+				count++
+			}
+		}
+		out[n] = store.Interest{Name: n, PersonCount: count}
+	}
+	return out, nil
+}
+
+// InterestPersons implements store.Reader.
+func (s *Store) InterestPersons(_ context.Context, names []string, pg store.Page) (map[string]store.PersonPage, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]store.PersonPage, len(names))
+	for _, n := range names {
+		out[n] = s.page(s.interests[n], pg)
+	}
+	return out, nil
+}
+
+// Recommend implements store.Reader with the scoring rule documented in
+// the README: one point per shared interest, half a point per person the
+// caller follows who follows the candidate.
+func (s *Store) Recommend(_ context.Context, id string, first int) ([]store.Recommendation, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	me, ok := s.registered(id)
+	if !ok {
+		return []store.Recommendation{}, nil
+	}
+	type cand struct {
+		score  float64
+		shared []string
+	}
+	cands := map[string]*cand{}
+	get := func(cid string) *cand {
+		c := cands[cid]
+		if c == nil {
+			c = &cand{}
+			cands[cid] = c
+		}
+		return c
+	}
+	for name := range me.interests {
+		for cid := range s.interests[name] {
+			c := get(cid)
+			c.score++
+			c.shared = append(c.shared, name)
+		}
+	}
+	for fid := range me.follows {
+		if f, ok := s.registered(fid); ok {
+			for cid := range f.follows {
+				get(cid).score += 0.5
+			}
+		}
+	}
+	out := []store.Recommendation{}
+	for cid, c := range cands {
+		p, ok := s.registered(cid)
+		if _, followed := me.follows[cid]; !ok || followed || cid == id {
+			continue
+		}
+		sort.Strings(c.shared)
+		if c.shared == nil {
+			c.shared = []string{}
+		}
+		out = append(out, store.Recommendation{Person: s.view(p), Score: c.score, SharedInterests: c.shared})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Person.ID < out[j].Person.ID
+	})
+	if len(out) > first {
+		out = out[:first]
+	}
+	return out, nil
+}
+
+// Snapshot implements store.Snapshotter.
+func (s *Store) Snapshot(_ context.Context, ids []string) (store.Snapshot, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sorted := append([]string(nil), ids...)
+	sort.Strings(sorted)
+	var snap store.Snapshot
+	for _, id := range sorted {
+		p, ok := s.persons[id]
+		if !ok {
+			continue
+		}
+		sp := store.SnapshotPerson{ID: p.id, Name: p.name, Email: p.email, RegisteredAt: p.registeredAt.UTC()}
+		sp.Interests = edges(p.interests)
+		sp.Follows = edges(p.follows)
+		snap.Persons = append(snap.Persons, sp)
+	}
+	return snap, nil
+}
+
+func edges(m map[string]time.Time) []store.SnapshotEdge {
+	out := make([]store.SnapshotEdge, 0, len(m))
+	for to, since := range m {
+		out = append(out, store.SnapshotEdge{To: to, Since: since.UTC()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].To < out[j].To })
+	return out
+}
+
+// Empty implements store.Snapshotter.
+func (s *Store) Empty(context.Context) (bool, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.persons) == 0, nil
+}

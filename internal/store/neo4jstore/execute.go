@@ -1,0 +1,176 @@
+package neo4jstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+type execResult struct {
+	out      domain.Outcome
+	replayed bool
+}
+
+// Execute implements store.Executor. The transaction function has no side
+// effects outside the transaction, because the driver retries it on
+// transient errors such as deadlocks.
+func (s *Store) Execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
+	for attempt := 0; ; attempt++ {
+		out, replayed, err := s.execute(ctx, cmd, decide)
+		// Two consumers racing on one redelivered command: the loser's
+		// CREATE of the command record violates the constraint, and the
+		// second attempt reads the winner's outcome.
+		if err != nil && isConstraintViolation(err) && attempt == 0 {
+			continue
+		}
+		return out, replayed, err
+	}
+}
+
+func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		rec, err := single(ctx, tx, "MATCH (c:Command {id: $id}) RETURN c.outcome AS outcome", map[string]any{"id": cmd.ID})
+		if err != nil {
+			return nil, err
+		}
+		if rec != nil {
+			raw, _ := rec.Get("outcome")
+			var out domain.Outcome
+			if err := json.Unmarshal([]byte(fmt.Sprint(raw)), &out); err != nil {
+				return nil, fmt.Errorf("decode recorded outcome of %s: %w", cmd.ID, err)
+			}
+			return execResult{out: out, replayed: true}, nil
+		}
+		out, err := decide(ctx, txState{tx}, cmd, s.now())
+		if err != nil {
+			return nil, err
+		}
+		if err := applyEvents(ctx, tx, out.Events); err != nil {
+			return nil, err
+		}
+		raw, err := json.Marshal(out)
+		if err != nil {
+			return nil, fmt.Errorf("encode outcome: %w", err)
+		}
+		_, err = tx.Run(ctx, "CREATE (:Command {id: $id, type: $type, actor: $actor, status: $status, outcome: $outcome, at: $at})",
+			map[string]any{"id": cmd.ID, "type": string(cmd.Type), "actor": cmd.Actor, "status": string(out.Status), "outcome": string(raw), "at": cmd.At})
+		if err != nil {
+			return nil, fmt.Errorf("record command %s: %w", cmd.ID, err)
+		}
+		return execResult{out: out}, nil
+	})
+	if err != nil {
+		return domain.Outcome{}, false, fmt.Errorf("neo4j: execute %s: %w", cmd.ID, err)
+	}
+	r := res.(execResult)
+	r.out.Bookmarks = sess.LastBookmarks()
+	return r.out, r.replayed, nil
+}
+
+// ApplyEvents implements store.Projector, in one transaction per batch.
+func (s *Store) ApplyEvents(ctx context.Context, events []domain.Event) error {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return nil, applyEvents(ctx, tx, events)
+	})
+	if err != nil {
+		return fmt.Errorf("neo4j: apply events: %w", err)
+	}
+	s.ObserveBookmarks(ctx, sess.LastBookmarks())
+	return nil
+}
+
+const (
+	cypherRegistered = `MERGE (p:Person {id: $id}) SET p.name = $name, p.email = $email, p.registeredAt = $at`
+	cypherInterestAdded = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
+MERGE (p)-[r:INTERESTED_IN]->(i) ON CREATE SET r.since = $at`
+	cypherInterestRemoved = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
+WITH p, i OPTIONAL MATCH (p)-[r:INTERESTED_IN]->(i) DELETE r`
+	cypherFollowed = `MERGE (a:Person {id: $a}) MERGE (b:Person {id: $b})
+MERGE (a)-[r:FOLLOWS]->(b) ON CREATE SET r.since = $at`
+	cypherUnfollowed = `MERGE (a:Person {id: $a}) MERGE (b:Person {id: $b})
+WITH a, b OPTIONAL MATCH (a)-[r:FOLLOWS]->(b) DELETE r`
+)
+
+func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []domain.Event) error {
+	for _, ev := range events {
+		var cypher string
+		var params map[string]any
+		switch ev.Type {
+		case domain.EvPersonRegistered:
+			var d domain.PersonRegisteredData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			cypher, params = cypherRegistered, map[string]any{"id": d.PersonID, "name": d.Name, "email": d.Email, "at": ev.At}
+		case domain.EvInterestAdded, domain.EvInterestRemoved:
+			var d domain.InterestData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			cypher = cypherInterestAdded
+			if ev.Type == domain.EvInterestRemoved {
+				cypher = cypherInterestRemoved
+			}
+			params = map[string]any{"pid": d.PersonID, "name": d.Interest, "at": ev.At}
+		case domain.EvFollowed, domain.EvUnfollowed:
+			var d domain.FollowData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			cypher = cypherFollowed
+			if ev.Type == domain.EvUnfollowed {
+				cypher = cypherUnfollowed
+			}
+			params = map[string]any{"a": d.FollowerID, "b": d.FolloweeID, "at": ev.At}
+		default:
+			continue // an event type this version does not project
+		}
+		if _, err := tx.Run(ctx, cypher, params); err != nil {
+			return fmt.Errorf("apply %s %s: %w", ev.Type, ev.ID, err)
+		}
+	}
+	return nil
+}
+
+// txState answers domain.State inside the write transaction.
+type txState struct{ tx neo4j.ManagedTransaction }
+
+func (t txState) exists(ctx context.Context, cypher string, params map[string]any) (bool, error) {
+	rec, err := single(ctx, t.tx, cypher, params)
+	return rec != nil, err
+}
+
+func (t txState) PersonExists(ctx context.Context, id string) (bool, error) {
+	return t.exists(ctx, "MATCH (p:Person {id: $id}) WHERE p.name IS NOT NULL RETURN 1", map[string]any{"id": id})
+}
+
+func (t txState) Follows(ctx context.Context, a, b string) (bool, error) {
+	return t.exists(ctx, "MATCH (:Person {id: $a})-[:FOLLOWS]->(:Person {id: $b}) RETURN 1 LIMIT 1", map[string]any{"a": a, "b": b})
+}
+
+func (t txState) HasInterest(ctx context.Context, id, name string) (bool, error) {
+	return t.exists(ctx, "MATCH (:Person {id: $id})-[:INTERESTED_IN]->(:Interest {name: $name}) RETURN 1 LIMIT 1", map[string]any{"id": id, "name": name})
+}
+
+// single returns the first record or nil.
+func single(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (*neo4j.Record, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if res.Next(ctx) {
+		rec := res.Record()
+		_, _ = res.Consume(ctx)
+		return rec, nil
+	}
+	return nil, res.Err()
+}

@@ -1,0 +1,35 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/store"
+	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
+	"github.com/interestgraph/interestgraph/internal/store/storetest"
+	"github.com/interestgraph/interestgraph/internal/testsupport"
+)
+
+// TestContract runs the store contract against the real Neo4j of the dev
+// stack. Every test uses fresh ids, so runs share the database safely.
+func TestContract(t *testing.T) {
+	srv := testsupport.Neo4jServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: srv.URI, User: srv.User, Password: srv.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
+	storetest.Run(t, func(*testing.T) store.Store { return s })
+}
+
+func TestWrongPasswordIsRefused(t *testing.T) {
+	srv := testsupport.Neo4jServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: srv.URI, User: srv.User, Password: srv.Password + "-wrong"}); err == nil {
+		t.Fatal("Neo4j accepted a wrong password: authentication must be on")
+	}
+}

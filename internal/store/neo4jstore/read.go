@@ -1,0 +1,280 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// personMap projects a registered person node x with its counts; stubs
+// (persons seen only at the end of an edge) have no name and are skipped.
+const personMap = `x {.id, .name, .email, .registeredAt,
+  followers: COUNT { (x)<-[:FOLLOWS]-(f:Person) WHERE f.name IS NOT NULL },
+  following: COUNT { (x)-[:FOLLOWS]->(g:Person) WHERE g.name IS NOT NULL }}`
+
+func toPerson(v any) store.Person {
+	m, _ := v.(map[string]any)
+	p := store.Person{}
+	p.ID, _ = m["id"].(string)
+	p.Name, _ = m["name"].(string)
+	p.Email, _ = m["email"].(string)
+	if t, ok := m["registeredAt"].(time.Time); ok {
+		p.RegisteredAt = t.UTC()
+	}
+	p.FollowerCount = toInt(m["followers"])
+	p.FollowingCount = toInt(m["following"])
+	return p
+}
+
+func toInt(v any) int {
+	n, _ := v.(int64)
+	return int(n)
+}
+
+// PersonsByIDs implements store.Reader.
+func (s *Store) PersonsByIDs(ctx context.Context, ids []string) (map[string]store.Person, error) {
+	recs, err := s.read(ctx, `UNWIND $ids AS id MATCH (x:Person {id: id}) WHERE x.name IS NOT NULL
+RETURN `+personMap+` AS p`, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]store.Person, len(recs))
+	for _, r := range recs {
+		v, _ := r.Get("p")
+		p := toPerson(v)
+		out[p.ID] = p
+	}
+	return out, nil
+}
+
+// InterestsOf implements store.Reader.
+func (s *Store) InterestsOf(ctx context.Context, ids []string) (map[string][]string, error) {
+	recs, err := s.read(ctx, `UNWIND $ids AS id MATCH (p:Person {id: id}) WHERE p.name IS NOT NULL
+OPTIONAL MATCH (p)-[:INTERESTED_IN]->(i:Interest)
+WITH id, i.name AS name ORDER BY name
+RETURN id, collect(name) AS names`, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]string, len(ids))
+	for _, id := range ids {
+		out[id] = []string{}
+	}
+	for _, r := range recs {
+		id, _ := r.Get("id")
+		names, _ := r.Get("names")
+		list := []string{}
+		for _, n := range names.([]any) {
+			list = append(list, n.(string))
+		}
+		out[id.(string)] = list
+	}
+	return out, nil
+}
+
+// pageQuery pages the persons matched by pattern (which binds x from the
+// anchor a) for every anchor key in $keys, in one statement.
+func pageQuery(anchor, pattern string) string {
+	return `UNWIND $keys AS key
+OPTIONAL MATCH ` + anchor + `
+CALL {
+  WITH a
+  OPTIONAL MATCH ` + pattern + ` WHERE x.name IS NOT NULL
+  WITH x ORDER BY x.id
+  WITH collect(x) AS all
+  RETURN size(all) AS total, [y IN all WHERE y.id > $after][0..$limit] AS page
+}
+RETURN key, total, [x IN page | ` + personMap + `] AS persons`
+}
+
+var (
+	followersQuery = pageQuery("(a:Person {id: key}) WHERE a.name IS NOT NULL", "(a)<-[:FOLLOWS]-(x:Person)")
+	followingQuery = pageQuery("(a:Person {id: key}) WHERE a.name IS NOT NULL", "(a)-[:FOLLOWS]->(x:Person)")
+	interestQuery  = pageQuery("(a:Interest {name: key})", "(a)<-[:INTERESTED_IN]-(x:Person)")
+)
+
+func (s *Store) pages(ctx context.Context, cypher string, keys []string, pg store.Page) (map[string]store.PersonPage, error) {
+	recs, err := s.read(ctx, cypher, map[string]any{"keys": keys, "after": pg.After, "limit": pg.First + 1})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]store.PersonPage, len(keys))
+	for _, r := range recs {
+		key, _ := r.Get("key")
+		total, _ := r.Get("total")
+		persons, _ := r.Get("persons")
+		page := store.PersonPage{TotalCount: toInt(total), Persons: []store.Person{}}
+		for _, v := range persons.([]any) {
+			if len(page.Persons) == pg.First {
+				page.HasNext = true
+				break
+			}
+			page.Persons = append(page.Persons, toPerson(v))
+		}
+		out[key.(string)] = page
+	}
+	return out, nil
+}
+
+// Followers implements store.Reader.
+func (s *Store) Followers(ctx context.Context, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
+	return s.pages(ctx, followersQuery, ids, pg)
+}
+
+// Following implements store.Reader.
+func (s *Store) Following(ctx context.Context, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
+	return s.pages(ctx, followingQuery, ids, pg)
+}
+
+// InterestPersons implements store.Reader.
+func (s *Store) InterestPersons(ctx context.Context, names []string, pg store.Page) (map[string]store.PersonPage, error) {
+	return s.pages(ctx, interestQuery, names, pg)
+}
+
+// InterestsByNames implements store.Reader.
+func (s *Store) InterestsByNames(ctx context.Context, names []string) (map[string]store.Interest, error) {
+	recs, err := s.read(ctx, `UNWIND $names AS name MATCH (i:Interest {name: name})
+RETURN i.name AS name, COUNT { (i)<-[:INTERESTED_IN]-(p:Person) WHERE p.name IS NOT NULL } AS n`, map[string]any{"names": names})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]store.Interest, len(recs))
+	for _, r := range recs {
+		name, _ := r.Get("name")
+		n, _ := r.Get("n")
+		out[name.(string)] = store.Interest{Name: name.(string), PersonCount: toInt(n)}
+	}
+	return out, nil
+}
+
+// Recommend implements store.Reader; the scoring rule is the memory store's.
+func (s *Store) Recommend(ctx context.Context, id string, first int) ([]store.Recommendation, error) {
+	recs, err := s.read(ctx, `MATCH (me:Person {id: $id}) WHERE me.name IS NOT NULL
+CALL {
+  WITH me
+  MATCH (me)-[:INTERESTED_IN]->(i:Interest)<-[:INTERESTED_IN]-(c:Person)
+  RETURN c, 1.0 AS s, i.name AS shared
+  UNION ALL
+  WITH me
+  MATCH (me)-[:FOLLOWS]->(f:Person)-[:FOLLOWS]->(c:Person) WHERE f.name IS NOT NULL
+  RETURN c, 0.5 AS s, null AS shared
+}
+WITH me, c, sum(s) AS score, collect(shared) AS shared
+WHERE c <> me AND c.name IS NOT NULL AND NOT (me)-[:FOLLOWS]->(c)
+WITH c AS x, score, shared ORDER BY score DESC, x.id LIMIT $first
+RETURN `+personMap+` AS p, score, shared`, map[string]any{"id": id, "first": first})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.Recommendation, 0, len(recs))
+	for _, r := range recs {
+		p, _ := r.Get("p")
+		score, _ := r.Get("score")
+		shared, _ := r.Get("shared")
+		names := []string{}
+		for _, n := range shared.([]any) {
+			names = append(names, n.(string))
+		}
+		sort.Strings(names)
+		f, _ := score.(float64)
+		out = append(out, store.Recommendation{Person: toPerson(p), Score: f, SharedInterests: names})
+	}
+	return out, nil
+}
+
+// Snapshot implements store.Snapshotter.
+func (s *Store) Snapshot(ctx context.Context, ids []string) (store.Snapshot, error) {
+	recs, err := s.read(ctx, `UNWIND $ids AS id MATCH (p:Person {id: id})
+RETURN p.id AS id, p.name AS name, p.email AS email, p.registeredAt AS at,
+  [(p)-[r:INTERESTED_IN]->(i:Interest) | {to: i.name, since: r.since}] AS interests,
+  [(p)-[r:FOLLOWS]->(q:Person) | {to: q.id, since: r.since}] AS follows
+ORDER BY id`, map[string]any{"ids": ids})
+	if err != nil {
+		return store.Snapshot{}, err
+	}
+	var snap store.Snapshot
+	for _, r := range recs {
+		m := r.AsMap()
+		sp := store.SnapshotPerson{}
+		sp.ID, _ = m["id"].(string)
+		sp.Name, _ = m["name"].(string)
+		sp.Email, _ = m["email"].(string)
+		if t, ok := m["at"].(time.Time); ok {
+			sp.RegisteredAt = t.UTC()
+		}
+		sp.Interests = toEdges(m["interests"])
+		sp.Follows = toEdges(m["follows"])
+		snap.Persons = append(snap.Persons, sp)
+	}
+	return snap, nil
+}
+
+func toEdges(v any) []store.SnapshotEdge {
+	list, _ := v.([]any)
+	out := make([]store.SnapshotEdge, 0, len(list))
+	for _, e := range list {
+		m := e.(map[string]any)
+		edge := store.SnapshotEdge{}
+		edge.To, _ = m["to"].(string)
+		if t, ok := m["since"].(time.Time); ok {
+			edge.Since = t.UTC()
+		}
+		out = append(out, edge)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].To < out[j].To })
+	return out
+}
+
+// Empty implements store.Snapshotter.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	recs, err := s.read(ctx, "MATCH (p:Person) RETURN 1 LIMIT 1", nil)
+	if err != nil {
+		return false, err
+	}
+	return len(recs) == 0, nil
+}
+
+// CreateAccount implements store.Accounts.
+func (s *Store) CreateAccount(ctx context.Context, a store.Account) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver,
+		"CREATE (:Account {personId: $pid, email: $email, passwordHash: $hash, roles: $roles, createdAt: $at})",
+		map[string]any{"pid": a.PersonID, "email": a.Email, "hash": a.PasswordHash, "roles": a.Roles, "at": a.CreatedAt},
+		neo4j.EagerResultTransformer, s.dbOpt())
+	if isConstraintViolation(err) {
+		return domain.ErrEmailTaken
+	}
+	if err != nil {
+		return fmt.Errorf("neo4j: create account: %w", err)
+	}
+	return nil
+}
+
+// AccountByEmail implements store.Accounts.
+func (s *Store) AccountByEmail(ctx context.Context, email string) (store.Account, error) {
+	res, err := neo4j.ExecuteQuery(ctx, s.driver,
+		"MATCH (a:Account {email: $email}) RETURN a.personId AS pid, a.passwordHash AS hash, a.roles AS roles, a.createdAt AS at",
+		map[string]any{"email": email}, neo4j.EagerResultTransformer, s.dbOpt())
+	if err != nil {
+		return store.Account{}, fmt.Errorf("neo4j: account: %w", err)
+	}
+	if len(res.Records) == 0 {
+		return store.Account{}, domain.NotFound("no account for this email")
+	}
+	m := res.Records[0].AsMap()
+	a := store.Account{Email: email}
+	a.PersonID, _ = m["pid"].(string)
+	a.PasswordHash, _ = m["hash"].(string)
+	for _, r := range m["roles"].([]any) {
+		a.Roles = append(a.Roles, r.(string))
+	}
+	if t, ok := m["at"].(time.Time); ok {
+		a.CreatedAt = t.UTC()
+	}
+	return a, nil
+}

@@ -1,0 +1,121 @@
+// Package neo4jstore is the production graph store on Neo4j. Every statement
+// is a constant with parameters; labels and relationship types are fixed in
+// the text, never built from input.
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// Config says how to reach Neo4j.
+type Config struct {
+	URI      string
+	User     string
+	Password string
+	Database string // "" means the server's default database
+}
+
+// Store is the Neo4j implementation of store.Store.
+type Store struct {
+	driver neo4j.DriverWithContext
+	db     string
+	// reads is shared by every read so that a bookmark observed from any
+	// command outcome (possibly applied by another process) makes later
+	// reads wait for that write: read-your-writes across gateways.
+	reads neo4j.BookmarkManager
+	now   func() time.Time
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects, verifies connectivity and creates the schema.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.URI == "" {
+		return nil, errors.New("neo4j: URI is required")
+	}
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: create driver: %w", err)
+	}
+	s := &Store{driver: drv, db: cfg.Database, reads: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}), now: time.Now}
+	if err := drv.VerifyConnectivity(ctx); err != nil {
+		_ = drv.Close(ctx)
+		return nil, fmt.Errorf("neo4j: connect to %s: %w", cfg.URI, err)
+	}
+	if err := s.ensureSchema(ctx); err != nil {
+		_ = drv.Close(ctx)
+		return nil, err
+	}
+	return s, nil
+}
+
+var schema = []string{
+	"CREATE CONSTRAINT person_id IF NOT EXISTS FOR (p:Person) REQUIRE p.id IS UNIQUE",
+	"CREATE CONSTRAINT interest_name IF NOT EXISTS FOR (i:Interest) REQUIRE i.name IS UNIQUE",
+	"CREATE CONSTRAINT command_id IF NOT EXISTS FOR (c:Command) REQUIRE c.id IS UNIQUE",
+	"CREATE CONSTRAINT account_email IF NOT EXISTS FOR (a:Account) REQUIRE a.email IS UNIQUE",
+	"CREATE CONSTRAINT account_person IF NOT EXISTS FOR (a:Account) REQUIRE a.personId IS UNIQUE",
+}
+
+func (s *Store) ensureSchema(ctx context.Context) error {
+	for _, stmt := range schema {
+		var err error
+		// Several processes may start at once; a concurrent creation of the
+		// same constraint fails one of them, and the retry then finds it.
+		for range 3 {
+			if _, err = neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer, s.dbOpt()); err == nil {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if err != nil {
+			return fmt.Errorf("neo4j: schema %q: %w", stmt, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) dbOpt() neo4j.ExecuteQueryConfigurationOption {
+	return neo4j.ExecuteQueryWithDatabase(s.db)
+}
+
+// ObserveBookmarks makes later reads wait until the writes behind the
+// bookmarks are visible.
+func (s *Store) ObserveBookmarks(ctx context.Context, bookmarks []string) {
+	if len(bookmarks) > 0 {
+		_ = s.reads.UpdateBookmarks(ctx, nil, bookmarks)
+	}
+}
+
+// Ready implements store.Store.
+func (s *Store) Ready(ctx context.Context) error {
+	if _, err := neo4j.ExecuteQuery(ctx, s.driver, "RETURN 1", nil, neo4j.EagerResultTransformer, s.dbOpt()); err != nil {
+		return fmt.Errorf("neo4j: not ready: %w", err)
+	}
+	return nil
+}
+
+// Close implements store.Store.
+func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+
+// read runs a read query with the shared bookmark manager.
+func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
+		s.dbOpt(), neo4j.ExecuteQueryWithReadersRouting(), neo4j.ExecuteQueryWithBookmarkManager(s.reads))
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: query: %w", err)
+	}
+	return res.Records, nil
+}
+
+func isConstraintViolation(err error) bool {
+	var ne *neo4j.Neo4jError
+	return errors.As(err, &ne) && ne.Code == "Neo.ClientError.Schema.ConstraintValidationFailed"
+}

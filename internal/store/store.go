@@ -1,0 +1,146 @@
+// Package store defines the graph store: the write side that decides and
+// applies commands atomically, the projection that rebuild replays events
+// into, the read model that queries use, and the accounts of the auth
+// component. Two implementations exist, memory (the embedded default) and
+// neo4jstore (production); storetest holds the contract suite both pass.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+)
+
+// Person is a registered person as the read side sees them.
+type Person struct {
+	ID             string
+	Name           string
+	Email          string
+	RegisteredAt   time.Time
+	FollowerCount  int
+	FollowingCount int
+}
+
+// Interest is an interest with the number of persons who declared it.
+type Interest struct {
+	Name        string
+	PersonCount int
+}
+
+// Page asks for First items after the cursor After (a person id; "" for
+// the start). Lists are ordered by person id.
+type Page struct {
+	First int
+	After string
+}
+
+// PersonPage is one page of a person list.
+type PersonPage struct {
+	Persons    []Person
+	TotalCount int
+	HasNext    bool
+}
+
+// Recommendation is a person the caller may want to follow.
+type Recommendation struct {
+	Person          Person
+	Score           float64
+	SharedInterests []string
+}
+
+// Account is the auth component's record of a person's credentials.
+type Account struct {
+	PersonID     string
+	Email        string
+	PasswordHash string
+	Roles        []string
+	CreatedAt    time.Time
+}
+
+// DecideFunc decides a command against state read inside the transaction.
+type DecideFunc func(ctx context.Context, s domain.State, cmd domain.Command, now time.Time) (domain.Outcome, error)
+
+// ErrNotEmpty is returned by rebuild preconditions when the graph already
+// holds a projection.
+var ErrNotEmpty = errors.New("graph store is not empty")
+
+// Executor applies commands. Execute runs decide and applies the resulting
+// events in one transaction and records the outcome under the command id.
+// A command id seen before is not decided again: its recorded outcome comes
+// back with replayed set, so that redelivery changes nothing.
+type Executor interface {
+	Execute(ctx context.Context, cmd domain.Command, decide DecideFunc) (out domain.Outcome, replayed bool, err error)
+}
+
+// Projector applies events as they are; rebuild uses it. ApplyEvents is
+// idempotent, and events of different subjects may come in any order: the
+// result converges because every property and edge is written by the events
+// of one subject only.
+type Projector interface {
+	ApplyEvents(ctx context.Context, events []domain.Event) error
+}
+
+// Reader is the read model. Every method takes a batch of keys, so that a
+// GraphQL selection costs one round trip per level, not one per parent.
+type Reader interface {
+	PersonsByIDs(ctx context.Context, ids []string) (map[string]Person, error)
+	InterestsOf(ctx context.Context, personIDs []string) (map[string][]string, error)
+	Followers(ctx context.Context, personIDs []string, page Page) (map[string]PersonPage, error)
+	Following(ctx context.Context, personIDs []string, page Page) (map[string]PersonPage, error)
+	InterestsByNames(ctx context.Context, names []string) (map[string]Interest, error)
+	InterestPersons(ctx context.Context, names []string, page Page) (map[string]PersonPage, error)
+	Recommend(ctx context.Context, personID string, first int) ([]Recommendation, error)
+}
+
+// Accounts stores credentials; only the auth component uses it.
+type Accounts interface {
+	// CreateAccount fails with domain.ErrEmailTaken if the email is in use.
+	CreateAccount(ctx context.Context, a Account) error
+	// AccountByEmail returns domain.KindNotFound if there is none.
+	AccountByEmail(ctx context.Context, email string) (Account, error)
+}
+
+// Snapshotter reads a canonical view of part of the graph, for tests of
+// rebuild and for operators comparing two stores.
+type Snapshotter interface {
+	// Snapshot returns the persons with the given ids, their interests and
+	// their outgoing follows, in a canonical order.
+	Snapshot(ctx context.Context, personIDs []string) (Snapshot, error)
+	// Empty reports whether the store holds no projected person.
+	Empty(ctx context.Context) (bool, error)
+}
+
+// Snapshot is a canonical, comparable view of part of the graph.
+type Snapshot struct {
+	Persons []SnapshotPerson
+}
+
+// SnapshotPerson is one person with properties and outgoing edges.
+type SnapshotPerson struct {
+	ID           string
+	Name         string
+	Email        string
+	RegisteredAt time.Time
+	Interests    []SnapshotEdge
+	Follows      []SnapshotEdge
+}
+
+// SnapshotEdge is an edge with its creation time.
+type SnapshotEdge struct {
+	To    string
+	Since time.Time
+}
+
+// Store is everything an implementation provides.
+type Store interface {
+	Executor
+	Projector
+	Reader
+	Accounts
+	Snapshotter
+	// Ready reports whether the store answers and its schema is in place.
+	Ready(ctx context.Context) error
+	Close(ctx context.Context) error
+}
