@@ -54,6 +54,7 @@ type Recommendation struct {
 type Account struct {
 	PersonID     string
 	Email        string
+	Name         string
 	PasswordHash string
 	Roles        []string
 	CreatedAt    time.Time
@@ -92,6 +93,8 @@ type Reader interface {
 	InterestsByNames(ctx context.Context, names []string) (map[string]Interest, error)
 	InterestPersons(ctx context.Context, names []string, page Page) (map[string]PersonPage, error)
 	Recommend(ctx context.Context, personID string, first int) ([]Recommendation, error)
+	// CommandOutcome returns the recorded outcome of a command and its actor.
+	CommandOutcome(ctx context.Context, commandID string) (out domain.Outcome, actor string, found bool, err error)
 }
 
 // Accounts stores credentials; only the auth component uses it.

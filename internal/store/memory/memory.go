@@ -29,7 +29,7 @@ type Store struct {
 	mu        sync.RWMutex
 	persons   map[string]*person
 	interests map[string]map[string]struct{} // name -> person ids
-	commands  map[string]domain.Outcome
+	commands  map[string]command
 	accounts  map[string]store.Account // by email
 	now       func() time.Time
 }
@@ -41,7 +41,7 @@ func New() *Store {
 	return &Store{
 		persons:   map[string]*person{},
 		interests: map[string]map[string]struct{}{},
-		commands:  map[string]domain.Outcome{},
+		commands:  map[string]command{},
 		accounts:  map[string]store.Account{},
 		now:       time.Now,
 	}
@@ -57,8 +57,8 @@ func (s *Store) Close(context.Context) error { return nil }
 func (s *Store) Execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if out, ok := s.commands[cmd.ID]; ok {
-		return out, true, nil
+	if c, ok := s.commands[cmd.ID]; ok {
+		return c.out, true, nil
 	}
 	out, err := decide(ctx, state{s}, cmd, s.now())
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command, decide store.De
 	if err := s.applyLocked(out.Events); err != nil {
 		return domain.Outcome{}, false, err
 	}
-	s.commands[cmd.ID] = out
+	s.commands[cmd.ID] = command{out: out, actor: cmd.Actor}
 	return out, false, nil
 }
 
@@ -141,6 +141,19 @@ func (s *Store) applyLocked(events []domain.Event) error {
 		}
 	}
 	return nil
+}
+
+type command struct {
+	out   domain.Outcome
+	actor string
+}
+
+// CommandOutcome implements store.Reader.
+func (s *Store) CommandOutcome(_ context.Context, id string) (domain.Outcome, string, bool, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.commands[id]
+	return c.out, c.actor, ok, nil
 }
 
 // state answers domain.State under the writer lock.

@@ -89,7 +89,7 @@ func (s *Store) ApplyEvents(ctx context.Context, events []domain.Event) error {
 }
 
 const (
-	cypherRegistered = `MERGE (p:Person {id: $id}) SET p.name = $name, p.email = $email, p.registeredAt = $at`
+	cypherRegistered    = `MERGE (p:Person {id: $id}) SET p.name = $name, p.email = $email, p.registeredAt = $at`
 	cypherInterestAdded = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
 MERGE (p)-[r:INTERESTED_IN]->(i) ON CREATE SET r.since = $at`
 	cypherInterestRemoved = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})

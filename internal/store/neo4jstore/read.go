@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -243,8 +244,8 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 // CreateAccount implements store.Accounts.
 func (s *Store) CreateAccount(ctx context.Context, a store.Account) error {
 	_, err := neo4j.ExecuteQuery(ctx, s.driver,
-		"CREATE (:Account {personId: $pid, email: $email, passwordHash: $hash, roles: $roles, createdAt: $at})",
-		map[string]any{"pid": a.PersonID, "email": a.Email, "hash": a.PasswordHash, "roles": a.Roles, "at": a.CreatedAt},
+		"CREATE (:Account {personId: $pid, email: $email, name: $name, passwordHash: $hash, roles: $roles, createdAt: $at})",
+		map[string]any{"pid": a.PersonID, "email": a.Email, "name": a.Name, "hash": a.PasswordHash, "roles": a.Roles, "at": a.CreatedAt},
 		neo4j.EagerResultTransformer, s.dbOpt())
 	if isConstraintViolation(err) {
 		return domain.ErrEmailTaken
@@ -258,7 +259,7 @@ func (s *Store) CreateAccount(ctx context.Context, a store.Account) error {
 // AccountByEmail implements store.Accounts.
 func (s *Store) AccountByEmail(ctx context.Context, email string) (store.Account, error) {
 	res, err := neo4j.ExecuteQuery(ctx, s.driver,
-		"MATCH (a:Account {email: $email}) RETURN a.personId AS pid, a.passwordHash AS hash, a.roles AS roles, a.createdAt AS at",
+		"MATCH (a:Account {email: $email}) RETURN a.personId AS pid, a.name AS name, a.passwordHash AS hash, a.roles AS roles, a.createdAt AS at",
 		map[string]any{"email": email}, neo4j.EagerResultTransformer, s.dbOpt())
 	if err != nil {
 		return store.Account{}, fmt.Errorf("neo4j: account: %w", err)
@@ -269,6 +270,7 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (store.Account
 	m := res.Records[0].AsMap()
 	a := store.Account{Email: email}
 	a.PersonID, _ = m["pid"].(string)
+	a.Name, _ = m["name"].(string)
 	a.PasswordHash, _ = m["hash"].(string)
 	for _, r := range m["roles"].([]any) {
 		a.Roles = append(a.Roles, r.(string))
@@ -277,4 +279,20 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (store.Account
 		a.CreatedAt = t.UTC()
 	}
 	return a, nil
+}
+
+// CommandOutcome implements store.Reader.
+func (s *Store) CommandOutcome(ctx context.Context, id string) (domain.Outcome, string, bool, error) {
+	recs, err := s.read(ctx, "MATCH (c:Command {id: $id}) RETURN c.outcome AS outcome, c.actor AS actor", map[string]any{"id": id})
+	if err != nil || len(recs) == 0 {
+		return domain.Outcome{}, "", false, err
+	}
+	raw, _ := recs[0].Get("outcome")
+	actor, _ := recs[0].Get("actor")
+	var out domain.Outcome
+	if err := json.Unmarshal([]byte(fmt.Sprint(raw)), &out); err != nil {
+		return domain.Outcome{}, "", false, fmt.Errorf("decode outcome of %s: %w", id, err)
+	}
+	a, _ := actor.(string)
+	return out, a, true, nil
 }

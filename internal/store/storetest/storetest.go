@@ -103,6 +103,13 @@ func testRedelivery(t *testing.T, s store.Store) {
 	if err != nil || replayed || first.Status != domain.StatusApplied || len(first.Events) != 1 {
 		t.Fatalf("first delivery: %+v %v %v", first, replayed, err)
 	}
+	rec, actor, found, err := s.CommandOutcome(ctx(t), cmd.ID)
+	if err != nil || !found || actor != a || rec.Status != domain.StatusApplied || len(rec.Events) != 1 {
+		t.Fatalf("recorded outcome: %+v actor=%s found=%v err=%v", rec, actor, found, err)
+	}
+	if _, _, found, _ := s.CommandOutcome(ctx(t), domain.NewID()); found {
+		t.Fatal("outcome found for a command never sent")
+	}
 	second, replayed, err := s.Execute(ctx(t), cmd, domain.Decide)
 	if err != nil || !replayed {
 		t.Fatalf("second delivery not replayed: %v %v", replayed, err)
@@ -251,7 +258,7 @@ func testRecommend(t *testing.T, s store.Store) {
 
 func testAccounts(t *testing.T, s store.Store) {
 	email := testsupport.Unique() + "@example.com"
-	a := store.Account{PersonID: domain.NewID(), Email: email, PasswordHash: "h", Roles: []string{"user"}, CreatedAt: time.Now().UTC().Truncate(time.Millisecond)}
+	a := store.Account{PersonID: domain.NewID(), Email: email, Name: "N", PasswordHash: "h", Roles: []string{"user"}, CreatedAt: time.Now().UTC().Truncate(time.Millisecond)}
 	if err := s.CreateAccount(ctx(t), a); err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +268,7 @@ func testAccounts(t *testing.T, s store.Store) {
 		t.Fatalf("second account with same email: %v", err)
 	}
 	got, err := s.AccountByEmail(ctx(t), email)
-	if err != nil || got.PersonID != a.PersonID || got.PasswordHash != "h" || !reflect.DeepEqual(got.Roles, []string{"user"}) {
+	if err != nil || got.PersonID != a.PersonID || got.Name != "N" || got.PasswordHash != "h" || !reflect.DeepEqual(got.Roles, []string{"user"}) {
 		t.Fatalf("account: %+v %v", got, err)
 	}
 	if _, err := s.AccountByEmail(ctx(t), "nobody-"+email); domain.KindOf(err) != domain.KindNotFound {

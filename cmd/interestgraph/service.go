@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/interestgraph/interestgraph/consumers"
+	"github.com/interestgraph/interestgraph/internal/app"
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/bus"
+	"github.com/interestgraph/interestgraph/internal/config"
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/embedded"
+	"github.com/interestgraph/interestgraph/internal/gateway"
+	"github.com/interestgraph/interestgraph/internal/hub"
+	"github.com/interestgraph/interestgraph/internal/store"
+	"github.com/interestgraph/interestgraph/internal/store/memory"
+	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
+	"github.com/interestgraph/interestgraph/resolvers"
+)
+
+type roles struct{ gateway, consumer bool }
+
+// service is one running process: what it runs depends on its roles.
+type service struct {
+	cfg     config.Config
+	log     *slog.Logger
+	broker  *embedded.Broker
+	busCfg  bus.Config
+	store   store.Store
+	bus     *bus.Bus
+	app     *app.App
+	hub     *hub.Hub
+	handler http.Handler
+	argon2  auth.Argon2Params // tests lower the cost
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	errs   chan error
+}
+
+// bookmarkObserver is implemented by stores whose reads can wait for
+// writes made elsewhere (Neo4j).
+type bookmarkObserver interface {
+	ObserveBookmarks(ctx context.Context, bookmarks []string)
+}
+
+// start connects everything and starts the background loops. The caller
+// serves s.handler (if a gateway) and calls s.stop.
+func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, argon2 auth.Argon2Params) (_ *service, err error) {
+	s := &service{cfg: cfg, log: log, errs: make(chan error, 4), argon2: argon2}
+	defer func() {
+		if err != nil {
+			s.stop()
+		}
+	}()
+	brokers := cfg.KafkaBrokers
+	if len(brokers) == 0 {
+		if s.broker, err = embedded.StartBroker(0); err != nil {
+			return nil, err
+		}
+		brokers = s.broker.Addrs()
+		log.Info("mode: embedded Kafka-protocol broker (in-process; nothing is kept across restarts)", "brokers", strings.Join(brokers, ","))
+	} else {
+		log.Info("mode: Kafka", "brokers", strings.Join(brokers, ","))
+	}
+	s.busCfg = bus.Config{Brokers: brokers, Topics: bus.DefaultTopics(cfg.KafkaTopicPrefix),
+		Partitions: cfg.KafkaPartitions, ReplicationFactor: cfg.KafkaReplicationFactor}
+	if err := retryStartup(ctx, log, "create Kafka topics", func(ctx context.Context) error { return bus.EnsureTopics(ctx, s.busCfg) }); err != nil {
+		return nil, err
+	}
+	if s.bus, err = bus.New(s.busCfg); err != nil {
+		return nil, err
+	}
+	if cfg.Neo4jURI == "" {
+		s.store = memory.New()
+		log.Info("mode: in-memory graph store (nothing is kept across restarts)")
+	} else {
+		err = retryStartup(ctx, log, "connect to Neo4j", func(ctx context.Context) error {
+			st, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase})
+			s.store = st
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		log.Info("mode: Neo4j graph store", "uri", cfg.Neo4jURI)
+	}
+
+	loops, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel = cancel
+	if r.consumer {
+		c, err := consumers.New(consumers.Config{Bus: s.busCfg, GroupID: cfg.ConsumerGroup}, s.bus, s.store, log)
+		if err != nil {
+			return nil, err
+		}
+		s.goLoop("command consumer", func() error { return c.Run(loops) })
+	}
+	if r.gateway {
+		if err := s.startGateway(ctx, loops); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *service) startGateway(ctx, loops context.Context) error {
+	keys, err := auth.NewKeys(auth.KeyConfig{PrivateKeyFile: s.cfg.JWTPrivateKeyFile, Issuer: s.cfg.JWTIssuer, Audience: s.cfg.JWTAudience, TTL: s.cfg.AccessTokenTTL})
+	if err != nil {
+		return err
+	}
+	if s.cfg.JWTPrivateKeyFile == "" {
+		s.log.Warn("JWT_PRIVATE_KEY_FILE is not set: signing with a key generated for this run; tokens end with the process and are not shared between gateways")
+	}
+	waiter := app.NewWaiter()
+	s.hub = hub.New(hub.DefaultBuffer, s.log)
+	// Tails are positioned before the gateway serves, so no outcome of a
+	// command it sends can slip past them.
+	outcomes, err := bus.NewTail(ctx, s.busCfg, s.busCfg.Topics.Outcomes, bus.FromEnd)
+	if err != nil {
+		return err
+	}
+	events, err := bus.NewTail(ctx, s.busCfg, s.busCfg.Topics.Events, bus.FromEnd)
+	if err != nil {
+		outcomes.Close()
+		return err
+	}
+	observer, _ := s.store.(bookmarkObserver)
+	s.goLoop("outcome tail", func() error {
+		defer outcomes.Close()
+		outcomes.Run(loops, func(ctx context.Context, m kafka.Message) {
+			var out domain.Outcome
+			if err := jsonUnmarshal(m.Value, &out); err != nil {
+				s.log.Warn("unreadable outcome skipped", "offset", m.Offset, "err", err)
+				return
+			}
+			if observer != nil {
+				observer.ObserveBookmarks(ctx, out.Bookmarks)
+			}
+			waiter.Deliver(out)
+		})
+		return nil
+	})
+	s.goLoop("event tail", func() error {
+		defer events.Close()
+		events.Run(loops, func(_ context.Context, m kafka.Message) {
+			ev, err := bus.DecodeEvent(m)
+			if err != nil {
+				s.log.Warn("unreadable event skipped", "offset", m.Offset, "err", err)
+				return
+			}
+			s.hub.Publish(ev)
+		})
+		return nil
+	})
+	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, Argon2: s.argon2}, s.bus, waiter, s.store, s.store, keys); err != nil {
+		return err
+	}
+	limits := gateway.DefaultLimits
+	limits.MaxDepth, limits.MaxComplexity = s.cfg.MaxQueryDepth, s.cfg.MaxQueryComplexity
+	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins},
+		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: keys, Ready: s.ready, Log: s.log})
+	return nil
+}
+
+func (s *service) ready(ctx context.Context) error {
+	return errors.Join(s.store.Ready(ctx), bus.Ready(ctx, s.busCfg))
+}
+
+func (s *service) goLoop(name string, fn func() error) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := fn(); err != nil {
+			s.log.Error(name+" stopped", "err", err)
+			select {
+			case s.errs <- fmt.Errorf("%s: %w", name, err):
+			default:
+			}
+		}
+	}()
+}
+
+// stop ends the loops (the consumer finishes the message in hand), closes
+// subscriptions, then the bus, the store and the embedded broker.
+func (s *service) stop() {
+	if s.hub != nil {
+		s.hub.CloseAll()
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.wg.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if s.bus != nil {
+		_ = s.bus.Close()
+	}
+	if s.store != nil {
+		_ = s.store.Close(ctx)
+	}
+	if s.broker != nil {
+		s.broker.Close()
+	}
+}
+
+// retryStartup retries fn for up to a minute: servers started alongside
+// the service may still be coming up.
+func retryStartup(ctx context.Context, log *slog.Logger, what string, fn func(context.Context) error) error {
+	deadline := time.Now().Add(time.Minute)
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		err := fn(actx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		log.Warn(what+" failed; retrying", "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+// serve runs the process until ctx ends.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, demo bool) error {
+	s, err := start(ctx, cfg, log, r, auth.DefaultArgon2)
+	if err != nil {
+		return err
+	}
+	defer s.stop()
+	if !r.gateway {
+		log.Info("consumer running; stop with SIGTERM")
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-s.errs:
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	srv := newHTTPServer(s.handler)
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("playground ready", "url", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql")
+	if demo {
+		if err := loadDemo(ctx, s, log); err != nil {
+			log.Error("demo data not loaded", "err", err)
+		}
+	}
+	select {
+	case <-ctx.Done():
+	case err = <-s.errs:
+	}
+	log.Info("shutting down: draining requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	s.hub.CloseAll()
+	_ = srv.Shutdown(sctx)
+	return err
+}
+
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		// Tokens are small; a megabyte of dots in a header is refused here.
+		MaxHeaderBytes: 64 << 10,
+	}
+}

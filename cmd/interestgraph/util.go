@@ -1,0 +1,5 @@
+package main
+
+import "encoding/json"
+
+func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }

@@ -1,0 +1,85 @@
+package app
+
+import (
+	"context"
+
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+)
+
+// AddInterest declares an interest of the caller.
+func (a *App) AddInterest(ctx context.Context, name string) (Receipt, error) {
+	return a.interest(ctx, domain.CmdAddInterest, name)
+}
+
+// RemoveInterest withdraws an interest of the caller.
+func (a *App) RemoveInterest(ctx context.Context, name string) (Receipt, error) {
+	return a.interest(ctx, domain.CmdRemoveInterest, name)
+}
+
+func (a *App) interest(ctx context.Context, t domain.CommandType, raw string) (Receipt, error) {
+	id, err := auth.Require(ctx)
+	if err != nil {
+		return Receipt{}, err
+	}
+	name, err := domain.NormalizeInterest(raw)
+	if err != nil {
+		return Receipt{}, err
+	}
+	cmd, err := domain.NewCommand(t, id.PersonID, domain.InterestPayload{Interest: name}, a.now())
+	if err != nil {
+		return Receipt{}, err
+	}
+	return a.dispatch(ctx, cmd)
+}
+
+// Follow makes the caller follow personID.
+func (a *App) Follow(ctx context.Context, personID string) (Receipt, error) {
+	return a.follow(ctx, domain.CmdFollow, personID)
+}
+
+// Unfollow makes the caller stop following personID.
+func (a *App) Unfollow(ctx context.Context, personID string) (Receipt, error) {
+	return a.follow(ctx, domain.CmdUnfollow, personID)
+}
+
+func (a *App) follow(ctx context.Context, t domain.CommandType, personID string) (Receipt, error) {
+	id, err := auth.Require(ctx)
+	if err != nil {
+		return Receipt{}, err
+	}
+	if _, err := domain.ParsePersonID("personId", personID); err != nil {
+		return Receipt{}, err
+	}
+	if personID == id.PersonID {
+		return Receipt{}, domain.Invalid("personId", "you cannot follow yourself")
+	}
+	cmd, err := domain.NewCommand(t, id.PersonID, domain.FollowPayload{PersonID: personID}, a.now())
+	if err != nil {
+		return Receipt{}, err
+	}
+	return a.dispatch(ctx, cmd)
+}
+
+// CommandReceipt returns the outcome of one of the caller's commands: ACCEPTED
+// while it is not decided yet (or unknown), else its recorded outcome.
+func (a *App) CommandReceipt(ctx context.Context, commandID string) (Receipt, error) {
+	id, err := auth.Require(ctx)
+	if err != nil {
+		return Receipt{}, err
+	}
+	if _, err := domain.ParsePersonID("commandId", commandID); err != nil {
+		return Receipt{}, err
+	}
+	out, actor, found, err := a.reader.CommandOutcome(ctx, commandID)
+	if err != nil {
+		return Receipt{}, err
+	}
+	if found && actor != id.PersonID && !id.IsAdmin() {
+		return Receipt{}, &domain.Error{Kind: domain.KindForbidden, Message: "this command is not yours"}
+	}
+	if !found {
+		return Receipt{CommandID: commandID, Status: domain.StatusAccepted}, nil
+	}
+	return Receipt{CommandID: commandID, Status: out.Status, Reason: out.Reason}, nil
+}

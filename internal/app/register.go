@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// Session is a signed-in person.
+type Session struct {
+	AccessToken string
+	ExpiresAt   time.Time
+	Person      store.Person
+}
+
+// Register creates an account (synchronously, so a taken email is reported
+// at once) and sends the RegisterPerson command that projects the person
+// into the graph, waiting for it like any mutation.
+func (a *App) Register(ctx context.Context, email, password, name string) (Session, error) {
+	email, err := domain.NormalizeEmail(email)
+	if err != nil {
+		return Session{}, err
+	}
+	if name, err = domain.NormalizeName(name); err != nil {
+		return Session{}, err
+	}
+	if err := domain.ValidatePassword(password); err != nil {
+		return Session{}, err
+	}
+	hash, err := auth.HashPassword(password, a.cfg.Argon2)
+	if err != nil {
+		return Session{}, err
+	}
+	acc := store.Account{PersonID: domain.NewID(), Email: email, Name: name, PasswordHash: hash,
+		Roles: []string{auth.RoleUser}, CreatedAt: a.now().UTC()}
+	if err := a.accounts.CreateAccount(ctx, acc); err != nil {
+		return Session{}, err
+	}
+	if _, err := a.project(ctx, acc); err != nil {
+		return Session{}, err
+	}
+	return a.session(acc, store.Person{ID: acc.PersonID, Name: name, Email: email, RegisteredAt: acc.CreatedAt})
+}
+
+// project sends the RegisterPerson command for an account.
+func (a *App) project(ctx context.Context, acc store.Account) (Receipt, error) {
+	cmd, err := domain.NewCommand(domain.CmdRegisterPerson, acc.PersonID,
+		domain.RegisterPersonPayload{Name: acc.Name, Email: acc.Email}, a.now())
+	if err != nil {
+		return Receipt{}, err
+	}
+	r, err := a.dispatch(ctx, cmd)
+	if err != nil {
+		return Receipt{}, fmt.Errorf("register %s: %w", acc.PersonID, err)
+	}
+	return r, nil
+}
+
+func (a *App) session(acc store.Account, p store.Person) (Session, error) {
+	tok, exp, err := a.tokens.Issue(acc.PersonID, acc.Roles)
+	if err != nil {
+		return Session{}, err
+	}
+	return Session{AccessToken: tok, ExpiresAt: exp, Person: p}, nil
+}

@@ -1,0 +1,163 @@
+// Package bus carries commands, events and outcomes over Kafka with
+// segmentio/kafka-go. The same code talks to the embedded kfake broker and
+// to a real Kafka cluster.
+//
+// Topics (names are configuration; these are the defaults):
+//
+//	interestgraph.commands      commands, keyed by actor, consumed by the command-handler group
+//	interestgraph.events        CloudEvents (binary mode), keyed by subject, retained forever: the event store
+//	interestgraph.outcomes      command outcomes, read by every gateway to answer waiting mutations
+//	interestgraph.commands.dlq  malformed or unprocessable commands, with the reason in headers
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// Topics names the topics.
+type Topics struct {
+	Commands    string
+	Events      string
+	Outcomes    string
+	DeadLetters string
+}
+
+// DefaultTopics returns the default topic names with prefix ("" for none).
+func DefaultTopics(prefix string) Topics {
+	return Topics{
+		Commands:    prefix + "interestgraph.commands",
+		Events:      prefix + "interestgraph.events",
+		Outcomes:    prefix + "interestgraph.outcomes",
+		DeadLetters: prefix + "interestgraph.commands.dlq",
+	}
+}
+
+// Config says how to reach Kafka and how to lay out topics.
+type Config struct {
+	Brokers           []string
+	Topics            Topics
+	Partitions        int // partitions of the commands and events topics
+	ReplicationFactor int
+}
+
+// Validate reports every problem at once.
+func (c Config) Validate() error {
+	var errs []error
+	if len(c.Brokers) == 0 {
+		errs = append(errs, errors.New("kafka: at least one broker is required"))
+	}
+	if c.Partitions < 1 {
+		errs = append(errs, errors.New("kafka: partitions must be at least 1"))
+	}
+	if c.ReplicationFactor < 1 {
+		errs = append(errs, errors.New("kafka: replication factor must be at least 1"))
+	}
+	t := c.Topics
+	if t.Commands == "" || t.Events == "" || t.Outcomes == "" || t.DeadLetters == "" {
+		errs = append(errs, errors.New("kafka: every topic needs a name"))
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) client() *kafka.Client {
+	return &kafka.Client{Addr: kafka.TCP(c.Brokers...), Timeout: 10 * time.Second}
+}
+
+// EnsureTopics creates the topics if they do not exist. The broker does not
+// create topics on its own (auto-creation is off in the dev stack and should
+// be in production), so partitions and retention are ours to set.
+func EnsureTopics(ctx context.Context, c Config) error {
+	ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
+	topics := []kafka.TopicConfig{
+		{Topic: c.Topics.Commands, NumPartitions: c.Partitions, ReplicationFactor: c.ReplicationFactor,
+			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: ms(7 * 24 * time.Hour)}}},
+		{Topic: c.Topics.Events, NumPartitions: c.Partitions, ReplicationFactor: c.ReplicationFactor,
+			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: "-1"}, {ConfigName: "retention.bytes", ConfigValue: "-1"}}},
+		{Topic: c.Topics.Outcomes, NumPartitions: c.Partitions, ReplicationFactor: c.ReplicationFactor,
+			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: ms(time.Hour)}}},
+		{Topic: c.Topics.DeadLetters, NumPartitions: 1, ReplicationFactor: c.ReplicationFactor,
+			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: ms(30 * 24 * time.Hour)}}},
+	}
+	res, err := c.client().CreateTopics(ctx, &kafka.CreateTopicsRequest{Topics: topics})
+	if err != nil {
+		return fmt.Errorf("kafka: create topics: %w", err)
+	}
+	for name, terr := range res.Errors {
+		if terr != nil && !errors.Is(terr, kafka.TopicAlreadyExists) {
+			return fmt.Errorf("kafka: create topic %s: %w", name, terr)
+		}
+	}
+	return nil
+}
+
+// Ready checks that the brokers answer and the topics exist.
+func Ready(ctx context.Context, c Config) error {
+	_, err := partitions(ctx, c, c.Topics.Commands, c.Topics.Events, c.Topics.Outcomes, c.Topics.DeadLetters)
+	return err
+}
+
+// partitions returns the partition ids of each topic.
+func partitions(ctx context.Context, c Config, topics ...string) (map[string][]int, error) {
+	md, err := c.client().Metadata(ctx, &kafka.MetadataRequest{Topics: topics})
+	if err != nil {
+		return nil, fmt.Errorf("kafka: metadata: %w", err)
+	}
+	out := map[string][]int{}
+	for _, t := range md.Topics {
+		if t.Error != nil {
+			return nil, fmt.Errorf("kafka: topic %s: %w", t.Name, t.Error)
+		}
+		for _, p := range t.Partitions {
+			out[t.Name] = append(out[t.Name], p.ID)
+		}
+	}
+	for _, t := range topics {
+		if len(out[t]) == 0 {
+			return nil, fmt.Errorf("kafka: topic %s has no partitions", t)
+		}
+	}
+	return out, nil
+}
+
+// offsets returns the first and next offsets of every partition of topic.
+func offsets(ctx context.Context, c Config, topic string, parts []int) (map[int][2]int64, error) {
+	reqs := make([]kafka.OffsetRequest, 0, 2*len(parts))
+	for _, p := range parts {
+		reqs = append(reqs, kafka.FirstOffsetOf(p), kafka.LastOffsetOf(p))
+	}
+	res, err := c.client().ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
+	if err != nil {
+		return nil, fmt.Errorf("kafka: list offsets of %s: %w", topic, err)
+	}
+	out := map[int][2]int64{}
+	for _, po := range res.Topics[topic] {
+		if po.Error != nil {
+			return nil, fmt.Errorf("kafka: offsets of %s/%d: %w", topic, po.Partition, po.Error)
+		}
+		out[po.Partition] = [2]int64{po.FirstOffset, po.LastOffset}
+	}
+	return out, nil
+}
+
+// NewWriter returns the one writer a process uses for every topic: acks
+// from all in-sync replicas, batches flushed after milliseconds rather than
+// kafka-go's default second, and Murmur2 partitioning so that keys land on
+// the partitions Java clients would pick.
+func NewWriter(c Config) *kafka.Writer {
+	return &kafka.Writer{
+		Addr:                   kafka.TCP(c.Brokers...),
+		Balancer:               &kafka.Murmur2Balancer{},
+		RequiredAcks:           kafka.RequireAll,
+		BatchTimeout:           2 * time.Millisecond,
+		MaxAttempts:            5,
+		AllowAutoTopicCreation: false,
+		Transport:              &kafka.Transport{Dial: (&net.Dialer{Timeout: 5 * time.Second}).DialContext},
+	}
+}

@@ -1,0 +1,164 @@
+// Package config reads the service's configuration from the environment,
+// in one place, with defaults and validation. The variable names are part
+// of the operator contract (README, docker-compose.yml): never rename one.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	HTTPAddr string
+
+	KafkaBrokers           []string // empty: the embedded broker
+	KafkaTopicPrefix       string
+	KafkaPartitions        int
+	KafkaReplicationFactor int
+	ConsumerGroup          string
+
+	Neo4jURI      string // empty: the in-memory store
+	Neo4jUser     string
+	Neo4jPassword string
+	Neo4jDatabase string
+
+	JWTPrivateKeyFile string
+	JWTIssuer         string
+	JWTAudience       string
+	AccessTokenTTL    time.Duration
+
+	CommandWaitTimeout time.Duration
+	Introspection      bool
+	MaxQueryDepth      int
+	MaxQueryComplexity int
+	WSAllowedOrigins   []string
+
+	LogLevel  slog.Level
+	LogFormat string // text or json
+}
+
+// Embedded reports whether any part runs in-process instead of on a server.
+func (c Config) Embedded() bool { return len(c.KafkaBrokers) == 0 || c.Neo4jURI == "" }
+
+// FromEnv reads the configuration; every problem is reported at once.
+func FromEnv() (Config, error) { return parse(os.Getenv) }
+
+func parse(get func(string) string) (Config, error) {
+	var errs []error
+	str := func(k, def string) string {
+		if v := strings.TrimSpace(get(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	num := func(k string, def int) int {
+		v := get(k)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a whole number", k, v))
+		}
+		return n
+	}
+	dur := func(k string, def time.Duration) time.Duration {
+		v := get(k)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a duration (e.g. 5s, 15m)", k, v))
+		}
+		return d
+	}
+	boolean := func(k string, def bool) bool {
+		v := get(k)
+		if v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not true or false", k, v))
+		}
+		return b
+	}
+	list := func(k string) []string {
+		var out []string
+		for _, s := range strings.Split(get(k), ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	c := Config{
+		HTTPAddr:               str("HTTP_ADDR", "127.0.0.1:8080"),
+		KafkaBrokers:           list("KAFKA_BROKERS"),
+		KafkaTopicPrefix:       str("KAFKA_TOPIC_PREFIX", ""),
+		KafkaPartitions:        num("KAFKA_PARTITIONS", 6),
+		KafkaReplicationFactor: num("KAFKA_REPLICATION_FACTOR", 1),
+		ConsumerGroup:          str("KAFKA_CONSUMER_GROUP", "interestgraph-command-handlers"),
+		Neo4jURI:               str("NEO4J_URI", ""),
+		Neo4jUser:              str("NEO4J_USER", "neo4j"),
+		Neo4jPassword:          get("NEO4J_PASSWORD"),
+		Neo4jDatabase:          str("NEO4J_DATABASE", ""),
+		JWTPrivateKeyFile:      str("JWT_PRIVATE_KEY_FILE", ""),
+		JWTIssuer:              str("JWT_ISSUER", "interestgraph"),
+		JWTAudience:            str("JWT_AUDIENCE", "interestgraph-api"),
+		AccessTokenTTL:         dur("ACCESS_TOKEN_TTL", 15*time.Minute),
+		CommandWaitTimeout:     dur("COMMAND_WAIT_TIMEOUT", 5*time.Second),
+		Introspection:          boolean("GRAPHQL_INTROSPECTION", true),
+		MaxQueryDepth:          num("GRAPHQL_MAX_DEPTH", 12),
+		MaxQueryComplexity:     num("GRAPHQL_MAX_COMPLEXITY", 5000),
+		WSAllowedOrigins:       list("WS_ALLOWED_ORIGINS"),
+		LogFormat:              str("LOG_FORMAT", "text"),
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(str("LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))
+	}
+	errs = append(errs, c.validate()...)
+	return c, errors.Join(errs...)
+}
+
+func (c Config) validate() []error {
+	var errs []error
+	if c.KafkaPartitions < 1 || c.KafkaPartitions > 1000 {
+		errs = append(errs, errors.New("KAFKA_PARTITIONS must be 1–1000"))
+	}
+	if c.KafkaReplicationFactor < 1 {
+		errs = append(errs, errors.New("KAFKA_REPLICATION_FACTOR must be at least 1"))
+	}
+	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > 24*time.Hour {
+		errs = append(errs, errors.New("ACCESS_TOKEN_TTL must be between 1m and 24h"))
+	}
+	if c.CommandWaitTimeout < 0 || c.CommandWaitTimeout > time.Minute {
+		errs = append(errs, errors.New("COMMAND_WAIT_TIMEOUT must be between 0s and 1m"))
+	}
+	if c.MaxQueryDepth < 2 || c.MaxQueryComplexity < 10 {
+		errs = append(errs, errors.New("GRAPHQL_MAX_DEPTH must be at least 2 and GRAPHQL_MAX_COMPLEXITY at least 10"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, errors.New("LOG_FORMAT must be text or json"))
+	}
+	if c.Neo4jURI != "" && c.Neo4jPassword == "" {
+		errs = append(errs, errors.New("NEO4J_PASSWORD is required with NEO4J_URI"))
+	}
+	return errs
+}
+
+// Logger returns the structured logger the configuration asks for.
+func (c Config) Logger() *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

@@ -1,0 +1,80 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+)
+
+// Stable error codes in extensions.code. Clients depend on them: never
+// rename one.
+const (
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeNotFound        = "NOT_FOUND"
+	CodeAlreadyExists   = "ALREADY_EXISTS"
+	CodeRateLimited     = "RATE_LIMITED"
+	CodeInternal        = "INTERNAL"
+	CodeTooComplex      = "QUERY_TOO_COMPLEX"
+)
+
+var codes = map[domain.Kind]string{
+	domain.KindInvalid:         CodeBadUserInput,
+	domain.KindUnauthenticated: CodeUnauthenticated,
+	domain.KindForbidden:       CodeForbidden,
+	domain.KindNotFound:        CodeNotFound,
+	domain.KindAlreadyExists:   CodeAlreadyExists,
+	domain.KindRateLimited:     CodeRateLimited,
+}
+
+// presentError is the one place where errors become GraphQL errors. Domain
+// errors keep their message and get their code; anything else is logged
+// and shown as INTERNAL without detail.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		var de *domain.Error
+		if errors.As(err, &de) {
+			gerr.Message = de.Error()
+			setCode(gerr, codes[de.Kind])
+			if de.Field != "" {
+				gerr.Extensions["field"] = de.Field
+			}
+			return gerr
+		}
+		var ge *gqlerror.Error
+		if errors.As(err, &ge) && ge.Extensions["code"] != nil {
+			return gerr // parse, validation and limit errors carry their own code
+		}
+		if errors.As(err, &ge) && ge.Err == nil {
+			// gqlgen's own input coercion errors (a bad enum, a null where a
+			// value is required) are the client's fault.
+			setCode(gerr, CodeBadUserInput)
+			return gerr
+		}
+		log.ErrorContext(ctx, "request failed", "path", graphql.GetPath(ctx).String(), "err", err)
+		gerr.Message = "internal error"
+		setCode(gerr, CodeInternal)
+		return gerr
+	}
+}
+
+func setCode(e *gqlerror.Error, code string) {
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions["code"] = code
+}
+
+func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, v any) error {
+		log.ErrorContext(ctx, "resolver panicked", "panic", v)
+		return errors.New("internal error")
+	}
+}

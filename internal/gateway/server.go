@@ -1,0 +1,175 @@
+// Package gateway is the HTTP side of the service: GraphQL over POST and
+// WebSocket (graphql-transport-ws and the legacy graphql-ws), the GraphiQL
+// playground, and health endpoints. It authenticates every request and
+// bounds what a request may cost; resolvers do the rest.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	coderws "github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/interestgraph/interestgraph/graph"
+	"github.com/interestgraph/interestgraph/internal/app"
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/resolvers"
+)
+
+// Verifier checks access tokens.
+type Verifier interface {
+	Verify(ctx context.Context, token string) (auth.Identity, error)
+}
+
+// Config configures the gateway.
+type Config struct {
+	Limits         Limits
+	Introspection  bool
+	AllowedOrigins []string // host patterns of browser origins allowed to open WebSockets; same-origin always is
+}
+
+// Deps are the gateway's collaborators.
+type Deps struct {
+	Resolvers *resolvers.Resolver
+	Verifier  Verifier
+	Ready     func(context.Context) error
+	Log       *slog.Logger
+}
+
+// NewHandler returns the HTTP handler of the gateway.
+func NewHandler(cfg Config, d Deps) http.Handler {
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
+	}
+	schema := graph.NewExecutableSchema(graph.Config{Resolvers: d.Resolvers, Complexity: complexity()})
+	srv := handler.New(schema)
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.POST{})
+	srv.AddTransport(&transport.Websocket{
+		// Browsers may open a WebSocket only from the same origin or from a
+		// configured host pattern: no cross-site WebSocket hijacking.
+		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: cfg.AllowedOrigins}},
+		InitFunc:              wsInit(d.Verifier, d.Resolvers),
+		InitTimeout:           10 * time.Second,
+		KeepAlivePingInterval: 15 * time.Second,
+		PingPongInterval:      15 * time.Second,
+	})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
+	srv.Use(shapeLimit{cfg.Limits})
+	srv.SetErrorPresenter(presentError(d.Log))
+	srv.SetRecoverFunc(recoverFunc(d.Log))
+
+	mux := http.NewServeMux()
+	gql := resolvers.LoaderMiddleware(d.Resolvers.App.Reader(), srv)
+	mux.Handle("/graphql", limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, gql)))
+	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := d.Ready(ctx); err != nil {
+			d.Log.Warn("not ready", "err", err)
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	return mux
+}
+
+func limitBody(n int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// bearer extracts the token of an "Authorization: Bearer <token>" value.
+func bearer(v string) (string, bool) {
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(tok), true
+}
+
+// authenticate puts the verified identity (or why the token was refused)
+// into the request context. Requests without a token go on anonymously;
+// operations that need identity refuse them. The token is never logged.
+func authenticate(v Verifier, log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if h := r.Header.Get("Authorization"); h != "" {
+			ctx = withToken(ctx, v, log, h)
+		}
+		if strings.Contains(strings.ToLower(r.Header.Get("Prefer")), "respond-async") {
+			ctx = app.WithoutWaiting(ctx)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func withToken(ctx context.Context, v Verifier, log *slog.Logger, header string) context.Context {
+	tok, ok := bearer(header)
+	if !ok {
+		return auth.WithAuthError(ctx, errUnauthenticated("the Authorization header must be \"Bearer <token>\""))
+	}
+	id, err := v.Verify(ctx, tok)
+	if err != nil {
+		log.InfoContext(ctx, "token refused", "reason", err.Error())
+		return auth.WithAuthError(ctx, err)
+	}
+	return auth.WithIdentity(ctx, id)
+}
+
+// wsInit authenticates the connection_init payload ("Authorization" or
+// "authorization", same value as the HTTP header). A connection without a
+// token is anonymous; one with a bad token is closed with 4403. The
+// connection's context ends when the token expires, which closes it.
+func wsInit(v Verifier, r *resolvers.Resolver) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		ctx = resolvers.WithLoaders(ctx, r.App.Reader())
+		h := p.Authorization()
+		if h == "" {
+			h, _ = p["authorization"].(string)
+		}
+		if h == "" {
+			return ctx, nil, nil
+		}
+		ctx = withToken(ctx, v, r.Log, h)
+		id, err := auth.Require(ctx)
+		if err != nil {
+			ctx = transport.WithWebsocketCloseCode(ctx, 4403)
+			return ctx, nil, errors.New("forbidden: invalid or expired token")
+		}
+		ctx, cancel := context.WithDeadline(ctx, id.ExpiresAt)
+		go func() { <-ctx.Done(); cancel() }()
+		return ctx, nil, nil
+	}
+}
+
+func errUnauthenticated(msg string) error {
+	return &domain.Error{Kind: domain.KindUnauthenticated, Message: msg}
+}
+
+var _ graphql.HandlerExtension = shapeLimit{}

@@ -1,0 +1,92 @@
+// Package gqlmodel holds the hand-written Go types the GraphQL schema binds
+// to. Fields that need another lookup (a person's interests, an event's
+// person) are absent here on purpose: gqlgen then generates resolvers for
+// them, which batch through the per-request loaders.
+package gqlmodel
+
+import "time"
+
+// Person is a registered person. Email is set only when the caller may
+// see it.
+type Person struct {
+	ID             string    `json:"id"`
+	Name           string    `json:"name"`
+	Email          *string   `json:"email"`
+	RegisteredAt   time.Time `json:"registeredAt"`
+	FollowerCount  int       `json:"followerCount"`
+	FollowingCount int       `json:"followingCount"`
+}
+
+// Interest is an interest.
+type Interest struct {
+	Name        string `json:"name"`
+	PersonCount int    `json:"personCount"`
+}
+
+// Notification is addressed to the subscriber.
+type Notification struct {
+	ID      string           `json:"id"`
+	Kind    NotificationKind `json:"kind"`
+	At      time.Time        `json:"at"`
+	ActorID string           `json:"-"`
+}
+
+// PersonRegistered and the other event types carry ids; the person and
+// interest fields are resolved.
+type PersonRegistered struct {
+	ID        string    `json:"id"`
+	At        time.Time `json:"at"`
+	CommandID string    `json:"commandId"`
+	PersonID  string    `json:"-"`
+}
+
+// InterestAdded is an event.
+type InterestAdded struct {
+	ID           string    `json:"id"`
+	At           time.Time `json:"at"`
+	CommandID    string    `json:"commandId"`
+	PersonID     string    `json:"-"`
+	InterestName string    `json:"-"`
+}
+
+// InterestRemoved is an event.
+type InterestRemoved struct {
+	ID           string    `json:"id"`
+	At           time.Time `json:"at"`
+	CommandID    string    `json:"commandId"`
+	PersonID     string    `json:"-"`
+	InterestName string    `json:"-"`
+}
+
+// Followed is an event.
+type Followed struct {
+	ID         string    `json:"id"`
+	At         time.Time `json:"at"`
+	CommandID  string    `json:"commandId"`
+	PersonID   string    `json:"-"`
+	FolloweeID string    `json:"-"`
+}
+
+// Unfollowed is an event.
+type Unfollowed struct {
+	ID         string    `json:"id"`
+	At         time.Time `json:"at"`
+	CommandID  string    `json:"commandId"`
+	PersonID   string    `json:"-"`
+	FolloweeID string    `json:"-"`
+}
+
+// PersonEvent is the GraphQL interface of the event types.
+type PersonEvent interface{ IsPersonEvent() }
+
+func (PersonRegistered) IsPersonEvent() {}
+func (InterestAdded) IsPersonEvent()    {}
+func (InterestRemoved) IsPersonEvent()  {}
+func (Followed) IsPersonEvent()         {}
+func (Unfollowed) IsPersonEvent()       {}
+
+// NotificationKind mirrors the GraphQL enum.
+type NotificationKind string
+
+// NotificationFollowed: someone followed the subscriber.
+const NotificationFollowed NotificationKind = "FOLLOWED"

@@ -1,0 +1,63 @@
+package hub
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+)
+
+func TestSlowSubscriberIsEndedOthersKeepReceiving(t *testing.T) {
+	h := New(2, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	all := func(domain.Event) bool { return true }
+	slow := h.Subscribe(ctx, all)
+	fast := h.Subscribe(ctx, all)
+	got := 0
+	for i := range 5 {
+		h.Publish(domain.Event{ID: string(rune('a' + i))})
+		select {
+		case <-fast:
+			got++
+		case <-time.After(time.Second):
+			t.Fatal("fast subscriber stalled")
+		}
+	}
+	if got != 5 {
+		t.Fatalf("fast got %d of 5", got)
+	}
+	n := 0
+	for range slow {
+		n++
+	}
+	if n != 2 {
+		t.Fatalf("slow subscriber got %d buffered events before being ended, want 2", n)
+	}
+	if h.Count() != 1 {
+		t.Fatalf("open subscriptions = %d, want 1", h.Count())
+	}
+}
+
+func TestFilterAndCancel(t *testing.T) {
+	h := New(0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := h.Subscribe(ctx, func(e domain.Event) bool { return e.Subject == "me" })
+	h.Publish(domain.Event{ID: "1", Subject: "other"})
+	h.Publish(domain.Event{ID: "2", Subject: "me"})
+	if ev := <-ch; ev.ID != "2" {
+		t.Fatalf("got %s, want only the matching event", ev.ID)
+	}
+	cancel()
+	select {
+	case _, open := <-ch:
+		if open {
+			t.Fatal("unexpected event after cancel")
+		}
+	case <-time.After(time.Second):
+		t.Fatal("channel not closed after cancel")
+	}
+}

@@ -1,0 +1,81 @@
+package resolvers
+
+import (
+	"context"
+
+	"github.com/interestgraph/interestgraph/graph/model"
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/gqlmodel"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// findPerson returns the person or nil when there is none.
+func (r *Resolver) findPerson(ctx context.Context, id string) (*gqlmodel.Person, error) {
+	p, err := r.loaders(ctx).Person.Load(ctx, id)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	return toPerson(ctx, *p), nil
+}
+
+// mustPerson is findPerson for non-null fields: a missing person is an
+// error (it can only be one still being projected).
+func (r *Resolver) mustPerson(ctx context.Context, id string) (*gqlmodel.Person, error) {
+	p, err := r.findPerson(ctx, id)
+	if err == nil && p == nil {
+		return nil, domain.NotFound("person %s not found", id)
+	}
+	return p, err
+}
+
+func (r *Resolver) mustInterest(ctx context.Context, name string) (*gqlmodel.Interest, error) {
+	i, err := r.loaders(ctx).Interest.Load(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if i == nil {
+		return &gqlmodel.Interest{Name: name}, nil
+	}
+	return &gqlmodel.Interest{Name: i.Name, PersonCount: i.PersonCount}, nil
+}
+
+func (r *Resolver) connection(ctx context.Context, l interface {
+	Load(context.Context, pageKey) (store.PersonPage, error)
+}, key string, first *int, after *string) (*model.PersonConnection, error) {
+	n, a, err := pageArgs(first, after, 20)
+	if err != nil {
+		return nil, err
+	}
+	pg, err := l.Load(ctx, pageKey{Key: key, First: n, After: a})
+	if err != nil {
+		return nil, err
+	}
+	return toConnection(ctx, pg), nil
+}
+
+// subscribe streams the events filter accepts, mapped by conv (nil results
+// are skipped), until ctx ends or the hub ends the subscription.
+func subscribe[T any](ctx context.Context, r *Resolver, filter func(domain.Event) bool, conv func(domain.Event) (T, bool)) <-chan T {
+	in := r.Hub.Subscribe(ctx, filter)
+	out := make(chan T)
+	go func() {
+		defer close(out)
+		for ev := range in {
+			v, ok := conv(ev)
+			if !ok {
+				continue
+			}
+			select {
+			case out <- v:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+func (r *Resolver) requireSelf(ctx context.Context) (auth.Identity, error) {
+	return auth.Require(ctx)
+}

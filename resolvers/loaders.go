@@ -1,0 +1,127 @@
+package resolvers
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// pageKey names one page of one parent's list.
+type pageKey struct {
+	Key   string
+	First int
+	After string
+}
+
+// Loaders batch the lookups of one request, so that a selection costs one
+// store round trip per level instead of one per parent (no N+1).
+type Loaders struct {
+	Person          *dataloadgen.Loader[string, *store.Person]
+	InterestsOf     *dataloadgen.Loader[string, []string]
+	Interest        *dataloadgen.Loader[string, *store.Interest]
+	Followers       *dataloadgen.Loader[pageKey, store.PersonPage]
+	Following       *dataloadgen.Loader[pageKey, store.PersonPage]
+	InterestPersons *dataloadgen.Loader[pageKey, store.PersonPage]
+}
+
+const loaderWait = time.Millisecond
+
+// NewLoaders returns fresh loaders over r, for one request.
+func NewLoaders(r store.Reader) *Loaders {
+	opt := dataloadgen.WithWait(loaderWait)
+	return &Loaders{
+		Person: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*store.Person, []error) {
+			m, err := r.PersonsByIDs(ctx, ids)
+			return fill(ids, err, func(id string) *store.Person {
+				if p, ok := m[id]; ok {
+					return &p
+				}
+				return nil
+			})
+		}, opt),
+		InterestsOf: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]string, []error) {
+			m, err := r.InterestsOf(ctx, ids)
+			return fill(ids, err, func(id string) []string { return m[id] })
+		}, opt),
+		Interest: dataloadgen.NewLoader(func(ctx context.Context, names []string) ([]*store.Interest, []error) {
+			m, err := r.InterestsByNames(ctx, names)
+			return fill(names, err, func(n string) *store.Interest {
+				if i, ok := m[n]; ok {
+					return &i
+				}
+				return nil
+			})
+		}, opt),
+		Followers:       pageLoader(r.Followers),
+		Following:       pageLoader(r.Following),
+		InterestPersons: pageLoader(r.InterestPersons),
+	}
+}
+
+// pageLoader batches page requests with the same first/after into one call.
+func pageLoader(fetch func(context.Context, []string, store.Page) (map[string]store.PersonPage, error)) *dataloadgen.Loader[pageKey, store.PersonPage] {
+	return dataloadgen.NewLoader(func(ctx context.Context, keys []pageKey) ([]store.PersonPage, []error) {
+		groups := map[store.Page][]string{}
+		for _, k := range keys {
+			pg := store.Page{First: k.First, After: k.After}
+			groups[pg] = append(groups[pg], k.Key)
+		}
+		results := map[pageKey]store.PersonPage{}
+		for pg, ids := range groups {
+			m, err := fetch(ctx, ids, pg)
+			if err != nil {
+				return fill(keys, err, func(pageKey) store.PersonPage { return store.PersonPage{} })
+			}
+			for id, page := range m {
+				results[pageKey{Key: id, First: pg.First, After: pg.After}] = page
+			}
+		}
+		return fill(keys, nil, func(k pageKey) store.PersonPage {
+			if p, ok := results[k]; ok {
+				return p
+			}
+			return store.PersonPage{Persons: []store.Person{}}
+		})
+	}, dataloadgen.WithWait(loaderWait))
+}
+
+func fill[K comparable, V any](keys []K, err error, get func(K) V) ([]V, []error) {
+	out := make([]V, len(keys))
+	if err != nil {
+		errs := make([]error, len(keys))
+		for i := range errs {
+			errs[i] = err
+		}
+		return out, errs
+	}
+	for i, k := range keys {
+		out[i] = get(k)
+	}
+	return out, nil
+}
+
+type loadersKey struct{}
+
+// LoaderMiddleware puts fresh loaders into every request's context.
+func LoaderMiddleware(r store.Reader, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		next.ServeHTTP(w, req.WithContext(WithLoaders(req.Context(), r)))
+	})
+}
+
+// WithLoaders returns ctx with fresh loaders (WebSocket operations get
+// theirs per event, see subscriptions).
+func WithLoaders(ctx context.Context, r store.Reader) context.Context {
+	return context.WithValue(ctx, loadersKey{}, NewLoaders(r))
+}
+
+func (r *Resolver) loaders(ctx context.Context) *Loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
+		return l
+	}
+	return NewLoaders(r.App.Reader())
+}

@@ -1,0 +1,122 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/base64"
+
+	"github.com/interestgraph/interestgraph/graph/model"
+	"github.com/interestgraph/interestgraph/internal/app"
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/gqlmodel"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// Page size limits, documented in the README.
+const (
+	MaxPageSize = 100
+)
+
+// toPerson maps a store person to the API, showing the email only to the
+// person themself and to admins.
+func toPerson(ctx context.Context, p store.Person) *gqlmodel.Person {
+	out := &gqlmodel.Person{ID: p.ID, Name: p.Name, RegisteredAt: p.RegisteredAt, FollowerCount: p.FollowerCount, FollowingCount: p.FollowingCount}
+	if id, ok := auth.FromContext(ctx); ok && (id.PersonID == p.ID || id.IsAdmin()) && p.Email != "" {
+		email := p.Email
+		out.Email = &email
+	}
+	return out
+}
+
+func toReceipt(r app.Receipt) *model.CommandReceipt {
+	out := &model.CommandReceipt{CommandID: r.CommandID, Status: model.CommandStatus(r.Status)}
+	if r.Reason != "" {
+		reason := r.Reason
+		out.Reason = &reason
+	}
+	return out
+}
+
+func toSession(ctx context.Context, s app.Session) *model.AuthPayload {
+	// The new session's owner may see their own email.
+	ctx = auth.WithIdentity(ctx, auth.Identity{PersonID: s.Person.ID})
+	return &model.AuthPayload{AccessToken: s.AccessToken, ExpiresAt: s.ExpiresAt, Person: toPerson(ctx, s.Person)}
+}
+
+// Cursors are opaque to clients: base64 of the last person id of a page.
+func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte("p:" + id)) }
+
+func decodeCursor(c *string) (string, error) {
+	if c == nil || *c == "" {
+		return "", nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(*c)
+	if err != nil || len(raw) < 3 || string(raw[:2]) != "p:" {
+		return "", domain.Invalid("after", "malformed cursor")
+	}
+	return string(raw[2:]), nil
+}
+
+func pageArgs(first *int, after *string, def int) (int, string, error) {
+	n := def
+	if first != nil {
+		n = *first
+	}
+	if n < 1 || n > MaxPageSize {
+		return 0, "", domain.Invalid("first", "first must be between 1 and %d", MaxPageSize)
+	}
+	a, err := decodeCursor(after)
+	return n, a, err
+}
+
+func toConnection(ctx context.Context, pg store.PersonPage) *model.PersonConnection {
+	conn := &model.PersonConnection{TotalCount: pg.TotalCount, Edges: []model.PersonEdge{}, PageInfo: &model.PageInfo{HasNextPage: pg.HasNext}}
+	for _, p := range pg.Persons {
+		conn.Edges = append(conn.Edges, model.PersonEdge{Cursor: encodeCursor(p.ID), Node: toPerson(ctx, p)})
+	}
+	if n := len(conn.Edges); n > 0 {
+		end := conn.Edges[n-1].Cursor
+		conn.PageInfo.EndCursor = &end
+	}
+	return conn
+}
+
+// toPersonEvent maps a domain event to its GraphQL type; nil for events
+// that are not public person events.
+func toPersonEvent(ev domain.Event) gqlmodel.PersonEvent {
+	switch ev.Type {
+	case domain.EvPersonRegistered:
+		return &gqlmodel.PersonRegistered{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject}
+	case domain.EvInterestAdded, domain.EvInterestRemoved:
+		var d domain.InterestData
+		if ev.DecodeData(&d) != nil {
+			return nil
+		}
+		if ev.Type == domain.EvInterestAdded {
+			return &gqlmodel.InterestAdded{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, InterestName: d.Interest}
+		}
+		return &gqlmodel.InterestRemoved{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, InterestName: d.Interest}
+	case domain.EvFollowed, domain.EvUnfollowed:
+		var d domain.FollowData
+		if ev.DecodeData(&d) != nil {
+			return nil
+		}
+		if ev.Type == domain.EvFollowed {
+			return &gqlmodel.Followed{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, FolloweeID: d.FolloweeID}
+		}
+		return &gqlmodel.Unfollowed{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, FolloweeID: d.FolloweeID}
+	}
+	return nil
+}
+
+// notificationFor returns the notification ev means for person, if any.
+func notificationFor(ev domain.Event, personID string) (*gqlmodel.Notification, bool) {
+	if ev.Type != domain.EvFollowed {
+		return nil, false
+	}
+	var d domain.FollowData
+	if ev.DecodeData(&d) != nil || d.FolloweeID != personID {
+		return nil, false
+	}
+	return &gqlmodel.Notification{ID: ev.ID, Kind: gqlmodel.NotificationFollowed, At: ev.At, ActorID: d.FollowerID}, true
+}
