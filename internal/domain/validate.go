@@ -19,7 +19,7 @@ const (
 )
 
 // NormalizeInterest applies the interest name rule: surrounding space is
-// trimmed, inner runs of space collapse to one, letters are case-folded to
+// trimmed, inner runs of white space (tabs and newlines too) collapse to one space, letters are case-folded to
 // lower case, and the result is 1–64 characters of letters, digits, spaces
 // and dashes. Two spellings that normalise alike name the same interest.
 func NormalizeInterest(raw string) (string, error) {

@@ -21,7 +21,9 @@ const (
 	CodeAlreadyExists   = "ALREADY_EXISTS"
 	CodeRateLimited     = "RATE_LIMITED"
 	CodeInternal        = "INTERNAL"
-	CodeTooComplex      = "QUERY_TOO_COMPLEX"
+	// CodeTooComplex is gqlgen's code for its complexity limit; the depth
+	// and shape limits use it too, so clients handle one code.
+	CodeTooComplex = "COMPLEXITY_LIMIT_EXCEEDED"
 )
 
 var codes = map[domain.Kind]string{

@@ -72,8 +72,8 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(shapeLimit{cfg.Limits}) // first: its messages are the more specific
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
-	srv.Use(shapeLimit{cfg.Limits})
 	srv.SetErrorPresenter(presentError(d.Log))
 	srv.SetRecoverFunc(recoverFunc(d.Log))
 
