@@ -66,12 +66,11 @@ func (c *Config) setDefaults() {
 
 // Consumer is one member of the command-handler group.
 type Consumer struct {
-	cfg   Config
-	pub   Publisher
-	exec  Executor
-	r     *kafka.Reader
-	log   *slog.Logger
-	ready chan struct{}
+	cfg  Config
+	pub  Publisher
+	exec Executor
+	r    *kafka.Reader
+	log  *slog.Logger
 }
 
 // New validates cfg and joins nothing yet; Run does.
@@ -100,7 +99,7 @@ func New(cfg Config, pub Publisher, exec Executor, log *slog.Logger) (*Consumer,
 		ReadBackoffMin:    50 * time.Millisecond,
 		ReadBackoffMax:    500 * time.Millisecond,
 	})
-	return &Consumer{cfg: cfg, pub: pub, exec: exec, r: r, log: log, ready: make(chan struct{})}, nil
+	return &Consumer{cfg: cfg, pub: pub, exec: exec, r: r, log: log}, nil
 }
 
 // Run processes commands until ctx ends, then leaves the group. It returns
@@ -116,21 +115,37 @@ func (c *Consumer) Run(ctx context.Context) error {
 			}
 			return fmt.Errorf("consumers: fetch: %w", err)
 		}
-		if err := c.handle(ctx, m); err != nil {
-			if ctx.Err() != nil {
-				return nil // stopping: the message stays uncommitted and is redelivered
-			}
-			return err
-		}
-		if err := c.r.CommitMessages(ctx, m); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			// The outcome is published; a redelivery will be replayed.
-			c.log.Warn("commit failed; the command may be redelivered", "partition", m.Partition, "offset", m.Offset, "err", err)
+		if stop := c.process(ctx, m); stop {
+			return nil
 		}
 	}
 }
+
+// process makes m durable and commits it. A stop request lets the message
+// in hand finish and commit within a bound, so a graceful shutdown
+// redelivers nothing; it never moves past m without its outcome, since a
+// later commit would skip it for good. It reports whether ctx ended.
+func (c *Consumer) process(ctx context.Context, m kafka.Message) (stopped bool) {
+	for {
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+		err := c.handle(hctx, m)
+		if err == nil {
+			if err := c.r.CommitMessages(hctx, m); err != nil {
+				// The outcome is published; a redelivery will be replayed.
+				c.log.Warn("commit failed; the command may be redelivered", "partition", m.Partition, "offset", m.Offset, "err", err)
+			}
+		}
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return ctx.Err() != nil
+		}
+		// The bound ran out while the store or the bus is failing: try the
+		// same message again.
+	}
+}
+
+// finishTimeout bounds the work on one message once a stop is requested.
+const finishTimeout = 15 * time.Second
 
 // handle makes the effect of m durable: applied and published, or set
 // aside in the dead-letter topic. It returns an error only when ctx ends.
