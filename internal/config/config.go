@@ -43,6 +43,16 @@ type Config struct {
 	LogFormat string // text or json
 }
 
+// EnvNames lists every variable the service reads, for documentation
+// checks (the README and docker-compose.yml are tested against it).
+var EnvNames = []string{
+	"HTTP_ADDR", "KAFKA_BROKERS", "KAFKA_TOPIC_PREFIX", "KAFKA_PARTITIONS", "KAFKA_REPLICATION_FACTOR",
+	"KAFKA_CONSUMER_GROUP", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
+	"JWT_PRIVATE_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_TTL", "COMMAND_WAIT_TIMEOUT",
+	"GRAPHQL_INTROSPECTION", "GRAPHQL_MAX_DEPTH", "GRAPHQL_MAX_COMPLEXITY", "WS_ALLOWED_ORIGINS",
+	"LOG_LEVEL", "LOG_FORMAT",
+}
+
 // Embedded reports whether any part runs in-process instead of on a server.
 func (c Config) Embedded() bool { return len(c.KafkaBrokers) == 0 || c.Neo4jURI == "" }
 

@@ -44,3 +44,19 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvNamesAreTheOnesRead catches a variable added to parse but not to
+// EnvNames (and so missing from the README check).
+func TestEnvNamesAreTheOnesRead(t *testing.T) {
+	read := map[string]bool{}
+	_, _ = parse(func(k string) string { read[k] = true; return "" })
+	for _, n := range EnvNames {
+		if !read[n] {
+			t.Errorf("EnvNames lists %s, which parse does not read", n)
+		}
+		delete(read, n)
+	}
+	for n := range read {
+		t.Errorf("parse reads %s, which EnvNames does not list", n)
+	}
+}
