@@ -2,8 +2,11 @@ package main
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
 // TestStory is the register → interests → follow → notification story,
@@ -22,7 +25,10 @@ func TestStory(t *testing.T) {
 			... on InterestAdded { interest { name } } ... on Followed { followee { id name } } } }`, map[string]any{"p": ann.ID})
 		time.Sleep(200 * time.Millisecond) // let both subscriptions register before events flow
 
-		add := rs.mutate(t, ann.Token, "addInterest", "name", "  Graph Databases ")
+		// A fresh interest name: the real Neo4j is shared with earlier runs.
+		suffix := testsupport.Letters()
+		topic := "graph databases " + suffix
+		add := rs.mutate(t, ann.Token, "addInterest", "name", "  Graph   Databases "+strings.ToUpper(suffix)+" ")
 		if add.Status != "APPLIED" {
 			t.Fatalf("addInterest: %+v", add)
 		}
@@ -36,7 +42,7 @@ func TestStory(t *testing.T) {
 			}
 		}
 		anonWS.next("e", &ev)
-		if ev.PersonEvents.Typename != "InterestAdded" || ev.PersonEvents.Interest.Name != "graph databases" || ev.PersonEvents.CommandID != add.CommandID {
+		if ev.PersonEvents.Typename != "InterestAdded" || ev.PersonEvents.Interest.Name != topic || ev.PersonEvents.CommandID != add.CommandID {
 			t.Fatalf("personEvents: %+v", ev)
 		}
 
@@ -50,7 +56,7 @@ func TestStory(t *testing.T) {
 			}
 		}
 		rs.must(t, ann.Token, `{ me { interests { name personCount } } }`, nil, &me)
-		if len(me.Me.Interests) != 1 || me.Me.Interests[0].Name != "graph databases" || me.Me.Interests[0].PersonCount != 1 {
+		if len(me.Me.Interests) != 1 || me.Me.Interests[0].Name != topic || me.Me.Interests[0].PersonCount != 1 {
 			t.Fatalf("me after addInterest: %+v", me)
 		}
 
@@ -99,7 +105,7 @@ func TestStory(t *testing.T) {
 
 		// Recommendations: Carl shares Ann's interest.
 		carl := rs.register(t, "Carl")
-		rs.mutate(t, carl.Token, "addInterest", "name", "graph databases")
+		rs.mutate(t, carl.Token, "addInterest", "name", topic)
 		var rec struct {
 			RecommendedPeople []struct {
 				Person          struct{ ID string }

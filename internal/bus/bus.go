@@ -94,7 +94,35 @@ func EnsureTopics(ctx context.Context, c Config) error {
 			return fmt.Errorf("kafka: create topic %s: %w", name, terr)
 		}
 	}
-	return nil
+	return waitForLeaders(ctx, c, c.Topics.Commands, c.Topics.Events, c.Topics.Outcomes, c.Topics.DeadLetters)
+}
+
+// waitForLeaders returns once every partition of topics has a leader that
+// answers offset requests: a new topic's partitions briefly have none, and
+// a real broker then answers "not leader for partition".
+func waitForLeaders(ctx context.Context, c Config, topics ...string) error {
+	for {
+		err := func() error {
+			parts, err := partitions(ctx, c, topics...)
+			if err != nil {
+				return err
+			}
+			for _, t := range topics {
+				if _, err := offsets(ctx, c, t, parts[t]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("kafka: topics not ready: %w", err)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // Ready checks that the brokers answer and the topics exist.

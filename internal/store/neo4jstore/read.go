@@ -88,8 +88,8 @@ CALL {
   WITH a
   OPTIONAL MATCH ` + pattern + ` WHERE x.name IS NOT NULL
   WITH x ORDER BY x.id
-  WITH collect(x) AS all
-  RETURN size(all) AS total, [y IN all WHERE y.id > $after][0..$limit] AS page
+  WITH collect(x) AS members
+  RETURN size(members) AS total, [y IN members WHERE y.id > $after][0..$limit] AS page
 }
 RETURN key, total, [x IN page | ` + personMap + `] AS persons`
 }

@@ -1,0 +1,40 @@
+# Developer entry points. `make test` is the project's test command: it runs
+# every test, integration tests included, against real Kafka and Neo4j
+# (see scripts/test for where they come from).
+
+.DEFAULT_GOAL := help
+GO ?= go
+
+.PHONY: help run build test devstack-up devstack-down devstack-status generate lint bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-16s %s\n", $$1, $$2 }'
+
+run: ## run the service (embedded Kafka + in-memory graph unless KAFKA_BROKERS/NEO4J_URI are set)
+	$(GO) run ./cmd/interestgraph $(ARGS)
+
+build: ## build a static binary into bin/
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/interestgraph ./cmd/interestgraph
+
+test: ## all tests with the race detector, against real Kafka and Neo4j
+	@scripts/test
+
+devstack-up: ## start local Kafka and Neo4j (no Docker needed)
+	@scripts/devstack up
+
+devstack-down: ## stop them
+	@scripts/devstack down
+
+devstack-status: ## show whether they run
+	@scripts/devstack status
+
+generate: ## regenerate the GraphQL code (gqlgen)
+	$(GO) run github.com/99designs/gqlgen generate
+
+lint: ## gofmt check and go vet
+	@unformatted="$$(gofmt -l .)"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+bench: ## run the benchmark harness
+	$(GO) run ./bench $(ARGS)
