@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/interestgraph/interestgraph/internal/testsupport"
+)
+
+// TestTwoGatewaysReadYourWrites: a change APPLIED through one gateway is
+// visible at once through another.
+func TestTwoGatewaysReadYourWrites(t *testing.T) {
+	cfg := testConfig(t, realStack)
+	cfg.JWTPrivateKeyFile = writeKey(t) // gateways share the signing key
+	a := startService(t, cfg, roles{gateway: true, consumer: true})
+	b := startService(t, cfg, roles{gateway: true})
+	ann := a.register(t, "Ann")
+	for i := range 5 {
+		topic := "ryw " + testsupport.Letters()
+		via, other := a, b
+		if i%2 == 1 {
+			via, other = b, a
+		}
+		if r := via.mutate(t, ann.Token, "addInterest", "name", topic); r.Status != "APPLIED" {
+			t.Fatalf("addInterest: %+v", r)
+		}
+		var me struct {
+			Me struct{ Interests []struct{ Name string } }
+		}
+		other.must(t, ann.Token, `{ me { interests { name } } }`, nil, &me)
+		found := false
+		for _, in := range me.Me.Interests {
+			found = found || in.Name == topic
+		}
+		if !found {
+			t.Fatalf("round %d: the other gateway does not see %q: %+v", i, topic, me)
+		}
+	}
+}
+
+func writeKey(t *testing.T) string {
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "jwt.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestLegacyGraphQLWSProtocol: older clients speak graphql-ws.
+func TestLegacyGraphQLWSProtocol(t *testing.T) {
+	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
+	ann := rs.register(t, "Ann")
+	ctx := ctxFor(t, 30*time.Second)
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(rs.url, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	if conn.Subprotocol() != "graphql-ws" {
+		t.Fatalf("negotiated %q", conn.Subprotocol())
+	}
+	write := func(v any) {
+		if err := wsjson.Write(ctx, conn, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func() map[string]any {
+		for {
+			var m map[string]any
+			if err := wsjson.Read(ctx, conn, &m); err != nil {
+				t.Fatal(err)
+			}
+			if m["type"] != "ka" {
+				return m
+			}
+		}
+	}
+	write(map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + ann.Token}})
+	if m := read(); m["type"] != "connection_ack" {
+		t.Fatalf("init: %v", m)
+	}
+	write(map[string]any{"id": "1", "type": "start", "payload": map[string]any{"query": `subscription($p: ID!) { personEvents(personId: $p) { __typename } }`, "variables": map[string]any{"p": ann.ID}}})
+	time.Sleep(200 * time.Millisecond)
+	rs.mutate(t, ann.Token, "addInterest", "name", "legacy clients")
+	m := read()
+	raw, _ := json.Marshal(m)
+	if m["type"] != "data" || !strings.Contains(string(raw), "InterestAdded") {
+		t.Fatalf("legacy data message: %s", raw)
+	}
+}
+
+// TestBadTokenOnWebSocketIsRefused: a connection_init with a forged token
+// is closed with 4403, not accepted anonymously.
+func TestBadTokenOnWebSocketIsRefused(t *testing.T) {
+	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
+	ctx := ctxFor(t, 30*time.Second)
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(rs.url, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	_ = wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer forged.token.here"}})
+	for {
+		var m map[string]any
+		err := wsjson.Read(ctx, conn, &m)
+		if err != nil {
+			if code := websocket.CloseStatus(err); code != 4403 {
+				t.Fatalf("closed with %d (%v), want 4403", code, err)
+			}
+			return
+		}
+		if m["type"] == "connection_ack" {
+			t.Fatal("forged token accepted")
+		}
+	}
+}
+
+// TestCrossSiteWebSocketIsRefused: a browser page on another origin cannot
+// open a WebSocket with the user's credentials.
+func TestCrossSiteWebSocketIsRefused(t *testing.T) {
+	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
+	ctx := ctxFor(t, 10*time.Second)
+	_, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(rs.url, "http")+"/graphql", &websocket.DialOptions{
+		Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: http.Header{"Origin": []string{"https://evil.example"}}})
+	if err == nil {
+		t.Fatal("cross-site WebSocket accepted")
+	}
+	if resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site WebSocket: %v %v", resp, err)
+	}
+}
+
+// TestHealthReadinessAndPlayground covers the HTTP endpoints besides
+// /graphql, and that GET cannot run operations (CSRF).
+func TestHealthReadinessAndPlayground(t *testing.T) {
+	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/": "<html"} {
+		resp, err := http.Get(rs.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(strings.ToLower(string(body)), want) {
+			t.Errorf("GET %s: %d %q", path, resp.StatusCode, body[:min(len(body), 80)])
+		}
+	}
+	resp, err := http.Get(rs.url + `/graphql?query={__typename}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 400 {
+		t.Errorf("GET /graphql ran an operation: %d", resp.StatusCode)
+	}
+	resp, err = http.Post(rs.url+"/graphql", "text/plain", strings.NewReader(`{"query":"mutation { addInterest(name: \"x\") { status } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 400 {
+		t.Errorf("text/plain POST (a CSRF form) was accepted: %d", resp.StatusCode)
+	}
+}
+
+// TestDemoData loads the demo graph through the command path.
+func TestDemoData(t *testing.T) {
+	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
+	if err := loadDemo(ctxFor(t, time.Minute), rs.service, testLogger(t)); err != nil {
+		t.Fatal(err)
+	}
+	var login struct{ Login struct{ AccessToken string } }
+	rs.must(t, "", `mutation { login(email: "demo0@example.com", password: "demo-password") { accessToken } }`, nil, &login)
+	var me struct {
+		Me struct {
+			FollowerCount int
+			Interests     []struct{ Name string }
+		}
+	}
+	eventually(t, 30*time.Second, "demo follows applied", func() bool {
+		rs.must(t, login.Login.AccessToken, `{ me { followerCount interests { name } } }`, nil, &me)
+		return me.Me.FollowerCount > 10 && len(me.Me.Interests) > 0
+	})
+}
+
+// TestGracefulShutdown: SIGTERM ends open subscriptions with a close frame
+// and the process exits 0.
+func TestGracefulShutdown(t *testing.T) {
+	bin := buildBinary(t)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "HTTP_ADDR="+addr, "KAFKA_BROKERS=", "NEO4J_URI=", "LOG_LEVEL=warn")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	rs := &running{url: "http://" + addr}
+	eventually(t, 30*time.Second, "the server to listen", func() bool {
+		resp, err := http.Get(rs.url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil && resp.StatusCode == 200
+	})
+	ws := rs.ws(t, "")
+	ws.subscribe("1", `subscription { personEvents(personId: "00000000-0000-4000-8000-000000000000") { id } }`, nil)
+	time.Sleep(200 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no exit 30 s after SIGTERM")
+	}
+	// The subscription ended cleanly: "complete", then a close frame.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for {
+		var m map[string]any
+		err := wsjson.Read(ctx, ws.conn, &m)
+		if err != nil {
+			if s := websocket.CloseStatus(err); s != websocket.StatusNormalClosure && s != websocket.StatusGoingAway && !strings.Contains(err.Error(), "EOF") {
+				t.Fatalf("subscription ended with %v", err)
+			}
+			return
+		}
+		if m["type"] == "complete" {
+			return
+		}
+	}
+}
