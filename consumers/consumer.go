@@ -47,6 +47,8 @@ type Config struct {
 	// MaxAttempts is how often a command that fails while the store is
 	// healthy is tried before it goes to the dead-letter topic.
 	MaxAttempts int
+	// Policy holds the configurable rules commands are decided by.
+	Policy domain.Policy
 	// SessionTimeout is how long the group waits for a silent member (a
 	// killed process) before giving its partitions to another.
 	SessionTimeout time.Duration
@@ -159,7 +161,7 @@ func (c *Consumer) handle(ctx context.Context, m kafka.Message) error {
 	failures := 0
 	for {
 		var replayed bool
-		out, replayed, err = c.exec.Execute(ctx, cmd, domain.Decide)
+		out, replayed, err = c.exec.Execute(ctx, cmd, c.cfg.Policy.Decide)
 		if err == nil {
 			c.log.Debug("command decided", "command", cmd.ID, "type", cmd.Type, "status", out.Status, "replayed", replayed)
 			break

@@ -40,7 +40,9 @@ type ResolverRoot interface {
 	PersonRegistered() PersonRegisteredResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	Transfer() TransferResolver
 	Unfollowed() UnfollowedResolver
+	Wallet() WalletResolver
 }
 
 type DirectiveRoot struct {
@@ -89,20 +91,29 @@ type ComplexityRoot struct {
 		Person    func(childComplexity int) int
 	}
 
+	Ledger struct {
+		Accounts    func(childComplexity int) int
+		BalanceSum  func(childComplexity int) int
+		TotalSupply func(childComplexity int) int
+		Transfers   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddInterest    func(childComplexity int, name string) int
 		Follow         func(childComplexity int, personID string) int
 		Login          func(childComplexity int, email string, password string) int
 		Register       func(childComplexity int, input model.RegisterInput) int
 		RemoveInterest func(childComplexity int, name string) int
+		TransferCoins  func(childComplexity int, to string, amount int, memo *string) int
 		Unfollow       func(childComplexity int, personID string) int
 	}
 
 	Notification struct {
-		Actor func(childComplexity int) int
-		At    func(childComplexity int) int
-		ID    func(childComplexity int) int
-		Kind  func(childComplexity int) int
+		Actor  func(childComplexity int) int
+		Amount func(childComplexity int) int
+		At     func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Kind   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -120,6 +131,7 @@ type ComplexityRoot struct {
 		Interests      func(childComplexity int) int
 		Name           func(childComplexity int) int
 		RegisteredAt   func(childComplexity int) int
+		Wallet         func(childComplexity int) int
 	}
 
 	PersonConnection struct {
@@ -149,6 +161,7 @@ type ComplexityRoot struct {
 	Query struct {
 		CommandReceipt    func(childComplexity int, commandID string) int
 		Interest          func(childComplexity int, name string) int
+		Ledger            func(childComplexity int) int
 		Me                func(childComplexity int) int
 		Person            func(childComplexity int, id string) int
 		RecommendedPeople func(childComplexity int, first *int) int
@@ -159,12 +172,38 @@ type ComplexityRoot struct {
 		PersonEvents  func(childComplexity int, personID string) int
 	}
 
+	Transfer struct {
+		Amount func(childComplexity int) int
+		At     func(childComplexity int) int
+		From   func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Memo   func(childComplexity int) int
+		To     func(childComplexity int) int
+	}
+
+	TransferConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TransferEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Unfollowed struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
 		Followee  func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Person    func(childComplexity int) int
+	}
+
+	Wallet struct {
+		Balance   func(childComplexity int) int
+		Transfers func(childComplexity int, first *int, after *string) int
 	}
 }
 
@@ -194,6 +233,7 @@ type MutationResolver interface {
 	RemoveInterest(ctx context.Context, name string) (*model.CommandReceipt, error)
 	Follow(ctx context.Context, personID string) (*model.CommandReceipt, error)
 	Unfollow(ctx context.Context, personID string) (*model.CommandReceipt, error)
+	TransferCoins(ctx context.Context, to string, amount int, memo *string) (*model.CommandReceipt, error)
 }
 type NotificationResolver interface {
 	Actor(ctx context.Context, obj *gqlmodel.Notification) (*gqlmodel.Person, error)
@@ -202,6 +242,8 @@ type PersonResolver interface {
 	Interests(ctx context.Context, obj *gqlmodel.Person) ([]gqlmodel.Interest, error)
 	Followers(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error)
 	Following(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error)
+
+	Wallet(ctx context.Context, obj *gqlmodel.Person) (*gqlmodel.Wallet, error)
 }
 type PersonRegisteredResolver interface {
 	Person(ctx context.Context, obj *gqlmodel.PersonRegistered) (*gqlmodel.Person, error)
@@ -212,14 +254,22 @@ type QueryResolver interface {
 	Interest(ctx context.Context, name string) (*gqlmodel.Interest, error)
 	RecommendedPeople(ctx context.Context, first *int) ([]model.PersonRecommendation, error)
 	CommandReceipt(ctx context.Context, commandID string) (*model.CommandReceipt, error)
+	Ledger(ctx context.Context) (*model.Ledger, error)
 }
 type SubscriptionResolver interface {
 	Notifications(ctx context.Context) (<-chan *gqlmodel.Notification, error)
 	PersonEvents(ctx context.Context, personID string) (<-chan gqlmodel.PersonEvent, error)
 }
+type TransferResolver interface {
+	From(ctx context.Context, obj *gqlmodel.Transfer) (*gqlmodel.Person, error)
+	To(ctx context.Context, obj *gqlmodel.Transfer) (*gqlmodel.Person, error)
+}
 type UnfollowedResolver interface {
 	Person(ctx context.Context, obj *gqlmodel.Unfollowed) (*gqlmodel.Person, error)
 	Followee(ctx context.Context, obj *gqlmodel.Unfollowed) (*gqlmodel.Person, error)
+}
+type WalletResolver interface {
+	Transfers(ctx context.Context, obj *gqlmodel.Wallet, first *int, after *string) (*model.TransferConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -395,6 +445,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InterestRemoved.Person(childComplexity), true
 
+	case "Ledger.accounts":
+		if e.ComplexityRoot.Ledger.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ledger.Accounts(childComplexity), true
+	case "Ledger.balanceSum":
+		if e.ComplexityRoot.Ledger.BalanceSum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ledger.BalanceSum(childComplexity), true
+	case "Ledger.totalSupply":
+		if e.ComplexityRoot.Ledger.TotalSupply == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ledger.TotalSupply(childComplexity), true
+	case "Ledger.transfers":
+		if e.ComplexityRoot.Ledger.Transfers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ledger.Transfers(childComplexity), true
+
 	case "Mutation.addInterest":
 		if e.ComplexityRoot.Mutation.AddInterest == nil {
 			break
@@ -450,6 +525,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveInterest(childComplexity, args["name"].(string)), true
+	case "Mutation.transferCoins":
+		if e.ComplexityRoot.Mutation.TransferCoins == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_transferCoins_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TransferCoins(childComplexity, args["to"].(string), args["amount"].(int), args["memo"].(*string)), true
 	case "Mutation.unfollow":
 		if e.ComplexityRoot.Mutation.Unfollow == nil {
 			break
@@ -468,6 +554,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Notification.Actor(childComplexity), true
+	case "Notification.amount":
+		if e.ComplexityRoot.Notification.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Amount(childComplexity), true
 	case "Notification.at":
 		if e.ComplexityRoot.Notification.At == nil {
 			break
@@ -564,6 +656,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.RegisteredAt(childComplexity), true
+	case "Person.wallet":
+		if e.ComplexityRoot.Person.Wallet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Wallet(childComplexity), true
 
 	case "PersonConnection.edges":
 		if e.ComplexityRoot.PersonConnection.Edges == nil {
@@ -664,6 +762,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Interest(childComplexity, args["name"].(string)), true
 
+	case "Query.ledger":
+		if e.ComplexityRoot.Query.Ledger == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Ledger(childComplexity), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -711,6 +815,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.PersonEvents(childComplexity, args["personId"].(string)), true
 
+	case "Transfer.amount":
+		if e.ComplexityRoot.Transfer.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Amount(childComplexity), true
+	case "Transfer.at":
+		if e.ComplexityRoot.Transfer.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.At(childComplexity), true
+	case "Transfer.from":
+		if e.ComplexityRoot.Transfer.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.From(childComplexity), true
+	case "Transfer.id":
+		if e.ComplexityRoot.Transfer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ID(childComplexity), true
+	case "Transfer.kind":
+		if e.ComplexityRoot.Transfer.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Kind(childComplexity), true
+	case "Transfer.memo":
+		if e.ComplexityRoot.Transfer.Memo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Memo(childComplexity), true
+	case "Transfer.to":
+		if e.ComplexityRoot.Transfer.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.To(childComplexity), true
+
+	case "TransferConnection.edges":
+		if e.ComplexityRoot.TransferConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferConnection.Edges(childComplexity), true
+	case "TransferConnection.pageInfo":
+		if e.ComplexityRoot.TransferConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferConnection.PageInfo(childComplexity), true
+	case "TransferConnection.totalCount":
+		if e.ComplexityRoot.TransferConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferConnection.TotalCount(childComplexity), true
+
+	case "TransferEdge.cursor":
+		if e.ComplexityRoot.TransferEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferEdge.Cursor(childComplexity), true
+	case "TransferEdge.node":
+		if e.ComplexityRoot.TransferEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferEdge.Node(childComplexity), true
+
 	case "Unfollowed.at":
 		if e.ComplexityRoot.Unfollowed.At == nil {
 			break
@@ -741,6 +920,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unfollowed.Person(childComplexity), true
+
+	case "Wallet.balance":
+		if e.ComplexityRoot.Wallet.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Wallet.Balance(childComplexity), true
+	case "Wallet.transfers":
+		if e.ComplexityRoot.Wallet.Transfers == nil {
+			break
+		}
+
+		args, err := ec.field_Wallet_transfers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Wallet.Transfers(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
 	}
 	return 0, false
@@ -861,6 +1058,8 @@ type Query {
   recommendedPeople(first: Int = 10): [PersonRecommendation!]!
   "The outcome of one of the caller's commands: ACCEPTED until it is decided."
   commandReceipt(commandId: ID!): CommandReceipt!
+  "Admins only: the whole ledger at a glance."
+  ledger: Ledger!
 }
 
 type Mutation {
@@ -870,6 +1069,8 @@ type Mutation {
   removeInterest(name: String!): CommandReceipt!
   follow(personId: ID!): CommandReceipt!
   unfollow(personId: ID!): CommandReceipt!
+  "Send coins to another person. amount: 1–1,000,000; memo: at most 140 characters. REJECTED reasons: INSUFFICIENT_FUNDS, RECIPIENT_NOT_FOUND."
+  transferCoins(to: ID!, amount: Int!, memo: String): CommandReceipt!
 }
 
 type Subscription {
@@ -919,6 +1120,51 @@ type Person {
   following(first: Int = 20, after: String): PersonConnection!
   followerCount: Int!
   followingCount: Int!
+  "Only for the person themself (and admins); null for anyone else."
+  wallet: Wallet
+}
+
+type Wallet {
+  balance: Int!
+  "Ledger records of this wallet, both directions and grants, newest first. first: 1–100."
+  transfers(first: Int = 20, after: String): TransferConnection!
+}
+
+type TransferConnection {
+  totalCount: Int!
+  edges: [TransferEdge!]!
+  pageInfo: PageInfo!
+}
+
+type TransferEdge {
+  cursor: String!
+  node: Transfer!
+}
+
+"An immutable ledger record; its id is the id of the command that caused it."
+type Transfer {
+  id: ID!
+  kind: TransferKind!
+  amount: Int!
+  memo: String
+  at: Time!
+  "null for a grant: minted by the system."
+  from: Person
+  to: Person!
+}
+
+enum TransferKind {
+  GRANT
+  TRANSFER
+}
+
+type Ledger {
+  "Coins ever minted (grants)."
+  totalSupply: Int!
+  "Sum of all balances: equals totalSupply."
+  balanceSum: Int!
+  accounts: Int!
+  transfers: Int!
 }
 
 type PersonConnection {
@@ -955,10 +1201,13 @@ type Notification {
   kind: NotificationKind!
   at: Time!
   actor: Person
+  "COINS_RECEIVED: how many."
+  amount: Int
 }
 
 enum NotificationKind {
   FOLLOWED
+  COINS_RECEIVED
 }
 
 "A public change of a person, as recorded on the event store."
@@ -1053,6 +1302,20 @@ func (ec *executionContext) childFields_Interest(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Interest", field.Name)
 }
 
+func (ec *executionContext) childFields_Ledger(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalSupply":
+		return ec.fieldContext_Ledger_totalSupply(ctx, field)
+	case "balanceSum":
+		return ec.fieldContext_Ledger_balanceSum(ctx, field)
+	case "accounts":
+		return ec.fieldContext_Ledger_accounts(ctx, field)
+	case "transfers":
+		return ec.fieldContext_Ledger_transfers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Ledger", field.Name)
+}
+
 func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1063,6 +1326,8 @@ func (ec *executionContext) childFields_Notification(ctx context.Context, field 
 		return ec.fieldContext_Notification_at(ctx, field)
 	case "actor":
 		return ec.fieldContext_Notification_actor(ctx, field)
+	case "amount":
+		return ec.fieldContext_Notification_amount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
 }
@@ -1097,6 +1362,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_followerCount(ctx, field)
 	case "followingCount":
 		return ec.fieldContext_Person_followingCount(ctx, field)
+	case "wallet":
+		return ec.fieldContext_Person_wallet(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
@@ -1133,6 +1400,58 @@ func (ec *executionContext) childFields_PersonRecommendation(ctx context.Context
 		return ec.fieldContext_PersonRecommendation_sharedInterests(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonRecommendation", field.Name)
+}
+
+func (ec *executionContext) childFields_Transfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Transfer_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Transfer_kind(ctx, field)
+	case "amount":
+		return ec.fieldContext_Transfer_amount(ctx, field)
+	case "memo":
+		return ec.fieldContext_Transfer_memo(ctx, field)
+	case "at":
+		return ec.fieldContext_Transfer_at(ctx, field)
+	case "from":
+		return ec.fieldContext_Transfer_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Transfer_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Transfer", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_TransferConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_TransferConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TransferConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TransferEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TransferEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Wallet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "balance":
+		return ec.fieldContext_Wallet_balance(ctx, field)
+	case "transfers":
+		return ec.fieldContext_Wallet_transfers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Wallet", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1351,6 +1670,36 @@ func (ec *executionContext) field_Mutation_removeInterest_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_transferCoins_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "amount",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["amount"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "memo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memo"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unfollow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1490,6 +1839,28 @@ func (ec *executionContext) field_Subscription_personEvents_args(ctx context.Con
 		return nil, err
 	}
 	args["personId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Wallet_transfers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -2203,6 +2574,98 @@ func (ec *executionContext) fieldContext_InterestRemoved_interest(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Ledger_totalSupply(ctx context.Context, field graphql.CollectedField, obj *model.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ledger_totalSupply(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalSupply, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ledger_totalSupply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ledger", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Ledger_balanceSum(ctx context.Context, field graphql.CollectedField, obj *model.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ledger_balanceSum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BalanceSum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ledger_balanceSum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ledger", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Ledger_accounts(ctx context.Context, field graphql.CollectedField, obj *model.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ledger_accounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ledger_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ledger", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Ledger_transfers(ctx context.Context, field graphql.CollectedField, obj *model.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ledger_transfers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transfers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ledger_transfers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ledger", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Mutation_register(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2467,6 +2930,50 @@ func (ec *executionContext) fieldContext_Mutation_unfollow(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_transferCoins(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_transferCoins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TransferCoins(ctx, fc.Args["to"].(string), fc.Args["amount"].(int), fc.Args["memo"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommandReceipt) graphql.Marshaler {
+			return ec.marshalNCommandReceipt2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐCommandReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_transferCoins(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommandReceipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_transferCoins_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Notification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2566,6 +3073,29 @@ func (ec *executionContext) fieldContext_Notification_actor(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Notification_amount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -2870,6 +3400,38 @@ func (ec *executionContext) _Person_followingCount(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Person_followingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Person_wallet(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_wallet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Wallet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Wallet) graphql.Marshaler {
+			return ec.marshalOWallet2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐWallet(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_wallet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Wallet(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
@@ -3410,6 +3972,38 @@ func (ec *executionContext) fieldContext_Query_commandReceipt(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_ledger(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ledger(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Ledger(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Ledger) graphql.Marshaler {
+			return ec.marshalNLedger2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐLedger(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ledger(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ledger(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3562,6 +4156,327 @@ func (ec *executionContext) fieldContext_Subscription_personEvents(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Transfer_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Transfer_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.TransferKind) graphql.Marshaler {
+			return ec.marshalNTransferKind2githubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐTransferKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "TransferKind")
+}
+
+func (ec *executionContext) _Transfer_amount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Transfer_memo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_memo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Memo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_memo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Transfer_at(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Transfer_from(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Transfer().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Transfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Transfer_to(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Transfer().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Transfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TransferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransferConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TransferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TransferEdge) graphql.Marshaler {
+			return ec.marshalNTransferEdge2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTransferEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TransferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TransferEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TransferEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TransferEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Transfer) graphql.Marshaler {
+			return ec.marshalNTransfer2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐTransfer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Unfollowed_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Unfollowed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3691,6 +4606,73 @@ func (ec *executionContext) fieldContext_Unfollowed_followee(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Person(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Wallet_balance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Wallet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Wallet_balance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Balance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Wallet_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Wallet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Wallet_transfers(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Wallet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Wallet_transfers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Wallet().Transfers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransferConnection) graphql.Marshaler {
+			return ec.marshalNTransferConnection2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTransferConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Wallet_transfers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Wallet",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Wallet_transfers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5175,6 +6157,54 @@ func (ec *executionContext) _InterestRemoved(ctx context.Context, sel ast.Select
 	return out
 }
 
+var ledgerImplementors = []string{"Ledger"}
+
+func (ec *executionContext) _Ledger(ctx context.Context, sel ast.SelectionSet, obj *model.Ledger) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Ledger")
+		case "totalSupply":
+			out.Values[i] = ec._Ledger_totalSupply(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "balanceSum":
+			out.Values[i] = ec._Ledger_balanceSum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accounts":
+			out.Values[i] = ec._Ledger_accounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transfers":
+			out.Values[i] = ec._Ledger_transfers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -5236,6 +6266,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "transferCoins":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_transferCoins(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5285,6 +6322,11 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Notification_actor(ctx, field, obj)
 				})
+		case "amount":
+			out.Values[i] = ec._Notification_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5399,6 +6441,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "wallet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_wallet(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5638,6 +6686,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_commandReceipt(ctx, field)
 				})
+		case "ledger":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_ledger(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -5691,6 +6745,152 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	}
 }
 
+var transferImplementors = []string{"Transfer"}
+
+func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Transfer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Transfer")
+		case "id":
+			out.Values[i] = ec._Transfer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Transfer_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._Transfer_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memo":
+			out.Values[i] = ec._Transfer_memo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._Transfer_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Transfer_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Transfer_to(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferConnectionImplementors = []string{"TransferConnection"}
+
+func (ec *executionContext) _TransferConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TransferConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferConnection")
+		case "totalCount":
+			out.Values[i] = ec._TransferConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._TransferConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TransferConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferEdgeImplementors = []string{"TransferEdge"}
+
+func (ec *executionContext) _TransferEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TransferEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferEdge")
+		case "cursor":
+			out.Values[i] = ec._TransferEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TransferEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var unfollowedImplementors = []string{"Unfollowed", "PersonEvent"}
 
 func (ec *executionContext) _Unfollowed(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Unfollowed) graphql.Marshaler {
@@ -5728,6 +6928,45 @@ func (ec *executionContext) _Unfollowed(ctx context.Context, sel ast.SelectionSe
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Unfollowed_followee(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var walletImplementors = []string{"Wallet"}
+
+func (ec *executionContext) _Wallet(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Wallet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, walletImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Wallet")
+		case "balance":
+			out.Values[i] = ec._Wallet_balance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "transfers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Wallet_transfers(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -6218,6 +7457,14 @@ func (ec *executionContext) marshalNInterest2ᚖgithubᚗcomᚋinterestgraphᚋi
 	return ec._Interest(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLedger2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐLedger(ctx context.Context, sel ast.SelectionSet, v *model.Ledger) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Ledger!")
+		return graphql.Null
+	}
+	return ec._Ledger(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNotification2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐNotification(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Notification) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Notification!")
@@ -6342,6 +7589,57 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	res := graphql.MarshalTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNTransfer2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐTransfer(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Transfer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Transfer!")
+		return graphql.Null
+	}
+	return ec._Transfer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTransferConnection2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTransferConnection(ctx context.Context, sel ast.SelectionSet, v *model.TransferConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransferConnection!")
+		return graphql.Null
+	}
+	return ec._TransferConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTransferEdge2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTransferEdge(ctx context.Context, sel ast.SelectionSet, v model.TransferEdge) graphql.Marshaler {
+	return ec._TransferEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTransferEdge2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTransferEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TransferEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTransferEdge2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTransferEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNTransferKind2githubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐTransferKind(ctx context.Context, v any) (gqlmodel.TransferKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := gqlmodel.TransferKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTransferKind2githubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐTransferKind(ctx context.Context, sel ast.SelectionSet, v gqlmodel.TransferKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TransferKind!")
 	}
 	return res
 }
@@ -6566,6 +7864,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOWallet2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐWallet(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Wallet) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Wallet(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

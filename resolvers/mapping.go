@@ -20,8 +20,8 @@ const (
 // toPerson maps a store person to the API, showing the email only to the
 // person themself and to admins.
 func toPerson(ctx context.Context, p store.Person) *gqlmodel.Person {
-	out := &gqlmodel.Person{ID: p.ID, Name: p.Name, RegisteredAt: p.RegisteredAt, FollowerCount: p.FollowerCount, FollowingCount: p.FollowingCount}
-	if id, ok := auth.FromContext(ctx); ok && (id.PersonID == p.ID || id.IsAdmin()) && p.Email != "" {
+	out := &gqlmodel.Person{ID: p.ID, Name: p.Name, RegisteredAt: p.RegisteredAt, FollowerCount: p.FollowerCount, FollowingCount: p.FollowingCount, Balance: p.Balance}
+	if auth.CanSeePrivate(ctx, p.ID) && p.Email != "" {
 		email := p.Email
 		out.Email = &email
 	}
@@ -109,14 +109,32 @@ func toPersonEvent(ev domain.Event) gqlmodel.PersonEvent {
 	return nil
 }
 
-// notificationFor returns the notification ev means for person, if any.
+// notificationFor returns the notification ev means for person, if any:
+// the only place that decides which events a subscriber is told about.
 func notificationFor(ev domain.Event, personID string) (*gqlmodel.Notification, bool) {
-	if ev.Type != domain.EvFollowed {
-		return nil, false
+	switch ev.Type {
+	case domain.EvFollowed:
+		var d domain.FollowData
+		if ev.DecodeData(&d) != nil || d.FolloweeID != personID {
+			return nil, false
+		}
+		return &gqlmodel.Notification{ID: ev.ID, Kind: gqlmodel.NotificationFollowed, At: ev.At, ActorID: d.FollowerID}, true
+	case domain.EvCoinsTransferred:
+		var d domain.CoinsTransferredData
+		if ev.DecodeData(&d) != nil || d.To != personID {
+			return nil, false
+		}
+		amount := int(d.Amount)
+		return &gqlmodel.Notification{ID: ev.ID, Kind: gqlmodel.NotificationCoinsReceived, At: ev.At, ActorID: d.From, Amount: &amount}, true
 	}
-	var d domain.FollowData
-	if ev.DecodeData(&d) != nil || d.FolloweeID != personID {
-		return nil, false
+	return nil, false
+}
+
+func toTransfer(t store.Transfer) gqlmodel.Transfer {
+	out := gqlmodel.Transfer{ID: t.ID, Kind: gqlmodel.TransferKind(t.Kind), Amount: int(t.Amount), At: t.At, FromID: t.From, ToID: t.To}
+	if t.Memo != "" {
+		memo := t.Memo
+		out.Memo = &memo
 	}
-	return &gqlmodel.Notification{ID: ev.ID, Kind: gqlmodel.NotificationFollowed, At: ev.At, ActorID: d.FollowerID}, true
+	return out
 }

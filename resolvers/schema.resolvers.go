@@ -13,6 +13,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
+	"github.com/interestgraph/interestgraph/internal/store"
 )
 
 // Person is the resolver for the person field.
@@ -104,6 +105,19 @@ func (r *mutationResolver) Unfollow(ctx context.Context, personID string) (*mode
 	return toReceipt(rc), nil
 }
 
+// TransferCoins is the resolver for the transferCoins field.
+func (r *mutationResolver) TransferCoins(ctx context.Context, to string, amount int, memo *string) (*model.CommandReceipt, error) {
+	var m string
+	if memo != nil {
+		m = *memo
+	}
+	rc, err := r.App.TransferCoins(ctx, to, int64(amount), m)
+	if err != nil {
+		return nil, err
+	}
+	return toReceipt(rc), nil
+}
+
 // Actor is the resolver for the actor field.
 func (r *notificationResolver) Actor(ctx context.Context, obj *gqlmodel.Notification) (*gqlmodel.Person, error) {
 	return r.findPerson(ctx, obj.ActorID)
@@ -134,6 +148,14 @@ func (r *personResolver) Followers(ctx context.Context, obj *gqlmodel.Person, fi
 // Following is the resolver for the following field.
 func (r *personResolver) Following(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error) {
 	return r.connection(ctx, r.loaders(ctx).Following, obj.ID, first, after)
+}
+
+// Wallet is the resolver for the wallet field.
+func (r *personResolver) Wallet(ctx context.Context, obj *gqlmodel.Person) (*gqlmodel.Wallet, error) {
+	if !auth.CanSeePrivate(ctx, obj.ID) {
+		return nil, nil
+	}
+	return &gqlmodel.Wallet{Balance: int(obj.Balance), PersonID: obj.ID}, nil
 }
 
 // Person is the resolver for the person field.
@@ -209,6 +231,15 @@ func (r *queryResolver) CommandReceipt(ctx context.Context, commandID string) (*
 	return toReceipt(rc), nil
 }
 
+// Ledger is the resolver for the ledger field.
+func (r *queryResolver) Ledger(ctx context.Context) (*model.Ledger, error) {
+	l, err := r.App.Ledger(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Ledger{TotalSupply: int(l.TotalSupply), BalanceSum: int(l.BalanceSum), Accounts: l.Accounts, Transfers: l.Transfers}, nil
+}
+
 // Notifications is the resolver for the notifications field.
 func (r *subscriptionResolver) Notifications(ctx context.Context) (<-chan *gqlmodel.Notification, error) {
 	id, err := r.requireSelf(ctx)
@@ -230,6 +261,19 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string
 		func(ev domain.Event) (gqlmodel.PersonEvent, bool) { e := toPersonEvent(ev); return e, e != nil }), nil
 }
 
+// From is the resolver for the from field.
+func (r *transferResolver) From(ctx context.Context, obj *gqlmodel.Transfer) (*gqlmodel.Person, error) {
+	if obj.FromID == "" {
+		return nil, nil
+	}
+	return r.mustPerson(ctx, obj.FromID)
+}
+
+// To is the resolver for the to field.
+func (r *transferResolver) To(ctx context.Context, obj *gqlmodel.Transfer) (*gqlmodel.Person, error) {
+	return r.mustPerson(ctx, obj.ToID)
+}
+
 // Person is the resolver for the person field.
 func (r *unfollowedResolver) Person(ctx context.Context, obj *gqlmodel.Unfollowed) (*gqlmodel.Person, error) {
 	return r.mustPerson(ctx, obj.PersonID)
@@ -238,6 +282,28 @@ func (r *unfollowedResolver) Person(ctx context.Context, obj *gqlmodel.Unfollowe
 // Followee is the resolver for the followee field.
 func (r *unfollowedResolver) Followee(ctx context.Context, obj *gqlmodel.Unfollowed) (*gqlmodel.Person, error) {
 	return r.mustPerson(ctx, obj.FolloweeID)
+}
+
+// Transfers is the resolver for the transfers field.
+func (r *walletResolver) Transfers(ctx context.Context, obj *gqlmodel.Wallet, first *int, after *string) (*model.TransferConnection, error) {
+	n, cursor, err := pageArgs(first, after, 20)
+	if err != nil {
+		return nil, err
+	}
+	pg, err := r.App.Reader().Transfers(ctx, obj.PersonID, store.Page{First: n, After: cursor})
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.TransferConnection{TotalCount: pg.TotalCount, Edges: []model.TransferEdge{}, PageInfo: &model.PageInfo{HasNextPage: pg.HasNext}}
+	for _, t := range pg.Transfers {
+		node := toTransfer(t)
+		conn.Edges = append(conn.Edges, model.TransferEdge{Cursor: encodeCursor(t.ID), Node: &node})
+	}
+	if k := len(conn.Edges); k > 0 {
+		end := conn.Edges[k-1].Cursor
+		conn.PageInfo.EndCursor = &end
+	}
+	return conn, nil
 }
 
 // Followed returns graph.FollowedResolver implementation.
@@ -274,8 +340,14 @@ func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 // Subscription returns graph.SubscriptionResolver implementation.
 func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
 
+// Transfer returns graph.TransferResolver implementation.
+func (r *Resolver) Transfer() graph.TransferResolver { return &transferResolver{r} }
+
 // Unfollowed returns graph.UnfollowedResolver implementation.
 func (r *Resolver) Unfollowed() graph.UnfollowedResolver { return &unfollowedResolver{r} }
+
+// Wallet returns graph.WalletResolver implementation.
+func (r *Resolver) Wallet() graph.WalletResolver { return &walletResolver{r} }
 
 type (
 	followedResolver         struct{ *Resolver }
@@ -288,5 +360,7 @@ type (
 	personRegisteredResolver struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
 	subscriptionResolver     struct{ *Resolver }
+	transferResolver         struct{ *Resolver }
 	unfollowedResolver       struct{ *Resolver }
+	walletResolver           struct{ *Resolver }
 )

@@ -55,7 +55,8 @@ func processEnv(cfg config.Config) []string {
 	return append(os.Environ(),
 		"KAFKA_BROKERS="+cfg.KafkaBrokers[0], "KAFKA_TOPIC_PREFIX="+cfg.KafkaTopicPrefix,
 		"KAFKA_CONSUMER_GROUP="+cfg.ConsumerGroup, fmt.Sprintf("KAFKA_PARTITIONS=%d", cfg.KafkaPartitions),
-		"NEO4J_URI="+cfg.Neo4jURI, "NEO4J_USER="+cfg.Neo4jUser, "NEO4J_PASSWORD="+cfg.Neo4jPassword, "LOG_LEVEL=warn")
+		"NEO4J_URI="+cfg.Neo4jURI, "NEO4J_USER="+cfg.Neo4jUser, "NEO4J_PASSWORD="+cfg.Neo4jPassword, "LOG_LEVEL=warn",
+		"KAFKA_SESSION_TIMEOUT=6s")
 }
 
 // TestConsumerKilledMidStream: consumer processes are SIGKILLed while

@@ -99,7 +99,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 	loops, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	if r.consumer {
-		c, err := consumers.New(consumers.Config{Bus: s.busCfg, GroupID: cfg.ConsumerGroup}, s.bus, s.store, log)
+		c, err := consumers.New(consumers.Config{Bus: s.busCfg, GroupID: cfg.ConsumerGroup, SessionTimeout: cfg.KafkaSessionTimeout,
+			Policy: domain.Policy{WelcomeCoins: cfg.WelcomeCoins}}, s.bus, s.store, log)
 		if err != nil {
 			return nil, err
 		}
@@ -162,7 +163,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 		})
 		return nil
 	})
-	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, Argon2: s.argon2}, s.bus, waiter, s.store, s.store, keys); err != nil {
+	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, Argon2: s.argon2, AdminEmails: s.cfg.AdminEmails}, s.bus, waiter, s.store, s.store, keys); err != nil {
 		return err
 	}
 	limits := gateway.DefaultLimits

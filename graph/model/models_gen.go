@@ -26,6 +26,15 @@ type CommandReceipt struct {
 	Reason *string `json:"reason,omitempty"`
 }
 
+type Ledger struct {
+	// Coins ever minted (grants).
+	TotalSupply int `json:"totalSupply"`
+	// Sum of all balances: equals totalSupply.
+	BalanceSum int `json:"balanceSum"`
+	Accounts   int `json:"accounts"`
+	Transfers  int `json:"transfers"`
+}
+
 type Mutation struct {
 }
 
@@ -64,6 +73,17 @@ type RegisterInput struct {
 }
 
 type Subscription struct {
+}
+
+type TransferConnection struct {
+	TotalCount int            `json:"totalCount"`
+	Edges      []TransferEdge `json:"edges"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+}
+
+type TransferEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *gqlmodel.Transfer `json:"node"`
 }
 
 type CommandStatus string

@@ -33,6 +33,8 @@ type Config struct {
 	// answering ACCEPTED.
 	WaitTimeout time.Duration
 	Argon2      auth.Argon2Params
+	// AdminEmails get the admin role when they register.
+	AdminEmails []string
 }
 
 // App is the gateway's application layer.

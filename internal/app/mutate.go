@@ -76,7 +76,7 @@ func (a *App) CommandReceipt(ctx context.Context, commandID string) (Receipt, er
 		return Receipt{}, err
 	}
 	if found && actor != id.PersonID && !id.IsAdmin() {
-		return Receipt{}, &domain.Error{Kind: domain.KindForbidden, Message: "this command is not yours"}
+		return Receipt{}, auth.ErrForbidden
 	}
 	if !found {
 		return Receipt{CommandID: commandID, Status: domain.StatusAccepted}, nil

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/auth"
@@ -35,8 +36,12 @@ func (a *App) Register(ctx context.Context, email, password, name string) (Sessi
 	if err != nil {
 		return Session{}, err
 	}
+	roles := []string{auth.RoleUser}
+	if slices.Contains(a.cfg.AdminEmails, email) {
+		roles = append(roles, auth.RoleAdmin)
+	}
 	acc := store.Account{PersonID: domain.NewID(), Email: email, Name: name, PasswordHash: hash,
-		Roles: []string{auth.RoleUser}, CreatedAt: a.now().UTC()}
+		Roles: roles, CreatedAt: a.now().UTC()}
 	if err := a.accounts.CreateAccount(ctx, acc); err != nil {
 		return Session{}, err
 	}

@@ -22,6 +22,7 @@ type Config struct {
 	KafkaPartitions        int
 	KafkaReplicationFactor int
 	ConsumerGroup          string
+	KafkaSessionTimeout    time.Duration
 
 	Neo4jURI      string // empty: the in-memory store
 	Neo4jUser     string
@@ -38,6 +39,8 @@ type Config struct {
 	MaxQueryDepth      int
 	MaxQueryComplexity int
 	WSAllowedOrigins   []string
+	WelcomeCoins       int64
+	AdminEmails        []string
 
 	LogLevel  slog.Level
 	LogFormat string // text or json
@@ -50,7 +53,7 @@ var EnvNames = []string{
 	"KAFKA_CONSUMER_GROUP", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
 	"JWT_PRIVATE_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_TTL", "COMMAND_WAIT_TIMEOUT",
 	"GRAPHQL_INTROSPECTION", "GRAPHQL_MAX_DEPTH", "GRAPHQL_MAX_COMPLEXITY", "WS_ALLOWED_ORIGINS",
-	"LOG_LEVEL", "LOG_FORMAT",
+	"LOG_LEVEL", "LOG_FORMAT", "WELCOME_COINS", "ADMIN_EMAILS", "KAFKA_SESSION_TIMEOUT",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -116,6 +119,7 @@ func parse(get func(string) string) (Config, error) {
 		KafkaPartitions:        num("KAFKA_PARTITIONS", 6),
 		KafkaReplicationFactor: num("KAFKA_REPLICATION_FACTOR", 1),
 		ConsumerGroup:          str("KAFKA_CONSUMER_GROUP", "interestgraph-command-handlers"),
+		KafkaSessionTimeout:    dur("KAFKA_SESSION_TIMEOUT", 10*time.Second),
 		Neo4jURI:               str("NEO4J_URI", ""),
 		Neo4jUser:              str("NEO4J_USER", "neo4j"),
 		Neo4jPassword:          get("NEO4J_PASSWORD"),
@@ -129,6 +133,8 @@ func parse(get func(string) string) (Config, error) {
 		MaxQueryDepth:          num("GRAPHQL_MAX_DEPTH", 12),
 		MaxQueryComplexity:     num("GRAPHQL_MAX_COMPLEXITY", 5000),
 		WSAllowedOrigins:       list("WS_ALLOWED_ORIGINS"),
+		WelcomeCoins:           int64(num("WELCOME_COINS", 100)),
+		AdminEmails:            lower(list("ADMIN_EMAILS")),
 		LogFormat:              str("LOG_FORMAT", "text"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(str("LOG_LEVEL", "info"))); err != nil {
@@ -155,6 +161,12 @@ func (c Config) validate() []error {
 	if c.MaxQueryDepth < 2 || c.MaxQueryComplexity < 10 {
 		errs = append(errs, errors.New("GRAPHQL_MAX_DEPTH must be at least 2 and GRAPHQL_MAX_COMPLEXITY at least 10"))
 	}
+	if c.WelcomeCoins < 0 || c.WelcomeCoins > 1_000_000 {
+		errs = append(errs, errors.New("WELCOME_COINS must be 0–1000000"))
+	}
+	if c.KafkaSessionTimeout < 6*time.Second || c.KafkaSessionTimeout > 5*time.Minute {
+		errs = append(errs, errors.New("KAFKA_SESSION_TIMEOUT must be between 6s and 5m (the broker's group limits)"))
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, errors.New("LOG_FORMAT must be text or json"))
 	}
@@ -171,4 +183,11 @@ func (c Config) Logger() *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func lower(in []string) []string {
+	for i := range in {
+		in[i] = strings.ToLower(in[i])
+	}
+	return in
 }

@@ -16,6 +16,7 @@ const (
 	CmdRemoveInterest CommandType = "RemoveInterest"
 	CmdFollow         CommandType = "Follow"
 	CmdUnfollow       CommandType = "Unfollow"
+	CmdTransferCoins  CommandType = "TransferCoins"
 )
 
 // Command is a request for a change, decided by a consumer. ID is the
@@ -73,7 +74,7 @@ func DecodeCommand(raw []byte) (Command, error) {
 		return Command{}, fmt.Errorf("command %s has no time", c.ID)
 	}
 	switch c.Type {
-	case CmdRegisterPerson, CmdAddInterest, CmdRemoveInterest, CmdFollow, CmdUnfollow:
+	case CmdRegisterPerson, CmdAddInterest, CmdRemoveInterest, CmdFollow, CmdUnfollow, CmdTransferCoins:
 	default:
 		return Command{}, fmt.Errorf("unknown command type %q", c.Type)
 	}

@@ -21,6 +21,11 @@ const (
 	ReasonPersonNotFound = "PERSON_NOT_FOUND"
 	ReasonSelfFollow     = "SELF_FOLLOW"
 	ReasonInvalidPayload = "INVALID_PAYLOAD"
+	// ReasonInsufficientFunds: the sender's balance does not cover the
+	// transfer. The store decides it, under the database's lock.
+	ReasonInsufficientFunds = "INSUFFICIENT_FUNDS"
+	ReasonRecipientNotFound = "RECIPIENT_NOT_FOUND"
+	ReasonSelfTransfer      = "SELF_TRANSFER"
 )
 
 // Outcome is what became of a command.
@@ -40,11 +45,25 @@ type State interface {
 	HasInterest(ctx context.Context, personID, interest string) (bool, error)
 }
 
+// Policy holds the rules that are configuration rather than code.
+type Policy struct {
+	// WelcomeCoins is minted for every new person (0: none).
+	WelcomeCoins int64
+}
+
+// DefaultPolicy grants 100 coins on registration.
+var DefaultPolicy = Policy{WelcomeCoins: 100}
+
+// Decide decides with DefaultPolicy.
+func Decide(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, error) {
+	return DefaultPolicy.Decide(ctx, s, cmd, now)
+}
+
 // Decide turns a command into an outcome against the current state. It has
 // no side effects: the caller applies the events. Commands that would change
 // nothing (a second follow of the same person) are APPLIED with no events,
 // which makes them idempotent by meaning as well as by id.
-func Decide(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, error) {
+func (pol Policy) Decide(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, error) {
 	reject := func(reason string) (Outcome, error) {
 		return Outcome{CommandID: cmd.ID, Status: StatusRejected, Reason: reason}, nil
 	}
@@ -72,7 +91,14 @@ func Decide(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, 
 		if err != nil {
 			return Outcome{}, err
 		}
-		return applied(ev)
+		if pol.WelcomeCoins <= 0 {
+			return applied(ev)
+		}
+		grant, err := newEvent(cmd, 1, EvCoinsGranted, now, CoinsGrantedData{TransferID: cmd.ID, PersonID: cmd.Actor, Amount: pol.WelcomeCoins, Reason: GrantWelcome})
+		if err != nil {
+			return Outcome{}, err
+		}
+		return applied(ev, grant)
 	}
 	if !actorExists {
 		return reject(ReasonActorNotFound)
@@ -104,6 +130,8 @@ func Decide(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, 
 			return Outcome{}, err
 		}
 		return applied(ev)
+	case CmdTransferCoins:
+		return decideTransfer(ctx, s, cmd, now)
 	case CmdFollow, CmdUnfollow:
 		var p FollowPayload
 		if err := decodePayload(cmd, &p); err != nil {

@@ -86,6 +86,12 @@ func TestDecide(t *testing.T) {
 		{"add interest twice", CmdAddInterest, a, InterestPayload{Interest: "GO"}, StatusApplied, "", ""},
 		{"remove interest", CmdRemoveInterest, a, InterestPayload{Interest: "go"}, StatusApplied, "", EvInterestRemoved},
 		{"bad interest", CmdAddInterest, a, InterestPayload{Interest: "!!"}, StatusRejected, ReasonInvalidPayload, ""},
+		{"transfer", CmdTransferCoins, a, TransferPayload{To: b, Amount: 5, Memo: "thanks"}, StatusApplied, "", EvCoinsTransferred},
+		{"transfer to nobody", CmdTransferCoins, a, TransferPayload{To: ghost, Amount: 5}, StatusRejected, ReasonRecipientNotFound, ""},
+		{"transfer to self", CmdTransferCoins, a, TransferPayload{To: a, Amount: 5}, StatusRejected, ReasonSelfTransfer, ""},
+		{"transfer zero", CmdTransferCoins, a, TransferPayload{To: b, Amount: 0}, StatusRejected, ReasonInvalidPayload, ""},
+		{"transfer too much", CmdTransferCoins, a, TransferPayload{To: b, Amount: MaxTransfer + 1}, StatusRejected, ReasonInvalidPayload, ""},
+		{"transfer long memo", CmdTransferCoins, a, TransferPayload{To: b, Amount: 1, Memo: strings.Repeat("m", MaxMemoLen+1)}, StatusRejected, ReasonInvalidPayload, ""},
 		{"wrong payload", CmdFollow, a, map[string]int{"unexpected": 1}, StatusRejected, ReasonInvalidPayload, ""},
 	}
 	for _, c := range cases {
@@ -107,7 +113,15 @@ func TestDecide(t *testing.T) {
 			}
 			continue
 		}
-		if len(out.Events) != 1 || out.Events[0].Type != c.event || out.Events[0].Subject != c.actor || out.Events[0].CommandID != cmd.ID {
+		want := 1
+		if c.event == EvPersonRegistered {
+			want = 2 // and the welcome grant
+			var g CoinsGrantedData
+			if out.Events[1].Type != EvCoinsGranted || out.Events[1].DecodeData(&g) != nil || g.Amount != 100 || g.PersonID != c.actor || g.TransferID != cmd.ID {
+				t.Errorf("%s: welcome grant %+v", c.name, out.Events)
+			}
+		}
+		if len(out.Events) != want || out.Events[0].Type != c.event || out.Events[0].Subject != c.actor || out.Events[0].CommandID != cmd.ID {
 			t.Errorf("%s: events %+v", c.name, out.Events)
 		}
 		// Deciding the same command again names its event alike.
@@ -140,5 +154,14 @@ func TestDecodeCommandRejectsMalformed(t *testing.T) {
 		if _, err := DecodeCommand(bad); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+func TestPolicyWithoutWelcomeCoins(t *testing.T) {
+	id := NewID()
+	cmd, _ := NewCommand(CmdRegisterPerson, id, RegisterPersonPayload{Name: "N", Email: "n@example.com"}, time.Now())
+	out, err := Policy{}.Decide(context.Background(), fakeState{}, cmd, time.Now())
+	if err != nil || len(out.Events) != 1 {
+		t.Fatalf("no grant expected: %+v %v", out, err)
 	}
 }

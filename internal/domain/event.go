@@ -19,6 +19,8 @@ const (
 	EvInterestRemoved  EventType = "InterestRemoved"
 	EvFollowed         EventType = "Followed"
 	EvUnfollowed       EventType = "Unfollowed"
+	EvCoinsGranted     EventType = "CoinsGranted"
+	EvCoinsTransferred EventType = "CoinsTransferred"
 )
 
 // Event is one fact. Subject is the person whose command caused it; it is

@@ -40,6 +40,7 @@ func complexity() graph.ComplexityRoot {
 	c.Person.Followers = func(child int, first *int, _ *string) int { return page(child, first, 20) }
 	c.Person.Following = func(child int, first *int, _ *string) int { return page(child, first, 20) }
 	c.Person.Interests = func(child int) int { return 1 + 25*child }
+	c.Wallet.Transfers = func(child int, first *int, _ *string) int { return page(child, first, 20) }
 	c.Interest.Persons = func(child int, first *int, _ *string) int { return page(child, first, 20) }
 	c.Query.RecommendedPeople = func(child int, first *int) int { return page(child, first, 10) }
 	c.PersonRecommendation.SharedInterests = func(child int) int { return 1 + 10*child }

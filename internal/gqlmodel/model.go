@@ -10,6 +10,7 @@ import "time"
 // see it.
 type Person struct {
 	ID             string    `json:"id"`
+	Balance        int64     `json:"-"`
 	Name           string    `json:"name"`
 	Email          *string   `json:"email"`
 	RegisteredAt   time.Time `json:"registeredAt"`
@@ -28,8 +29,29 @@ type Notification struct {
 	ID      string           `json:"id"`
 	Kind    NotificationKind `json:"kind"`
 	At      time.Time        `json:"at"`
+	Amount  *int             `json:"amount"`
 	ActorID string           `json:"-"`
 }
+
+// Wallet is a person's coins; its transfers are resolved.
+type Wallet struct {
+	Balance  int    `json:"balance"`
+	PersonID string `json:"-"`
+}
+
+// Transfer is a ledger record; its ends are resolved.
+type Transfer struct {
+	ID     string       `json:"id"`
+	Kind   TransferKind `json:"kind"`
+	Amount int          `json:"amount"`
+	Memo   *string      `json:"memo"`
+	At     time.Time    `json:"at"`
+	FromID string       `json:"-"`
+	ToID   string       `json:"-"`
+}
+
+// TransferKind mirrors the GraphQL enum.
+type TransferKind string
 
 // PersonRegistered and the other event types carry ids; the person and
 // interest fields are resolved.
@@ -88,5 +110,8 @@ func (Unfollowed) IsPersonEvent()       {}
 // NotificationKind mirrors the GraphQL enum.
 type NotificationKind string
 
-// NotificationFollowed: someone followed the subscriber.
-const NotificationFollowed NotificationKind = "FOLLOWED"
+// Notification kinds.
+const (
+	NotificationFollowed      NotificationKind = "FOLLOWED"
+	NotificationCoinsReceived NotificationKind = "COINS_RECEIVED"
+)

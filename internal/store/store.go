@@ -21,6 +21,7 @@ type Person struct {
 	RegisteredAt   time.Time
 	FollowerCount  int
 	FollowingCount int
+	Balance        int64
 }
 
 // Interest is an interest with the number of persons who declared it.
@@ -48,6 +49,33 @@ type Recommendation struct {
 	Person          Person
 	Score           float64
 	SharedInterests []string
+}
+
+// Transfer is one immutable ledger record: a grant (From empty) or a
+// transfer. ID is the id of the command that caused it.
+type Transfer struct {
+	ID     string
+	Kind   string // domain.GrantKind or domain.TransferKind
+	From   string
+	To     string
+	Amount int64
+	Memo   string
+	At     time.Time
+}
+
+// TransferPage is one page of ledger records.
+type TransferPage struct {
+	Transfers  []Transfer
+	TotalCount int
+	HasNext    bool
+}
+
+// Ledger is the whole ledger at one moment.
+type Ledger struct {
+	TotalSupply int64 // coins ever minted
+	BalanceSum  int64 // must equal TotalSupply
+	Accounts    int   // registered persons (each has a wallet)
+	Transfers   int   // transfer records (grants excluded)
 }
 
 // Account is the auth component's record of a person's credentials.
@@ -93,6 +121,11 @@ type Reader interface {
 	InterestsByNames(ctx context.Context, names []string) (map[string]Interest, error)
 	InterestPersons(ctx context.Context, names []string, page Page) (map[string]PersonPage, error)
 	Recommend(ctx context.Context, personID string, first int) ([]Recommendation, error)
+	// Transfers pages the ledger records of a person, both directions and
+	// grants, newest first (by record id, a time-ordered command id).
+	Transfers(ctx context.Context, personID string, page Page) (TransferPage, error)
+	// Ledger summarises the whole ledger.
+	Ledger(ctx context.Context) (Ledger, error)
 	// CommandOutcome returns the recorded outcome of a command and its actor.
 	CommandOutcome(ctx context.Context, commandID string) (out domain.Outcome, actor string, found bool, err error)
 }
@@ -128,6 +161,9 @@ type SnapshotPerson struct {
 	RegisteredAt time.Time
 	Interests    []SnapshotEdge
 	Follows      []SnapshotEdge
+	Balance      int64
+	// Ledger holds the records this person sent or was granted.
+	Ledger []Transfer
 }
 
 // SnapshotEdge is an edge with its creation time.

@@ -8,7 +8,8 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// ForgetPersons deletes the given persons and interests (and their edges)
+// ForgetPersons deletes the given persons, their ledger records and the
+// given interests (and their edges)
 // from the real Neo4j, so that a test can replay its own events into a
 // graph that lacks exactly its own data. It touches nothing else.
 func ForgetPersons(t testing.TB, personIDs, interests []string) {
@@ -25,7 +26,7 @@ func ForgetPersons(t testing.TB, personIDs, interests []string) {
 		cypher string
 		params map[string]any
 	}{
-		{"MATCH (p:Person) WHERE p.id IN $ids DETACH DELETE p", map[string]any{"ids": personIDs}},
+		{"MATCH (p:Person) WHERE p.id IN $ids OPTIONAL MATCH (p)-[:SENT|RECEIVED_BY]-(t:Transfer) DETACH DELETE t, p", map[string]any{"ids": personIDs}},
 		{"MATCH (i:Interest) WHERE i.name IN $names DETACH DELETE i", map[string]any{"names": interests}},
 	} {
 		if _, err := neo4j.ExecuteQuery(ctx, drv, q.cypher, q.params, neo4j.EagerResultTransformer); err != nil {

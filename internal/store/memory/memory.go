@@ -5,6 +5,7 @@ package memory
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -21,6 +22,8 @@ type person struct {
 	interests    map[string]time.Time
 	follows      map[string]time.Time
 	followers    map[string]struct{}
+	balance      int64
+	ledger       []string // ids of the records the person sent, received or was granted
 }
 
 // Store is the in-memory store. One mutex serialises writers, which is what
@@ -31,6 +34,7 @@ type Store struct {
 	interests map[string]map[string]struct{} // name -> person ids
 	commands  map[string]command
 	accounts  map[string]store.Account // by email
+	records   map[string]store.Transfer
 	now       func() time.Time
 }
 
@@ -43,6 +47,7 @@ func New() *Store {
 		interests: map[string]map[string]struct{}{},
 		commands:  map[string]command{},
 		accounts:  map[string]store.Account{},
+		records:   map[string]store.Transfer{},
 		now:       time.Now,
 	}
 }
@@ -64,7 +69,10 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command, decide store.De
 	if err != nil {
 		return domain.Outcome{}, false, err
 	}
-	if err := s.applyLocked(out.Events); err != nil {
+	switch err := s.applyLocked(out.Events, true); {
+	case errors.Is(err, domain.ErrInsufficientFunds):
+		out = domain.Rejected(cmd, domain.ReasonInsufficientFunds)
+	case err != nil:
 		return domain.Outcome{}, false, err
 	}
 	s.commands[cmd.ID] = command{out: out, actor: cmd.Actor}
@@ -75,7 +83,7 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command, decide store.De
 func (s *Store) ApplyEvents(_ context.Context, events []domain.Event) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.applyLocked(events)
+	return s.applyLocked(events, false)
 }
 
 func (s *Store) node(id string) *person {
@@ -87,7 +95,10 @@ func (s *Store) node(id string) *person {
 	return p
 }
 
-func (s *Store) applyLocked(events []domain.Event) error {
+// applyLocked applies events. live marks a decision being applied: then a
+// transfer the sender cannot cover fails with ErrInsufficientFunds before
+// anything changes. A replay applies the facts as they were.
+func (s *Store) applyLocked(events []domain.Event, live bool) error {
 	for _, ev := range events {
 		switch ev.Type {
 		case domain.EvPersonRegistered:
@@ -138,6 +149,21 @@ func (s *Store) applyLocked(events []domain.Event) error {
 			a, b := s.node(d.FollowerID), s.node(d.FolloweeID)
 			delete(a.follows, b.id)
 			delete(b.followers, a.id)
+		case domain.EvCoinsGranted:
+			var d domain.CoinsGrantedData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			s.record(store.Transfer{ID: d.TransferID, Kind: domain.GrantKind, To: d.PersonID, Amount: d.Amount, At: ev.At})
+		case domain.EvCoinsTransferred:
+			var d domain.CoinsTransferredData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			if _, done := s.records[d.TransferID]; !done && live && s.node(d.From).balance < d.Amount {
+				return domain.ErrInsufficientFunds
+			}
+			s.record(store.Transfer{ID: d.TransferID, Kind: domain.TransferKind, From: d.From, To: d.To, Amount: d.Amount, Memo: d.Memo, At: ev.At})
 		}
 	}
 	return nil
@@ -154,6 +180,22 @@ func (s *Store) CommandOutcome(_ context.Context, id string) (domain.Outcome, st
 	defer s.mu.RUnlock()
 	c, ok := s.commands[id]
 	return c.out, c.actor, ok, nil
+}
+
+// record adds a ledger record once and moves its coins.
+func (s *Store) record(t store.Transfer) {
+	if _, done := s.records[t.ID]; done {
+		return
+	}
+	s.records[t.ID] = t
+	to := s.node(t.To)
+	to.balance += t.Amount
+	to.ledger = append(to.ledger, t.ID)
+	if t.From != "" {
+		from := s.node(t.From)
+		from.balance -= t.Amount
+		from.ledger = append(from.ledger, t.ID)
+	}
 }
 
 // state answers domain.State under the writer lock.

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -21,7 +22,7 @@ func (s *Store) view(p *person) store.Person {
 			followers++
 		}
 	}
-	return store.Person{ID: p.id, Name: p.name, Email: p.email, RegisteredAt: p.registeredAt, FollowerCount: followers, FollowingCount: following}
+	return store.Person{ID: p.id, Name: p.name, Email: p.email, RegisteredAt: p.registeredAt, FollowerCount: followers, FollowingCount: following, Balance: p.balance}
 }
 
 func (s *Store) registered(id string) (*person, bool) {
@@ -230,6 +231,14 @@ func (s *Store) Snapshot(_ context.Context, ids []string) (store.Snapshot, error
 		sp := store.SnapshotPerson{ID: p.id, Name: p.name, Email: p.email, RegisteredAt: p.registeredAt.UTC()}
 		sp.Interests = edges(p.interests)
 		sp.Follows = edges(p.follows)
+		sp.Balance = p.balance
+		sp.Ledger = []store.Transfer{}
+		for _, id := range p.ledger {
+			if t := s.records[id]; t.From == p.id || t.From == "" {
+				sp.Ledger = append(sp.Ledger, t)
+			}
+		}
+		sort.Slice(sp.Ledger, func(i, j int) bool { return sp.Ledger[i].ID < sp.Ledger[j].ID })
 		snap.Persons = append(snap.Persons, sp)
 	}
 	return snap, nil
@@ -249,4 +258,50 @@ func (s *Store) Empty(context.Context) (bool, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.persons) == 0, nil
+}
+
+// Transfers implements store.Reader.
+func (s *Store) Transfers(_ context.Context, id string, pg store.Page) (store.TransferPage, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	res := store.TransferPage{Transfers: []store.Transfer{}}
+	p, ok := s.registered(id)
+	if !ok {
+		return res, nil
+	}
+	ids := append([]string(nil), p.ledger...)
+	sort.Sort(sort.Reverse(sort.StringSlice(ids)))
+	res.TotalCount = len(ids)
+	for _, tid := range ids {
+		if pg.After != "" && tid >= pg.After {
+			continue
+		}
+		if len(res.Transfers) == pg.First {
+			res.HasNext = true
+			break
+		}
+		res.Transfers = append(res.Transfers, s.records[tid])
+	}
+	return res, nil
+}
+
+// Ledger implements store.Reader.
+func (s *Store) Ledger(context.Context) (store.Ledger, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var l store.Ledger
+	for _, p := range s.persons {
+		l.BalanceSum += p.balance
+		if p.registered {
+			l.Accounts++
+		}
+	}
+	for _, t := range s.records {
+		if t.Kind == domain.GrantKind {
+			l.TotalSupply += t.Amount
+		} else {
+			l.Transfers++
+		}
+	}
+	return l, nil
 }

@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -52,7 +53,11 @@ func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.De
 		if err != nil {
 			return nil, err
 		}
-		if err := applyEvents(ctx, tx, out.Events); err != nil {
+		switch err := applyLive(ctx, tx, out.Events); {
+		case errors.Is(err, domain.ErrInsufficientFunds):
+			// The guard changed nothing; the command is recorded as rejected.
+			out = domain.Rejected(cmd, domain.ReasonInsufficientFunds)
+		case err != nil:
 			return nil, err
 		}
 		raw, err := json.Marshal(out)
@@ -98,7 +103,60 @@ WITH p, i OPTIONAL MATCH (p)-[r:INTERESTED_IN]->(i) DELETE r`
 MERGE (a)-[r:FOLLOWS]->(b) ON CREATE SET r.since = $at`
 	cypherUnfollowed = `MERGE (a:Person {id: $a}) MERGE (b:Person {id: $b})
 WITH a, b OPTIONAL MATCH (a)-[r:FOLLOWS]->(b) DELETE r`
+	// Ledger records are created once (by id); balances move only with them.
+	cypherGranted = `MERGE (p:Person {id: $to})
+WITH p OPTIONAL MATCH (x:Transfer {id: $tid})
+WITH p, x WHERE x IS NULL
+CREATE (:Transfer {id: $tid, kind: 'GRANT', amount: $amount, reason: $reason, at: $at})-[:RECEIVED_BY]->(p)
+SET p.balance = coalesce(p.balance, 0) + $amount`
+	cypherTransferred = `MERGE (s:Person {id: $from}) MERGE (r:Person {id: $to})
+WITH s, r OPTIONAL MATCH (x:Transfer {id: $tid})
+WITH s, r, x WHERE x IS NULL
+CREATE (s)-[:SENT]->(:Transfer {id: $tid, kind: 'TRANSFER', amount: $amount, memo: $memo, at: $at})-[:RECEIVED_BY]->(r)
+SET s.balance = coalesce(s.balance, 0) - $amount, r.balance = coalesce(r.balance, 0) + $amount`
+	// The live transfer takes the sender's write lock before it reads the
+	// balance (Neo4j reads are read-committed: a guard read without the lock
+	// could pass for two concurrent transfers of the same coins).
+	cypherLockSender      = `MATCH (s:Person {id: $from}) SET s._LOCK_ = true`
+	cypherUnlockSender    = `MATCH (s:Person {id: $from}) REMOVE s._LOCK_`
+	cypherGuardedTransfer = `MATCH (s:Person {id: $from}) WHERE s.balance >= $amount
+MATCH (r:Person {id: $to})
+CREATE (s)-[:SENT]->(t:Transfer {id: $tid, kind: 'TRANSFER', amount: $amount, memo: $memo, at: $at})-[:RECEIVED_BY]->(r)
+SET s.balance = s.balance - $amount, r.balance = coalesce(r.balance, 0) + $amount
+RETURN t.id AS id`
 )
+
+// applyLive applies a fresh decision's events: like applyEvents, except
+// that a transfer is guarded by the sender's balance, under its lock, and
+// fails with domain.ErrInsufficientFunds without changing anything.
+func applyLive(ctx context.Context, tx neo4j.ManagedTransaction, events []domain.Event) error {
+	var rest []domain.Event
+	for _, ev := range events {
+		if ev.Type != domain.EvCoinsTransferred {
+			rest = append(rest, ev)
+			continue
+		}
+		var d domain.CoinsTransferredData
+		if err := ev.DecodeData(&d); err != nil {
+			return err
+		}
+		lock := map[string]any{"from": d.From}
+		if _, err := tx.Run(ctx, cypherLockSender, lock); err != nil {
+			return fmt.Errorf("lock sender: %w", err)
+		}
+		rec, err := single(ctx, tx, cypherGuardedTransfer, map[string]any{"from": d.From, "to": d.To, "tid": d.TransferID, "amount": d.Amount, "memo": d.Memo, "at": ev.At})
+		if err != nil {
+			return fmt.Errorf("transfer %s: %w", d.TransferID, err)
+		}
+		if _, err := tx.Run(ctx, cypherUnlockSender, lock); err != nil {
+			return fmt.Errorf("unlock sender: %w", err)
+		}
+		if rec == nil {
+			return domain.ErrInsufficientFunds
+		}
+	}
+	return applyEvents(ctx, tx, rest)
+}
 
 func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []domain.Event) error {
 	for _, ev := range events {
@@ -131,6 +189,18 @@ func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []doma
 				cypher = cypherUnfollowed
 			}
 			params = map[string]any{"a": d.FollowerID, "b": d.FolloweeID, "at": ev.At}
+		case domain.EvCoinsGranted:
+			var d domain.CoinsGrantedData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			cypher, params = cypherGranted, map[string]any{"to": d.PersonID, "tid": d.TransferID, "amount": d.Amount, "reason": d.Reason, "at": ev.At}
+		case domain.EvCoinsTransferred:
+			var d domain.CoinsTransferredData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			cypher, params = cypherTransferred, map[string]any{"from": d.From, "to": d.To, "tid": d.TransferID, "amount": d.Amount, "memo": d.Memo, "at": ev.At}
 		default:
 			continue // an event type this version does not project
 		}

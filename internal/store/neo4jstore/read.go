@@ -15,7 +15,7 @@ import (
 
 // personMap projects a registered person node x with its counts; stubs
 // (persons seen only at the end of an edge) have no name and are skipped.
-const personMap = `x {.id, .name, .email, .registeredAt,
+const personMap = `x {.id, .name, .email, .registeredAt, .balance,
   followers: COUNT { (x)<-[:FOLLOWS]-(f:Person) WHERE f.name IS NOT NULL },
   following: COUNT { (x)-[:FOLLOWS]->(g:Person) WHERE g.name IS NOT NULL }}`
 
@@ -30,6 +30,7 @@ func toPerson(v any) store.Person {
 	}
 	p.FollowerCount = toInt(m["followers"])
 	p.FollowingCount = toInt(m["following"])
+	p.Balance, _ = m["balance"].(int64)
 	return p
 }
 
@@ -192,7 +193,9 @@ RETURN `+personMap+` AS p, score, shared`, map[string]any{"id": id, "first": fir
 // Snapshot implements store.Snapshotter.
 func (s *Store) Snapshot(ctx context.Context, ids []string) (store.Snapshot, error) {
 	recs, err := s.read(ctx, `UNWIND $ids AS id MATCH (p:Person {id: id})
-RETURN p.id AS id, p.name AS name, p.email AS email, p.registeredAt AS at,
+RETURN p.id AS id, p.name AS name, p.email AS email, p.registeredAt AS at, coalesce(p.balance, 0) AS balance,
+  [(p)-[:SENT]->(t:Transfer) | t {.*, from: p.id, to: head([(t)-[:RECEIVED_BY]->(r) | r.id])}] +
+  [(g:Transfer {kind: 'GRANT'})-[:RECEIVED_BY]->(p) | g {.*, from: null, to: p.id}] AS ledger,
   [(p)-[r:INTERESTED_IN]->(i:Interest) | {to: i.name, since: r.since}] AS interests,
   [(p)-[r:FOLLOWS]->(q:Person) | {to: q.id, since: r.since}] AS follows
 ORDER BY id`, map[string]any{"ids": ids})
@@ -211,6 +214,12 @@ ORDER BY id`, map[string]any{"ids": ids})
 		}
 		sp.Interests = toEdges(m["interests"])
 		sp.Follows = toEdges(m["follows"])
+		sp.Balance, _ = m["balance"].(int64)
+		sp.Ledger = []store.Transfer{}
+		for _, v := range m["ledger"].([]any) {
+			sp.Ledger = append(sp.Ledger, toTransfer(v))
+		}
+		sort.Slice(sp.Ledger, func(i, j int) bool { return sp.Ledger[i].ID < sp.Ledger[j].ID })
 		snap.Persons = append(snap.Persons, sp)
 	}
 	return snap, nil

@@ -62,6 +62,7 @@ var schema = []string{
 	"CREATE CONSTRAINT command_id IF NOT EXISTS FOR (c:Command) REQUIRE c.id IS UNIQUE",
 	"CREATE CONSTRAINT account_email IF NOT EXISTS FOR (a:Account) REQUIRE a.email IS UNIQUE",
 	"CREATE CONSTRAINT account_person IF NOT EXISTS FOR (a:Account) REQUIRE a.personId IS UNIQUE",
+	"CREATE CONSTRAINT transfer_id IF NOT EXISTS FOR (t:Transfer) REQUIRE t.id IS UNIQUE",
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {

@@ -30,6 +30,8 @@ func Run(t *testing.T, newStore Factory) {
 		"Recommend":                testRecommend,
 		"Accounts":                 testAccounts,
 		"ProjectionConverges":      testProjectionConverges,
+		"Coins":                    testCoins,
+		"ConcurrentSpending":       testConcurrentSpending,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -65,8 +67,8 @@ func register(t *testing.T, s store.Store, name string) string {
 	t.Helper()
 	id := domain.NewID()
 	out := exec(t, s, domain.CmdRegisterPerson, id, domain.RegisterPersonPayload{Name: name, Email: testsupport.Unique() + "@example.com"})
-	if out.Status != domain.StatusApplied || len(out.Events) != 1 {
-		t.Fatalf("register: %+v", out)
+	if out.Status != domain.StatusApplied || len(out.Events) != 2 {
+		t.Fatalf("register (PersonRegistered and the welcome grant): %+v", out.Status)
 	}
 	return id
 }
