@@ -5,7 +5,7 @@
 .DEFAULT_GOAL := help
 GO ?= go
 
-.PHONY: help run build test devstack-up devstack-down devstack-status generate lint bench
+.PHONY: help run build test storm devstack-up devstack-down devstack-status generate lint bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-16s %s\n", $$1, $$2 }'
@@ -18,6 +18,9 @@ build: ## build a static binary into bin/
 
 test: ## all tests with the race detector, against real Kafka and Neo4j
 	@scripts/test
+
+storm: ## the long bank storm: 20,000 transfers while consumers are SIGKILLed (needs the dev stack)
+	STORM_TRANSFERS=$${STORM_TRANSFERS:-20000} $(GO) test -count=1 -run 'TestBankStorm' -timeout 90m -v ./cmd/interestgraph/
 
 devstack-up: ## start local Kafka and Neo4j (no Docker needed)
 	@scripts/devstack up
@@ -36,5 +39,6 @@ lint: ## gofmt check and go vet
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-bench: ## run the benchmark harness
-	$(GO) run ./bench $(ARGS)
+bench: ## benchmarks: ours vs raw Kafka/Neo4j vs @neo4j/graphql (dev stack up; ARGS=-scale=large; docs/BENCHMARKS.md)
+	@# Without KAFKA_BROKERS set, use the dev stack's addresses (scripts/devstack up must have run).
+	@if [ -z "$$KAFKA_BROKERS" ]; then eval "$$(scripts/devstack env)"; fi; $(GO) run ./bench $(ARGS)

@@ -304,3 +304,5 @@ func forStacks(t *testing.T, fn func(t *testing.T, st stack)) {
 }
 
 func jsonInto(raw json.RawMessage, v any) error { return json.Unmarshal(raw, v) }
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

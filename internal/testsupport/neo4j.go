@@ -34,3 +34,39 @@ func ForgetPersons(t testing.TB, personIDs, interests []string) {
 		}
 	}
 }
+
+// LockedBalances reads the balances of the given persons in one write
+// transaction that first takes each person's write lock (in id order), so
+// the read cannot straddle a concurrent transfer's commit: Neo4j's plain
+// reads are read-committed. Tests of ledger invariants use it to check
+// every committed state, not a torn view of two.
+func LockedBalances(ctx context.Context, srv Neo4j, ids []string) (map[string]int64, error) {
+	drv, err := neo4j.NewDriverWithContext(srv.URI, neo4j.BasicAuth(srv.User, srv.Password, ""))
+	if err != nil {
+		return nil, err
+	}
+	defer drv.Close(ctx)
+	sess := drv.NewSession(ctx, neo4j.SessionConfig{})
+	defer sess.Close(ctx)
+	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		params := map[string]any{"ids": ids}
+		if _, err := tx.Run(ctx, "MATCH (p:Person) WHERE p.id IN $ids WITH p ORDER BY p.id SET p._LOCK_ = true", params); err != nil {
+			return nil, err
+		}
+		r, err := tx.Run(ctx, "MATCH (p:Person) WHERE p.id IN $ids REMOVE p._LOCK_ RETURN p.id AS id, coalesce(p.balance, 0) AS balance", params)
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]int64{}
+		for r.Next(ctx) {
+			id, _ := r.Record().Get("id")
+			b, _ := r.Record().Get("balance")
+			out[id.(string)] = b.(int64)
+		}
+		return out, r.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res.(map[string]int64), nil
+}
