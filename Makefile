@@ -20,6 +20,7 @@ test: ## all tests with the race detector, against real Kafka and Neo4j
 	@scripts/test
 
 storm: ## the long bank storm: 20,000 transfers while consumers are SIGKILLed (needs the dev stack)
+	@[ -n "$$KAFKA_BROKERS" ] || eval "$$(scripts/devstack env)"; \
 	STORM_TRANSFERS=$${STORM_TRANSFERS:-20000} $(GO) test -count=1 -run 'TestBankStorm' -timeout 90m -v ./cmd/interestgraph/
 
 devstack-up: ## start local Kafka and Neo4j (no Docker needed)
