@@ -136,6 +136,36 @@ type Accounts interface {
 	CreateAccount(ctx context.Context, a Account) error
 	// AccountByEmail returns domain.KindNotFound if there is none.
 	AccountByEmail(ctx context.Context, email string) (Account, error)
+	// AccountByPersonID returns domain.KindNotFound if there is none.
+	AccountByPersonID(ctx context.Context, personID string) (Account, error)
+}
+
+// RefreshToken is a stored refresh token: only its hash is kept.
+type RefreshToken struct {
+	Hash      string
+	FamilyID  string
+	PersonID  string
+	ExpiresAt time.Time
+}
+
+// Errors of RefreshTokens.
+var (
+	// ErrTokenReused: the token was used before. Its family is now revoked.
+	ErrTokenReused = errors.New("refresh token reused: its family is revoked")
+	// ErrTokenInvalid: unknown, expired, or of a revoked family.
+	ErrTokenInvalid = errors.New("refresh token unknown, expired or revoked")
+)
+
+// RefreshTokens keeps refresh-token families for the auth component.
+type RefreshTokens interface {
+	SaveRefreshToken(ctx context.Context, t RefreshToken) error
+	// UseRefreshToken marks the token used, atomically: of concurrent
+	// calls with one token at most one succeeds. A second use revokes the
+	// whole family and returns ErrTokenReused.
+	UseRefreshToken(ctx context.Context, hash string, now time.Time) (RefreshToken, error)
+	// RevokeFamilyOf revokes the family of the token (logout); unknown
+	// tokens are ignored.
+	RevokeFamilyOf(ctx context.Context, hash string) error
 }
 
 // Snapshotter reads a canonical view of part of the graph, for tests of
@@ -178,6 +208,7 @@ type Store interface {
 	Projector
 	Reader
 	Accounts
+	RefreshTokens
 	Snapshotter
 	// Ready reports whether the store answers and its schema is in place.
 	Ready(ctx context.Context) error

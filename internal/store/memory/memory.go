@@ -35,6 +35,8 @@ type Store struct {
 	commands  map[string]command
 	accounts  map[string]store.Account // by email
 	records   map[string]store.Transfer
+	tokens    map[string]*refreshToken // by hash
+	revoked   map[string]bool          // token families
 	now       func() time.Time
 }
 
@@ -48,6 +50,8 @@ func New() *Store {
 		commands:  map[string]command{},
 		accounts:  map[string]store.Account{},
 		records:   map[string]store.Transfer{},
+		tokens:    map[string]*refreshToken{},
+		revoked:   map[string]bool{},
 		now:       time.Now,
 	}
 }

@@ -63,6 +63,8 @@ var schema = []string{
 	"CREATE CONSTRAINT account_email IF NOT EXISTS FOR (a:Account) REQUIRE a.email IS UNIQUE",
 	"CREATE CONSTRAINT account_person IF NOT EXISTS FOR (a:Account) REQUIRE a.personId IS UNIQUE",
 	"CREATE CONSTRAINT transfer_id IF NOT EXISTS FOR (t:Transfer) REQUIRE t.id IS UNIQUE",
+	"CREATE CONSTRAINT refresh_token_hash IF NOT EXISTS FOR (t:RefreshToken) REQUIRE t.hash IS UNIQUE",
+	"CREATE CONSTRAINT token_family_id IF NOT EXISTS FOR (f:TokenFamily) REQUIRE f.id IS UNIQUE",
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {

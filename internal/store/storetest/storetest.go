@@ -32,6 +32,8 @@ func Run(t *testing.T, newStore Factory) {
 		"ProjectionConverges":      testProjectionConverges,
 		"Coins":                    testCoins,
 		"ConcurrentSpending":       testConcurrentSpending,
+		"RefreshRotation":          testRefreshRotation,
+		"ConcurrentRefresh":        testConcurrentRefresh,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -272,6 +274,12 @@ func testAccounts(t *testing.T, s store.Store) {
 	got, err := s.AccountByEmail(ctx(t), email)
 	if err != nil || got.PersonID != a.PersonID || got.Name != "N" || got.PasswordHash != "h" || !reflect.DeepEqual(got.Roles, []string{"user"}) {
 		t.Fatalf("account: %+v %v", got, err)
+	}
+	if byID, err := s.AccountByPersonID(ctx(t), a.PersonID); err != nil || byID.Email != email {
+		t.Fatalf("account by person: %+v %v", byID, err)
+	}
+	if _, err := s.AccountByPersonID(ctx(t), domain.NewID()); domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("unknown person: %v", err)
 	}
 	if _, err := s.AccountByEmail(ctx(t), "nobody-"+email); domain.KindOf(err) != domain.KindNotFound {
 		t.Fatalf("unknown email: %v", err)

@@ -1,0 +1,60 @@
+package memory
+
+import (
+	"context"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+type refreshToken struct {
+	store.RefreshToken
+	used bool
+}
+
+// SaveRefreshToken implements store.RefreshTokens.
+func (s *Store) SaveRefreshToken(_ context.Context, t store.RefreshToken) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokens[t.Hash] = &refreshToken{RefreshToken: t}
+	return nil
+}
+
+// UseRefreshToken implements store.RefreshTokens.
+func (s *Store) UseRefreshToken(_ context.Context, hash string, now time.Time) (store.RefreshToken, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tokens[hash]
+	if !ok || s.revoked[t.FamilyID] || !now.Before(t.ExpiresAt) {
+		return store.RefreshToken{}, store.ErrTokenInvalid
+	}
+	if t.used {
+		s.revoked[t.FamilyID] = true
+		return store.RefreshToken{}, store.ErrTokenReused
+	}
+	t.used = true
+	return t.RefreshToken, nil
+}
+
+// RevokeFamilyOf implements store.RefreshTokens.
+func (s *Store) RevokeFamilyOf(_ context.Context, hash string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.tokens[hash]; ok {
+		s.revoked[t.FamilyID] = true
+	}
+	return nil
+}
+
+// AccountByPersonID implements store.Accounts.
+func (s *Store) AccountByPersonID(_ context.Context, id string) (store.Account, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, a := range s.accounts {
+		if a.PersonID == id {
+			return a, nil
+		}
+	}
+	return store.Account{}, domain.NotFound("no account for this person")
+}

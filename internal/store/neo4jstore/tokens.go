@@ -1,0 +1,99 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// SaveRefreshToken implements store.RefreshTokens.
+func (s *Store) SaveRefreshToken(ctx context.Context, t store.RefreshToken) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, `MERGE (f:TokenFamily {id: $family}) ON CREATE SET f.revoked = false, f.personId = $person
+CREATE (:RefreshToken {hash: $hash, familyId: $family, personId: $person, expiresAt: $exp, uses: 0})`,
+		map[string]any{"family": t.FamilyID, "person": t.PersonID, "hash": t.Hash, "exp": t.ExpiresAt}, neo4j.EagerResultTransformer, s.dbOpt())
+	if err != nil {
+		return fmt.Errorf("neo4j: save refresh token: %w", err)
+	}
+	return nil
+}
+
+// UseRefreshToken implements store.RefreshTokens. The increment of uses
+// reads and writes the property in one SET, for which Neo4j takes the
+// write lock first: concurrent uses are serialized and only the first sees
+// uses = 1.
+func (s *Store) UseRefreshToken(ctx context.Context, hash string, now time.Time) (store.RefreshToken, error) {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		rec, err := single(ctx, tx, `MATCH (t:RefreshToken {hash: $hash})
+SET t.uses = t.uses + 1
+WITH t MATCH (f:TokenFamily {id: t.familyId})
+RETURN t.uses AS uses, f.revoked AS revoked, t.familyId AS family, t.personId AS person, t.expiresAt AS exp`, map[string]any{"hash": hash})
+		if err != nil || rec == nil {
+			return nil, err
+		}
+		m := rec.AsMap()
+		t := store.RefreshToken{Hash: hash}
+		t.FamilyID, _ = m["family"].(string)
+		t.PersonID, _ = m["person"].(string)
+		if exp, ok := m["exp"].(time.Time); ok {
+			t.ExpiresAt = exp
+		}
+		if revoked, _ := m["revoked"].(bool); revoked || !now.Before(t.ExpiresAt) {
+			return nil, store.ErrTokenInvalid
+		}
+		if uses, _ := m["uses"].(int64); uses > 1 {
+			if _, err := tx.Run(ctx, "MATCH (f:TokenFamily {id: $family}) SET f.revoked = true", map[string]any{"family": t.FamilyID}); err != nil {
+				return nil, err
+			}
+			return t, store.ErrTokenReused
+		}
+		return t, nil
+	})
+	switch {
+	case errors.Is(err, store.ErrTokenInvalid):
+		return store.RefreshToken{}, err
+	case errors.Is(err, store.ErrTokenReused):
+		// The transaction function returned an error, so the revocation
+		// rolled back: revoke in a transaction of its own.
+		if rerr := s.RevokeFamilyOf(ctx, hash); rerr != nil {
+			return store.RefreshToken{}, rerr
+		}
+		return store.RefreshToken{}, store.ErrTokenReused
+	case err != nil:
+		return store.RefreshToken{}, fmt.Errorf("neo4j: use refresh token: %w", err)
+	case res == nil:
+		return store.RefreshToken{}, store.ErrTokenInvalid
+	}
+	return res.(store.RefreshToken), nil
+}
+
+// RevokeFamilyOf implements store.RefreshTokens.
+func (s *Store) RevokeFamilyOf(ctx context.Context, hash string) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, `MATCH (t:RefreshToken {hash: $hash}) MATCH (f:TokenFamily {id: t.familyId}) SET f.revoked = true`,
+		map[string]any{"hash": hash}, neo4j.EagerResultTransformer, s.dbOpt())
+	if err != nil {
+		return fmt.Errorf("neo4j: revoke token family: %w", err)
+	}
+	return nil
+}
+
+// AccountByPersonID implements store.Accounts.
+func (s *Store) AccountByPersonID(ctx context.Context, id string) (store.Account, error) {
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (a:Account {personId: $id}) RETURN a.email AS email", map[string]any{"id": id},
+		neo4j.EagerResultTransformer, s.dbOpt())
+	if err != nil {
+		return store.Account{}, fmt.Errorf("neo4j: account: %w", err)
+	}
+	if len(res.Records) == 0 {
+		return store.Account{}, domain.NotFound("no account for this person")
+	}
+	email, _ := res.Records[0].Get("email")
+	return s.AccountByEmail(ctx, email.(string))
+}
