@@ -53,56 +53,86 @@ type claims struct {
 	Roles []string `json:"roles"`
 }
 
-// Keys signs and verifies tokens.
+// Keys signs tokens with the current key and verifies them with the current
+// and the previous keys, so that a rotated-out key keeps verifying the
+// tokens it signed until they expire.
 type Keys struct {
-	priv     ed25519.PrivateKey
-	kid      string
-	issuer   string
-	audience string
-	ttl      time.Duration
-	now      func() time.Time
+	priv      ed25519.PrivateKey
+	kid       string
+	verifiers map[string]ed25519.PublicKey // by kid
+	issuer    string
+	audience  string
+	clientID  string
+	ttl       time.Duration
+	now       func() time.Time
 }
 
 // KeyConfig configures Keys.
 type KeyConfig struct {
-	PrivateKeyFile string // PKCS#8 PEM Ed25519 key; "" generates one per run
-	Issuer         string
-	Audience       string
-	TTL            time.Duration
+	PrivateKeyFile   string   // PKCS#8 PEM Ed25519 key; "" generates one per run
+	PreviousKeyFiles []string // rotated-out keys: verify only
+	Issuer           string
+	Audience         string // of access tokens: this API
+	ClientID         string // of ID tokens: the client (OIDC aud)
+	TTL              time.Duration
 }
 
-// NewKeys loads or generates the signing key.
+// NewKeys loads or generates the signing key and loads the previous ones.
 func NewKeys(cfg KeyConfig) (*Keys, error) {
-	var priv ed25519.PrivateKey
-	if cfg.PrivateKeyFile != "" {
-		raw, err := os.ReadFile(cfg.PrivateKeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("auth: read key: %w", err)
-		}
-		block, _ := pem.Decode(raw)
-		if block == nil {
-			return nil, errors.New("auth: key file holds no PEM block")
-		}
-		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("auth: parse key: %w", err)
-		}
-		var ok bool
-		if priv, ok = k.(ed25519.PrivateKey); !ok {
-			return nil, errors.New("auth: the key must be Ed25519")
-		}
-	} else {
-		var err error
-		if _, priv, err = ed25519.GenerateKey(rand.Reader); err != nil {
-			return nil, fmt.Errorf("auth: generate key: %w", err)
-		}
-	}
 	if cfg.Issuer == "" || cfg.Audience == "" || cfg.TTL <= 0 {
 		return nil, errors.New("auth: issuer, audience and a positive TTL are required")
 	}
-	sum := sha256.Sum256(priv.Public().(ed25519.PublicKey))
-	return &Keys{priv: priv, kid: base64.RawURLEncoding.EncodeToString(sum[:12]), issuer: cfg.Issuer,
-		audience: cfg.Audience, ttl: cfg.TTL, now: time.Now}, nil
+	if cfg.ClientID == "" {
+		cfg.ClientID = cfg.Audience + "-client"
+	}
+	var priv ed25519.PrivateKey
+	var err error
+	if cfg.PrivateKeyFile != "" {
+		if priv, err = loadKey(cfg.PrivateKeyFile); err != nil {
+			return nil, err
+		}
+	} else if _, priv, err = ed25519.GenerateKey(rand.Reader); err != nil {
+		return nil, fmt.Errorf("auth: generate key: %w", err)
+	}
+	k := &Keys{priv: priv, kid: keyID(priv.Public().(ed25519.PublicKey)), verifiers: map[string]ed25519.PublicKey{},
+		issuer: cfg.Issuer, audience: cfg.Audience, clientID: cfg.ClientID, ttl: cfg.TTL, now: time.Now}
+	k.verifiers[k.kid] = priv.Public().(ed25519.PublicKey)
+	for _, f := range cfg.PreviousKeyFiles {
+		old, err := loadKey(f)
+		if err != nil {
+			return nil, err
+		}
+		pub := old.Public().(ed25519.PublicKey)
+		k.verifiers[keyID(pub)] = pub
+	}
+	return k, nil
+}
+
+func loadKey(file string) (ed25519.PrivateKey, error) {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("auth: read key: %w", err)
+	}
+	block, _ := pem.Decode(raw)
+	if block == nil {
+		return nil, fmt.Errorf("auth: %s holds no PEM block", file)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("auth: parse key %s: %w", file, err)
+	}
+	priv, ok := k.(ed25519.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("auth: %s: the key must be Ed25519", file)
+	}
+	return priv, nil
+}
+
+// keyID is the key's thumbprint: stable, and never a path or a name that a
+// token could steer.
+func keyID(pub ed25519.PublicKey) string {
+	sum := sha256.Sum256(pub)
+	return base64.RawURLEncoding.EncodeToString(sum[:12])
 }
 
 // Issue signs an access token for person with roles.
@@ -137,10 +167,12 @@ func (k *Keys) Verify(_ context.Context, token string) (Identity, error) {
 		if typ, _ := t.Header["typ"].(string); typ != accessTokenType {
 			return nil, errors.New("not an access token")
 		}
-		if kid, _ := t.Header["kid"].(string); kid != k.kid {
+		kid, _ := t.Header["kid"].(string)
+		pub, ok := k.verifiers[kid]
+		if !ok {
 			return nil, errors.New("unknown key id")
 		}
-		return k.priv.Public(), nil
+		return pub, nil
 	},
 		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
 		jwt.WithIssuer(k.issuer),
