@@ -50,9 +50,11 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	AuthPayload struct {
-		AccessToken func(childComplexity int) int
-		ExpiresAt   func(childComplexity int) int
-		Person      func(childComplexity int) int
+		AccessToken  func(childComplexity int) int
+		ExpiresAt    func(childComplexity int) int
+		IDToken      func(childComplexity int) int
+		Person       func(childComplexity int) int
+		RefreshToken func(childComplexity int) int
 	}
 
 	CommandReceipt struct {
@@ -67,6 +69,15 @@ type ComplexityRoot struct {
 		Followee  func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Person    func(childComplexity int) int
+	}
+
+	GraphEvent struct {
+		At        func(childComplexity int) int
+		CommandID func(childComplexity int) int
+		Data      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Subject   func(childComplexity int) int
+		Type      func(childComplexity int) int
 	}
 
 	Interest struct {
@@ -102,6 +113,8 @@ type ComplexityRoot struct {
 		AddInterest    func(childComplexity int, name string) int
 		Follow         func(childComplexity int, personID string) int
 		Login          func(childComplexity int, email string, password string) int
+		Logout         func(childComplexity int, refreshToken string) int
+		RefreshToken   func(childComplexity int, refreshToken string) int
 		Register       func(childComplexity int, input model.RegisterInput) int
 		RemoveInterest func(childComplexity int, name string) int
 		TransferCoins  func(childComplexity int, to string, amount int, memo *string) int
@@ -168,6 +181,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		GraphEvents   func(childComplexity int) int
 		Notifications func(childComplexity int) int
 		PersonEvents  func(childComplexity int, personID string) int
 	}
@@ -229,6 +243,8 @@ type InterestRemovedResolver interface {
 type MutationResolver interface {
 	Register(ctx context.Context, input model.RegisterInput) (*model.AuthPayload, error)
 	Login(ctx context.Context, email string, password string) (*model.AuthPayload, error)
+	RefreshToken(ctx context.Context, refreshToken string) (*model.AuthPayload, error)
+	Logout(ctx context.Context, refreshToken string) (bool, error)
 	AddInterest(ctx context.Context, name string) (*model.CommandReceipt, error)
 	RemoveInterest(ctx context.Context, name string) (*model.CommandReceipt, error)
 	Follow(ctx context.Context, personID string) (*model.CommandReceipt, error)
@@ -259,6 +275,7 @@ type QueryResolver interface {
 type SubscriptionResolver interface {
 	Notifications(ctx context.Context) (<-chan *gqlmodel.Notification, error)
 	PersonEvents(ctx context.Context, personID string) (<-chan gqlmodel.PersonEvent, error)
+	GraphEvents(ctx context.Context) (<-chan *model.GraphEvent, error)
 }
 type TransferResolver interface {
 	From(ctx context.Context, obj *gqlmodel.Transfer) (*gqlmodel.Person, error)
@@ -302,12 +319,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthPayload.ExpiresAt(childComplexity), true
+	case "AuthPayload.idToken":
+		if e.ComplexityRoot.AuthPayload.IDToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthPayload.IDToken(childComplexity), true
 	case "AuthPayload.person":
 		if e.ComplexityRoot.AuthPayload.Person == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AuthPayload.Person(childComplexity), true
+	case "AuthPayload.refreshToken":
+		if e.ComplexityRoot.AuthPayload.RefreshToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthPayload.RefreshToken(childComplexity), true
 
 	case "CommandReceipt.commandId":
 		if e.ComplexityRoot.CommandReceipt.CommandID == nil {
@@ -358,6 +387,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Followed.Person(childComplexity), true
+
+	case "GraphEvent.at":
+		if e.ComplexityRoot.GraphEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEvent.At(childComplexity), true
+	case "GraphEvent.commandId":
+		if e.ComplexityRoot.GraphEvent.CommandID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEvent.CommandID(childComplexity), true
+	case "GraphEvent.data":
+		if e.ComplexityRoot.GraphEvent.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEvent.Data(childComplexity), true
+	case "GraphEvent.id":
+		if e.ComplexityRoot.GraphEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEvent.ID(childComplexity), true
+	case "GraphEvent.subject":
+		if e.ComplexityRoot.GraphEvent.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEvent.Subject(childComplexity), true
+	case "GraphEvent.type":
+		if e.ComplexityRoot.GraphEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEvent.Type(childComplexity), true
 
 	case "Interest.name":
 		if e.ComplexityRoot.Interest.Name == nil {
@@ -503,6 +569,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Login(childComplexity, args["email"].(string), args["password"].(string)), true
+	case "Mutation.logout":
+		if e.ComplexityRoot.Mutation.Logout == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_logout_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Logout(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.refreshToken":
+		if e.ComplexityRoot.Mutation.RefreshToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refreshToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefreshToken(childComplexity, args["refreshToken"].(string)), true
 	case "Mutation.register":
 		if e.ComplexityRoot.Mutation.Register == nil {
 			break
@@ -797,6 +885,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.RecommendedPeople(childComplexity, args["first"].(*int)), true
 
+	case "Subscription.graphEvents":
+		if e.ComplexityRoot.Subscription.GraphEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.GraphEvents(childComplexity), true
 	case "Subscription.notifications":
 		if e.ComplexityRoot.Subscription.Notifications == nil {
 			break
@@ -1065,6 +1159,10 @@ type Query {
 type Mutation {
   register(input: RegisterInput!): AuthPayload!
   login(email: String!, password: String!): AuthPayload!
+  "Spend a refresh token for a new session (rotation). Reusing a spent token revokes its whole family."
+  refreshToken(refreshToken: String!): AuthPayload!
+  "Revoke the refresh-token family of this token. Access tokens expire on their own (minutes)."
+  logout(refreshToken: String!): Boolean!
   addInterest(name: String!): CommandReceipt!
   removeInterest(name: String!): CommandReceipt!
   follow(personId: ID!): CommandReceipt!
@@ -1078,6 +1176,19 @@ type Subscription {
   notifications: Notification!
   "Public changes of one person: interests and follows."
   personEvents(personId: ID!): PersonEvent!
+  "Admins only: every event, as published on the event store."
+  graphEvents: GraphEvent!
+}
+
+"An event as carried on the event store (a CloudEvent)."
+type GraphEvent {
+  id: ID!
+  type: String!
+  subject: ID!
+  at: Time!
+  commandId: ID!
+  "The event's data, as JSON text."
+  data: String!
 }
 
 input RegisterInput {
@@ -1089,9 +1200,14 @@ input RegisterInput {
 }
 
 type AuthPayload {
+  "Bearer token for this API (JWT, EdDSA, typ at+jwt), valid for minutes."
   accessToken: String!
   "When the access token expires."
   expiresAt: Time!
+  "OIDC ID token for the client: who signed in. Never accepted as an access token."
+  idToken: String!
+  "Opaque, single-use: spend it with refreshToken for a new session."
+  refreshToken: String!
   person: Person!
 }
 
@@ -1272,6 +1388,10 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 		return ec.fieldContext_AuthPayload_accessToken(ctx, field)
 	case "expiresAt":
 		return ec.fieldContext_AuthPayload_expiresAt(ctx, field)
+	case "idToken":
+		return ec.fieldContext_AuthPayload_idToken(ctx, field)
+	case "refreshToken":
+		return ec.fieldContext_AuthPayload_refreshToken(ctx, field)
 	case "person":
 		return ec.fieldContext_AuthPayload_person(ctx, field)
 	}
@@ -1288,6 +1408,24 @@ func (ec *executionContext) childFields_CommandReceipt(ctx context.Context, fiel
 		return ec.fieldContext_CommandReceipt_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CommandReceipt", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GraphEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_GraphEvent_type(ctx, field)
+	case "subject":
+		return ec.fieldContext_GraphEvent_subject(ctx, field)
+	case "at":
+		return ec.fieldContext_GraphEvent_at(ctx, field)
+	case "commandId":
+		return ec.fieldContext_GraphEvent_commandId(ctx, field)
+	case "data":
+		return ec.fieldContext_GraphEvent_data(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Interest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1642,6 +1780,34 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_logout_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "refreshToken",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["refreshToken"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "refreshToken",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["refreshToken"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_register_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1984,6 +2150,52 @@ func (ec *executionContext) fieldContext_AuthPayload_expiresAt(_ context.Context
 	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "Time")
 }
 
+func (ec *executionContext) _AuthPayload_idToken(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthPayload_idToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthPayload_idToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthPayload_refreshToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefreshToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _AuthPayload_person(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2216,6 +2428,144 @@ func (ec *executionContext) fieldContext_Followed_followee(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _GraphEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphEvent_type(ctx context.Context, field graphql.CollectedField, obj *model.GraphEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphEvent_subject(ctx context.Context, field graphql.CollectedField, obj *model.GraphEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEvent_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEvent_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphEvent_at(ctx context.Context, field graphql.CollectedField, obj *model.GraphEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _GraphEvent_commandId(ctx context.Context, field graphql.CollectedField, obj *model.GraphEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEvent_commandId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommandID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEvent_commandId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphEvent_data(ctx context.Context, field graphql.CollectedField, obj *model.GraphEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEvent_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Data, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEvent_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _Interest_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Interest) (ret graphql.Marshaler) {
@@ -2748,6 +3098,94 @@ func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_login_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refreshToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refreshToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefreshToken(ctx, fc.Args["refreshToken"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
+			return ec.marshalNAuthPayload2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐAuthPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refreshToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refreshToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_logout(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_logout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Logout(ctx, fc.Args["refreshToken"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_logout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_logout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4152,6 +4590,38 @@ func (ec *executionContext) fieldContext_Subscription_personEvents(ctx context.C
 	if fc.Args, err = ec.field_Subscription_personEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_graphEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_graphEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().GraphEvents(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphEvent) graphql.Marshaler {
+			return ec.marshalNGraphEvent2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐGraphEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_graphEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphEvent(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -5883,6 +6353,16 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "idToken":
+			out.Values[i] = ec._AuthPayload_idToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshToken":
+			out.Values[i] = ec._AuthPayload_refreshToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "person":
 			out.Values[i] = ec._AuthPayload_person(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -5986,6 +6466,64 @@ func (ec *executionContext) _Followed(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Followed_followee(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphEventImplementors = []string{"GraphEvent"}
+
+func (ec *executionContext) _GraphEvent(ctx context.Context, sel ast.SelectionSet, obj *model.GraphEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphEvent")
+		case "id":
+			out.Values[i] = ec._GraphEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._GraphEvent_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._GraphEvent_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._GraphEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commandId":
+			out.Values[i] = ec._GraphEvent_commandId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "data":
+			out.Values[i] = ec._GraphEvent_data(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6234,6 +6772,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "login":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_login(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshToken":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refreshToken(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logout":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_logout(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -6740,6 +7292,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_notifications(ctx, fields[0])
 	case "personEvents":
 		return ec._Subscription_personEvents(ctx, fields[0])
+	case "graphEvents":
+		return ec._Subscription_graphEvents(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -7399,6 +7953,14 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNGraphEvent2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐGraphEvent(ctx context.Context, sel ast.SelectionSet, v *model.GraphEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphEvent!")
+		return graphql.Null
+	}
+	return ec._GraphEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {

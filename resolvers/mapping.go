@@ -40,7 +40,7 @@ func toReceipt(r app.Receipt) *model.CommandReceipt {
 func toSession(ctx context.Context, s app.Session) *model.AuthPayload {
 	// The new session's owner may see their own email.
 	ctx = auth.WithIdentity(ctx, auth.Identity{PersonID: s.Person.ID})
-	return &model.AuthPayload{AccessToken: s.AccessToken, ExpiresAt: s.ExpiresAt, Person: toPerson(ctx, s.Person)}
+	return &model.AuthPayload{AccessToken: s.AccessToken, ExpiresAt: s.ExpiresAt, IDToken: s.IDToken, RefreshToken: s.RefreshToken, Person: toPerson(ctx, s.Person)}
 }
 
 // Cursors are opaque to clients: base64 of the last person id of a page.

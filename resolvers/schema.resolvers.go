@@ -69,6 +69,23 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 	return toSession(ctx, s), nil
 }
 
+// RefreshToken is the resolver for the refreshToken field.
+func (r *mutationResolver) RefreshToken(ctx context.Context, refreshToken string) (*model.AuthPayload, error) {
+	s, err := r.App.Refresh(ctx, refreshToken)
+	if err != nil {
+		return nil, err
+	}
+	return toSession(ctx, s), nil
+}
+
+// Logout is the resolver for the logout field.
+func (r *mutationResolver) Logout(ctx context.Context, refreshToken string) (bool, error) {
+	if err := r.App.Logout(ctx, refreshToken); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // AddInterest is the resolver for the addInterest field.
 func (r *mutationResolver) AddInterest(ctx context.Context, name string) (*model.CommandReceipt, error) {
 	rc, err := r.App.AddInterest(ctx, name)
@@ -259,6 +276,22 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string
 	return subscribe(ctx, r.Resolver,
 		func(ev domain.Event) bool { return ev.Subject == personID },
 		func(ev domain.Event) (gqlmodel.PersonEvent, bool) { e := toPersonEvent(ev); return e, e != nil }), nil
+}
+
+// GraphEvents is the resolver for the graphEvents field.
+func (r *subscriptionResolver) GraphEvents(ctx context.Context) (<-chan *model.GraphEvent, error) {
+	id, err := r.requireSelf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !id.IsAdmin() {
+		return nil, auth.ErrForbidden
+	}
+	return subscribe(ctx, r.Resolver,
+		func(domain.Event) bool { return true },
+		func(ev domain.Event) (*model.GraphEvent, bool) {
+			return &model.GraphEvent{ID: ev.ID, Type: string(ev.Type), Subject: ev.Subject, At: ev.At, CommandID: ev.CommandID, Data: string(ev.Data)}, true
+		}), nil
 }
 
 // From is the resolver for the from field.

@@ -115,7 +115,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 }
 
 func (s *service) startGateway(ctx, loops context.Context) error {
-	keys, err := auth.NewKeys(auth.KeyConfig{PrivateKeyFile: s.cfg.JWTPrivateKeyFile, Issuer: s.cfg.JWTIssuer, Audience: s.cfg.JWTAudience, TTL: s.cfg.AccessTokenTTL})
+	keys, err := auth.NewKeys(auth.KeyConfig{PrivateKeyFile: s.cfg.JWTPrivateKeyFile, PreviousKeyFiles: s.cfg.JWTPreviousKeyFiles,
+		Issuer: s.cfg.JWTIssuer, Audience: s.cfg.JWTAudience, ClientID: s.cfg.OIDCClientID, TTL: s.cfg.AccessTokenTTL})
 	if err != nil {
 		return err
 	}
@@ -163,13 +164,13 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 		})
 		return nil
 	})
-	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, Argon2: s.argon2, AdminEmails: s.cfg.AdminEmails}, s.bus, waiter, s.store, s.store, keys); err != nil {
+	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, Argon2: s.argon2, AdminEmails: s.cfg.AdminEmails, RefreshTTL: s.cfg.RefreshTokenTTL}, s.bus, waiter, s.store, s.store, keys); err != nil {
 		return err
 	}
 	limits := gateway.DefaultLimits
 	limits.MaxDepth, limits.MaxComplexity = s.cfg.MaxQueryDepth, s.cfg.MaxQueryComplexity
 	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins},
-		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: keys, Ready: s.ready, Log: s.log})
+		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: keys, Keys: keys, Ready: s.ready, Log: s.log})
 	return nil
 }
 

@@ -13,10 +13,15 @@ import (
 )
 
 type AuthPayload struct {
+	// Bearer token for this API (JWT, EdDSA, typ at+jwt), valid for minutes.
 	AccessToken string `json:"accessToken"`
 	// When the access token expires.
-	ExpiresAt time.Time        `json:"expiresAt"`
-	Person    *gqlmodel.Person `json:"person"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	// OIDC ID token for the client: who signed in. Never accepted as an access token.
+	IDToken string `json:"idToken"`
+	// Opaque, single-use: spend it with refreshToken for a new session.
+	RefreshToken string           `json:"refreshToken"`
+	Person       *gqlmodel.Person `json:"person"`
 }
 
 type CommandReceipt struct {
@@ -24,6 +29,17 @@ type CommandReceipt struct {
 	Status    CommandStatus `json:"status"`
 	// A reason code when REJECTED: ACTOR_NOT_FOUND, PERSON_NOT_FOUND, SELF_FOLLOW, INVALID_PAYLOAD.
 	Reason *string `json:"reason,omitempty"`
+}
+
+// An event as carried on the event store (a CloudEvent).
+type GraphEvent struct {
+	ID        string    `json:"id"`
+	Type      string    `json:"type"`
+	Subject   string    `json:"subject"`
+	At        time.Time `json:"at"`
+	CommandID string    `json:"commandId"`
+	// The event's data, as JSON text.
+	Data string `json:"data"`
 }
 
 type Ledger struct {

@@ -19,9 +19,16 @@ type CommandSender interface {
 	SendCommand(ctx context.Context, cmd domain.Command) error
 }
 
-// Tokens issues access tokens.
+// Tokens issues access and ID tokens.
 type Tokens interface {
 	Issue(personID string, roles []string) (string, time.Time, error)
+	IssueID(personID, email, name string) (string, error)
+}
+
+// Credentials is what the auth use cases need of the store.
+type Credentials interface {
+	store.Accounts
+	store.RefreshTokens
 }
 
 // Reader is the read model the queries use.
@@ -35,6 +42,8 @@ type Config struct {
 	Argon2      auth.Argon2Params
 	// AdminEmails get the admin role when they register.
 	AdminEmails []string
+	// RefreshTTL is the lifetime of a refresh token (default 30 days).
+	RefreshTTL time.Duration
 }
 
 // App is the gateway's application layer.
@@ -43,19 +52,23 @@ type App struct {
 	bus      CommandSender
 	waiter   *Waiter
 	reader   Reader
-	accounts store.Accounts
+	accounts Credentials
 	tokens   Tokens
+	limits   limits
 	dummy    string // a hash to verify against for unknown emails
 	now      func() time.Time
 }
 
 // New builds the application.
-func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, accounts store.Accounts, tokens Tokens) (*App, error) {
+func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, accounts Credentials, tokens Tokens) (*App, error) {
 	if bus == nil || waiter == nil || reader == nil || accounts == nil || tokens == nil {
 		return nil, errors.New("app: every dependency is required")
 	}
 	if cfg.WaitTimeout <= 0 {
 		cfg.WaitTimeout = 5 * time.Second
+	}
+	if cfg.RefreshTTL <= 0 {
+		cfg.RefreshTTL = 30 * 24 * time.Hour
 	}
 	if cfg.Argon2 == (auth.Argon2Params{}) {
 		cfg.Argon2 = auth.DefaultArgon2
@@ -64,7 +77,8 @@ func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, accounts 
 	if err != nil {
 		return nil, err
 	}
-	return &App{cfg: cfg, bus: bus, waiter: waiter, reader: reader, accounts: accounts, tokens: tokens, dummy: dummy, now: time.Now}, nil
+	return &App{cfg: cfg, bus: bus, waiter: waiter, reader: reader, accounts: accounts, tokens: tokens, dummy: dummy, now: time.Now,
+		limits: newLimits()}, nil
 }
 
 // Reader returns the read model, for the query side of the resolvers.

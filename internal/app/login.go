@@ -11,6 +11,9 @@ import (
 // Login checks credentials. An unknown email costs the same hash as a
 // wrong password and gets the same error.
 func (a *App) Login(ctx context.Context, email, password string) (Session, error) {
+	if err := a.limits.login(ctx, email); err != nil {
+		return Session{}, err
+	}
 	norm, err := domain.NormalizeEmail(email)
 	if err != nil {
 		_, _ = auth.VerifyPassword(password, a.dummy)
@@ -42,5 +45,5 @@ func (a *App) Login(ctx context.Context, email, password string) (Session, error
 		}
 		p = store.Person{ID: acc.PersonID, Name: acc.Name, Email: acc.Email, RegisteredAt: acc.CreatedAt}
 	}
-	return a.session(acc, p)
+	return a.session(ctx, acc, p, "")
 }

@@ -11,11 +11,14 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-// Session is a signed-in person.
+// Session is a signed-in person: a short-lived access token for this API,
+// an ID token for the client, and an opaque refresh token.
 type Session struct {
-	AccessToken string
-	ExpiresAt   time.Time
-	Person      store.Person
+	AccessToken  string
+	ExpiresAt    time.Time
+	IDToken      string
+	RefreshToken string
+	Person       store.Person
 }
 
 // Register creates an account (synchronously, so a taken email is reported
@@ -48,7 +51,7 @@ func (a *App) Register(ctx context.Context, email, password, name string) (Sessi
 	if _, err := a.project(ctx, acc); err != nil {
 		return Session{}, err
 	}
-	return a.session(acc, store.Person{ID: acc.PersonID, Name: name, Email: email, RegisteredAt: acc.CreatedAt})
+	return a.session(ctx, acc, store.Person{ID: acc.PersonID, Name: name, Email: email, RegisteredAt: acc.CreatedAt}, "")
 }
 
 // project sends the RegisterPerson command for an account.
@@ -65,10 +68,27 @@ func (a *App) project(ctx context.Context, acc store.Account) (Receipt, error) {
 	return r, nil
 }
 
-func (a *App) session(acc store.Account, p store.Person) (Session, error) {
+// session issues the tokens of a sign-in. family continues a refresh-token
+// family on rotation; "" starts a new one.
+func (a *App) session(ctx context.Context, acc store.Account, p store.Person, family string) (Session, error) {
 	tok, exp, err := a.tokens.Issue(acc.PersonID, acc.Roles)
 	if err != nil {
 		return Session{}, err
 	}
-	return Session{AccessToken: tok, ExpiresAt: exp, Person: p}, nil
+	id, err := a.tokens.IssueID(acc.PersonID, acc.Email, acc.Name)
+	if err != nil {
+		return Session{}, err
+	}
+	if family == "" {
+		family = domain.NewID()
+	}
+	refresh, hash, err := auth.NewRefreshToken()
+	if err != nil {
+		return Session{}, err
+	}
+	rt := store.RefreshToken{Hash: hash, FamilyID: family, PersonID: acc.PersonID, ExpiresAt: a.now().Add(a.cfg.RefreshTTL).UTC()}
+	if err := a.accounts.SaveRefreshToken(ctx, rt); err != nil {
+		return Session{}, err
+	}
+	return Session{AccessToken: tok, ExpiresAt: exp, IDToken: id, RefreshToken: refresh, Person: p}, nil
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -55,4 +56,22 @@ func VerifyPassword(pw, hash string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// NewRefreshToken returns an opaque refresh token (256 random bits) and
+// the hash under which it is stored; the token itself is never stored.
+func NewRefreshToken() (token, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("refresh token: %w", err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, HashRefreshToken(token), nil
+}
+
+// HashRefreshToken is the stored form of a refresh token. 256 random bits
+// need no salt or slow hash: there is nothing to guess.
+func HashRefreshToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
 }

@@ -44,7 +44,9 @@ func TestKeyRotation(t *testing.T) {
 	if _, err := before.Verify(context.Background(), newToken); err == nil {
 		t.Fatal("a key that never knew the new one verified its token")
 	}
-	var set struct{ Keys []struct{ Kid, Kty, Crv, X string } }
+	var set struct {
+		Keys []struct{ Kid, Kty, Crv, X string }
+	}
 	if err := json.Unmarshal(after.JWKS(), &set); err != nil || len(set.Keys) != 2 || set.Keys[0].Kty != "OKP" || set.Keys[0].Crv != "Ed25519" {
 		t.Fatalf("JWKS: %s %v", after.JWKS(), err)
 	}

@@ -29,10 +29,13 @@ type Config struct {
 	Neo4jPassword string
 	Neo4jDatabase string
 
-	JWTPrivateKeyFile string
-	JWTIssuer         string
-	JWTAudience       string
-	AccessTokenTTL    time.Duration
+	JWTPrivateKeyFile   string
+	JWTPreviousKeyFiles []string
+	OIDCClientID        string
+	RefreshTokenTTL     time.Duration
+	JWTIssuer           string
+	JWTAudience         string
+	AccessTokenTTL      time.Duration
 
 	CommandWaitTimeout time.Duration
 	Introspection      bool
@@ -54,6 +57,7 @@ var EnvNames = []string{
 	"JWT_PRIVATE_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_TTL", "COMMAND_WAIT_TIMEOUT",
 	"GRAPHQL_INTROSPECTION", "GRAPHQL_MAX_DEPTH", "GRAPHQL_MAX_COMPLEXITY", "WS_ALLOWED_ORIGINS",
 	"LOG_LEVEL", "LOG_FORMAT", "WELCOME_COINS", "ADMIN_EMAILS", "KAFKA_SESSION_TIMEOUT",
+	"JWT_PREVIOUS_KEY_FILES", "OIDC_CLIENT_ID", "REFRESH_TOKEN_TTL",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -125,6 +129,9 @@ func parse(get func(string) string) (Config, error) {
 		Neo4jPassword:          get("NEO4J_PASSWORD"),
 		Neo4jDatabase:          str("NEO4J_DATABASE", ""),
 		JWTPrivateKeyFile:      str("JWT_PRIVATE_KEY_FILE", ""),
+		JWTPreviousKeyFiles:    list("JWT_PREVIOUS_KEY_FILES"),
+		OIDCClientID:           str("OIDC_CLIENT_ID", "interestgraph-web"),
+		RefreshTokenTTL:        dur("REFRESH_TOKEN_TTL", 30*24*time.Hour),
 		JWTIssuer:              str("JWT_ISSUER", "interestgraph"),
 		JWTAudience:            str("JWT_AUDIENCE", "interestgraph-api"),
 		AccessTokenTTL:         dur("ACCESS_TOKEN_TTL", 15*time.Minute),
@@ -154,6 +161,9 @@ func (c Config) validate() []error {
 	}
 	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > 24*time.Hour {
 		errs = append(errs, errors.New("ACCESS_TOKEN_TTL must be between 1m and 24h"))
+	}
+	if c.RefreshTokenTTL < time.Hour || c.RefreshTokenTTL > 365*24*time.Hour {
+		errs = append(errs, errors.New("REFRESH_TOKEN_TTL must be between 1h and 8760h"))
 	}
 	if c.CommandWaitTimeout < 0 || c.CommandWaitTimeout > time.Minute {
 		errs = append(errs, errors.New("COMMAND_WAIT_TIMEOUT must be between 0s and 1m"))

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error so that transports can map it to a stable code
@@ -25,6 +26,8 @@ type Error struct {
 	Kind    Kind
 	Field   string
 	Message string
+	// RetryAfter hints when to try again (KindRateLimited).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -47,6 +48,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			setCode(gerr, codes[de.Kind])
 			if de.Field != "" {
 				gerr.Extensions["field"] = de.Field
+			}
+			if de.RetryAfter > 0 {
+				gerr.Extensions["retryAfterSeconds"] = int(math.Ceil(de.RetryAfter.Seconds()))
 			}
 			return gerr
 		}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -33,6 +34,12 @@ type Verifier interface {
 	Verify(ctx context.Context, token string) (auth.Identity, error)
 }
 
+// KeyPublisher serves the public keys and the OpenID metadata.
+type KeyPublisher interface {
+	JWKS() []byte
+	Discovery(baseURL string) []byte
+}
+
 // Config configures the gateway.
 type Config struct {
 	Limits         Limits
@@ -44,6 +51,7 @@ type Config struct {
 type Deps struct {
 	Resolvers *resolvers.Resolver
 	Verifier  Verifier
+	Keys      KeyPublisher // nil: no /.well-known endpoints
 	Ready     func(context.Context) error
 	Log       *slog.Logger
 }
@@ -81,6 +89,21 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	gql := resolvers.LoaderMiddleware(d.Resolvers.App.Reader(), srv)
 	mux.Handle("/graphql", limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, gql)))
 	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
+	if d.Keys != nil {
+		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/jwk-set+json")
+			w.Header().Set("Cache-Control", "public, max-age=300")
+			_, _ = w.Write(d.Keys.JWKS())
+		})
+		mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+			scheme := "http"
+			if r.TLS != nil {
+				scheme = "https"
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(d.Keys.Discovery(scheme + "://" + r.Host))
+		})
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})
@@ -119,6 +142,9 @@ func bearer(v string) (string, bool) {
 func authenticate(v Verifier, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+			ctx = app.WithClientAddr(ctx, host)
+		}
 		if h := r.Header.Get("Authorization"); h != "" {
 			ctx = withToken(ctx, v, log, h)
 		}

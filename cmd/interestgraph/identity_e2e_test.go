@@ -1,0 +1,165 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/testsupport"
+)
+
+type session struct {
+	AccessToken, IDToken, RefreshToken string
+}
+
+const sessionFields = `accessToken idToken refreshToken`
+
+func (rs *running) refresh(t *testing.T, token string) (session, gqlResponse) {
+	t.Helper()
+	r := rs.do(t, "", `mutation($t: String!) { refreshToken(refreshToken: $t) { `+sessionFields+` } }`, map[string]any{"t": token})
+	var out struct{ RefreshToken session }
+	_ = json.Unmarshal(r.Data, &out)
+	return out.RefreshToken, r
+}
+
+// TestRefreshRotationAndReuse: each refresh spends the token; presenting a
+// spent one revokes the whole family; logout revokes it too.
+func TestRefreshRotationAndReuse(t *testing.T) {
+	forStacks(t, func(t *testing.T, st stack) {
+		t.Parallel()
+		rs := startService(t, testConfig(t, st), roles{gateway: true, consumer: true})
+		email := "ann-" + testsupport.Unique() + "@example.com"
+		var reg struct{ Register session }
+		rs.must(t, "", `mutation($e: String!) { register(input: {email: $e, password: "correct horse", name: "Ann"}) { `+sessionFields+` } }`, map[string]any{"e": email}, &reg)
+		first := reg.Register
+		if first.IDToken == "" || len(first.RefreshToken) < 40 {
+			t.Fatalf("session: %+v", first)
+		}
+		// Neither the ID token nor the refresh token is an access token.
+		for name, tok := range map[string]string{"ID token": first.IDToken, "refresh token": first.RefreshToken} {
+			if r := rs.do(t, tok, `mutation { addInterest(name: "go") { status } }`, nil); r.code() != "UNAUTHENTICATED" {
+				t.Errorf("%s used as access token: %+v", name, r.Errors)
+			}
+		}
+		second, r := rs.refresh(t, first.RefreshToken)
+		if len(r.Errors) > 0 || second.RefreshToken == first.RefreshToken || second.AccessToken == "" {
+			t.Fatalf("refresh: %+v %+v", second, r.Errors)
+		}
+		var me struct{ Me struct{ Email string } }
+		rs.must(t, second.AccessToken, `{ me { email } }`, nil, &me)
+		if me.Me.Email != email {
+			t.Fatalf("refreshed access token: %+v", me)
+		}
+		// Reuse of the spent token: refused, and the family is revoked.
+		if _, r := rs.refresh(t, first.RefreshToken); r.code() != "UNAUTHENTICATED" {
+			t.Fatalf("reuse: %+v", r.Errors)
+		}
+		if _, r := rs.refresh(t, second.RefreshToken); r.code() != "UNAUTHENTICATED" {
+			t.Fatalf("rotated token after reuse: %+v", r.Errors)
+		}
+		// Logout revokes a fresh family.
+		var login struct{ Login session }
+		rs.must(t, "", `mutation($e: String!) { login(email: $e, password: "correct horse") { `+sessionFields+` } }`, map[string]any{"e": email}, &login)
+		var out struct{ Logout bool }
+		rs.must(t, "", `mutation($t: String!) { logout(refreshToken: $t) }`, map[string]any{"t": login.Login.RefreshToken}, &out)
+		if _, r := rs.refresh(t, login.Login.RefreshToken); !out.Logout || r.code() != "UNAUTHENTICATED" {
+			t.Fatalf("refresh after logout: %+v", r.Errors)
+		}
+	})
+}
+
+// TestLoginRateLimit: guessing is cut off per account with a retry hint.
+func TestLoginRateLimit(t *testing.T) {
+	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
+	ann := rs.register(t, "Ann")
+	var last gqlResponse
+	for range 6 {
+		last = rs.do(t, "", `mutation($e: String!) { login(email: $e, password: "guess guess") { accessToken } }`, map[string]any{"e": ann.Email})
+	}
+	if last.code() != "RATE_LIMITED" {
+		t.Fatalf("sixth wrong login in a minute: %+v", last.Errors)
+	}
+	if s, _ := last.Errors[0].Extensions["retryAfterSeconds"].(float64); s < 1 || s > 60 {
+		t.Fatalf("retry hint: %+v", last.Errors[0].Extensions)
+	}
+	// Even the right password waits: the limit is on attempts.
+	if r := rs.do(t, "", `mutation($e: String!) { login(email: $e, password: "correct horse") { accessToken } }`, map[string]any{"e": ann.Email}); r.code() != "RATE_LIMITED" {
+		t.Fatalf("login during the limit: %+v", r.Errors)
+	}
+}
+
+// TestJWKSVerifiesIssuedTokens: the published keys verify the access
+// tokens the service signs, as a separate resource server would.
+func TestJWKSVerifiesIssuedTokens(t *testing.T) {
+	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
+	ann := rs.register(t, "Ann")
+	resp, err := http.Get(rs.url + "/.well-known/jwks.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct {
+		Keys []struct{ Kid, X, Alg string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&set); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	parts := strings.Split(ann.Token, ".")
+	hdr, _ := base64.RawURLEncoding.DecodeString(parts[0])
+	var h struct{ Kid, Alg, Typ string }
+	_ = json.Unmarshal(hdr, &h)
+	sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
+	verified := false
+	for _, k := range set.Keys {
+		pub, _ := base64.RawURLEncoding.DecodeString(k.X)
+		if k.Kid == h.Kid && len(pub) == ed25519.PublicKeySize && ed25519.Verify(pub, []byte(parts[0]+"."+parts[1]), sig) {
+			verified = true
+		}
+	}
+	if !verified || h.Alg != "EdDSA" || h.Typ != "at+jwt" {
+		t.Fatalf("token header %+v not verified by JWKS %+v", h, set)
+	}
+	resp, err = http.Get(rs.url + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"jwks_uri":"`+rs.url+`/.well-known/jwks.json"`) {
+		t.Fatalf("discovery: %s", body)
+	}
+}
+
+// TestGraphEventsIsForAdmins: the firehose of every event is admin-only.
+func TestGraphEventsIsForAdmins(t *testing.T) {
+	cfg := testConfig(t, embeddedStack)
+	adminEmail := "root-" + testsupport.Unique() + "@example.com"
+	cfg.AdminEmails = []string{adminEmail}
+	rs := startService(t, cfg, roles{gateway: true, consumer: true})
+	ann := rs.register(t, "Ann")
+	annWS := rs.ws(t, ann.Token)
+	annWS.subscribe("g", `subscription { graphEvents { type } }`, nil)
+	m := annWS.read()
+	raw, _ := json.Marshal(m)
+	if !strings.Contains(string(raw), "FORBIDDEN") {
+		t.Fatalf("graphEvents for a user: %s", raw)
+	}
+	var admin struct{ Register session }
+	rs.must(t, "", `mutation($e: String!) { register(input: {email: $e, password: "correct horse", name: "Root"}) { accessToken } }`, map[string]any{"e": adminEmail}, &admin)
+	ws := rs.ws(t, admin.Register.AccessToken)
+	ws.subscribe("g", `subscription { graphEvents { type subject commandId data } }`, nil)
+	time.Sleep(200 * time.Millisecond)
+	r := rs.mutate(t, ann.Token, "addInterest", "name", "firehose")
+	var ev struct {
+		GraphEvents struct{ Type, Subject, CommandID, Data string }
+	}
+	ws.next("g", &ev)
+	if ev.GraphEvents.Type != "InterestAdded" || ev.GraphEvents.Subject != ann.ID || ev.GraphEvents.CommandID != r.CommandID || !strings.Contains(ev.GraphEvents.Data, "firehose") {
+		t.Fatalf("graphEvents: %+v", ev)
+	}
+}

@@ -1,0 +1,58 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/ratelimit"
+)
+
+// limits bound credential guessing: per account and per client address,
+// for login and refresh alike.
+type limits struct {
+	loginAccount, loginAddr, refreshToken, refreshAddr *ratelimit.Limiter
+}
+
+func newLimits() limits {
+	return limits{
+		loginAccount: ratelimit.New(5, time.Minute),
+		loginAddr:    ratelimit.New(20, time.Minute),
+		refreshToken: ratelimit.New(5, time.Minute),
+		refreshAddr:  ratelimit.New(30, time.Minute),
+	}
+}
+
+type addrKey struct{}
+
+// WithClientAddr records the client's address for rate limits.
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, addrKey{}, addr)
+}
+
+func clientAddr(ctx context.Context) string {
+	a, _ := ctx.Value(addrKey{}).(string)
+	return a
+}
+
+func (l limits) login(ctx context.Context, email string) error {
+	return check(l.loginAccount, "acct:"+strings.ToLower(strings.TrimSpace(email)), l.loginAddr, "addr:"+clientAddr(ctx))
+}
+
+func (l limits) refresh(ctx context.Context, token string) error {
+	return check(l.refreshToken, "tok:"+token, l.refreshAddr, "addr:"+clientAddr(ctx))
+}
+
+func check(a *ratelimit.Limiter, ka string, b *ratelimit.Limiter, kb string) error {
+	okA, waitA := a.Allow(ka)
+	okB, waitB := b.Allow(kb)
+	if okA && okB {
+		return nil
+	}
+	wait := max(waitA, waitB)
+	secs := int(math.Ceil(wait.Seconds()))
+	return &domain.Error{Kind: domain.KindRateLimited, Message: fmt.Sprintf("too many attempts; retry in %d s", secs), RetryAfter: wait}
+}
