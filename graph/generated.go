@@ -110,15 +110,16 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddInterest    func(childComplexity int, name string) int
-		Follow         func(childComplexity int, personID string) int
-		Login          func(childComplexity int, email string, password string) int
-		Logout         func(childComplexity int, refreshToken string) int
-		RefreshToken   func(childComplexity int, refreshToken string) int
-		Register       func(childComplexity int, input model.RegisterInput) int
-		RemoveInterest func(childComplexity int, name string) int
-		TransferCoins  func(childComplexity int, to string, amount int, memo *string) int
-		Unfollow       func(childComplexity int, personID string) int
+		AddInterest      func(childComplexity int, name string) int
+		Follow           func(childComplexity int, personID string) int
+		Login            func(childComplexity int, email string, password string) int
+		LoginWithIDToken func(childComplexity int, provider string, idToken string) int
+		Logout           func(childComplexity int, refreshToken string) int
+		RefreshToken     func(childComplexity int, refreshToken string) int
+		Register         func(childComplexity int, input model.RegisterInput) int
+		RemoveInterest   func(childComplexity int, name string) int
+		TransferCoins    func(childComplexity int, to string, amount int, memo *string) int
+		Unfollow         func(childComplexity int, personID string) int
 	}
 
 	Notification struct {
@@ -243,6 +244,7 @@ type InterestRemovedResolver interface {
 type MutationResolver interface {
 	Register(ctx context.Context, input model.RegisterInput) (*model.AuthPayload, error)
 	Login(ctx context.Context, email string, password string) (*model.AuthPayload, error)
+	LoginWithIDToken(ctx context.Context, provider string, idToken string) (*model.AuthPayload, error)
 	RefreshToken(ctx context.Context, refreshToken string) (*model.AuthPayload, error)
 	Logout(ctx context.Context, refreshToken string) (bool, error)
 	AddInterest(ctx context.Context, name string) (*model.CommandReceipt, error)
@@ -569,6 +571,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Login(childComplexity, args["email"].(string), args["password"].(string)), true
+	case "Mutation.loginWithIdToken":
+		if e.ComplexityRoot.Mutation.LoginWithIDToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_loginWithIdToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LoginWithIDToken(childComplexity, args["provider"].(string), args["idToken"].(string)), true
 	case "Mutation.logout":
 		if e.ComplexityRoot.Mutation.Logout == nil {
 			break
@@ -1159,6 +1172,8 @@ type Query {
 type Mutation {
   register(input: RegisterInput!): AuthPayload!
   login(email: String!, password: String!): AuthPayload!
+  "Sign in with an external OpenID Connect provider's ID token (e.g. provider \"google\"). Links to the person with the same verified email, or registers one."
+  loginWithIdToken(provider: String!, idToken: String!): AuthPayload!
   "Spend a refresh token for a new session (rotation). Reusing a spent token revokes its whole family."
   refreshToken(refreshToken: String!): AuthPayload!
   "Revoke the refresh-token family of this token. Access tokens expire on their own (minutes)."
@@ -1755,6 +1770,28 @@ func (ec *executionContext) field_Mutation_follow_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["personId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_loginWithIdToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "provider",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["provider"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idToken",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idToken"] = arg1
 	return args, nil
 }
 
@@ -3098,6 +3135,50 @@ func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_login_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_loginWithIdToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_loginWithIdToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LoginWithIDToken(ctx, fc.Args["provider"].(string), fc.Args["idToken"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
+			return ec.marshalNAuthPayload2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐAuthPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_loginWithIdToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_loginWithIdToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6772,6 +6853,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "login":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_login(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loginWithIdToken":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_loginWithIdToken(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

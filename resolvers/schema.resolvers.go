@@ -69,6 +69,15 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 	return toSession(ctx, s), nil
 }
 
+// LoginWithIDToken is the resolver for the loginWithIdToken field.
+func (r *mutationResolver) LoginWithIDToken(ctx context.Context, provider string, idToken string) (*model.AuthPayload, error) {
+	s, err := r.App.LoginWithIDToken(ctx, provider, idToken)
+	if err != nil {
+		return nil, err
+	}
+	return toSession(ctx, s), nil
+}
+
 // RefreshToken is the resolver for the refreshToken field.
 func (r *mutationResolver) RefreshToken(ctx context.Context, refreshToken string) (*model.AuthPayload, error) {
 	s, err := r.App.Refresh(ctx, refreshToken)

@@ -123,6 +123,10 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	if s.cfg.JWTPrivateKeyFile == "" {
 		s.log.Warn("JWT_PRIVATE_KEY_FILE is not set: signing with a key generated for this run; tokens end with the process and are not shared between gateways")
 	}
+	providers, err := auth.ParseProviders(s.cfg.OIDCProviders)
+	if err != nil {
+		return err
+	}
 	waiter := app.NewWaiter()
 	s.hub = hub.New(hub.DefaultBuffer, s.log)
 	// Tails are positioned before the gateway serves, so no outcome of a
@@ -164,7 +168,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 		})
 		return nil
 	})
-	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, Argon2: s.argon2, AdminEmails: s.cfg.AdminEmails, RefreshTTL: s.cfg.RefreshTokenTTL}, s.bus, waiter, s.store, s.store, keys); err != nil {
+	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, Argon2: s.argon2, AdminEmails: s.cfg.AdminEmails, RefreshTTL: s.cfg.RefreshTokenTTL, Providers: providers}, s.bus, waiter, s.store, s.store, keys); err != nil {
 		return err
 	}
 	limits := gateway.DefaultLimits

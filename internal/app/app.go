@@ -44,6 +44,8 @@ type Config struct {
 	AdminEmails []string
 	// RefreshTTL is the lifetime of a refresh token (default 30 days).
 	RefreshTTL time.Duration
+	// Providers are the external identity providers, by name.
+	Providers map[string]*auth.Provider
 }
 
 // App is the gateway's application layer.

@@ -42,6 +42,15 @@ func (l limits) login(ctx context.Context, email string) error {
 	return check(l.loginAccount, "acct:"+strings.ToLower(strings.TrimSpace(email)), l.loginAddr, "addr:"+clientAddr(ctx))
 }
 
+// external limits provider sign-ins per client address only: a signed
+// token cannot be guessed, and the account is unknown until it is checked.
+func (l limits) external(ctx context.Context) error {
+	if ok, wait := l.loginAddr.Allow("addr:" + clientAddr(ctx)); !ok {
+		return rateLimited(wait)
+	}
+	return nil
+}
+
 func (l limits) refresh(ctx context.Context, token string) error {
 	return check(l.refreshToken, "tok:"+token, l.refreshAddr, "addr:"+clientAddr(ctx))
 }
@@ -52,7 +61,10 @@ func check(a *ratelimit.Limiter, ka string, b *ratelimit.Limiter, kb string) err
 	if okA && okB {
 		return nil
 	}
-	wait := max(waitA, waitB)
+	return rateLimited(max(waitA, waitB))
+}
+
+func rateLimited(wait time.Duration) error {
 	secs := int(math.Ceil(wait.Seconds()))
 	return &domain.Error{Kind: domain.KindRateLimited, Message: fmt.Sprintf("too many attempts; retry in %d s", secs), RetryAfter: wait}
 }

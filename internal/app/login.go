@@ -27,6 +27,12 @@ func (a *App) Login(ctx context.Context, email, password string) (Session, error
 		}
 		return Session{}, err
 	}
+	if acc.PasswordHash == "" {
+		// An account made by an external provider has no password; it
+		// costs the same hash as any other miss.
+		_, _ = auth.VerifyPassword(password, a.dummy)
+		return Session{}, domain.ErrBadCredentials
+	}
 	ok, err := auth.VerifyPassword(password, acc.PasswordHash)
 	if err != nil || !ok {
 		return Session{}, domain.ErrBadCredentials

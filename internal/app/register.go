@@ -39,12 +39,8 @@ func (a *App) Register(ctx context.Context, email, password, name string) (Sessi
 	if err != nil {
 		return Session{}, err
 	}
-	roles := []string{auth.RoleUser}
-	if slices.Contains(a.cfg.AdminEmails, email) {
-		roles = append(roles, auth.RoleAdmin)
-	}
 	acc := store.Account{PersonID: domain.NewID(), Email: email, Name: name, PasswordHash: hash,
-		Roles: roles, CreatedAt: a.now().UTC()}
+		Roles: a.rolesFor(email), CreatedAt: a.now().UTC()}
 	if err := a.accounts.CreateAccount(ctx, acc); err != nil {
 		return Session{}, err
 	}
@@ -52,6 +48,14 @@ func (a *App) Register(ctx context.Context, email, password, name string) (Sessi
 		return Session{}, err
 	}
 	return a.session(ctx, acc, store.Person{ID: acc.PersonID, Name: name, Email: email, RegisteredAt: acc.CreatedAt}, "")
+}
+
+// rolesFor returns the roles a new account with email gets.
+func (a *App) rolesFor(email string) []string {
+	if slices.Contains(a.cfg.AdminEmails, email) {
+		return []string{auth.RoleUser, auth.RoleAdmin}
+	}
+	return []string{auth.RoleUser}
 }
 
 // project sends the RegisterPerson command for an account.

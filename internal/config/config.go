@@ -33,6 +33,7 @@ type Config struct {
 	JWTPreviousKeyFiles []string
 	OIDCClientID        string
 	RefreshTokenTTL     time.Duration
+	OIDCProviders       []string // name|issuer|jwks-url|client-id
 	JWTIssuer           string
 	JWTAudience         string
 	AccessTokenTTL      time.Duration
@@ -57,7 +58,7 @@ var EnvNames = []string{
 	"JWT_PRIVATE_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_TTL", "COMMAND_WAIT_TIMEOUT",
 	"GRAPHQL_INTROSPECTION", "GRAPHQL_MAX_DEPTH", "GRAPHQL_MAX_COMPLEXITY", "WS_ALLOWED_ORIGINS",
 	"LOG_LEVEL", "LOG_FORMAT", "WELCOME_COINS", "ADMIN_EMAILS", "KAFKA_SESSION_TIMEOUT",
-	"JWT_PREVIOUS_KEY_FILES", "OIDC_CLIENT_ID", "REFRESH_TOKEN_TTL",
+	"JWT_PREVIOUS_KEY_FILES", "OIDC_CLIENT_ID", "REFRESH_TOKEN_TTL", "OIDC_PROVIDERS", "OIDC_GOOGLE_CLIENT_ID",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -132,6 +133,7 @@ func parse(get func(string) string) (Config, error) {
 		JWTPreviousKeyFiles:    list("JWT_PREVIOUS_KEY_FILES"),
 		OIDCClientID:           str("OIDC_CLIENT_ID", "interestgraph-web"),
 		RefreshTokenTTL:        dur("REFRESH_TOKEN_TTL", 30*24*time.Hour),
+		OIDCProviders:          providers(list("OIDC_PROVIDERS"), get("OIDC_GOOGLE_CLIENT_ID")),
 		JWTIssuer:              str("JWT_ISSUER", "interestgraph"),
 		JWTAudience:            str("JWT_AUDIENCE", "interestgraph-api"),
 		AccessTokenTTL:         dur("ACCESS_TOKEN_TTL", 15*time.Minute),
@@ -200,4 +202,18 @@ func lower(in []string) []string {
 		in[i] = strings.ToLower(in[i])
 	}
 	return in
+}
+
+// Google's published issuer and key set, for the OIDC_GOOGLE_CLIENT_ID
+// shortcut.
+const (
+	googleIssuer = "https://accounts.google.com"
+	googleJWKS   = "https://www.googleapis.com/oauth2/v3/certs"
+)
+
+func providers(specs []string, googleClientID string) []string {
+	if googleClientID = strings.TrimSpace(googleClientID); googleClientID != "" {
+		specs = append(specs, "google|"+googleIssuer+"|"+googleJWKS+"|"+googleClientID)
+	}
+	return specs
 }

@@ -72,8 +72,8 @@ func (s shapeLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	if n := countNamed(oc.Operation.SelectionSet, oc.Doc.Fragments); n > s.l.MaxRootFields {
 		return limitError(fmt.Sprintf("%d root fields exceed the limit of %d", n, s.l.MaxRootFields))
 	}
-	if oc.Operation.Operation == ast.Mutation && countNamed(oc.Operation.SelectionSet, oc.Doc.Fragments, "login", "register") > s.l.MaxCredentials {
-		return limitError(fmt.Sprintf("at most %d register or login per request", s.l.MaxCredentials))
+	if oc.Operation.Operation == ast.Mutation && countNamed(oc.Operation.SelectionSet, oc.Doc.Fragments, "login", "register", "loginWithIdToken", "refreshToken") > s.l.MaxCredentials {
+		return limitError(fmt.Sprintf("at most %d sign-in (register, login, loginWithIdToken, refreshToken) per request", s.l.MaxCredentials))
 	}
 	return nil
 }
