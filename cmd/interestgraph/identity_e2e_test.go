@@ -10,6 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
@@ -161,5 +165,36 @@ func TestGraphEventsIsForAdmins(t *testing.T) {
 	ws.next("g", &ev)
 	if ev.GraphEvents.Type != "InterestAdded" || ev.GraphEvents.Subject != ann.ID || ev.GraphEvents.CommandID != r.CommandID || !strings.Contains(ev.GraphEvents.Data, "firehose") {
 		t.Fatalf("graphEvents: %+v", ev)
+	}
+}
+
+// TestWebSocketClosesWhenTheTokenExpires: 4401 at expiry, so the client
+// reconnects with a fresh token.
+func TestWebSocketClosesWhenTheTokenExpires(t *testing.T) {
+	cfg := testConfig(t, embeddedStack)
+	cfg.JWTPrivateKeyFile = writeKey(t)
+	rs := startService(t, cfg, roles{gateway: true, consumer: true})
+	ann := rs.register(t, "Ann")
+	short, err := auth.NewKeys(auth.KeyConfig{PrivateKeyFile: cfg.JWTPrivateKeyFile, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, TTL: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, _ := short.Issue(ann.ID, []string{auth.RoleUser})
+	ws := rs.ws(t, tok)
+	ws.subscribe("n", `subscription { notifications { kind } }`, nil)
+	start := time.Now()
+	for {
+		var m map[string]any
+		err := wsjson.Read(ws.ctx, ws.conn, &m)
+		if err == nil {
+			continue // pings, the error message of the ended subscription
+		}
+		if code := websocket.CloseStatus(err); code != 4401 {
+			t.Fatalf("closed with %d (%v), want 4401", code, err)
+		}
+		if waited := time.Since(start); waited > 10*time.Second {
+			t.Fatalf("closed only after %v", waited)
+		}
+		return
 	}
 }

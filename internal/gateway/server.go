@@ -68,7 +68,8 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.AddTransport(&transport.Websocket{
 		// Browsers may open a WebSocket only from the same origin or from a
 		// configured host pattern: no cross-site WebSocket hijacking.
-		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: cfg.AllowedOrigins}},
+		Implementation: expiringImplementation{transport.CoderWebsocketImplementation{
+			AcceptOptions: coderws.AcceptOptions{OriginPatterns: cfg.AllowedOrigins}}},
 		InitFunc:              wsInit(d.Verifier, d.Resolvers),
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second,
@@ -87,7 +88,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 
 	mux := http.NewServeMux()
 	gql := resolvers.LoaderMiddleware(d.Resolvers.App.Reader(), srv)
-	mux.Handle("/graphql", limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, gql)))
+	mux.Handle("/graphql", withWSState(limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, gql))))
 	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
 	if d.Keys != nil {
 		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
@@ -170,8 +171,8 @@ func withToken(ctx context.Context, v Verifier, log *slog.Logger, header string)
 
 // wsInit authenticates the connection_init payload ("Authorization" or
 // "authorization", same value as the HTTP header). A connection without a
-// token is anonymous; one with a bad token is closed with 4403. The
-// connection's context ends when the token expires, which closes it.
+// token is anonymous; one with a bad token is closed with 4403; one whose
+// token expires is closed with 4401 at that moment.
 func wsInit(v Verifier, r *resolvers.Resolver) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		ctx = resolvers.WithLoaders(ctx, r.App.Reader())
@@ -188,9 +189,7 @@ func wsInit(v Verifier, r *resolvers.Resolver) transport.WebsocketInitFunc {
 			ctx = transport.WithWebsocketCloseCode(ctx, 4403)
 			return ctx, nil, errors.New("forbidden: invalid or expired token")
 		}
-		ctx, cancel := context.WithDeadline(ctx, id.ExpiresAt)
-		go func() { <-ctx.Done(); cancel() }()
-		return ctx, nil, nil
+		return expireAt(ctx, id.ExpiresAt), nil, nil
 	}
 }
 
