@@ -4,6 +4,7 @@
 //	interestgraph gateway   the GraphQL gateway alone
 //	interestgraph consumer  the command consumers alone
 //	interestgraph rebuild   replay the events topic into an empty graph
+//	interestgraph auth      the auth component alone (gateways reach it with AUTH_URL)
 //
 // Configuration comes from the environment (see the README). With neither
 // KAFKA_BROKERS nor NEO4J_URI set, serve runs the embedded default: an
@@ -61,12 +62,14 @@ func run(args []string) error {
 			return errors.New("consumer alone needs KAFKA_BROKERS and NEO4J_URI (the embedded default lives in one process: use serve)")
 		}
 		return serve(ctx, cfg, log, roles{consumer: true}, false)
+	case "auth":
+		return serveAuth(ctx, cfg, log)
 	case "rebuild":
 		if cfg.Embedded() {
 			return errors.New("rebuild needs KAFKA_BROKERS and NEO4J_URI")
 		}
 		return rebuild(ctx, cfg, log, *force)
 	default:
-		return fmt.Errorf("unknown command %q (serve, gateway, consumer, rebuild)", cmd)
+		return fmt.Errorf("unknown command %q (serve, gateway, consumer, rebuild, auth)", cmd)
 	}
 }

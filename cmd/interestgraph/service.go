@@ -22,6 +22,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/embedded"
 	"github.com/interestgraph/interestgraph/internal/gateway"
 	"github.com/interestgraph/interestgraph/internal/hub"
+	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
@@ -115,15 +116,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 }
 
 func (s *service) startGateway(ctx, loops context.Context) error {
-	keys, err := auth.NewKeys(auth.KeyConfig{PrivateKeyFile: s.cfg.JWTPrivateKeyFile, PreviousKeyFiles: s.cfg.JWTPreviousKeyFiles,
-		Issuer: s.cfg.JWTIssuer, Audience: s.cfg.JWTAudience, ClientID: s.cfg.OIDCClientID, TTL: s.cfg.AccessTokenTTL})
-	if err != nil {
-		return err
-	}
-	if s.cfg.JWTPrivateKeyFile == "" {
-		s.log.Warn("JWT_PRIVATE_KEY_FILE is not set: signing with a key generated for this run; tokens end with the process and are not shared between gateways")
-	}
-	providers, err := auth.ParseProviders(s.cfg.OIDCProviders)
+	ids, verifier, keys, err := s.identity()
 	if err != nil {
 		return err
 	}
@@ -168,14 +161,49 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 		})
 		return nil
 	})
-	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, Argon2: s.argon2, AdminEmails: s.cfg.AdminEmails, RefreshTTL: s.cfg.RefreshTokenTTL, Providers: providers}, s.bus, waiter, s.store, s.store, keys); err != nil {
+	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout}, s.bus, waiter, s.store, ids); err != nil {
 		return err
 	}
 	limits := gateway.DefaultLimits
 	limits.MaxDepth, limits.MaxComplexity = s.cfg.MaxQueryDepth, s.cfg.MaxQueryComplexity
 	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins},
-		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: keys, Keys: keys, Ready: s.ready, Log: s.log})
+		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: verifier, Keys: keys, Ready: s.ready, Log: s.log})
 	return nil
+}
+
+// identity returns the auth component: in this process, or the one at
+// AUTH_URL, whose keys then verify tokens through its JWKS.
+func (s *service) identity() (app.Identity, gateway.Verifier, gateway.KeyPublisher, error) {
+	if s.cfg.AuthURL != "" {
+		client := identity.NewClient(s.cfg.AuthURL, s.cfg.AuthSharedSecret)
+		remote := auth.NewRemoteVerifier(client.JWKSURL(), s.cfg.JWTIssuer, s.cfg.JWTAudience)
+		s.log.Info("auth component", "url", s.cfg.AuthURL)
+		return client, identity.NewPhantomVerifier(remote, client), nil, nil
+	}
+	ids, keys, err := newIdentity(s.cfg, s.store, s.argon2, s.log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return ids, identity.NewPhantomVerifier(keys, ids), keys, nil
+}
+
+// newIdentity builds the auth component from the configuration.
+func newIdentity(cfg config.Config, st identity.Store, argon2 auth.Argon2Params, log *slog.Logger) (*identity.Service, *auth.Keys, error) {
+	keys, err := auth.NewKeys(auth.KeyConfig{PrivateKeyFile: cfg.JWTPrivateKeyFile, PreviousKeyFiles: cfg.JWTPreviousKeyFiles,
+		Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, ClientID: cfg.OIDCClientID, TTL: cfg.AccessTokenTTL})
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.JWTPrivateKeyFile == "" {
+		log.Warn("JWT_PRIVATE_KEY_FILE is not set: signing with a key generated for this run; tokens end with the process and are not shared between gateways")
+	}
+	providers, err := auth.ParseProviders(cfg.OIDCProviders)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := identity.New(identity.Config{Argon2: argon2, AdminEmails: cfg.AdminEmails, RefreshTTL: cfg.RefreshTokenTTL,
+		Providers: providers, OpaqueTokens: cfg.OpaqueTokens}, st, keys)
+	return ids, keys, err
 }
 
 func (s *service) ready(ctx context.Context) error {

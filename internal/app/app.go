@@ -9,8 +9,8 @@ import (
 	"errors"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -19,16 +19,14 @@ type CommandSender interface {
 	SendCommand(ctx context.Context, cmd domain.Command) error
 }
 
-// Tokens issues access and ID tokens.
-type Tokens interface {
-	Issue(personID string, roles []string) (string, time.Time, error)
-	IssueID(personID, email, name string) (string, error)
-}
-
-// Credentials is what the auth use cases need of the store.
-type Credentials interface {
-	store.Accounts
-	store.RefreshTokens
+// Identity is the auth component: in this process (identity.Service) or
+// its own (identity.Client). Credentials never pass through here.
+type Identity interface {
+	Register(ctx context.Context, email, password, name string) (identity.Session, error)
+	Login(ctx context.Context, email, password string) (identity.Session, error)
+	Refresh(ctx context.Context, refreshToken string) (identity.Session, error)
+	Logout(ctx context.Context, refreshToken string) error
+	External(ctx context.Context, provider, idToken string) (identity.Session, error)
 }
 
 // Reader is the read model the queries use.
@@ -39,13 +37,6 @@ type Config struct {
 	// WaitTimeout bounds how long a mutation waits for its outcome before
 	// answering ACCEPTED.
 	WaitTimeout time.Duration
-	Argon2      auth.Argon2Params
-	// AdminEmails get the admin role when they register.
-	AdminEmails []string
-	// RefreshTTL is the lifetime of a refresh token (default 30 days).
-	RefreshTTL time.Duration
-	// Providers are the external identity providers, by name.
-	Providers map[string]*auth.Provider
 }
 
 // App is the gateway's application layer.
@@ -54,33 +45,19 @@ type App struct {
 	bus      CommandSender
 	waiter   *Waiter
 	reader   Reader
-	accounts Credentials
-	tokens   Tokens
-	limits   limits
-	dummy    string // a hash to verify against for unknown emails
+	identity Identity
 	now      func() time.Time
 }
 
 // New builds the application.
-func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, accounts Credentials, tokens Tokens) (*App, error) {
-	if bus == nil || waiter == nil || reader == nil || accounts == nil || tokens == nil {
+func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, id Identity) (*App, error) {
+	if bus == nil || waiter == nil || reader == nil || id == nil {
 		return nil, errors.New("app: every dependency is required")
 	}
 	if cfg.WaitTimeout <= 0 {
 		cfg.WaitTimeout = 5 * time.Second
 	}
-	if cfg.RefreshTTL <= 0 {
-		cfg.RefreshTTL = 30 * 24 * time.Hour
-	}
-	if cfg.Argon2 == (auth.Argon2Params{}) {
-		cfg.Argon2 = auth.DefaultArgon2
-	}
-	dummy, err := auth.HashPassword("not a password anyone has", cfg.Argon2)
-	if err != nil {
-		return nil, err
-	}
-	return &App{cfg: cfg, bus: bus, waiter: waiter, reader: reader, accounts: accounts, tokens: tokens, dummy: dummy, now: time.Now,
-		limits: newLimits()}, nil
+	return &App{cfg: cfg, bus: bus, waiter: waiter, reader: reader, identity: id, now: time.Now}, nil
 }
 
 // Reader returns the read model, for the query side of the resolvers.

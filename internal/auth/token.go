@@ -7,6 +7,7 @@ package auth
 
 import (
 	"context"
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
@@ -158,7 +159,35 @@ func (k *Keys) Issue(personID string, roles []string) (string, time.Time, error)
 
 // Verify checks an access token and returns who it names. Every failure
 // is domain.ErrUnauthenticated-kind, with no detail that would help forge.
-func (k *Keys) Verify(_ context.Context, token string) (Identity, error) {
+func (k *Keys) Verify(ctx context.Context, token string) (Identity, error) {
+	return verifyAccess(ctx, token, func(_ context.Context, kid string) (crypto.PublicKey, error) {
+		pub, ok := k.verifiers[kid]
+		if !ok {
+			return nil, errors.New("unknown key id")
+		}
+		return pub, nil
+	}, k.issuer, k.audience, k.now)
+}
+
+// RemoteVerifier verifies access tokens against a remote JWKS: a gateway
+// whose auth component runs as its own process.
+type RemoteVerifier struct {
+	keys             *RemoteKeys
+	issuer, audience string
+}
+
+// NewRemoteVerifier verifies tokens of issuer for audience with the keys at
+// jwksURL.
+func NewRemoteVerifier(jwksURL, issuer, audience string) *RemoteVerifier {
+	return &RemoteVerifier{keys: NewRemoteKeys(jwksURL), issuer: issuer, audience: audience}
+}
+
+// Verify implements the gateway's Verifier.
+func (r *RemoteVerifier) Verify(ctx context.Context, token string) (Identity, error) {
+	return verifyAccess(ctx, token, r.keys.Key, r.issuer, r.audience, time.Now)
+}
+
+func verifyAccess(ctx context.Context, token string, key func(context.Context, string) (crypto.PublicKey, error), issuer, audience string, now func() time.Time) (Identity, error) {
 	if token == "" || len(token) > MaxTokenLen {
 		return Identity{}, unauthenticated("malformed token")
 	}
@@ -168,19 +197,15 @@ func (k *Keys) Verify(_ context.Context, token string) (Identity, error) {
 			return nil, errors.New("not an access token")
 		}
 		kid, _ := t.Header["kid"].(string)
-		pub, ok := k.verifiers[kid]
-		if !ok {
-			return nil, errors.New("unknown key id")
-		}
-		return pub, nil
+		return key(ctx, kid)
 	},
 		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
-		jwt.WithIssuer(k.issuer),
-		jwt.WithAudience(k.audience),
+		jwt.WithIssuer(issuer),
+		jwt.WithAudience(audience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(leeway),
-		jwt.WithTimeFunc(k.now),
+		jwt.WithTimeFunc(now),
 	)
 	if err != nil || !parsed.Valid {
 		return Identity{}, unauthenticated("invalid or expired token")

@@ -34,6 +34,10 @@ type Config struct {
 	OIDCClientID        string
 	RefreshTokenTTL     time.Duration
 	OIDCProviders       []string // name|issuer|jwks-url|client-id
+	OpaqueTokens        bool     // phantom tokens: clients get references
+	AuthURL             string   // the auth component's base URL; "" runs it in-process
+	AuthHTTPAddr        string   // where `interestgraph auth` listens
+	AuthSharedSecret    string   // gateways authenticate to the auth component with it
 	JWTIssuer           string
 	JWTAudience         string
 	AccessTokenTTL      time.Duration
@@ -59,6 +63,7 @@ var EnvNames = []string{
 	"GRAPHQL_INTROSPECTION", "GRAPHQL_MAX_DEPTH", "GRAPHQL_MAX_COMPLEXITY", "WS_ALLOWED_ORIGINS",
 	"LOG_LEVEL", "LOG_FORMAT", "WELCOME_COINS", "ADMIN_EMAILS", "KAFKA_SESSION_TIMEOUT",
 	"JWT_PREVIOUS_KEY_FILES", "OIDC_CLIENT_ID", "REFRESH_TOKEN_TTL", "OIDC_PROVIDERS", "OIDC_GOOGLE_CLIENT_ID",
+	"OPAQUE_TOKENS", "AUTH_URL", "AUTH_HTTP_ADDR", "AUTH_SHARED_SECRET",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -134,6 +139,10 @@ func parse(get func(string) string) (Config, error) {
 		OIDCClientID:           str("OIDC_CLIENT_ID", "interestgraph-web"),
 		RefreshTokenTTL:        dur("REFRESH_TOKEN_TTL", 30*24*time.Hour),
 		OIDCProviders:          providers(list("OIDC_PROVIDERS"), get("OIDC_GOOGLE_CLIENT_ID")),
+		OpaqueTokens:           boolean("OPAQUE_TOKENS", false),
+		AuthURL:                strings.TrimRight(str("AUTH_URL", ""), "/"),
+		AuthHTTPAddr:           str("AUTH_HTTP_ADDR", "127.0.0.1:8081"),
+		AuthSharedSecret:       get("AUTH_SHARED_SECRET"),
 		JWTIssuer:              str("JWT_ISSUER", "interestgraph"),
 		JWTAudience:            str("JWT_AUDIENCE", "interestgraph-api"),
 		AccessTokenTTL:         dur("ACCESS_TOKEN_TTL", 15*time.Minute),
@@ -181,6 +190,9 @@ func (c Config) validate() []error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, errors.New("LOG_FORMAT must be text or json"))
+	}
+	if c.AuthURL != "" && len(c.AuthSharedSecret) < 16 {
+		errs = append(errs, errors.New("AUTH_SHARED_SECRET (16+ characters) is required with AUTH_URL"))
 	}
 	if c.Neo4jURI != "" && c.Neo4jPassword == "" {
 		errs = append(errs, errors.New("NEO4J_PASSWORD is required with NEO4J_URI"))

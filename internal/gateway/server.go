@@ -26,6 +26,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/resolvers"
 )
 
@@ -144,7 +145,7 @@ func authenticate(v Verifier, log *slog.Logger, next http.Handler) http.Handler 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-			ctx = app.WithClientAddr(ctx, host)
+			ctx = identity.WithClientAddr(ctx, host)
 		}
 		if h := r.Header.Get("Authorization"); h != "" {
 			ctx = withToken(ctx, v, log, h)

@@ -168,6 +168,14 @@ type RefreshTokens interface {
 	RevokeFamilyOf(ctx context.Context, hash string) error
 }
 
+// ReferenceTokens keeps the JWTs behind opaque reference tokens (the
+// phantom-token pattern), by the reference's hash.
+type ReferenceTokens interface {
+	SaveReference(ctx context.Context, hash, jwt string, expiresAt time.Time) error
+	// LookupReference returns ErrTokenInvalid for unknown or expired ones.
+	LookupReference(ctx context.Context, hash string, now time.Time) (jwt string, expiresAt time.Time, err error)
+}
+
 // Snapshotter reads a canonical view of part of the graph, for tests of
 // rebuild and for operators comparing two stores.
 type Snapshotter interface {
@@ -209,6 +217,7 @@ type Store interface {
 	Reader
 	Accounts
 	RefreshTokens
+	ReferenceTokens
 	Snapshotter
 	// Ready reports whether the store answers and its schema is in place.
 	Ready(ctx context.Context) error

@@ -37,6 +37,7 @@ type Store struct {
 	records   map[string]store.Transfer
 	tokens    map[string]*refreshToken // by hash
 	revoked   map[string]bool          // token families
+	refs      map[string]reference     // reference tokens by hash
 	now       func() time.Time
 }
 
@@ -52,6 +53,7 @@ func New() *Store {
 		records:   map[string]store.Transfer{},
 		tokens:    map[string]*refreshToken{},
 		revoked:   map[string]bool{},
+		refs:      map[string]reference{},
 		now:       time.Now,
 	}
 }

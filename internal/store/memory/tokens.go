@@ -58,3 +58,27 @@ func (s *Store) AccountByPersonID(_ context.Context, id string) (store.Account, 
 	}
 	return store.Account{}, domain.NotFound("no account for this person")
 }
+
+type reference struct {
+	jwt string
+	exp time.Time
+}
+
+// SaveReference implements store.ReferenceTokens.
+func (s *Store) SaveReference(_ context.Context, hash, jwt string, exp time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refs[hash] = reference{jwt: jwt, exp: exp}
+	return nil
+}
+
+// LookupReference implements store.ReferenceTokens.
+func (s *Store) LookupReference(_ context.Context, hash string, now time.Time) (string, time.Time, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.refs[hash]
+	if !ok || !now.Before(r.exp) {
+		return "", time.Time{}, store.ErrTokenInvalid
+	}
+	return r.jwt, r.exp, nil
+}

@@ -254,7 +254,7 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 func (s *Store) CreateAccount(ctx context.Context, a store.Account) error {
 	_, err := neo4j.ExecuteQuery(ctx, s.driver,
 		"CREATE (:Account {personId: $pid, email: $email, name: $name, passwordHash: $hash, roles: $roles, createdAt: $at})",
-		map[string]any{"pid": a.PersonID, "email": a.Email, "name": a.Name, "hash": a.PasswordHash, "roles": a.Roles, "at": a.CreatedAt},
+		map[string]any{"pid": a.PersonID, "email": a.Email, "name": a.Name, "hash": a.PasswordHash, "roles": a.Roles, "at": a.CreatedAt.UTC()},
 		neo4j.EagerResultTransformer, s.dbOpt())
 	if isConstraintViolation(err) {
 		return domain.ErrEmailTaken

@@ -65,6 +65,7 @@ var schema = []string{
 	"CREATE CONSTRAINT transfer_id IF NOT EXISTS FOR (t:Transfer) REQUIRE t.id IS UNIQUE",
 	"CREATE CONSTRAINT refresh_token_hash IF NOT EXISTS FOR (t:RefreshToken) REQUIRE t.hash IS UNIQUE",
 	"CREATE CONSTRAINT token_family_id IF NOT EXISTS FOR (f:TokenFamily) REQUIRE f.id IS UNIQUE",
+	"CREATE CONSTRAINT reference_token_hash IF NOT EXISTS FOR (r:ReferenceToken) REQUIRE r.hash IS UNIQUE",
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {

@@ -16,7 +16,7 @@ import (
 func (s *Store) SaveRefreshToken(ctx context.Context, t store.RefreshToken) error {
 	_, err := neo4j.ExecuteQuery(ctx, s.driver, `MERGE (f:TokenFamily {id: $family}) ON CREATE SET f.revoked = false, f.personId = $person
 CREATE (:RefreshToken {hash: $hash, familyId: $family, personId: $person, expiresAt: $exp, uses: 0})`,
-		map[string]any{"family": t.FamilyID, "person": t.PersonID, "hash": t.Hash, "exp": t.ExpiresAt}, neo4j.EagerResultTransformer, s.dbOpt())
+		map[string]any{"family": t.FamilyID, "person": t.PersonID, "hash": t.Hash, "exp": t.ExpiresAt.UTC()}, neo4j.EagerResultTransformer, s.dbOpt())
 	if err != nil {
 		return fmt.Errorf("neo4j: save refresh token: %w", err)
 	}
@@ -96,4 +96,30 @@ func (s *Store) AccountByPersonID(ctx context.Context, id string) (store.Account
 	}
 	email, _ := res.Records[0].Get("email")
 	return s.AccountByEmail(ctx, email.(string))
+}
+
+// SaveReference implements store.ReferenceTokens.
+func (s *Store) SaveReference(ctx context.Context, hash, jwt string, exp time.Time) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, "CREATE (:ReferenceToken {hash: $hash, jwt: $jwt, expiresAt: $exp})",
+		map[string]any{"hash": hash, "jwt": jwt, "exp": exp.UTC()}, neo4j.EagerResultTransformer, s.dbOpt())
+	if err != nil {
+		return fmt.Errorf("neo4j: save reference token: %w", err)
+	}
+	return nil
+}
+
+// LookupReference implements store.ReferenceTokens.
+func (s *Store) LookupReference(ctx context.Context, hash string, now time.Time) (string, time.Time, error) {
+	recs, err := s.read(ctx, "MATCH (r:ReferenceToken {hash: $hash}) WHERE r.expiresAt > $now RETURN r.jwt AS jwt, r.expiresAt AS exp",
+		map[string]any{"hash": hash, "now": now.UTC()})
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if len(recs) == 0 {
+		return "", time.Time{}, store.ErrTokenInvalid
+	}
+	jwt, _ := recs[0].Get("jwt")
+	exp, _ := recs[0].Get("exp")
+	t, _ := exp.(time.Time)
+	return jwt.(string), t, nil
 }

@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore Factory) {
 		"ConcurrentSpending":       testConcurrentSpending,
 		"RefreshRotation":          testRefreshRotation,
 		"ConcurrentRefresh":        testConcurrentRefresh,
+		"ReferenceTokens":          testReferenceTokens,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

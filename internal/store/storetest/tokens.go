@@ -73,3 +73,21 @@ func testConcurrentRefresh(t *testing.T, s store.Store) {
 		t.Fatalf("%d concurrent refreshes of one token succeeded, want 1", ok)
 	}
 }
+
+func testReferenceTokens(t *testing.T, s store.Store) {
+	hash := testsupport.Unique() + testsupport.Unique()
+	exp := time.Now().Add(time.Hour).Truncate(time.Millisecond) // local time, as callers pass it
+	if err := s.SaveReference(ctx(t), hash, "the.jwt.itself", exp); err != nil {
+		t.Fatal(err)
+	}
+	jwt, gotExp, err := s.LookupReference(ctx(t), hash, time.Now())
+	if err != nil || jwt != "the.jwt.itself" || !gotExp.Equal(exp) {
+		t.Fatalf("lookup: %q %v %v", jwt, gotExp, err)
+	}
+	if _, _, err := s.LookupReference(ctx(t), hash, exp.Add(time.Second)); !errors.Is(err, store.ErrTokenInvalid) {
+		t.Fatalf("expired reference: %v", err)
+	}
+	if _, _, err := s.LookupReference(ctx(t), "unknown", time.Now()); !errors.Is(err, store.ErrTokenInvalid) {
+		t.Fatalf("unknown reference: %v", err)
+	}
+}

@@ -1,4 +1,4 @@
-package app
+package identity
 
 import (
 	"context"
@@ -16,41 +16,33 @@ var errBadRefresh = &domain.Error{Kind: domain.KindUnauthenticated, Message: "in
 // session in the same family comes back. Presenting a spent token again
 // revokes the family, so a stolen token works at most once, for whoever
 // uses it first, and then for no one.
-func (a *App) Refresh(ctx context.Context, token string) (Session, error) {
+func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
 	token = strings.TrimSpace(token)
 	if token == "" || len(token) > 100 {
 		return Session{}, errBadRefresh
 	}
-	if err := a.limits.refresh(ctx, token); err != nil {
+	if err := s.limits.refresh(ctx, token); err != nil {
 		return Session{}, err
 	}
-	rt, err := a.accounts.UseRefreshToken(ctx, auth.HashRefreshToken(token), a.now())
+	rt, err := s.st.UseRefreshToken(ctx, auth.HashRefreshToken(token), s.now())
 	if errors.Is(err, store.ErrTokenInvalid) || errors.Is(err, store.ErrTokenReused) {
 		return Session{}, errBadRefresh
 	}
 	if err != nil {
 		return Session{}, err
 	}
-	acc, err := a.accounts.AccountByPersonID(ctx, rt.PersonID)
+	acc, err := s.st.AccountByPersonID(ctx, rt.PersonID)
 	if err != nil {
 		return Session{}, err
 	}
-	persons, err := a.reader.PersonsByIDs(ctx, []string{acc.PersonID})
-	if err != nil {
-		return Session{}, err
-	}
-	p, ok := persons[acc.PersonID]
-	if !ok {
-		p = store.Person{ID: acc.PersonID, Name: acc.Name, Email: acc.Email, RegisteredAt: acc.CreatedAt}
-	}
-	return a.session(ctx, acc, p, rt.FamilyID)
+	return s.session(ctx, acc, rt.FamilyID)
 }
 
 // Logout revokes the refresh-token family of token. Access tokens already
-// issued stay valid until they expire (minutes): they are not looked up.
-func (a *App) Logout(ctx context.Context, token string) error {
+// issued stay valid until they expire (minutes).
+func (s *Service) Logout(ctx context.Context, token string) error {
 	if len(token) > 100 {
 		return errBadRefresh
 	}
-	return a.accounts.RevokeFamilyOf(ctx, auth.HashRefreshToken(strings.TrimSpace(token)))
+	return s.st.RevokeFamilyOf(ctx, auth.HashRefreshToken(strings.TrimSpace(token)))
 }

@@ -1,4 +1,4 @@
-package app
+package identity
 
 import (
 	"context"
@@ -26,33 +26,21 @@ func newLimits() limits {
 	}
 }
 
-type addrKey struct{}
-
-// WithClientAddr records the client's address for rate limits.
-func WithClientAddr(ctx context.Context, addr string) context.Context {
-	return context.WithValue(ctx, addrKey{}, addr)
-}
-
-func clientAddr(ctx context.Context) string {
-	a, _ := ctx.Value(addrKey{}).(string)
-	return a
-}
-
 func (l limits) login(ctx context.Context, email string) error {
-	return check(l.loginAccount, "acct:"+strings.ToLower(strings.TrimSpace(email)), l.loginAddr, "addr:"+clientAddr(ctx))
+	return check(l.loginAccount, "acct:"+strings.ToLower(strings.TrimSpace(email)), l.loginAddr, "addr:"+ClientAddr(ctx))
 }
 
 // external limits provider sign-ins per client address only: a signed
 // token cannot be guessed, and the account is unknown until it is checked.
 func (l limits) external(ctx context.Context) error {
-	if ok, wait := l.loginAddr.Allow("addr:" + clientAddr(ctx)); !ok {
+	if ok, wait := l.loginAddr.Allow("addr:" + ClientAddr(ctx)); !ok {
 		return rateLimited(wait)
 	}
 	return nil
 }
 
 func (l limits) refresh(ctx context.Context, token string) error {
-	return check(l.refreshToken, "tok:"+token, l.refreshAddr, "addr:"+clientAddr(ctx))
+	return check(l.refreshToken, "tok:"+token, l.refreshAddr, "addr:"+ClientAddr(ctx))
 }
 
 func check(a *ratelimit.Limiter, ka string, b *ratelimit.Limiter, kb string) error {

@@ -1,0 +1,84 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/identity"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// Session is a signed-in person with their tokens.
+type Session struct {
+	identity.Session
+	Person store.Person
+}
+
+// Register creates the account with the auth component (a taken email is
+// reported at once) and sends the RegisterPerson command that projects the
+// person into the graph, waiting for it like any mutation.
+func (a *App) Register(ctx context.Context, email, password, name string) (Session, error) {
+	s, err := a.identity.Register(ctx, email, password, name)
+	if err != nil {
+		return Session{}, err
+	}
+	return a.signedIn(ctx, s)
+}
+
+// Login checks credentials with the auth component.
+func (a *App) Login(ctx context.Context, email, password string) (Session, error) {
+	s, err := a.identity.Login(ctx, email, password)
+	if err != nil {
+		return Session{}, err
+	}
+	return a.signedIn(ctx, s)
+}
+
+// Refresh rotates a refresh token.
+func (a *App) Refresh(ctx context.Context, token string) (Session, error) {
+	s, err := a.identity.Refresh(ctx, token)
+	if err != nil {
+		return Session{}, err
+	}
+	return a.signedIn(ctx, s)
+}
+
+// Logout revokes a refresh-token family.
+func (a *App) Logout(ctx context.Context, token string) error {
+	return a.identity.Logout(ctx, token)
+}
+
+// LoginWithIDToken signs in with an external provider's ID token.
+func (a *App) LoginWithIDToken(ctx context.Context, provider, idToken string) (Session, error) {
+	s, err := a.identity.External(ctx, provider, idToken)
+	if err != nil {
+		return Session{}, err
+	}
+	return a.signedIn(ctx, s)
+}
+
+// signedIn attaches the person to a session. A new account, or one whose
+// person is missing from the graph (the gateway died between creating the
+// account and sending its command), gets its RegisterPerson command sent;
+// the command is idempotent by the person's id.
+func (a *App) signedIn(ctx context.Context, s identity.Session) (Session, error) {
+	p := store.Person{ID: s.PersonID, Name: s.Name, Email: s.Email, RegisteredAt: s.CreatedAt}
+	if !s.Created {
+		persons, err := a.reader.PersonsByIDs(ctx, []string{s.PersonID})
+		if err != nil {
+			return Session{}, err
+		}
+		if found, ok := persons[s.PersonID]; ok {
+			return Session{Session: s, Person: found}, nil
+		}
+	}
+	cmd, err := domain.NewCommand(domain.CmdRegisterPerson, s.PersonID, domain.RegisterPersonPayload{Name: s.Name, Email: s.Email}, a.now())
+	if err != nil {
+		return Session{}, err
+	}
+	if _, err := a.dispatch(ctx, cmd); err != nil {
+		return Session{}, fmt.Errorf("register %s: %w", s.PersonID, err)
+	}
+	return Session{Session: s, Person: p}, nil
+}

@@ -1,0 +1,87 @@
+package identity
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+)
+
+// Verifier checks access tokens (JWTs).
+type Verifier interface {
+	Verify(ctx context.Context, token string) (auth.Identity, error)
+}
+
+// Introspector resolves reference tokens (RFC 7662).
+type Introspector interface {
+	Introspect(ctx context.Context, ref string) (Introspection, error)
+}
+
+// PhantomVerifier is the gateway side of the phantom-token pattern: a
+// reference token is introspected with the auth component (the answer is
+// cached until the token expires) and the JWT behind it is verified as
+// usual; a JWT is verified directly.
+type PhantomVerifier struct {
+	inner Verifier
+	intro Introspector
+	mu    sync.Mutex
+	cache map[string]cached // by reference hash
+	now   func() time.Time
+}
+
+type cached struct {
+	jwt string
+	exp time.Time
+}
+
+// maxCached bounds the cache; past it, expired entries are dropped, and
+// all of them if that is not enough.
+const maxCached = 100_000
+
+// NewPhantomVerifier wraps inner.
+func NewPhantomVerifier(inner Verifier, intro Introspector) *PhantomVerifier {
+	return &PhantomVerifier{inner: inner, intro: intro, cache: map[string]cached{}, now: time.Now}
+}
+
+// Verify implements the gateway's Verifier.
+func (p *PhantomVerifier) Verify(ctx context.Context, token string) (auth.Identity, error) {
+	if !strings.HasPrefix(token, ReferencePrefix) {
+		return p.inner.Verify(ctx, token)
+	}
+	key := auth.HashRefreshToken(token)
+	p.mu.Lock()
+	c, ok := p.cache[key]
+	p.mu.Unlock()
+	if !ok || !p.now().Before(c.exp) {
+		in, err := p.intro.Introspect(ctx, token)
+		if err != nil {
+			return auth.Identity{}, err
+		}
+		if !in.Active {
+			return auth.Identity{}, &domain.Error{Kind: domain.KindUnauthenticated, Message: "invalid or expired token"}
+		}
+		c = cached{jwt: in.JWT, exp: time.Unix(in.Exp, 0)}
+		p.mu.Lock()
+		if len(p.cache) >= maxCached {
+			p.prune()
+		}
+		p.cache[key] = c
+		p.mu.Unlock()
+	}
+	return p.inner.Verify(ctx, c.jwt)
+}
+
+func (p *PhantomVerifier) prune() {
+	now := p.now()
+	for k, c := range p.cache {
+		if !now.Before(c.exp) {
+			delete(p.cache, k)
+		}
+	}
+	if len(p.cache) >= maxCached {
+		clear(p.cache)
+	}
+}

@@ -1,0 +1,75 @@
+package identity
+
+import (
+	"context"
+	"slices"
+
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// Register creates an account; a taken email is ALREADY_EXISTS at once.
+func (s *Service) Register(ctx context.Context, email, password, name string) (Session, error) {
+	email, err := domain.NormalizeEmail(email)
+	if err != nil {
+		return Session{}, err
+	}
+	if name, err = domain.NormalizeName(name); err != nil {
+		return Session{}, err
+	}
+	if err := domain.ValidatePassword(password); err != nil {
+		return Session{}, err
+	}
+	hash, err := auth.HashPassword(password, s.cfg.Argon2)
+	if err != nil {
+		return Session{}, err
+	}
+	acc := store.Account{PersonID: domain.NewID(), Email: email, Name: name, PasswordHash: hash,
+		Roles: s.rolesFor(email), CreatedAt: s.now().UTC()}
+	if err := s.st.CreateAccount(ctx, acc); err != nil {
+		return Session{}, err
+	}
+	sess, err := s.session(ctx, acc, "")
+	sess.Created = true
+	return sess, err
+}
+
+// rolesFor returns the roles a new account with email gets.
+func (s *Service) rolesFor(email string) []string {
+	if slices.Contains(s.cfg.AdminEmails, email) {
+		return []string{auth.RoleUser, auth.RoleAdmin}
+	}
+	return []string{auth.RoleUser}
+}
+
+// session issues the tokens of a sign-in. family continues a refresh-token
+// family on rotation; "" starts a new one.
+func (s *Service) session(ctx context.Context, acc store.Account, family string) (Session, error) {
+	tok, exp, err := s.keys.Issue(acc.PersonID, acc.Roles)
+	if err != nil {
+		return Session{}, err
+	}
+	if s.cfg.OpaqueTokens {
+		if tok, err = s.reference(ctx, tok, exp); err != nil {
+			return Session{}, err
+		}
+	}
+	id, err := s.keys.IssueID(acc.PersonID, acc.Email, acc.Name)
+	if err != nil {
+		return Session{}, err
+	}
+	if family == "" {
+		family = domain.NewID()
+	}
+	refresh, hash, err := auth.NewRefreshToken()
+	if err != nil {
+		return Session{}, err
+	}
+	rt := store.RefreshToken{Hash: hash, FamilyID: family, PersonID: acc.PersonID, ExpiresAt: s.now().Add(s.cfg.RefreshTTL).UTC()}
+	if err := s.st.SaveRefreshToken(ctx, rt); err != nil {
+		return Session{}, err
+	}
+	return Session{AccessToken: tok, ExpiresAt: exp, IDToken: id, RefreshToken: refresh,
+		PersonID: acc.PersonID, Email: acc.Email, Name: acc.Name, CreatedAt: acc.CreatedAt}, nil
+}
