@@ -85,9 +85,19 @@ func TestComposeMatchesDevStack(t *testing.T) {
 	if !slices.Contains(c.Services["kafka"].Ports, "127.0.0.1:9092:9092") || !slices.Contains(c.Services["neo4j"].Ports, "127.0.0.1:7687:7687") {
 		t.Error("compose does not publish Kafka on 9092 and Bolt on 7687 on loopback, as the dev stack does")
 	}
-	for _, name := range []string{"kafka", "neo4j", "gateway"} {
+	for _, name := range []string{"kafka", "neo4j", "gateway", "auth"} {
 		if hc := c.Services[name].Healthcheck; hc == nil || len(hc.Test) == 0 {
 			t.Errorf("service %s has no health check", name)
+		}
+	}
+	auth, gw := c.Services["auth"], c.Services["gateway"]
+	if !slices.Equal(auth.Command, []string{"auth"}) || gw.Environment["AUTH_URL"] == "" ||
+		gw.Environment["AUTH_SHARED_SECRET"] != auth.Environment["AUTH_SHARED_SECRET"] || auth.DependsOn["neo4j"].Condition != "service_healthy" {
+		t.Error("the gateway does not reach the auth component with its secret, or auth does not wait for Neo4j")
+	}
+	for k := range auth.Environment {
+		if !slices.Contains(config.EnvNames, k) {
+			t.Errorf("service auth sets %s, which the service does not read", k)
 		}
 	}
 	for name, cmd := range map[string]string{"gateway": "gateway", "consumer": "consumer"} {
