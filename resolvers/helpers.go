@@ -30,14 +30,28 @@ func (r *Resolver) mustPerson(ctx context.Context, id string) (*gqlmodel.Person,
 }
 
 func (r *Resolver) mustInterest(ctx context.Context, name string) (*gqlmodel.Interest, error) {
-	i, err := r.loaders(ctx).Interest.Load(ctx, name)
+	list, err := r.interests(ctx, []string{name})
 	if err != nil {
 		return nil, err
 	}
-	if i == nil {
-		return &gqlmodel.Interest{Name: name}, nil
+	return &list[0], nil
+}
+
+// interests loads several interests in one batch: a loop of Load calls
+// would wait for each batch in turn, one round trip per name.
+func (r *Resolver) interests(ctx context.Context, names []string) ([]gqlmodel.Interest, error) {
+	found, err := r.loaders(ctx).Interest.LoadAll(ctx, names)
+	if err != nil {
+		return nil, err
 	}
-	return &gqlmodel.Interest{Name: i.Name, PersonCount: i.PersonCount}, nil
+	out := make([]gqlmodel.Interest, len(names))
+	for i, name := range names {
+		out[i] = gqlmodel.Interest{Name: name}
+		if f := found[i]; f != nil {
+			out[i].PersonCount = f.PersonCount
+		}
+	}
+	return out, nil
 }
 
 func (r *Resolver) connection(ctx context.Context, l interface {

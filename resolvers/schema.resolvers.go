@@ -155,15 +155,7 @@ func (r *personResolver) Interests(ctx context.Context, obj *gqlmodel.Person) ([
 	if err != nil {
 		return nil, err
 	}
-	out := make([]gqlmodel.Interest, 0, len(names))
-	for _, n := range names {
-		i, err := r.mustInterest(ctx, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *i)
-	}
-	return out, nil
+	return r.interests(ctx, names)
 }
 
 // Followers is the resolver for the followers field.
@@ -233,16 +225,18 @@ func (r *queryResolver) RecommendedPeople(ctx context.Context, first *int) ([]mo
 	if err != nil {
 		return nil, err
 	}
+	var names []string
+	for _, rec := range recs {
+		names = append(names, rec.SharedInterests...)
+	}
+	all, err := r.interests(ctx, names) // one batch for every recommendation
+	if err != nil {
+		return nil, err
+	}
 	out := make([]model.PersonRecommendation, 0, len(recs))
 	for _, rec := range recs {
-		shared := make([]gqlmodel.Interest, 0, len(rec.SharedInterests))
-		for _, name := range rec.SharedInterests {
-			i, err := r.mustInterest(ctx, name)
-			if err != nil {
-				return nil, err
-			}
-			shared = append(shared, *i)
-		}
+		shared := all[:len(rec.SharedInterests):len(rec.SharedInterests)]
+		all = all[len(rec.SharedInterests):]
 		out = append(out, model.PersonRecommendation{Person: toPerson(ctx, rec.Person), Score: rec.Score, SharedInterests: shared})
 	}
 	return out, nil

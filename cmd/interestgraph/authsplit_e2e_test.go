@@ -14,8 +14,10 @@ import (
 
 // TestPhantomTokens: with OPAQUE_TOKENS the client only ever holds an
 // opaque reference; the gateway introspects it and works with the JWT.
-func TestPhantomTokens(t *testing.T) {
-	cfg := testConfig(t, embeddedStack)
+func TestPhantomTokens(t *testing.T) { forStacks(t, testPhantomTokens) }
+
+func testPhantomTokens(t *testing.T, st stack) {
+	cfg := testConfig(t, st)
 	cfg.OpaqueTokens = true
 	rs := startService(t, cfg, roles{gateway: true, consumer: true})
 	ann := rs.register(t, "Ann")

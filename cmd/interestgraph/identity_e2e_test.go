@@ -78,8 +78,10 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 }
 
 // TestLoginRateLimit: guessing is cut off per account with a retry hint.
-func TestLoginRateLimit(t *testing.T) {
-	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
+func TestLoginRateLimit(t *testing.T) { forStacks(t, testLoginRateLimit) }
+
+func testLoginRateLimit(t *testing.T, st stack) {
+	rs := startService(t, testConfig(t, st), roles{gateway: true, consumer: true})
 	ann := rs.register(t, "Ann")
 	var last gqlResponse
 	for range 6 {
@@ -99,8 +101,10 @@ func TestLoginRateLimit(t *testing.T) {
 
 // TestJWKSVerifiesIssuedTokens: the published keys verify the access
 // tokens the service signs, as a separate resource server would.
-func TestJWKSVerifiesIssuedTokens(t *testing.T) {
-	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
+func TestJWKSVerifiesIssuedTokens(t *testing.T) { forStacks(t, testJWKSVerifiesIssuedTokens) }
+
+func testJWKSVerifiesIssuedTokens(t *testing.T, st stack) {
+	rs := startService(t, testConfig(t, st), roles{gateway: true, consumer: true})
 	ann := rs.register(t, "Ann")
 	resp, err := http.Get(rs.url + "/.well-known/jwks.json")
 	if err != nil {
@@ -140,8 +144,10 @@ func TestJWKSVerifiesIssuedTokens(t *testing.T) {
 }
 
 // TestGraphEventsIsForAdmins: the firehose of every event is admin-only.
-func TestGraphEventsIsForAdmins(t *testing.T) {
-	cfg := testConfig(t, embeddedStack)
+func TestGraphEventsIsForAdmins(t *testing.T) { forStacks(t, testGraphEventsIsForAdmins) }
+
+func testGraphEventsIsForAdmins(t *testing.T, st stack) {
+	cfg := testConfig(t, st)
 	adminEmail := "root-" + testsupport.Unique() + "@example.com"
 	cfg.AdminEmails = []string{adminEmail}
 	rs := startService(t, cfg, roles{gateway: true, consumer: true})
@@ -171,7 +177,11 @@ func TestGraphEventsIsForAdmins(t *testing.T) {
 // TestWebSocketClosesWhenTheTokenExpires: 4401 at expiry, so the client
 // reconnects with a fresh token.
 func TestWebSocketClosesWhenTheTokenExpires(t *testing.T) {
-	cfg := testConfig(t, embeddedStack)
+	forStacks(t, testWebSocketClosesWhenTheTokenExpires)
+}
+
+func testWebSocketClosesWhenTheTokenExpires(t *testing.T, st stack) {
+	cfg := testConfig(t, st)
 	cfg.JWTPrivateKeyFile = writeKey(t)
 	rs := startService(t, cfg, roles{gateway: true, consumer: true})
 	ann := rs.register(t, "Ann")

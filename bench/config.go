@@ -1,0 +1,215 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is one benchmark run: the scale and which stages to run.
+type Config struct {
+	Scale string `json:"scale"`
+
+	// The graph: LDBC SNB-like degrees (see graph.go).
+	Persons            int     `json:"persons"`
+	FollowsPerPerson   float64 `json:"followsPerPerson"`
+	InterestsPerPerson float64 `json:"interestsPerPerson"`
+	Tags               int     `json:"tags"`
+	TagExponent        float64 `json:"tagExponent"` // Zipf-like popularity of tags: weight of rank k is k^-s
+	Seed               int64   `json:"seed"`
+
+	// Clients are persons registered through our API (they hold tokens).
+	Clients     int   `json:"clients"`
+	Concurrency []int `json:"concurrency"` // client concurrency levels; every contestant gets the same
+
+	Warmup   time.Duration `json:"warmup"`
+	Duration time.Duration `json:"duration"` // one measured run of a duration-bound load
+	Repeats  int           `json:"repeats"`  // runs per point; medians and spread are reported
+
+	KafkaMessages  int `json:"kafkaMessages"`  // raw produce/consume
+	LoadRepeats    int `json:"loadRepeats"`    // raw Neo4j loads of the whole graph
+	AsyncPerClient int `json:"asyncPerClient"` // fire-and-forget mutations per client
+	Backlog        int `json:"backlog"`        // commands preloaded for the consumer to drain
+	RoundTripReqs  int `json:"roundTripRequests"`
+
+	Subscribers []int   `json:"subscribers"`
+	SubEvents   int     `json:"subEvents"` // events emitted per fan-out level
+	SubRate     float64 `json:"subRate"`   // events per second
+
+	Stages stageSet `json:"stages"`
+	Peer   bool     `json:"peer"`
+	Out    string   `json:"-"`
+	Docs   string   `json:"-"` // a page whose generated results section is refreshed
+	Keep   bool     `json:"-"` // leave the data in Neo4j (debugging)
+}
+
+// scales: smoke runs in seconds (the test), default in under ten minutes
+// on 2 cores, large is the documented bigger run.
+var scales = map[string]Config{
+	"smoke": {Persons: 300, Tags: 300, Clients: 4, Concurrency: []int{1, 4},
+		Warmup: 100 * time.Millisecond, Duration: 400 * time.Millisecond, Repeats: 1,
+		KafkaMessages: 2000, LoadRepeats: 1, AsyncPerClient: 10, Backlog: 100, RoundTripReqs: 3,
+		Subscribers: []int{1, 10}, SubEvents: 5, SubRate: 20},
+	"default": {Persons: 5000, Tags: 5000, Clients: 32, Concurrency: []int{1, 4, 16},
+		Warmup: time.Second, Duration: 2 * time.Second, Repeats: 3,
+		KafkaMessages: 200000, LoadRepeats: 3, AsyncPerClient: 40, Backlog: 1000, RoundTripReqs: 20,
+		Subscribers: []int{1, 100, 1000}, SubEvents: 100, SubRate: 20},
+	"large": {Persons: 50000, Tags: 50000, Clients: 64, Concurrency: []int{1, 4, 16, 64},
+		Warmup: 2 * time.Second, Duration: 5 * time.Second, Repeats: 3,
+		KafkaMessages: 1000000, LoadRepeats: 3, AsyncPerClient: 100, Backlog: 10000, RoundTripReqs: 20,
+		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 200, SubRate: 20},
+}
+
+// The optional stages, in the order they run. Registering the clients and
+// loading the graph (the raw Neo4j limit) always run: the others need them.
+var allStages = []string{"kafka", "reads", "writes", "drain", "subs"}
+
+type stageSet map[string]bool
+
+func (s stageSet) MarshalJSON() ([]byte, error) {
+	var on []string
+	for _, st := range allStages {
+		if s[st] {
+			on = append(on, strconv.Quote(st))
+		}
+	}
+	return []byte("[" + strings.Join(on, ",") + "]"), nil
+}
+
+func (s *stageSet) UnmarshalJSON(b []byte) error {
+	var on []string
+	if err := json.Unmarshal(b, &on); err != nil {
+		return err
+	}
+	*s = stageSet{}
+	for _, st := range on {
+		(*s)[st] = true
+	}
+	return nil
+}
+
+func parseConfig(args []string) (Config, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	scale := fs.String("scale", "default", "smoke, default or large")
+	stages := fs.String("stages", "all", "comma-separated subset of "+strings.Join(allStages, ","))
+	persons := fs.Int("persons", 0, "persons in the graph (overrides the scale)")
+	conc := fs.String("concurrency", "", "client concurrency levels, e.g. 1,4,16 (overrides the scale)")
+	subs := fs.String("subscribers", "", "subscriber counts, e.g. 1,100,1000,10000 (overrides the scale)")
+	repeats := fs.Int("repeats", 0, "runs per measured point (overrides the scale)")
+	duration := fs.Duration("duration", 0, "length of one measured run (overrides the scale)")
+	peer := fs.Bool("peer", true, "run the @neo4j/graphql peer")
+	out := fs.String("out", "", "output folder (default bench/results for -scale=default, else bench/results/tmp)")
+	keep := fs.Bool("keep", false, "leave the benchmark's data in Neo4j")
+	docs := fs.String("docs", "", "also refresh the results section of this page (docs/BENCHMARKS.md)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	cfg, ok := scales[*scale]
+	if !ok {
+		return Config{}, fmt.Errorf("unknown scale %q (smoke, default, large)", *scale)
+	}
+	cfg.Scale, cfg.Peer, cfg.Keep = *scale, *peer, *keep
+	cfg.FollowsPerPerson, cfg.InterestsPerPerson, cfg.TagExponent, cfg.Seed = 36, 23, 0.8, 6
+	if *persons > 0 {
+		cfg.Persons, cfg.Tags = *persons, *persons
+	}
+	if *repeats > 0 {
+		cfg.Repeats = *repeats
+	}
+	if *duration > 0 {
+		cfg.Duration = *duration
+	}
+	var err error
+	if *conc != "" {
+		if cfg.Concurrency, err = ints(*conc); err != nil {
+			return Config{}, fmt.Errorf("-concurrency: %w", err)
+		}
+	}
+	if *subs != "" {
+		if cfg.Subscribers, err = ints(*subs); err != nil {
+			return Config{}, fmt.Errorf("-subscribers: %w", err)
+		}
+	}
+	if cfg.Stages, err = parseStages(*stages); err != nil {
+		return Config{}, err
+	}
+	if cfg.Clients < maxInt(cfg.Concurrency) {
+		cfg.Clients = maxInt(cfg.Concurrency) // one actor per concurrent writer
+	}
+	cfg.Out, cfg.Docs = *out, *docs
+	if cfg.Out == "" {
+		cfg.Out = filepath.Join("bench", "results")
+		if cfg.Scale != "default" {
+			cfg.Out = filepath.Join(cfg.Out, "tmp") // git-ignored scratch
+		}
+	}
+	return cfg, nil
+}
+
+func parseStages(s string) (stageSet, error) {
+	set := stageSet{}
+	if s == "all" {
+		for _, st := range allStages {
+			set[st] = true
+		}
+		return set, nil
+	}
+	for _, st := range strings.Split(s, ",") {
+		st = strings.TrimSpace(st)
+		known := false
+		for _, a := range allStages {
+			known = known || a == st
+		}
+		if !known {
+			return nil, fmt.Errorf("unknown stage %q (%s)", st, strings.Join(allStages, ","))
+		}
+		set[st] = true
+	}
+	return set, nil
+}
+
+func ints(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive integer", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func maxInt(xs []int) int {
+	m := 0
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	return m
+}
+
+// servers says where the dev stack runs, from the same variables the
+// service and the integration tests use.
+type servers struct {
+	Brokers                       []string
+	Neo4jURI, Neo4jUser, Neo4jPwd string
+}
+
+func serversFromEnv() (servers, error) {
+	s := servers{Neo4jURI: os.Getenv("NEO4J_URI"), Neo4jUser: os.Getenv("NEO4J_USER"), Neo4jPwd: os.Getenv("NEO4J_PASSWORD")}
+	if b := os.Getenv("KAFKA_BROKERS"); b != "" {
+		s.Brokers = strings.Split(b, ",")
+	}
+	if s.Neo4jUser == "" {
+		s.Neo4jUser = "neo4j"
+	}
+	if len(s.Brokers) == 0 || s.Neo4jURI == "" || s.Neo4jPwd == "" {
+		return s, fmt.Errorf("KAFKA_BROKERS, NEO4J_URI and NEO4J_PASSWORD must be set: scripts/devstack up && eval \"$(scripts/devstack env)\"")
+	}
+	return s, nil
+}

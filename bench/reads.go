@@ -1,0 +1,217 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// readQuery is one read, written three ways: our GraphQL, the peer's
+// GraphQL, and one hand-written Cypher statement (the floor). Every
+// contestant selects the same fields. No DateTime field is selected:
+// @neo4j/graphql projects DateTime through APOC, which the dev stack's
+// Neo4j Community does not have.
+type readQuery struct {
+	name, ours, peer, floor string
+	self                    bool // needs the person's own token (ours) and a registered client as subject
+}
+
+var readQueries = []readQuery{
+	{name: "person by id",
+		ours:  `query($id: ID!) { person(id: $id) { id name } }`,
+		peer:  `query($id: ID!) { people(where: {id: {eq: $id}}) { id name } }`,
+		floor: `MATCH (p:Person {id: $id}) RETURN p.id AS id, p.name AS name`},
+	{name: "person → interests",
+		ours:  `query($id: ID!) { person(id: $id) { id name interests { name } } }`,
+		peer:  `query($id: ID!) { people(where: {id: {eq: $id}}) { id name interests { name } } }`,
+		floor: `MATCH (p:Person {id: $id}) RETURN p.id AS id, p.name AS name, [(p)-[:INTERESTED_IN]->(i:Interest) | i.name] AS interests`},
+	{name: "person → following → interests",
+		ours: `query($id: ID!) { person(id: $id) { id name following(first: 20) { edges { node { id name interests { name } } } } } }`,
+		peer: `query($id: ID!) { people(where: {id: {eq: $id}}) { id name follows(limit: 20, sort: [{id: ASC}]) { id name interests { name } } } }`,
+		floor: `MATCH (p:Person {id: $id})
+CALL { WITH p MATCH (p)-[:FOLLOWS]->(f:Person) WITH f ORDER BY f.id LIMIT 20
+  RETURN collect(f {.id, .name, interests: [(f)-[:INTERESTED_IN]->(i:Interest) | i.name]}) AS following }
+RETURN p.id AS id, p.name AS name, following`},
+	{name: "recommendations", self: true,
+		ours: `{ recommendedPeople(first: 10) { person { id name } score } }`,
+		peer: `query($id: ID!) { people(where: {id: {eq: $id}}) { recommendedPeople(first: 10) { id name } } }`,
+		floor: `MATCH (me:Person {id: $id})
+CALL { WITH me MATCH (me)-[:INTERESTED_IN]->(:Interest)<-[:INTERESTED_IN]-(c:Person) RETURN c, 1.0 AS s
+  UNION ALL WITH me MATCH (me)-[:FOLLOWS]->(f:Person)-[:FOLLOWS]->(c:Person) WHERE f.name IS NOT NULL RETURN c, 0.5 AS s }
+WITH me, c, sum(s) AS score WHERE c <> me AND c.name IS NOT NULL AND NOT (me)-[:FOLLOWS]->(c)
+RETURN c.id AS id, c.name AS name, score ORDER BY score DESC, id LIMIT 10`},
+}
+
+// contestant answers reads; do returns the answer's data for checking.
+type contestant struct {
+	name string
+	do   func(ctx context.Context, q readQuery, id, token string) (any, error)
+}
+
+func (r *runner) contestants(d neo4j.DriverWithContext, oursURL, peerURL string) []contestant {
+	cs := []contestant{{name: "ours", do: func(ctx context.Context, q readQuery, id, token string) (any, error) {
+		var out any
+		vars := map[string]any{"id": id}
+		if q.self {
+			vars = nil
+		}
+		return out, gql(ctx, oursURL, token, false, q.ours, vars, &out)
+	}}}
+	if peerURL != "" {
+		cs = append(cs, contestant{name: "peer", do: func(ctx context.Context, q readQuery, id, _ string) (any, error) {
+			var out any
+			return out, gql(ctx, peerURL, "", false, q.peer, map[string]any{"id": id}, &out)
+		}})
+	}
+	return append(cs, contestant{name: "cypher", do: func(ctx context.Context, q readQuery, id, _ string) (any, error) {
+		res, err := neo4j.ExecuteQuery(ctx, d, q.floor, map[string]any{"id": id}, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithReadersRouting())
+		if err != nil {
+			return nil, err
+		}
+		rows := make([]any, len(res.Records))
+		for i, rec := range res.Records {
+			rows[i] = rec.AsMap()
+		}
+		return rows, nil
+	}})
+}
+
+// subject picks the person a request asks about, the same sequence for
+// every contestant: any person, or a registered client for "self" reads.
+func (r *runner) subject(q readQuery, worker, seq int) (id, token string) {
+	h := mix(uint64(worker)<<32 | uint64(seq))
+	if q.self {
+		c := r.clients[h%uint64(len(r.clients))]
+		return c.ID, c.Token
+	}
+	return r.g.IDs[h%uint64(len(r.g.IDs))], ""
+}
+
+// mix is SplitMix64's finaliser: a cheap, well-spread hash.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+func (r *runner) stageReads(ctx context.Context) error {
+	peerURL := ""
+	if r.peer != nil {
+		peerURL = r.peer.url
+	}
+	cs := r.contestants(r.neo.d, r.ours.url, peerURL)
+	if err := r.verifyReads(ctx, cs); err != nil {
+		return err
+	}
+	top := maxInt(r.cfg.Concurrency)
+	for _, q := range readQueries {
+		for _, c := range cs { // warm-up: connections, plans, caches
+			closedLoop(ctx, top, r.cfg.Warmup, r.readOp(c, q))
+		}
+		for _, conc := range r.cfg.Concurrency {
+			runs := map[string][]Sample{}
+			// Contestants take turns within each repeat, so drift hits all alike.
+			for range r.cfg.Repeats {
+				for _, c := range cs {
+					runs[c.name] = append(runs[c.name], closedLoop(ctx, conc, r.cfg.Duration, r.readOp(c, q)))
+				}
+			}
+			for _, c := range cs {
+				res := summarize("reads", q.name, c.name, "req", conc, runs[c.name])
+				if err := tooManyErrors(res); err != nil {
+					return err
+				}
+				r.rep.add(res, "")
+				r.logf("  %-32s %-6s c=%-3d %8.0f req/s  p50 %6.1f ms  p99 %6.1f ms", q.name, c.name, conc,
+					res.Throughput.Median, res.P50ms.Median, res.P99ms.Median)
+			}
+		}
+	}
+	return r.countRoundTrips(ctx)
+}
+
+func (r *runner) readOp(c contestant, q readQuery) op {
+	return func(ctx context.Context, worker, seq int) error {
+		id, tok := r.subject(q, worker, seq)
+		_, err := c.do(ctx, q, id, tok)
+		return err
+	}
+}
+
+// verifyReads checks, for a few subjects, that every contestant returns
+// the same ids, names and interest names: the contestants must do the same
+// work for the comparison to mean anything.
+func (r *runner) verifyReads(ctx context.Context, cs []contestant) error {
+	for _, q := range readQueries {
+		for seq := range 3 {
+			id, tok := r.subject(q, 99, seq)
+			var want string
+			for i, c := range cs {
+				data, err := c.do(ctx, q, id, tok)
+				if err != nil {
+					return fmt.Errorf("%s, %s: %w", q.name, c.name, err)
+				}
+				got := canonical(data)
+				if got == "" {
+					return fmt.Errorf("%s, %s: empty answer for %s", q.name, c.name, id)
+				}
+				if i == 0 {
+					want = got
+				} else if got != want {
+					return fmt.Errorf("%s: %s and %s answer differently for %s:\n  %s\n  %s", q.name, cs[0].name, c.name, id, want, got)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// canonical lists the string leaves of an answer, sorted: the shapes of the
+// three answers differ, their content must not.
+func canonical(v any) string {
+	var leaves []string
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			leaves = append(leaves, x)
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		case json.RawMessage:
+			var y any
+			_ = json.Unmarshal(x, &y)
+			walk(y)
+		}
+	}
+	walk(v)
+	slices.Sort(leaves)
+	return strings.Join(leaves, ",")
+}
+
+// tooManyErrors fails a point whose requests failed more than 1% of the time
+// (or that measured nothing): its numbers would not mean anything.
+func tooManyErrors(res Result) error {
+	ops, errs, first := 0, 0, ""
+	for _, s := range res.Runs {
+		ops, errs = ops+s.Ops, errs+s.Errors
+		if first == "" {
+			first = s.FirstError
+		}
+	}
+	if ops == 0 || errs*100 > ops+errs {
+		return fmt.Errorf("%s, %s at concurrency %d: %d ok, %d failed (first: %s)", res.Name, res.Contestant, res.Concurrency, ops, errs, first)
+	}
+	return nil
+}

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+)
+
+// SubResult is one fan-out level: n subscribers of one person's events
+// while that person emits events at a steady rate.
+type SubResult struct {
+	Subscribers      int     `json:"subscribers"`
+	Events           int     `json:"events"`
+	Delivered        int     `json:"delivered"`
+	Drops            int     `json:"drops"` // expected deliveries that never came
+	Ended            int     `json:"endedByServer"`
+	DeliveriesPerSec float64 `json:"deliveriesPerSec"`
+	P50ms            float64 `json:"p50ms"` // event `at` (decided by the consumer) to receipt by the subscriber
+	P99ms            float64 `json:"p99ms"`
+	RSSBaseKiB       int     `json:"rssBaseKiB"` // gateway RSS before the subscribers connected
+	RSSKiB           int     `json:"rssKiB"`     // with the subscribers connected, before the events
+	RSSPeakKiB       int     `json:"rssPeakKiB"` // highest while the events flowed
+	RSSPerSubKiB     float64 `json:"rssPerSubscriberKiB"`
+
+	lat []time.Duration
+}
+
+const personEvents = `subscription($p: ID!) { personEvents(personId: $p) { __typename id at commandId } }`
+
+// stageSubs opens each level's subscribers (graphql-transport-ws, anonymous:
+// personEvents is public), makes the emitter emit SubEvents InterestAdded
+// events at SubRate per second, and counts what arrives. The selection has
+// no field that reads Neo4j, so this measures the fan-out itself. The
+// emitter is a registered person outside the graph and the write stages.
+func (r *runner) stageSubs(ctx context.Context) error {
+	for _, n := range r.cfg.Subscribers {
+		res, err := r.fanOut(ctx, n)
+		if err != nil {
+			return fmt.Errorf("%d subscribers: %w", n, err)
+		}
+		r.rep.Subs = append(r.rep.Subs, res)
+		r.logf("  %5d subscribers: %d/%d delivered (%.0f/s), p50 %.1f ms, p99 %.1f ms, RSS %d→%d KiB (%.1f KiB each)",
+			n, res.Delivered, n*res.Events, res.DeliveriesPerSec, res.P50ms, res.P99ms, res.RSSBaseKiB, res.RSSKiB, res.RSSPerSubKiB)
+	}
+	return nil
+}
+
+type sub struct {
+	seen  map[string]bool
+	lat   []time.Duration
+	ended bool
+}
+
+func (r *runner) fanOut(ctx context.Context, n int) (SubResult, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pid := r.ours.cmd.Process.Pid
+	res := SubResult{Subscribers: n, Events: r.cfg.SubEvents}
+	res.RSSBaseKiB, _ = rssKiB(pid)
+	emitter := r.emitter
+	url := "ws" + strings.TrimPrefix(r.ours.url, "http")
+	subs := make([]*sub, n)
+	var mu sync.Mutex // guards every sub
+	var received atomic.Int64
+	var wg sync.WaitGroup
+	dials := make(chan struct{}, 64) // dial at most 64 at a time
+	errs := make(chan error, n)
+	for i := range n {
+		subs[i] = &sub{seen: map[string]bool{}}
+		wg.Add(1)
+		dials <- struct{}{}
+		go func() {
+			defer wg.Done()
+			conn, err := subscribe(ctx, url, emitter.ID)
+			<-dials
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer conn.CloseNow()
+			listen(ctx, conn, subs[i], &mu, &received)
+		}()
+	}
+	// A first event reaches every subscriber once all are subscribed.
+	seq := 0
+	emit := func() error {
+		seq++
+		_, err := ourMutation(ctx, r.ours.url, emitter, true, false, fmt.Sprintf("b%s-s%d-%d", r.tag, n, seq))
+		return err
+	}
+	if err := emit(); err != nil {
+		return res, err
+	}
+	if err := waitFor(ctx, errs, 60*time.Second, func() bool { return received.Load() >= int64(n) }); err != nil {
+		return res, fmt.Errorf("subscribing: %w (%d of %d got the first event)", err, received.Load(), n)
+	}
+	mu.Lock()
+	for _, s := range subs { // the warm-up event is not measured
+		s.lat = s.lat[:0]
+	}
+	mu.Unlock()
+	base := received.Load()
+	res.RSSKiB, _ = rssKiB(pid)
+	res.RSSPeakKiB = res.RSSKiB
+	start := time.Now()
+	tick := time.NewTicker(time.Duration(float64(time.Second) / r.cfg.SubRate))
+	for range r.cfg.SubEvents {
+		<-tick.C
+		if err := emit(); err != nil {
+			tick.Stop()
+			return res, err
+		}
+		if kib, err := rssKiB(pid); err == nil {
+			res.RSSPeakKiB = max(res.RSSPeakKiB, kib)
+		}
+	}
+	tick.Stop()
+	want := base + int64(n*r.cfg.SubEvents)
+	_ = waitFor(ctx, errs, 15*time.Second, func() bool { return received.Load() >= want })
+	elapsed := time.Since(start)
+	cancel()
+	wg.Wait()
+	for _, s := range subs {
+		res.lat = append(res.lat, s.lat...)
+		if s.ended {
+			res.Ended++
+		}
+	}
+	smp := newSample(res.lat, len(res.lat), 0, elapsed, nil)
+	res.lat = smp.lat
+	res.Delivered, res.P50ms, res.P99ms = len(smp.lat), smp.P50ms, smp.P99ms
+	res.Drops = n*r.cfg.SubEvents - res.Delivered
+	res.DeliveriesPerSec = smp.Throughput
+	res.RSSPerSubKiB = float64(res.RSSKiB-res.RSSBaseKiB) / float64(n)
+	return res, nil
+}
+
+// subscribe opens a graphql-transport-ws connection and subscribes to the
+// person's events.
+func subscribe(ctx context.Context, url, person string) (*websocket.Conn, error) {
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(dctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		return nil, err
+	}
+	if err := wsjson.Write(dctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{}}); err != nil {
+		conn.CloseNow()
+		return nil, err
+	}
+	var ack map[string]any
+	if err := wsjson.Read(dctx, conn, &ack); err != nil || ack["type"] != "connection_ack" {
+		conn.CloseNow()
+		return nil, fmt.Errorf("no connection_ack: %v %v", ack, err)
+	}
+	err = wsjson.Write(dctx, conn, map[string]any{"id": "1", "type": "subscribe",
+		"payload": map[string]any{"query": personEvents, "variables": map[string]any{"p": person}}})
+	if err != nil {
+		conn.CloseNow()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// listen records each event's delay from its `at` until now, once per id.
+func listen(ctx context.Context, conn *websocket.Conn, s *sub, mu *sync.Mutex, received *atomic.Int64) {
+	for {
+		var m struct {
+			Type    string `json:"type"`
+			Payload struct {
+				Data struct {
+					PersonEvents struct {
+						ID string    `json:"id"`
+						At time.Time `json:"at"`
+					} `json:"personEvents"`
+				} `json:"data"`
+			} `json:"payload"`
+		}
+		_, raw, err := conn.Read(ctx)
+		if err != nil {
+			return
+		}
+		now := time.Now()
+		if json.Unmarshal(raw, &m) != nil {
+			continue
+		}
+		switch m.Type {
+		case "ping":
+			_ = wsjson.Write(ctx, conn, map[string]any{"type": "pong"})
+		case "complete", "error":
+			mu.Lock()
+			s.ended = true
+			mu.Unlock()
+			return
+		case "next":
+			ev := m.Payload.Data.PersonEvents
+			mu.Lock()
+			if !s.seen[ev.ID] {
+				s.seen[ev.ID] = true
+				s.lat = append(s.lat, now.Sub(ev.At))
+				received.Add(1)
+			}
+			mu.Unlock()
+		}
+	}
+}
+
+// waitFor polls cond until it holds, a subscriber fails, or d passes.
+func waitFor(ctx context.Context, errs chan error, d time.Duration, cond func() bool) error {
+	deadline := time.Now().Add(d)
+	for !cond() {
+		select {
+		case err := <-errs:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("timed out after %s", d)
+		}
+	}
+	return nil
+}
