@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -106,9 +107,22 @@ func New(cfg Config, pub Publisher, exec Executor, log *slog.Logger) (*Consumer,
 
 // Run processes commands until ctx ends, then leaves the group. It returns
 // nil on a clean stop.
+//
+// Each assigned partition gets a worker of its own: partitions proceed in
+// parallel (one slow transaction does not hold the others), while the
+// messages of one partition, and so the commands of one person, are
+// decided strictly in order and committed one by one.
 func (c *Consumer) Run(ctx context.Context) error {
 	defer c.r.Close()
 	c.log.Info("command consumer started", "group", c.cfg.GroupID, "topic", c.cfg.Bus.Topics.Commands)
+	workers := map[int]chan kafka.Message{}
+	var wg sync.WaitGroup
+	defer func() {
+		for _, ch := range workers {
+			close(ch)
+		}
+		wg.Wait() // workers finish the message in hand before the reader closes
+	}()
 	for {
 		m, err := c.r.FetchMessage(ctx)
 		if err != nil {
@@ -117,11 +131,31 @@ func (c *Consumer) Run(ctx context.Context) error {
 			}
 			return fmt.Errorf("consumers: fetch: %w", err)
 		}
-		if stop := c.process(ctx, m); stop {
+		ch, ok := workers[m.Partition]
+		if !ok {
+			ch = make(chan kafka.Message, perPartitionBuffer)
+			workers[m.Partition] = ch
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for m := range ch {
+					if ctx.Err() != nil || c.process(ctx, m) {
+						return // stopping: the rest stays uncommitted and is redelivered
+					}
+				}
+			}()
+		}
+		select {
+		case ch <- m:
+		case <-ctx.Done():
 			return nil
 		}
 	}
 }
+
+// perPartitionBuffer bounds the fetched but unprocessed messages of one
+// partition; a full buffer pauses fetching (backpressure).
+const perPartitionBuffer = 64
 
 // process makes m durable and commits it. A stop request lets the message
 // in hand finish and commit within a bound, so a graceful shutdown

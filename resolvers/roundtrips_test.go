@@ -109,22 +109,29 @@ func TestNestedSelectionsCostOneRoundTripPerLevel(t *testing.T) {
 			following(first: 20) { edges { node { name interests { name personCount } } } } } }`, 6},
 		"recommendations with shared interests": {`{ recommendedPeople(first: 10) { person { name } sharedInterests { name personCount } } }`, 2},
 	} {
-		reader.calls.Store(0)
-		body, _ := json.Marshal(map[string]any{"query": c.query, "variables": map[string]any{"id": me}})
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+		// Batches are formed in a short time window, which a loaded machine
+		// can split; an N+1 is structural and shows in every attempt, so the
+		// best of three is what counts.
+		best := int64(1 << 30)
+		for range 3 {
+			reader.calls.Store(0)
+			body, _ := json.Marshal(map[string]any{"query": c.query, "variables": map[string]any{"id": me}})
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if !bytes.Contains(raw, []byte("topic 0")) || bytes.Contains(raw, []byte(`"errors"`)) {
+				t.Fatalf("%s: %s", name, raw)
+			}
+			best = min(best, reader.calls.Load())
 		}
-		raw, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if !bytes.Contains(raw, []byte("topic 0")) || bytes.Contains(raw, []byte(`"errors"`)) {
-			t.Fatalf("%s: %s", name, raw)
-		}
-		if n := reader.calls.Load(); n > c.max {
-			t.Errorf("%s: %d reads, want at most %d (one per level)", name, n, c.max)
+		if best > c.max {
+			t.Errorf("%s: %d reads, want at most %d (one per level)", name, best, c.max)
 		}
 	}
 }
