@@ -93,34 +93,27 @@ func keys[V any](m map[string]V) map[string]struct{} {
 
 // Followers implements store.Reader.
 func (s *Store) Followers(_ context.Context, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := make(map[string]store.PersonPage, len(ids))
-	for _, id := range ids {
-		p, ok := s.registered(id)
-		if !ok {
-			out[id] = s.page(nil, pg)
-			continue
-		}
-		out[id] = s.page(p.followers, pg)
-	}
-	return out, nil
+	return s.pages(ids, pg, func(p *person) map[string]struct{} { return p.followers }), nil
 }
 
 // Following implements store.Reader.
 func (s *Store) Following(_ context.Context, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
+	return s.pages(ids, pg, func(p *person) map[string]struct{} { return keys(p.follows) }), nil
+}
+
+// pages pages the set of person ids members(p) for each registered p.
+func (s *Store) pages(ids []string, pg store.Page, members func(*person) map[string]struct{}) map[string]store.PersonPage {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make(map[string]store.PersonPage, len(ids))
 	for _, id := range ids {
-		p, ok := s.registered(id)
-		if !ok {
-			out[id] = s.page(nil, pg)
-			continue
+		var set map[string]struct{}
+		if p, ok := s.registered(id); ok {
+			set = members(p)
 		}
-		out[id] = s.page(keys(p.follows), pg)
+		out[id] = s.page(set, pg)
 	}
-	return out, nil
+	return out
 }
 
 // InterestsByNames implements store.Reader.
