@@ -3,7 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
@@ -21,7 +20,7 @@ func TestCoinsThroughTheAPI(t *testing.T) {
 
 		bobWS := rs.ws(t, bob.Token)
 		bobWS.subscribe("n", `subscription { notifications { kind amount actor { id } } }`, nil)
-		time.Sleep(200 * time.Millisecond)
+		rs.waitSubscriptions(t, 1)
 
 		send := func(token, to string, amount int, memo any) receipt {
 			var out struct{ TransferCoins receipt }

@@ -306,3 +306,10 @@ func forStacks(t *testing.T, fn func(t *testing.T, st stack)) {
 func jsonInto(raw json.RawMessage, v any) error { return json.Unmarshal(raw, v) }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// waitSubscriptions waits until the gateway's hub holds n subscriptions,
+// so no event is published before a subscriber is there to get it.
+func (rs *running) waitSubscriptions(t *testing.T, n int) {
+	t.Helper()
+	eventually(t, 30*time.Second, "subscriptions registered", func() bool { return rs.hub.Count() >= n })
+}

@@ -163,7 +163,7 @@ func testGraphEventsIsForAdmins(t *testing.T, st stack) {
 	rs.must(t, "", `mutation($e: String!) { register(input: {email: $e, password: "correct horse", name: "Root"}) { accessToken } }`, map[string]any{"e": adminEmail}, &admin)
 	ws := rs.ws(t, admin.Register.AccessToken)
 	ws.subscribe("g", `subscription { graphEvents { type subject commandId data } }`, nil)
-	time.Sleep(200 * time.Millisecond)
+	rs.waitSubscriptions(t, 1)
 	r := rs.mutate(t, ann.Token, "addInterest", "name", "firehose")
 	var ev struct {
 		GraphEvents struct{ Type, Subject, CommandID, Data string }

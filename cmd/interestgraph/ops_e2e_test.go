@@ -102,7 +102,7 @@ func TestLegacyGraphQLWSProtocol(t *testing.T) {
 		t.Fatalf("init: %v", m)
 	}
 	write(map[string]any{"id": "1", "type": "start", "payload": map[string]any{"query": `subscription($p: ID!) { personEvents(personId: $p) { __typename } }`, "variables": map[string]any{"p": ann.ID}}})
-	time.Sleep(200 * time.Millisecond)
+	rs.waitSubscriptions(t, 1)
 	rs.mutate(t, ann.Token, "addInterest", "name", "legacy clients")
 	m := read()
 	raw, _ := json.Marshal(m)

@@ -23,7 +23,7 @@ func TestStory(t *testing.T) {
 		anonWS := rs.ws(t, "")
 		anonWS.subscribe("e", `subscription($p: ID!) { personEvents(personId: $p) { __typename commandId person { id }
 			... on InterestAdded { interest { name } } ... on Followed { followee { id name } } } }`, map[string]any{"p": ann.ID})
-		time.Sleep(200 * time.Millisecond) // let both subscriptions register before events flow
+		rs.waitSubscriptions(t, 2) // both registered before events flow
 
 		// A fresh interest name: the real Neo4j is shared with earlier runs.
 		suffix := testsupport.Letters()
