@@ -231,6 +231,7 @@ type FollowedResolver interface {
 	Followee(ctx context.Context, obj *gqlmodel.Followed) (*gqlmodel.Person, error)
 }
 type InterestResolver interface {
+	PersonCount(ctx context.Context, obj *gqlmodel.Interest) (int, error)
 	Persons(ctx context.Context, obj *gqlmodel.Interest, first *int, after *string) (*model.PersonConnection, error)
 }
 type InterestAddedResolver interface {
@@ -2637,7 +2638,7 @@ func (ec *executionContext) _Interest_personCount(ctx context.Context, field gra
 			return ec.fieldContext_Interest_personCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PersonCount, nil
+			return ec.Resolvers.Interest().PersonCount(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -2648,7 +2649,7 @@ func (ec *executionContext) _Interest_personCount(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Interest_personCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Interest", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Interest", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Interest_persons(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Interest) (ret graphql.Marshaler) {
@@ -6639,10 +6640,11 @@ func (ec *executionContext) _Interest(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "personCount":
-			out.Values[i] = ec._Interest_personCount(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Interest_personCount(ctx, field, obj)
+				})
 		case "persons":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

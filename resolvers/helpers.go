@@ -29,27 +29,16 @@ func (r *Resolver) mustPerson(ctx context.Context, id string) (*gqlmodel.Person,
 	return p, err
 }
 
-func (r *Resolver) mustInterest(ctx context.Context, name string) (*gqlmodel.Interest, error) {
-	list, err := r.interests(ctx, []string{name})
-	if err != nil {
-		return nil, err
-	}
-	return &list[0], nil
+func (r *Resolver) mustInterest(_ context.Context, name string) (*gqlmodel.Interest, error) {
+	return &gqlmodel.Interest{Name: name}, nil
 }
 
-// interests loads several interests in one batch: a loop of Load calls
-// would wait for each batch in turn, one round trip per name.
-func (r *Resolver) interests(ctx context.Context, names []string) ([]gqlmodel.Interest, error) {
-	found, err := r.loaders(ctx).Interest.LoadAll(ctx, names)
-	if err != nil {
-		return nil, err
-	}
+// interests maps names to interests; their counts are resolved (and
+// batched) only where a client selects personCount.
+func (r *Resolver) interests(_ context.Context, names []string) ([]gqlmodel.Interest, error) {
 	out := make([]gqlmodel.Interest, len(names))
 	for i, name := range names {
 		out[i] = gqlmodel.Interest{Name: name}
-		if f := found[i]; f != nil {
-			out[i].PersonCount = f.PersonCount
-		}
 	}
 	return out, nil
 }

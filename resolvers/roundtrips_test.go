@@ -108,6 +108,9 @@ func TestNestedSelectionsCostOneRoundTripPerLevel(t *testing.T) {
 		"person, following, interests": {`query($id: ID!) { person(id: $id) { name interests { name personCount }
 			following(first: 20) { edges { node { name interests { name personCount } } } } } }`, 6},
 		"recommendations with shared interests": {`{ recommendedPeople(first: 10) { person { name } sharedInterests { name personCount } } }`, 2},
+		// Without personCount, interests cost one read per level.
+		"interests without counts": {`query($id: ID!) { person(id: $id) { interests { name }
+			following(first: 20) { edges { node { interests { name } } } } } }`, 4},
 	} {
 		// Batches are formed in a short time window, which a loaded machine
 		// can split; an N+1 is structural and shows in every attempt, so the

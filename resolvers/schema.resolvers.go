@@ -26,6 +26,15 @@ func (r *followedResolver) Followee(ctx context.Context, obj *gqlmodel.Followed)
 	return r.mustPerson(ctx, obj.FolloweeID)
 }
 
+// PersonCount is the resolver for the personCount field.
+func (r *interestResolver) PersonCount(ctx context.Context, obj *gqlmodel.Interest) (int, error) {
+	i, err := r.loaders(ctx).Interest.Load(ctx, obj.Name)
+	if err != nil || i == nil {
+		return 0, err
+	}
+	return i.PersonCount, nil
+}
+
 // Persons is the resolver for the persons field.
 func (r *interestResolver) Persons(ctx context.Context, obj *gqlmodel.Interest, first *int, after *string) (*model.PersonConnection, error) {
 	return r.connection(ctx, r.loaders(ctx).InterestPersons, obj.Name, first, after)
@@ -208,7 +217,7 @@ func (r *queryResolver) Interest(ctx context.Context, name string) (*gqlmodel.In
 	if err != nil || i == nil {
 		return nil, err
 	}
-	return &gqlmodel.Interest{Name: i.Name, PersonCount: i.PersonCount}, nil
+	return &gqlmodel.Interest{Name: i.Name}, nil
 }
 
 // RecommendedPeople is the resolver for the recommendedPeople field.

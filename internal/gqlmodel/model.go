@@ -18,10 +18,9 @@ type Person struct {
 	FollowingCount int       `json:"followingCount"`
 }
 
-// Interest is an interest.
+// Interest is an interest; personCount is resolved.
 type Interest struct {
-	Name        string `json:"name"`
-	PersonCount int    `json:"personCount"`
+	Name string `json:"name"`
 }
 
 // Notification is addressed to the subscriber.
