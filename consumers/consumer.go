@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -69,11 +68,11 @@ func (c *Config) setDefaults() {
 
 // Consumer is one member of the command-handler group.
 type Consumer struct {
-	cfg  Config
-	pub  Publisher
-	exec Executor
-	r    *kafka.Reader
-	log  *slog.Logger
+	cfg   Config
+	pub   Publisher
+	exec  Executor
+	group *kafka.ConsumerGroup
+	log   *slog.Logger
 }
 
 // New validates cfg and joins nothing yet; Run does.
@@ -85,88 +84,102 @@ func New(cfg Config, pub Publisher, exec Executor, log *slog.Logger) (*Consumer,
 	if pub == nil || exec == nil {
 		return nil, errors.New("consumers: publisher and executor are required")
 	}
-	r := kafka.NewReader(kafka.ReaderConfig{
+	group, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
+		ID:      cfg.GroupID,
 		Brokers: cfg.Bus.Brokers,
-		Topic:   cfg.Bus.Topics.Commands,
-		GroupID: cfg.GroupID,
+		Topics:  []string{cfg.Bus.Topics.Commands},
 		// A new group starts at the oldest command, never skipping what was
 		// sent before it joined.
 		StartOffset:       kafka.FirstOffset,
-		MinBytes:          1,
-		MaxBytes:          10 << 20,
-		MaxWait:           200 * time.Millisecond,
-		CommitInterval:    0, // commit synchronously, after each outcome is published
 		SessionTimeout:    cfg.SessionTimeout,
-		RebalanceTimeout:  cfg.SessionTimeout,
+		RebalanceTimeout:  rebalanceTimeout,
 		HeartbeatInterval: time.Second,
-		ReadBackoffMin:    50 * time.Millisecond,
-		ReadBackoffMax:    500 * time.Millisecond,
+		JoinGroupBackoff:  time.Second,
 	})
-	return &Consumer{cfg: cfg, pub: pub, exec: exec, r: r, log: log}, nil
+	if err != nil {
+		return nil, fmt.Errorf("consumers: %w", err)
+	}
+	return &Consumer{cfg: cfg, pub: pub, exec: exec, group: group, log: log}, nil
 }
 
 // Run processes commands until ctx ends, then leaves the group. It returns
 // nil on a clean stop.
 //
-// Each assigned partition gets a worker of its own: partitions proceed in
-// parallel (one slow transaction does not hold the others), while the
-// messages of one partition, and so the commands of one person, are
-// decided strictly in order and committed one by one.
+// Each generation of the group gives this member some partitions; each gets
+// a worker with a reader of its own, so partitions proceed in parallel and
+// a slow one holds no other, while the messages of one partition (the
+// commands of one person) are decided strictly in order and committed one
+// by one. A rebalance ends the generation: every worker finishes the
+// message in hand and stops before the group moves on, so a partition is
+// never worked on by two members at once and no stale buffer outlives its
+// assignment.
 func (c *Consumer) Run(ctx context.Context) error {
-	defer c.r.Close()
 	c.log.Info("command consumer started", "group", c.cfg.GroupID, "topic", c.cfg.Bus.Topics.Commands)
-	workers := map[int]chan kafka.Message{}
-	var wg sync.WaitGroup
-	defer func() {
-		for _, ch := range workers {
-			close(ch)
-		}
-		wg.Wait() // workers finish the message in hand before the reader closes
-	}()
+	stop := context.AfterFunc(ctx, func() { _ = c.group.Close() })
+	defer stop()
+	defer c.group.Close()
 	for {
-		m, err := c.r.FetchMessage(ctx)
+		gen, err := c.group.Next(ctx)
 		if err != nil {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || errors.Is(err, kafka.ErrGroupClosed) {
 				return nil
 			}
-			return fmt.Errorf("consumers: fetch: %w", err)
+			c.log.Warn("joining the consumer group failed; retrying", "err", err)
+			if err := sleep(ctx, time.Second); err != nil {
+				return nil
+			}
+			continue
 		}
-		ch, ok := workers[m.Partition]
-		if !ok {
-			ch = make(chan kafka.Message, perPartitionBuffer)
-			workers[m.Partition] = ch
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for m := range ch {
-					if ctx.Err() != nil || c.process(ctx, m) {
-						return // stopping: the rest stays uncommitted and is redelivered
-					}
-				}
-			}()
-		}
-		select {
-		case ch <- m:
-		case <-ctx.Done():
-			return nil
+		topic := c.cfg.Bus.Topics.Commands
+		for _, a := range gen.Assignments[topic] {
+			gen.Start(func(gctx context.Context) { c.work(ctx, gctx, gen, topic, a) })
 		}
 	}
 }
 
-// perPartitionBuffer bounds the fetched but unprocessed messages of one
-// partition; a full buffer pauses fetching (backpressure).
-const perPartitionBuffer = 64
+// work processes one assigned partition until the generation ends (gctx)
+// or the consumer stops (ctx).
+func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic string, a kafka.PartitionAssignment) {
+	r := kafka.NewReader(kafka.ReaderConfig{
+		Brokers: c.cfg.Bus.Brokers, Topic: topic, Partition: a.ID,
+		MinBytes: 1, MaxBytes: 10 << 20, MaxWait: 200 * time.Millisecond,
+		ReadBackoffMin: 50 * time.Millisecond, ReadBackoffMax: 500 * time.Millisecond,
+	})
+	defer r.Close()
+	if err := r.SetOffset(a.Offset); err != nil {
+		c.log.Error("seek failed", "partition", a.ID, "offset", a.Offset, "err", err)
+		return
+	}
+	commit := func(_ context.Context, m kafka.Message) error {
+		return gen.CommitOffsets(map[string]map[int]int64{topic: {m.Partition: m.Offset + 1}})
+	}
+	for {
+		// Without a group, the reader commits nothing: offsets are ours.
+		m, err := r.FetchMessage(gctx)
+		if err != nil {
+			return // the generation ended, or the consumer stops
+		}
+		if c.process(ctx, m, commit) || gctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// rebalanceTimeout bounds how long the group waits for members to finish
+// the message in hand (finishTimeout) and rejoin.
+const rebalanceTimeout = 30 * time.Second
 
 // process makes m durable and commits it. A stop request lets the message
 // in hand finish and commit within a bound, so a graceful shutdown
 // redelivers nothing; it never moves past m without its outcome, since a
 // later commit would skip it for good. It reports whether ctx ended.
-func (c *Consumer) process(ctx context.Context, m kafka.Message) (stopped bool) {
+func (c *Consumer) process(ctx context.Context, m kafka.Message, commit func(context.Context, kafka.Message) error) (stopped bool) {
+	failures := 0 // of this message while the store answers, across passes
 	for {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
-		err := c.handle(hctx, m)
+		err := c.handle(hctx, m, &failures)
 		if err == nil {
-			if err := c.r.CommitMessages(hctx, m); err != nil {
+			if err := commit(hctx, m); err != nil {
 				// The outcome is published; a redelivery will be replayed.
 				c.log.Warn("commit failed; the command may be redelivered", "partition", m.Partition, "offset", m.Offset, "err", err)
 			}
@@ -181,18 +194,17 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) (stopped bool) 
 }
 
 // finishTimeout bounds the work on one message once a stop is requested.
-const finishTimeout = 15 * time.Second
+const finishTimeout = 10 * time.Second
 
 // handle makes the effect of m durable: applied and published, or set
 // aside in the dead-letter topic. It returns an error only when ctx ends.
-func (c *Consumer) handle(ctx context.Context, m kafka.Message) error {
+func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) error {
 	cmd, err := domain.DecodeCommand(m.Value)
 	if err != nil {
 		c.log.Warn("malformed command sent to dead-letter topic", "partition", m.Partition, "offset", m.Offset, "reason", err)
 		return retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, err) })
 	}
 	var out domain.Outcome
-	failures := 0
 	for {
 		var replayed bool
 		out, replayed, err = c.exec.Execute(ctx, cmd, c.cfg.Policy.Decide)
@@ -207,15 +219,15 @@ func (c *Consumer) handle(ctx context.Context, m kafka.Message) error {
 		// commands are fine, the store is not. A command that fails while
 		// the store answers is set aside so that it cannot block the rest.
 		if c.exec.Ready(ctx) == nil {
-			failures++
-			if failures >= c.cfg.MaxAttempts {
-				reason := fmt.Errorf("command %s failed %d times: %w", cmd.ID, failures, err)
+			*failures++
+			if *failures >= c.cfg.MaxAttempts {
+				reason := fmt.Errorf("command %s failed %d times: %w", cmd.ID, *failures, err)
 				c.log.Error("command sent to dead-letter topic", "command", cmd.ID, "err", err)
 				return retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, reason) })
 			}
 		}
-		c.log.Warn("command failed; retrying", "command", cmd.ID, "attempt", failures, "err", err)
-		if err := sleep(ctx, backoff(failures)); err != nil {
+		c.log.Warn("command failed; retrying", "command", cmd.ID, "attempt", *failures, "err", err)
+		if err := sleep(ctx, backoff(*failures)); err != nil {
 			return err
 		}
 	}
