@@ -12,9 +12,10 @@ import (
 func TestCoinsThroughTheAPI(t *testing.T) {
 	forStacks(t, func(t *testing.T, st stack) {
 		t.Parallel()
-		cfg := testConfig(t, st)
+		cfg, provider := withProvider(t, testConfig(t, st))
 		adminEmail := "admin-" + testsupport.Unique() + "@example.com"
-		cfg.AdminEmails = []string{adminEmail}
+		pretenderEmail := "admin-" + testsupport.Unique() + "@example.com"
+		cfg.AdminEmails = []string{adminEmail, pretenderEmail}
 		rs := startService(t, cfg, roles{gateway: true, consumer: true})
 		ann, bob := rs.register(t, "Ann"), rs.register(t, "Bob")
 
@@ -82,20 +83,26 @@ func TestCoinsThroughTheAPI(t *testing.T) {
 		if r := rs.do(t, bob.Token, `{ ledger { totalSupply } }`, nil); r.code() != "FORBIDDEN" {
 			t.Fatalf("ledger for a user: %+v", r.Errors)
 		}
-		// An admin sees both.
-		var admin struct{ Register struct{ AccessToken string } }
-		rs.must(t, "", `mutation($e: String!) { register(input: {email: $e, password: "correct horse", name: "Root"}) { accessToken } }`, map[string]any{"e": adminEmail}, &admin)
+		// Registering an admin address with a password gives no admin role.
+		var pretender struct{ Register struct{ AccessToken string } }
+		rs.must(t, "", `mutation($e: String!) { register(input: {email: $e, password: "correct horse", name: "Root"}) { accessToken } }`,
+			map[string]any{"e": pretenderEmail}, &pretender)
+		if r := rs.do(t, pretender.Register.AccessToken, `{ ledger { totalSupply } }`, nil); r.code() != "FORBIDDEN" {
+			t.Fatalf("ledger for an admin address registered by password: %+v", r.Errors)
+		}
+		// An admin (verified by the identity provider) sees both.
+		adminToken := provider.signIn(t, rs, adminEmail)
 		var l struct {
 			Ledger struct{ TotalSupply, BalanceSum, Accounts, Transfers int }
 		}
-		rs.must(t, admin.Register.AccessToken, `{ ledger { totalSupply balanceSum accounts transfers } }`, nil, &l)
+		rs.must(t, adminToken, `{ ledger { totalSupply balanceSum accounts transfers } }`, nil, &l)
 		if l.Ledger.TotalSupply < 300 || l.Ledger.Transfers < 1 || l.Ledger.Accounts < 3 {
 			t.Fatalf("ledger: %+v", l)
 		}
 		if st == embeddedStack && l.Ledger.BalanceSum != l.Ledger.TotalSupply {
 			t.Fatalf("balances %d != supply %d", l.Ledger.BalanceSum, l.Ledger.TotalSupply)
 		}
-		rs.must(t, admin.Register.AccessToken, `query($id: ID!) { person(id: $id) { wallet { balance } } }`, map[string]any{"id": ann.ID}, &other)
+		rs.must(t, adminToken, `query($id: ID!) { person(id: $id) { wallet { balance } } }`, map[string]any{"id": ann.ID}, &other)
 		if other.Person.Wallet == nil || other.Person.Wallet.Balance != 60 {
 			t.Fatalf("admin view of ann's wallet: %+v", other)
 		}

@@ -147,7 +147,7 @@ func testJWKSVerifiesIssuedTokens(t *testing.T, st stack) {
 func TestGraphEventsIsForAdmins(t *testing.T) { forStacks(t, testGraphEventsIsForAdmins) }
 
 func testGraphEventsIsForAdmins(t *testing.T, st stack) {
-	cfg := testConfig(t, st)
+	cfg, provider := withProvider(t, testConfig(t, st))
 	adminEmail := "root-" + testsupport.Unique() + "@example.com"
 	cfg.AdminEmails = []string{adminEmail}
 	rs := startService(t, cfg, roles{gateway: true, consumer: true})
@@ -159,9 +159,7 @@ func testGraphEventsIsForAdmins(t *testing.T, st stack) {
 	if !strings.Contains(string(raw), "FORBIDDEN") {
 		t.Fatalf("graphEvents for a user: %s", raw)
 	}
-	var admin struct{ Register session }
-	rs.must(t, "", `mutation($e: String!) { register(input: {email: $e, password: "correct horse", name: "Root"}) { accessToken } }`, map[string]any{"e": adminEmail}, &admin)
-	ws := rs.ws(t, admin.Register.AccessToken)
+	ws := rs.ws(t, provider.signIn(t, rs, adminEmail))
 	ws.subscribe("g", `subscription { graphEvents { type subject commandId data } }`, nil)
 	rs.waitSubscriptions(t, 1)
 	r := rs.mutate(t, ann.Token, "addInterest", "name", "firehose")
@@ -206,5 +204,19 @@ func testWebSocketClosesWhenTheTokenExpires(t *testing.T, st stack) {
 			t.Fatalf("closed only after %v", waited)
 		}
 		return
+	}
+}
+
+// TestSignupRateLimit: registrations per address are bounded (each costs a
+// password hash and mints welcome coins).
+func TestSignupRateLimit(t *testing.T) {
+	cfg := testConfig(t, embeddedStack)
+	cfg.SignupsPerMinute = 2
+	rs := startService(t, cfg, roles{gateway: true, consumer: true})
+	rs.register(t, "A")
+	rs.register(t, "B")
+	r := rs.do(t, "", `mutation { register(input: {email: "c@example.com", password: "correct horse", name: "C"}) { accessToken } }`, nil)
+	if r.code() != "RATE_LIMITED" {
+		t.Fatalf("third registration in a minute from one address: %+v", r.Errors)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/interestgraph/interestgraph/internal/config"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
@@ -100,11 +101,17 @@ func TestLoginWithExternalProvider(t *testing.T) {
 		if r := rs.do(t, "", `mutation($e: String!) { login(email: $e, password: "anything1") { accessToken } }`, map[string]any{"e": eve}); r.code() != "UNAUTHENTICATED" {
 			t.Fatalf("password login of a provider account: %+v", r.Errors)
 		}
-		// An existing person is linked by verified email.
+		// The next sign-in with the same verified email is the same person.
+		first := got.LoginWithIDToken.Person.ID
+		r = login("example", p.token(t, claims(eve, nil), jwt.SigningMethodRS256, "k1"))
+		if len(r.Errors) > 0 || jsonInto(r.Data, &got) != nil || got.LoginWithIDToken.Person.ID != first {
+			t.Fatalf("second provider sign-in: %s %+v", r.Data, r.Errors)
+		}
+		// A password account is never linked: registering proved nothing
+		// about the email, so linking would hand it to the provider's user.
 		ann := rs.register(t, "Ann")
-		r = login("example", p.token(t, claims(ann.Email, nil), jwt.SigningMethodRS256, "k1"))
-		if len(r.Errors) > 0 || jsonInto(r.Data, &got) != nil || got.LoginWithIDToken.Person.ID != ann.ID {
-			t.Fatalf("linking by email: %s %+v", r.Data, r.Errors)
+		if r := login("example", p.token(t, claims(ann.Email, nil), jwt.SigningMethodRS256, "k1")); r.code() != "ALREADY_EXISTS" {
+			t.Fatalf("provider sign-in onto a password account: %s %+v", r.Data, r.Errors)
 		}
 		bad := map[string]string{
 			"wrong audience":            p.token(t, claims(eve, func(c jwt.MapClaims) { c["aud"] = "someone-else" }), jwt.SigningMethodRS256, "k1"),
@@ -124,4 +131,23 @@ func TestLoginWithExternalProvider(t *testing.T) {
 			t.Errorf("unknown provider: %+v", r.Errors)
 		}
 	})
+}
+
+// withProvider adds a loopback provider named "example" to cfg.
+func withProvider(t *testing.T, cfg config.Config) (config.Config, *fakeProvider) {
+	p := newFakeProvider(t)
+	cfg.OIDCProviders = append(cfg.OIDCProviders, "example|"+p.issuer+"|"+p.srv.URL+"|our-client")
+	return cfg, p
+}
+
+// signIn signs email in through the provider and returns the access token.
+func (p *fakeProvider) signIn(t *testing.T, rs *running, email string) string {
+	t.Helper()
+	tok := p.token(t, jwt.MapClaims{"iss": p.issuer, "aud": "our-client", "sub": "ext-" + testsupport.Unique(), "email": email,
+		"email_verified": true, "name": "Provider User", "iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()}, jwt.SigningMethodRS256, "k1")
+	var out struct {
+		LoginWithIDToken struct{ AccessToken string } `json:"loginWithIdToken"`
+	}
+	rs.must(t, "", `mutation($t: String!) { loginWithIdToken(provider: "example", idToken: $t) { accessToken } }`, map[string]any{"t": tok}, &out)
+	return out.LoginWithIDToken.AccessToken
 }

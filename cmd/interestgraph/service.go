@@ -202,7 +202,7 @@ func newIdentity(cfg config.Config, st identity.Store, argon2 auth.Argon2Params,
 		return nil, nil, err
 	}
 	ids, err := identity.New(identity.Config{Argon2: argon2, AdminEmails: cfg.AdminEmails, RefreshTTL: cfg.RefreshTokenTTL,
-		Providers: providers, OpaqueTokens: cfg.OpaqueTokens}, st, keys)
+		Providers: providers, OpaqueTokens: cfg.OpaqueTokens, SignupsPerMinute: cfg.SignupsPerMinute}, st, keys)
 	return ids, keys, err
 }
 

@@ -38,6 +38,7 @@ type Config struct {
 	AuthURL             string   // the auth component's base URL; "" runs it in-process
 	AuthHTTPAddr        string   // where `interestgraph auth` listens
 	AuthSharedSecret    string   // gateways authenticate to the auth component with it
+	SignupsPerMinute    int      // registrations per client address
 	JWTIssuer           string
 	JWTAudience         string
 	AccessTokenTTL      time.Duration
@@ -63,7 +64,7 @@ var EnvNames = []string{
 	"GRAPHQL_INTROSPECTION", "GRAPHQL_MAX_DEPTH", "GRAPHQL_MAX_COMPLEXITY", "WS_ALLOWED_ORIGINS",
 	"LOG_LEVEL", "LOG_FORMAT", "WELCOME_COINS", "ADMIN_EMAILS", "KAFKA_SESSION_TIMEOUT",
 	"JWT_PREVIOUS_KEY_FILES", "OIDC_CLIENT_ID", "REFRESH_TOKEN_TTL", "OIDC_PROVIDERS", "OIDC_GOOGLE_CLIENT_ID",
-	"OPAQUE_TOKENS", "AUTH_URL", "AUTH_HTTP_ADDR", "AUTH_SHARED_SECRET",
+	"OPAQUE_TOKENS", "AUTH_URL", "AUTH_HTTP_ADDR", "AUTH_SHARED_SECRET", "SIGNUPS_PER_MINUTE",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -143,6 +144,7 @@ func parse(get func(string) string) (Config, error) {
 		AuthURL:                strings.TrimRight(str("AUTH_URL", ""), "/"),
 		AuthHTTPAddr:           str("AUTH_HTTP_ADDR", "127.0.0.1:8081"),
 		AuthSharedSecret:       get("AUTH_SHARED_SECRET"),
+		SignupsPerMinute:       num("SIGNUPS_PER_MINUTE", 10),
 		JWTIssuer:              str("JWT_ISSUER", "interestgraph"),
 		JWTAudience:            str("JWT_AUDIENCE", "interestgraph-api"),
 		AccessTokenTTL:         dur("ACCESS_TOKEN_TTL", 15*time.Minute),

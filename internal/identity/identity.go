@@ -30,6 +30,9 @@ type Config struct {
 	// OpaqueTokens hands clients a reference token instead of the JWT; the
 	// gateway introspects it (the phantom-token pattern).
 	OpaqueTokens bool
+	// SignupsPerMinute bounds registrations per client address (default
+	// 10): each costs a password hash and mints welcome coins.
+	SignupsPerMinute int
 }
 
 // Service is the auth component.
@@ -57,7 +60,10 @@ func New(cfg Config, st Store, keys *auth.Keys) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, st: st, keys: keys, limits: newLimits(), dummy: dummy, now: time.Now}, nil
+	if cfg.SignupsPerMinute <= 0 {
+		cfg.SignupsPerMinute = 10
+	}
+	return &Service{cfg: cfg, st: st, keys: keys, limits: newLimits(cfg.SignupsPerMinute), dummy: dummy, now: time.Now}, nil
 }
 
 // Session is the answer to a sign-in.

@@ -14,11 +14,12 @@ import (
 // limits bound credential guessing: per account and per client address,
 // for login and refresh alike.
 type limits struct {
-	loginAccount, loginAddr, refreshToken, refreshAddr *ratelimit.Limiter
+	loginAccount, loginAddr, refreshToken, refreshAddr, signupAddr *ratelimit.Limiter
 }
 
-func newLimits() limits {
+func newLimits(signupsPerMinute int) limits {
 	return limits{
+		signupAddr:   ratelimit.New(signupsPerMinute, time.Minute),
 		loginAccount: ratelimit.New(5, time.Minute),
 		loginAddr:    ratelimit.New(20, time.Minute),
 		refreshToken: ratelimit.New(5, time.Minute),
@@ -34,6 +35,14 @@ func (l limits) login(ctx context.Context, email string) error {
 // token cannot be guessed, and the account is unknown until it is checked.
 func (l limits) external(ctx context.Context) error {
 	if ok, wait := l.loginAddr.Allow("addr:" + ClientAddr(ctx)); !ok {
+		return rateLimited(wait)
+	}
+	return nil
+}
+
+// signup limits registrations per client address.
+func (l limits) signup(ctx context.Context) error {
+	if ok, wait := l.signupAddr.Allow("addr:" + ClientAddr(ctx)); !ok {
 		return rateLimited(wait)
 	}
 	return nil
