@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -106,15 +105,8 @@ func fill[K comparable, V any](keys []K, err error, get func(K) V) ([]V, []error
 
 type loadersKey struct{}
 
-// LoaderMiddleware puts fresh loaders into every request's context.
-func LoaderMiddleware(r store.Reader, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		next.ServeHTTP(w, req.WithContext(WithLoaders(req.Context(), r)))
-	})
-}
-
-// WithLoaders returns ctx with fresh loaders (WebSocket operations get
-// theirs per event, see subscriptions).
+// WithLoaders returns ctx with fresh loaders; the gateway calls it for
+// every response (each subscription event included).
 func WithLoaders(ctx context.Context, r store.Reader) context.Context {
 	return context.WithValue(ctx, loadersKey{}, NewLoaders(r))
 }

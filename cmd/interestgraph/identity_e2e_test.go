@@ -190,7 +190,34 @@ func testWebSocketClosesWhenTheTokenExpires(t *testing.T, st stack) {
 	tok, _, _ := short.Issue(ann.ID, []string{auth.RoleUser})
 	ws := rs.ws(t, tok)
 	ws.subscribe("n", `subscription { notifications { kind } }`, nil)
+	// The same token in the upgrade request's header instead of
+	// connection_init expires the same way.
+	hdrConn, _, err := websocket.Dial(ws.ctx, "ws"+strings.TrimPrefix(rs.url, "http")+"/graphql", &websocket.DialOptions{
+		Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: http.Header{"Authorization": []string{"Bearer " + tok}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hdrConn.CloseNow()
+	hdr := &wsClient{t: t, conn: hdrConn, ctx: ws.ctx}
+	hdr.send(map[string]any{"type": "connection_init", "payload": map[string]any{}})
+	if m := hdr.read(); m["type"] != "connection_ack" {
+		t.Fatalf("header-authenticated init: %v", m)
+	}
+	hdr.subscribe("n", `subscription { notifications { kind } }`, nil)
 	start := time.Now()
+	defer func() {
+		for {
+			var m map[string]any
+			err := wsjson.Read(ws.ctx, hdrConn, &m)
+			if err == nil {
+				continue
+			}
+			if code := websocket.CloseStatus(err); code != 4401 {
+				t.Errorf("header-authenticated connection closed with %d (%v), want 4401", code, err)
+			}
+			return
+		}
+	}()
 	for {
 		var m map[string]any
 		err := wsjson.Read(ws.ctx, ws.conn, &m)

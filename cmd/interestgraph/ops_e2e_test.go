@@ -259,3 +259,30 @@ func TestGracefulShutdown(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscriptionEventsReadCurrentData: each event of a subscription reads
+// the graph as it is then, not as the first event cached it.
+func TestSubscriptionEventsReadCurrentData(t *testing.T) {
+	forStacks(t, func(t *testing.T, st stack) {
+		t.Parallel()
+		rs := startService(t, testConfig(t, st), roles{gateway: true, consumer: true})
+		ann, bob := rs.register(t, "Ann"), rs.register(t, "Bob")
+		ws := rs.ws(t, "")
+		ws.subscribe("e", `subscription($p: ID!) { personEvents(personId: $p) { person { followerCount } } }`, map[string]any{"p": bob.ID})
+		rs.waitSubscriptions(t, 1)
+		var ev struct {
+			PersonEvents struct{ Person struct{ FollowerCount int } }
+		}
+		rs.mutate(t, bob.Token, "addInterest", "name", "first "+testsupport.Letters())
+		ws.next("e", &ev)
+		if ev.PersonEvents.Person.FollowerCount != 0 {
+			t.Fatalf("first event: %+v", ev)
+		}
+		rs.mutate(t, ann.Token, "follow", "personId", bob.ID)
+		rs.mutate(t, bob.Token, "addInterest", "name", "second "+testsupport.Letters())
+		ws.next("e", &ev)
+		if ev.PersonEvents.Person.FollowerCount != 1 {
+			t.Fatalf("second event shows a stale follower count: %+v", ev)
+		}
+	})
+}

@@ -84,12 +84,18 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(shapeLimit{cfg.Limits}) // first: its messages are the more specific
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
+	// Fresh dataloaders for every response: each query, mutation and each
+	// event of a subscription reads current data, and a failed or empty
+	// load is not cached for the life of a WebSocket.
+	reader := d.Resolvers.App.Reader()
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		return next(resolvers.WithLoaders(ctx, reader))
+	})
 	srv.SetErrorPresenter(presentError(d.Log))
 	srv.SetRecoverFunc(recoverFunc(d.Log))
 
 	mux := http.NewServeMux()
-	gql := resolvers.LoaderMiddleware(d.Resolvers.App.Reader(), srv)
-	mux.Handle("/graphql", withWSState(limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, gql))))
+	mux.Handle("/graphql", withWSState(limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, srv))))
 	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
 	if d.Keys != nil {
 		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
@@ -176,12 +182,16 @@ func withToken(ctx context.Context, v Verifier, log *slog.Logger, header string)
 // token expires is closed with 4401 at that moment.
 func wsInit(v Verifier, r *resolvers.Resolver) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		ctx = resolvers.WithLoaders(ctx, r.App.Reader())
 		h := p.Authorization()
 		if h == "" {
 			h, _ = p["authorization"].(string)
 		}
 		if h == "" {
+			// Authenticated by the upgrade request's header, if at all: that
+			// token expires too.
+			if id, ok := auth.FromContext(ctx); ok {
+				return expireAt(ctx, id.ExpiresAt), nil, nil
+			}
 			return ctx, nil, nil
 		}
 		ctx = withToken(ctx, v, r.Log, h)
