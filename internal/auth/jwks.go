@@ -39,27 +39,36 @@ func NewRemoteKeys(url string) *RemoteKeys {
 	return &RemoteKeys{url: url, client: &http.Client{Timeout: 10 * time.Second}, keys: map[string]crypto.PublicKey{}, now: time.Now}
 }
 
-// Key returns the key with kid, fetching the set when kid is unknown and
-// the last fetch is older than a minute.
+// Key returns the key with kid. An unknown kid refetches the set when
+// there are no keys yet or the last successful fetch is over a minute old.
+// The fetch runs outside the lock, on its own deadline (a client that
+// hangs up cannot cancel it), and only a success counts toward the limit,
+// so a provider that was briefly down is asked again at once.
 func (r *RemoteKeys) Key(ctx context.Context, kid string) (crypto.PublicKey, error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if k, ok := r.keys[kid]; ok {
+	k, ok := r.keys[kid]
+	fresh := len(r.keys) > 0 && r.now().Sub(r.last) < refetchEvery
+	r.mu.Unlock()
+	if ok {
 		return k, nil
 	}
-	if !r.last.IsZero() && r.now().Sub(r.last) < refetchEvery {
+	if fresh {
 		return nil, errors.New("unknown key id")
 	}
-	r.last = r.now()
-	keys, err := fetchJWKS(ctx, r.client, r.url)
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	keys, err := fetchJWKS(fctx, r.client, r.url)
 	if err != nil {
 		return nil, err
 	}
-	r.keys = keys
-	if k, ok := r.keys[kid]; ok {
-		return k, nil
+	r.mu.Lock()
+	r.keys, r.last = keys, r.now()
+	k, ok = r.keys[kid]
+	r.mu.Unlock()
+	if !ok {
+		return nil, errors.New("unknown key id")
 	}
-	return nil, errors.New("unknown key id")
+	return k, nil
 }
 
 func fetchJWKS(ctx context.Context, c *http.Client, url string) (map[string]crypto.PublicKey, error) {

@@ -110,11 +110,14 @@ func (s *Store) SaveReference(ctx context.Context, hash, jwt string, exp time.Ti
 
 // LookupReference implements store.ReferenceTokens.
 func (s *Store) LookupReference(ctx context.Context, hash string, now time.Time) (string, time.Time, error) {
-	recs, err := s.read(ctx, "MATCH (r:ReferenceToken {hash: $hash}) WHERE r.expiresAt > $now RETURN r.jwt AS jwt, r.expiresAt AS exp",
-		map[string]any{"hash": hash, "now": now.UTC()})
+	// Read from the writer, after the write: a reference is used right
+	// after it is made, and a lagging replica must not refuse it.
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (r:ReferenceToken {hash: $hash}) WHERE r.expiresAt > $now RETURN r.jwt AS jwt, r.expiresAt AS exp",
+		map[string]any{"hash": hash, "now": now.UTC()}, neo4j.EagerResultTransformer, s.dbOpt())
 	if err != nil {
-		return "", time.Time{}, err
+		return "", time.Time{}, fmt.Errorf("neo4j: look up reference token: %w", err)
 	}
+	recs := res.Records
 	if len(recs) == 0 {
 		return "", time.Time{}, store.ErrTokenInvalid
 	}
