@@ -140,6 +140,14 @@ func applyLive(ctx context.Context, tx neo4j.ManagedTransaction, events []domain
 		if err := ev.DecodeData(&d); err != nil {
 			return err
 		}
+		// The record exists when the command was applied before its record
+		// of outcome was lost (a graph rebuilt from events has no command
+		// records): the transfer happened, exactly once.
+		if done, err := single(ctx, tx, "MATCH (t:Transfer {id: $tid}) RETURN 1", map[string]any{"tid": d.TransferID}); err != nil {
+			return err
+		} else if done != nil {
+			continue
+		}
 		lock := map[string]any{"from": d.From}
 		if _, err := tx.Run(ctx, cypherLockSender, lock); err != nil {
 			return fmt.Errorf("lock sender: %w", err)

@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore Factory) {
 		"RefreshRotation":          testRefreshRotation,
 		"ConcurrentRefresh":        testConcurrentRefresh,
 		"ReferenceTokens":          testReferenceTokens,
+		"TransferAfterLostRecord":  testTransferAfterLostRecord,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
