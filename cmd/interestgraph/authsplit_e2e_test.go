@@ -56,7 +56,7 @@ func TestAuthComponentAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	eventually(t, 30*time.Second, "the auth component", func() bool {
+	eventually(t, time.Minute, "the auth component", func() bool {
 		resp, err := http.Get("http://" + addr + "/.well-known/jwks.json")
 		if err == nil {
 			resp.Body.Close()

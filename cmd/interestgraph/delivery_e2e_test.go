@@ -37,7 +37,7 @@ func drain(t *testing.T, rs *running, topic string) []kafka.Message {
 func waitOutcome(t *testing.T, rs *running, id string) domain.Outcome {
 	t.Helper()
 	var out domain.Outcome
-	eventually(t, 30*time.Second, "outcome of "+id, func() bool {
+	eventually(t, time.Minute, "outcome of "+id, func() bool {
 		o, _, found, err := rs.store.CommandOutcome(context.Background(), id)
 		out = o
 		return err == nil && found
@@ -63,7 +63,7 @@ func TestDuplicateDelivery(t *testing.T) {
 			t.Fatalf("outcome: %+v", out)
 		}
 		var outcomes int
-		eventually(t, 30*time.Second, "two published outcomes", func() bool {
+		eventually(t, time.Minute, "two published outcomes", func() bool {
 			outcomes = 0
 			for _, m := range drain(t, rs, rs.busCfg.Topics.Outcomes) {
 				if strings.Contains(string(m.Value), cmd.ID) {

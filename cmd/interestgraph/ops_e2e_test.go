@@ -199,7 +199,7 @@ func TestDemoData(t *testing.T) {
 			Interests     []struct{ Name string }
 		}
 	}
-	eventually(t, 30*time.Second, "demo follows applied", func() bool {
+	eventually(t, 2*time.Minute, "demo follows applied", func() bool {
 		rs.must(t, login.Login.AccessToken, `{ me { followerCount interests { name } } }`, nil, &me)
 		return me.Me.FollowerCount > 10 && len(me.Me.Interests) > 0
 	})
@@ -219,7 +219,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	rs := &running{url: "http://" + addr}
-	eventually(t, 30*time.Second, "the server to listen", func() bool {
+	eventually(t, time.Minute, "the server to listen", func() bool {
 		resp, err := http.Get(rs.url + "/readyz")
 		if err == nil {
 			resp.Body.Close()

@@ -148,7 +148,7 @@ func TestAsyncMutationAndReceipt(t *testing.T) {
 			t.Fatalf("async follow: %+v %s", r.Errors, r.Data)
 		}
 		var got struct{ CommandReceipt receipt }
-		eventually(t, 20*time.Second, "the outcome", func() bool {
+		eventually(t, time.Minute, "the outcome", func() bool {
 			rs.must(t, ann.Token, `query($id: ID!) { commandReceipt(commandId: $id) { commandId status reason } }`, map[string]any{"id": out.Follow.CommandID}, &got)
 			return got.CommandReceipt.Status != "ACCEPTED"
 		})
