@@ -44,7 +44,7 @@ func testConfig(t *testing.T, st stack) config.Config {
 	}
 	cfg.KafkaBrokers, cfg.Neo4jURI = nil, ""
 	cfg.KafkaPartitions = 3
-	cfg.SignupsPerMinute = 10_000 // tests register many people from one address
+	cfg.SignupsPerMinute = 10_000             // tests register many people from one address
 	cfg.CommandWaitTimeout = 30 * time.Second // a loaded CI machine must not turn APPLIED into ACCEPTED
 	if st == realStack {
 		cfg.KafkaBrokers = testsupport.KafkaBrokers(t)
