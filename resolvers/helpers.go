@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/interestgraph/interestgraph/graph/model"
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/store"
@@ -29,18 +28,14 @@ func (r *Resolver) mustPerson(ctx context.Context, id string) (*gqlmodel.Person,
 	return p, err
 }
 
-func (r *Resolver) mustInterest(_ context.Context, name string) (*gqlmodel.Interest, error) {
-	return &gqlmodel.Interest{Name: name}, nil
-}
-
-// interests maps names to interests; their counts are resolved (and
+// toInterests maps names to interests; their counts are resolved (and
 // batched) only where a client selects personCount.
-func (r *Resolver) interests(_ context.Context, names []string) ([]gqlmodel.Interest, error) {
+func toInterests(names []string) []gqlmodel.Interest {
 	out := make([]gqlmodel.Interest, len(names))
 	for i, name := range names {
 		out[i] = gqlmodel.Interest{Name: name}
 	}
-	return out, nil
+	return out
 }
 
 func (r *Resolver) connection(ctx context.Context, l interface {
@@ -77,8 +72,4 @@ func subscribe[T any](ctx context.Context, r *Resolver, filter func(domain.Event
 		}
 	}()
 	return out
-}
-
-func (r *Resolver) requireSelf(ctx context.Context) (auth.Identity, error) {
-	return auth.Require(ctx)
 }

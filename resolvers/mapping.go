@@ -70,15 +70,36 @@ func pageArgs(first *int, after *string, def int) (int, string, error) {
 }
 
 func toConnection(ctx context.Context, pg store.PersonPage) *model.PersonConnection {
-	conn := &model.PersonConnection{TotalCount: pg.TotalCount, Edges: []model.PersonEdge{}, PageInfo: &model.PageInfo{HasNextPage: pg.HasNext}}
+	conn := &model.PersonConnection{TotalCount: pg.TotalCount, Edges: []model.PersonEdge{}}
+	last := ""
 	for _, p := range pg.Persons {
 		conn.Edges = append(conn.Edges, model.PersonEdge{Cursor: encodeCursor(p.ID), Node: toPerson(ctx, p)})
+		last = p.ID
 	}
-	if n := len(conn.Edges); n > 0 {
-		end := conn.Edges[n-1].Cursor
-		conn.PageInfo.EndCursor = &end
-	}
+	conn.PageInfo = pageInfo(pg.HasNext, last)
 	return conn
+}
+
+func toTransferConnection(pg store.TransferPage) *model.TransferConnection {
+	conn := &model.TransferConnection{TotalCount: pg.TotalCount, Edges: []model.TransferEdge{}}
+	last := ""
+	for _, t := range pg.Transfers {
+		node := toTransfer(t)
+		conn.Edges = append(conn.Edges, model.TransferEdge{Cursor: encodeCursor(t.ID), Node: &node})
+		last = t.ID
+	}
+	conn.PageInfo = pageInfo(pg.HasNext, last)
+	return conn
+}
+
+// pageInfo ends a page at the id of its last item ("" for an empty page).
+func pageInfo(hasNext bool, lastID string) *model.PageInfo {
+	info := &model.PageInfo{HasNextPage: hasNext}
+	if lastID != "" {
+		end := encodeCursor(lastID)
+		info.EndCursor = &end
+	}
+	return info
 }
 
 // toPersonEvent maps a domain event to its GraphQL type; nil for events

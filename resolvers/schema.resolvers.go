@@ -47,7 +47,7 @@ func (r *interestAddedResolver) Person(ctx context.Context, obj *gqlmodel.Intere
 
 // Interest is the resolver for the interest field.
 func (r *interestAddedResolver) Interest(ctx context.Context, obj *gqlmodel.InterestAdded) (*gqlmodel.Interest, error) {
-	return r.mustInterest(ctx, obj.InterestName)
+	return &gqlmodel.Interest{Name: obj.InterestName}, nil
 }
 
 // Person is the resolver for the person field.
@@ -57,7 +57,7 @@ func (r *interestRemovedResolver) Person(ctx context.Context, obj *gqlmodel.Inte
 
 // Interest is the resolver for the interest field.
 func (r *interestRemovedResolver) Interest(ctx context.Context, obj *gqlmodel.InterestRemoved) (*gqlmodel.Interest, error) {
-	return r.mustInterest(ctx, obj.InterestName)
+	return &gqlmodel.Interest{Name: obj.InterestName}, nil
 }
 
 // Register is the resolver for the register field.
@@ -164,7 +164,7 @@ func (r *personResolver) Interests(ctx context.Context, obj *gqlmodel.Person) ([
 	if err != nil {
 		return nil, err
 	}
-	return r.interests(ctx, names)
+	return toInterests(names), nil
 }
 
 // Followers is the resolver for the followers field.
@@ -222,7 +222,7 @@ func (r *queryResolver) Interest(ctx context.Context, name string) (*gqlmodel.In
 
 // RecommendedPeople is the resolver for the recommendedPeople field.
 func (r *queryResolver) RecommendedPeople(ctx context.Context, first *int) ([]model.PersonRecommendation, error) {
-	id, err := r.requireSelf(ctx)
+	id, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -238,10 +238,7 @@ func (r *queryResolver) RecommendedPeople(ctx context.Context, first *int) ([]mo
 	for _, rec := range recs {
 		names = append(names, rec.SharedInterests...)
 	}
-	all, err := r.interests(ctx, names) // one batch for every recommendation
-	if err != nil {
-		return nil, err
-	}
+	all := toInterests(names)
 	out := make([]model.PersonRecommendation, 0, len(recs))
 	for _, rec := range recs {
 		shared := all[:len(rec.SharedInterests):len(rec.SharedInterests)]
@@ -271,7 +268,7 @@ func (r *queryResolver) Ledger(ctx context.Context) (*model.Ledger, error) {
 
 // Notifications is the resolver for the notifications field.
 func (r *subscriptionResolver) Notifications(ctx context.Context) (<-chan *gqlmodel.Notification, error) {
-	id, err := r.requireSelf(ctx)
+	id, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +289,7 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string
 
 // GraphEvents is the resolver for the graphEvents field.
 func (r *subscriptionResolver) GraphEvents(ctx context.Context) (<-chan *model.GraphEvent, error) {
-	id, err := r.requireSelf(ctx)
+	id, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -339,16 +336,7 @@ func (r *walletResolver) Transfers(ctx context.Context, obj *gqlmodel.Wallet, fi
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.TransferConnection{TotalCount: pg.TotalCount, Edges: []model.TransferEdge{}, PageInfo: &model.PageInfo{HasNextPage: pg.HasNext}}
-	for _, t := range pg.Transfers {
-		node := toTransfer(t)
-		conn.Edges = append(conn.Edges, model.TransferEdge{Cursor: encodeCursor(t.ID), Node: &node})
-	}
-	if k := len(conn.Edges); k > 0 {
-		end := conn.Edges[k-1].Cursor
-		conn.PageInfo.EndCursor = &end
-	}
-	return conn, nil
+	return toTransferConnection(pg), nil
 }
 
 // Followed returns graph.FollowedResolver implementation.

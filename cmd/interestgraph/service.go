@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -138,7 +139,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 		defer outcomes.Close()
 		outcomes.Run(loops, func(ctx context.Context, m kafka.Message) {
 			var out domain.Outcome
-			if err := jsonUnmarshal(m.Value, &out); err != nil {
+			if err := json.Unmarshal(m.Value, &out); err != nil {
 				s.log.Warn("unreadable outcome skipped", "offset", m.Offset, "err", err)
 				return
 			}

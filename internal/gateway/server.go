@@ -207,5 +207,3 @@ func wsInit(v Verifier, r *resolvers.Resolver) transport.WebsocketInitFunc {
 func errUnauthenticated(msg string) error {
 	return &domain.Error{Kind: domain.KindUnauthenticated, Message: msg}
 }
-
-var _ graphql.HandlerExtension = shapeLimit{}

@@ -1,5 +1,0 @@
-package main
-
-import "encoding/json"
-
-func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
