@@ -132,13 +132,17 @@ func testJWKSVerifiesIssuedTokens(t *testing.T, st stack) {
 	if !verified || h.Alg != "EdDSA" || h.Typ != "at+jwt" {
 		t.Fatalf("token header %+v not verified by JWKS %+v", h, set)
 	}
-	resp, err = http.Get(rs.url + "/.well-known/openid-configuration")
+	// A forged Host header must not reach the document: its addresses come
+	// from the configured issuer (here not a URL, so the path alone).
+	req, _ := http.NewRequest(http.MethodGet, rs.url+"/.well-known/openid-configuration", nil)
+	req.Host = "attacker.example"
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(body), `"jwks_uri":"`+rs.url+`/.well-known/jwks.json"`) {
+	if strings.Contains(string(body), "attacker.example") || !strings.Contains(string(body), `"jwks_uri":"/.well-known/jwks.json"`) {
 		t.Fatalf("discovery: %s", body)
 	}
 }

@@ -311,15 +311,18 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, de
 	return err
 }
 
+// maxHeaderBytes bounds the request line and headers of every request.
+const maxHeaderBytes = 1 << 20
+
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		// Go's default, stated: a header of a megabyte (of dots, say) still
-		// reaches the handler, which refuses tokens over 4 KiB unparsed and
-		// answers UNAUTHENTICATED like any other bad token.
-		MaxHeaderBytes: 2 << 20,
+		// 1 MiB, stated: larger headers are refused (431) before any handler
+		// runs; a header under it (a megabyte of dots, say) reaches the
+		// handler, which refuses tokens over 4 KiB unparsed.
+		MaxHeaderBytes: maxHeaderBytes,
 	}
 }

@@ -16,6 +16,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // RemoteKeys is a JSON Web Key Set fetched from a URL (an identity
@@ -29,6 +31,9 @@ type RemoteKeys struct {
 	keys   map[string]crypto.PublicKey
 	last   time.Time
 	now    func() time.Time
+	// fetches makes concurrent lookups of unknown key ids share one fetch:
+	// a burst of tokens with made-up kids is one request to the provider.
+	fetches singleflight.Group
 }
 
 // refetchEvery bounds refetches on unknown key ids.
@@ -55,14 +60,22 @@ func (r *RemoteKeys) Key(ctx context.Context, kid string) (crypto.PublicKey, err
 	if fresh {
 		return nil, errors.New("unknown key id")
 	}
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	keys, err := fetchJWKS(fctx, r.client, r.url)
+	_, err, _ := r.fetches.Do("jwks", func() (any, error) {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		keys, err := fetchJWKS(fctx, r.client, r.url)
+		if err != nil {
+			return nil, err
+		}
+		r.mu.Lock()
+		r.keys, r.last = keys, r.now()
+		r.mu.Unlock()
+		return nil, nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	r.mu.Lock()
-	r.keys, r.last = keys, r.now()
 	k, ok = r.keys[kid]
 	r.mu.Unlock()
 	if !ok {

@@ -6,10 +6,13 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestRemoteKeysRecoverFromAFailedFetch: a provider that is down for one
@@ -41,5 +44,54 @@ func TestRemoteKeysRecoverFromAFailedFetch(t *testing.T) {
 	}
 	if n := calls.Load(); n != 2 {
 		t.Fatalf("%d fetches, want 2 (unknown kids must not refetch a fresh set)", n)
+	}
+}
+
+// TestConcurrentUnknownKidsShareOneFetch: a burst of tokens naming key ids
+// the set lacks costs the provider one request, not one per token.
+func TestConcurrentUnknownKidsShareOneFetch(t *testing.T) {
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	var calls atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		calls.Add(1)
+		<-release // hold the first fetch until every lookup is waiting
+		_ = json.NewEncoder(w).Encode(map[string]any{"keys": []map[string]string{{"kty": "OKP", "crv": "Ed25519", "kid": "k1", "x": base64.RawURLEncoding.EncodeToString(pub)}}})
+	}))
+	defer srv.Close()
+	keys := NewRemoteKeys(srv.URL)
+	const n = 50
+	var started, wrong sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		started.Add(1)
+		wrong.Add(1)
+		go func() {
+			defer wrong.Done()
+			started.Done()
+			kid := "k1"
+			if i%2 == 1 {
+				kid = "made-up"
+			}
+			_, err := keys.Key(context.Background(), kid)
+			if (err == nil) != (kid == "k1") {
+				errs <- fmt.Errorf("kid %s: err %v", kid, err)
+			}
+		}()
+	}
+	started.Wait()
+	// Wait until the first fetch reached the server, then let it answer.
+	deadline := time.Now().Add(5 * time.Second)
+	for calls.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wrong.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if got := calls.Load(); got != 1 {
+		t.Fatalf("%d fetches for %d concurrent lookups, want 1", got, n)
 	}
 }

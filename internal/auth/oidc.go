@@ -4,7 +4,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
+	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -62,15 +64,31 @@ func (k *Keys) JWKS() []byte {
 	return raw
 }
 
-// Discovery returns the OpenID Provider metadata for baseURL.
-func (k *Keys) Discovery(baseURL string) []byte {
+// Discovery returns the OpenID Provider metadata. Every address in it comes
+// from the configured issuer, never from the request: a Host header is the
+// client's to choose, and a discovery document that echoed it would point
+// verifiers (and caches in between) at a key set of the attacker's making.
+// An issuer that is an http(s) URL (the OIDC way: JWT_ISSUER=https://api.example.com)
+// is the base of jwks_uri; any other issuer gets the path alone, relative to
+// wherever the document was fetched from.
+func (k *Keys) Discovery() []byte {
 	raw, _ := json.Marshal(map[string]any{
 		"issuer":                                k.issuer,
-		"jwks_uri":                              baseURL + "/.well-known/jwks.json",
+		"jwks_uri":                              issuerBase(k.issuer) + "/.well-known/jwks.json",
 		"id_token_signing_alg_values_supported": []string{"EdDSA"},
 		"subject_types_supported":               []string{"public"},
 		"response_types_supported":              []string{"id_token"},
 		"claims_supported":                      []string{"sub", "iss", "aud", "exp", "iat", "email", "email_verified", "name"},
 	})
 	return raw
+}
+
+// issuerBase is the issuer without a trailing slash when it is an absolute
+// http(s) URL without query or fragment, and "" otherwise.
+func issuerBase(issuer string) string {
+	u, err := url.Parse(issuer)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return ""
+	}
+	return strings.TrimRight(issuer, "/")
 }

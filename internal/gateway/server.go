@@ -38,7 +38,7 @@ type Verifier interface {
 // KeyPublisher serves the public keys and the OpenID metadata.
 type KeyPublisher interface {
 	JWKS() []byte
-	Discovery(baseURL string) []byte
+	Discovery() []byte
 }
 
 // Config configures the gateway.
@@ -103,13 +103,9 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 			w.Header().Set("Cache-Control", "public, max-age=300")
 			_, _ = w.Write(d.Keys.JWKS())
 		})
-		mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
-			scheme := "http"
-			if r.TLS != nil {
-				scheme = "https"
-			}
+		mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write(d.Keys.Discovery(scheme + "://" + r.Host))
+			_, _ = w.Write(d.Keys.Discovery())
 		})
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

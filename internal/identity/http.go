@@ -98,9 +98,9 @@ func Handler(s *Service, secret string, log *slog.Logger) (http.Handler, error) 
 		w.Header().Set("Content-Type", "application/jwk-set+json")
 		_, _ = w.Write(s.keys.JWKS())
 	})
-	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(s.keys.Discovery("http://" + r.Host))
+		_, _ = w.Write(s.keys.Discovery())
 	})
 	return mux, nil
 }

@@ -55,23 +55,43 @@ func (p *PhantomVerifier) Verify(ctx context.Context, token string) (auth.Identi
 	p.mu.Lock()
 	c, ok := p.cache[key]
 	p.mu.Unlock()
+	if ok && c.jwt == "" && p.now().Before(c.exp) {
+		return auth.Identity{}, errInactive
+	}
 	if !ok || !p.now().Before(c.exp) {
 		in, err := p.intro.Introspect(ctx, token)
 		if err != nil {
 			return auth.Identity{}, err
 		}
 		if !in.Active {
-			return auth.Identity{}, &domain.Error{Kind: domain.KindUnauthenticated, Message: "invalid or expired token"}
+			// Remember the refusal for a while: a client (or an attacker)
+			// replaying a dead or made-up reference must not cost the auth
+			// component one introspection per request.
+			p.remember(key, cached{exp: p.now().Add(inactiveTTL)})
+			return auth.Identity{}, errInactive
 		}
 		c = cached{jwt: in.JWT, exp: time.Unix(in.Exp, 0)}
-		p.mu.Lock()
-		if len(p.cache) >= maxCached {
-			p.prune()
-		}
-		p.cache[key] = c
-		p.mu.Unlock()
+		p.remember(key, c)
 	}
 	return p.inner.Verify(ctx, c.jwt)
+}
+
+// errInactive is the answer for a reference the auth component does not
+// know (or no longer honours).
+var errInactive = &domain.Error{Kind: domain.KindUnauthenticated, Message: "invalid or expired token"}
+
+// inactiveTTL is how long an unknown reference is answered from the cache.
+// Short, because the cache is per gateway and a reference is never made
+// valid later: it only bounds the load of repeated bad references.
+const inactiveTTL = 30 * time.Second
+
+func (p *PhantomVerifier) remember(key string, c cached) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.cache) >= maxCached {
+		p.prune()
+	}
+	p.cache[key] = c
 }
 
 func (p *PhantomVerifier) prune() {
