@@ -67,8 +67,9 @@ func TestLoginWithExternalProvider(t *testing.T) {
 		cfg := testConfig(t, st)
 		cfg.OIDCProviders = []string{"example|" + p.issuer + "|" + p.srv.URL + "|our-client"}
 		rs := startService(t, cfg, roles{gateway: true, consumer: true})
+		eveSub := "ext-" + testsupport.Unique()
 		claims := func(email string, mutate func(jwt.MapClaims)) jwt.MapClaims {
-			c := jwt.MapClaims{"iss": p.issuer, "aud": "our-client", "sub": "ext-" + testsupport.Unique(), "email": email,
+			c := jwt.MapClaims{"iss": p.issuer, "aud": "our-client", "sub": eveSub, "email": email,
 				"email_verified": true, "name": "Eve External", "iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()}
 			if mutate != nil {
 				mutate(c)
@@ -101,23 +102,31 @@ func TestLoginWithExternalProvider(t *testing.T) {
 		if r := rs.do(t, "", `mutation($e: String!) { login(email: $e, password: "anything1") { accessToken } }`, map[string]any{"e": eve}); r.code() != "UNAUTHENTICATED" {
 			t.Fatalf("password login of a provider account: %+v", r.Errors)
 		}
-		// The next sign-in with the same verified email is the same person.
+		// The next sign-in of the same identity (issuer, subject) is the same
+		// person, even when the provider now reports another email.
 		first := got.LoginWithIDToken.Person.ID
-		r = login("example", p.token(t, claims(eve, nil), jwt.SigningMethodRS256, "k1"))
+		r = login("example", p.token(t, claims("eve-new-"+testsupport.Unique()+"@example.com", nil), jwt.SigningMethodRS256, "k1"))
 		if len(r.Errors) > 0 || jsonInto(r.Data, &got) != nil || got.LoginWithIDToken.Person.ID != first {
 			t.Fatalf("second provider sign-in: %s %+v", r.Data, r.Errors)
+		}
+		// Another identity asserting Eve's verified email (another subject,
+		// or another provider) does not get her account.
+		other := p.token(t, claims(eve, func(c jwt.MapClaims) { c["sub"] = "ext-" + testsupport.Unique() }), jwt.SigningMethodRS256, "k1")
+		if r := login("example", other); r.code() != "ALREADY_EXISTS" {
+			t.Fatalf("another subject with the same email: %s %+v", r.Data, r.Errors)
 		}
 		// A password account is never linked: registering proved nothing
 		// about the email, so linking would hand it to the provider's user.
 		ann := rs.register(t, "Ann")
-		if r := login("example", p.token(t, claims(ann.Email, nil), jwt.SigningMethodRS256, "k1")); r.code() != "ALREADY_EXISTS" {
+		annTok := p.token(t, claims(ann.Email, func(c jwt.MapClaims) { c["sub"] = "ext-" + testsupport.Unique() }), jwt.SigningMethodRS256, "k1")
+		if r := login("example", annTok); r.code() != "ALREADY_EXISTS" {
 			t.Fatalf("provider sign-in onto a password account: %s %+v", r.Data, r.Errors)
 		}
 		bad := map[string]string{
 			"wrong audience":            p.token(t, claims(eve, func(c jwt.MapClaims) { c["aud"] = "someone-else" }), jwt.SigningMethodRS256, "k1"),
 			"wrong issuer":              p.token(t, claims(eve, func(c jwt.MapClaims) { c["iss"] = "https://evil.test" }), jwt.SigningMethodRS256, "k1"),
 			"expired":                   p.token(t, claims(eve, func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-time.Hour).Unix() }), jwt.SigningMethodRS256, "k1"),
-			"unverified email":          p.token(t, claims(ann.Email, func(c jwt.MapClaims) { c["email_verified"] = false }), jwt.SigningMethodRS256, "k1"),
+			"unverified email":          p.token(t, claims(ann.Email, func(c jwt.MapClaims) { c["email_verified"] = false; c["sub"] = "ext-" + testsupport.Unique() }), jwt.SigningMethodRS256, "k1"),
 			"unknown kid":               p.token(t, claims(eve, nil), jwt.SigningMethodRS256, "k2"),
 			"alg none":                  p.token(t, claims(eve, nil), jwt.SigningMethodNone, "k1"),
 			"HS256 with the public key": p.token(t, claims(eve, nil), jwt.SigningMethodHS256, "k1"),

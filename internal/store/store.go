@@ -86,7 +86,16 @@ type Account struct {
 	PasswordHash string
 	Roles        []string
 	CreatedAt    time.Time
+	// ProviderKey names the external identity (issuer and subject, see
+	// ProviderKey) of an account an identity provider made; "" for
+	// password accounts. Such accounts are found by it, never by email.
+	ProviderKey string
 }
+
+// ProviderKey identifies a person at an identity provider: the pair
+// (issuer, subject), which OIDC guarantees stable and unique, unlike an
+// email address that two providers may both assert.
+func ProviderKey(issuer, subject string) string { return issuer + " " + subject }
 
 // DecideFunc decides a command against state read inside the transaction.
 type DecideFunc func(ctx context.Context, s domain.State, cmd domain.Command, now time.Time) (domain.Outcome, error)
@@ -136,6 +145,9 @@ type Accounts interface {
 	CreateAccount(ctx context.Context, a Account) error
 	// AccountByEmail returns domain.KindNotFound if there is none.
 	AccountByEmail(ctx context.Context, email string) (Account, error)
+	// AccountByProvider returns the account made for an external
+	// identity (store.ProviderKey), or domain.KindNotFound.
+	AccountByProvider(ctx context.Context, providerKey string) (Account, error)
 	// AccountByPersonID returns domain.KindNotFound if there is none.
 	AccountByPersonID(ctx context.Context, personID string) (Account, error)
 }

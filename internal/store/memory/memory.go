@@ -237,8 +237,28 @@ func (s *Store) CreateAccount(_ context.Context, a store.Account) error {
 	if _, ok := s.accounts[a.Email]; ok {
 		return domain.ErrEmailTaken
 	}
+	if a.ProviderKey != "" {
+		for _, other := range s.accounts {
+			if other.ProviderKey == a.ProviderKey {
+				return domain.ErrEmailTaken
+			}
+		}
+	}
 	s.accounts[a.Email] = a
 	return nil
+}
+
+// AccountByProvider implements store.Accounts. Provider sign-ins are rare
+// next to everything else, so a scan is fine for the embedded store.
+func (s *Store) AccountByProvider(_ context.Context, key string) (store.Account, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, a := range s.accounts {
+		if key != "" && a.ProviderKey == key {
+			return a, nil
+		}
+	}
+	return store.Account{}, domain.NotFound("no account for this identity")
 }
 
 // AccountByEmail implements store.Accounts.

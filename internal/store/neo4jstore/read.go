@@ -253,8 +253,9 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 // CreateAccount implements store.Accounts.
 func (s *Store) CreateAccount(ctx context.Context, a store.Account) error {
 	_, err := neo4j.ExecuteQuery(ctx, s.driver,
-		"CREATE (:Account {personId: $pid, email: $email, name: $name, passwordHash: $hash, roles: $roles, createdAt: $at})",
-		map[string]any{"pid": a.PersonID, "email": a.Email, "name": a.Name, "hash": a.PasswordHash, "roles": a.Roles, "at": a.CreatedAt.UTC()},
+		"CREATE (a:Account {personId: $pid, email: $email, name: $name, passwordHash: $hash, roles: $roles, createdAt: $at}) SET a.provider = $provider",
+		map[string]any{"pid": a.PersonID, "email": a.Email, "name": a.Name, "hash": a.PasswordHash, "roles": a.Roles, "at": a.CreatedAt.UTC(),
+			"provider": nilIfEmpty(a.ProviderKey)},
 		neo4j.EagerResultTransformer, s.dbOpt())
 	if isConstraintViolation(err) {
 		return domain.ErrEmailTaken
@@ -267,22 +268,38 @@ func (s *Store) CreateAccount(ctx context.Context, a store.Account) error {
 
 // AccountByEmail implements store.Accounts.
 func (s *Store) AccountByEmail(ctx context.Context, email string) (store.Account, error) {
+	return s.account(ctx, "MATCH (a:Account {email: $key})", email, "no account for this email")
+}
+
+// AccountByProvider implements store.Accounts.
+func (s *Store) AccountByProvider(ctx context.Context, key string) (store.Account, error) {
+	return s.account(ctx, "MATCH (a:Account {provider: $key})", key, "no account for this identity")
+}
+
+// account reads the one account that match (a fixed clause naming $key)
+// finds.
+func (s *Store) account(ctx context.Context, match, key, missing string) (store.Account, error) {
 	res, err := neo4j.ExecuteQuery(ctx, s.driver,
-		"MATCH (a:Account {email: $email}) RETURN a.personId AS pid, a.name AS name, a.passwordHash AS hash, a.roles AS roles, a.createdAt AS at",
-		map[string]any{"email": email}, neo4j.EagerResultTransformer, s.dbOpt())
+		match+" RETURN a.personId AS pid, a.email AS email, a.name AS name, a.passwordHash AS hash, a.roles AS roles, a.createdAt AS at, a.provider AS provider",
+		map[string]any{"key": key}, neo4j.EagerResultTransformer, s.dbOpt())
 	if err != nil {
 		return store.Account{}, fmt.Errorf("neo4j: account: %w", err)
 	}
 	if len(res.Records) == 0 {
-		return store.Account{}, domain.NotFound("no account for this email")
+		return store.Account{}, domain.NotFound("%s", missing)
 	}
 	m := res.Records[0].AsMap()
-	a := store.Account{Email: email}
+	a := store.Account{}
+	a.Email, _ = m["email"].(string)
+	a.ProviderKey, _ = m["provider"].(string)
 	a.PersonID, _ = m["pid"].(string)
 	a.Name, _ = m["name"].(string)
 	a.PasswordHash, _ = m["hash"].(string)
-	for _, r := range m["roles"].([]any) {
-		a.Roles = append(a.Roles, r.(string))
+	roles, _ := m["roles"].([]any)
+	for _, r := range roles {
+		if role, ok := r.(string); ok {
+			a.Roles = append(a.Roles, role)
+		}
 	}
 	if t, ok := m["at"].(time.Time); ok {
 		a.CreatedAt = t.UTC()
@@ -304,4 +321,13 @@ func (s *Store) CommandOutcome(ctx context.Context, id string) (domain.Outcome, 
 	}
 	a, _ := actor.(string)
 	return out, a, true, nil
+}
+
+// nilIfEmpty leaves a property unset instead of storing "": uniqueness
+// constraints ignore missing properties but not empty strings.
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

@@ -62,6 +62,7 @@ var schema = []string{
 	"CREATE CONSTRAINT command_id IF NOT EXISTS FOR (c:Command) REQUIRE c.id IS UNIQUE",
 	"CREATE CONSTRAINT account_email IF NOT EXISTS FOR (a:Account) REQUIRE a.email IS UNIQUE",
 	"CREATE CONSTRAINT account_person IF NOT EXISTS FOR (a:Account) REQUIRE a.personId IS UNIQUE",
+	"CREATE CONSTRAINT account_provider IF NOT EXISTS FOR (a:Account) REQUIRE a.provider IS UNIQUE",
 	"CREATE CONSTRAINT transfer_id IF NOT EXISTS FOR (t:Transfer) REQUIRE t.id IS UNIQUE",
 	"CREATE CONSTRAINT refresh_token_hash IF NOT EXISTS FOR (t:RefreshToken) REQUIRE t.hash IS UNIQUE",
 	"CREATE CONSTRAINT token_family_id IF NOT EXISTS FOR (f:TokenFamily) REQUIRE f.id IS UNIQUE",

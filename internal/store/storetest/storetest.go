@@ -29,6 +29,7 @@ func Run(t *testing.T, newStore Factory) {
 		"Pagination":               testPagination,
 		"Recommend":                testRecommend,
 		"Accounts":                 testAccounts,
+		"ProviderAccounts":         testProviderAccounts,
 		"ProjectionConverges":      testProjectionConverges,
 		"Coins":                    testCoins,
 		"ConcurrentSpending":       testConcurrentSpending,
@@ -259,6 +260,41 @@ func testRecommend(t *testing.T, s store.Store) {
 	}
 	if top, _ := s.Recommend(ctx(t), me, 1); len(top) != 1 || top[0].Person.ID != both {
 		t.Fatalf("first=1: %+v", top)
+	}
+}
+
+// testProviderAccounts: a provider-made account is found by its (issuer,
+// subject) and by nothing else; one identity makes one account.
+func testProviderAccounts(t *testing.T, s store.Store) {
+	email := testsupport.Unique() + "@example.com"
+	key := store.ProviderKey("https://issuer.example", "sub-"+testsupport.Unique())
+	a := store.Account{PersonID: domain.NewID(), Email: email, Name: "P", Roles: []string{"user"}, CreatedAt: time.Now().UTC().Truncate(time.Millisecond), ProviderKey: key}
+	if err := s.CreateAccount(ctx(t), a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.AccountByProvider(ctx(t), key)
+	if err != nil || got.PersonID != a.PersonID || got.Email != email || got.ProviderKey != key {
+		t.Fatalf("account by provider: %+v %v", got, err)
+	}
+	if byEmail, err := s.AccountByEmail(ctx(t), email); err != nil || byEmail.ProviderKey != key {
+		t.Fatalf("account by email keeps its provider: %+v %v", byEmail, err)
+	}
+	for _, other := range []string{store.ProviderKey("https://other.example", key[len("https://issuer.example "):]), key + "x", ""} {
+		if _, err := s.AccountByProvider(ctx(t), other); domain.KindOf(err) != domain.KindNotFound {
+			t.Fatalf("provider key %q: %v", other, err)
+		}
+	}
+	twin := a
+	twin.PersonID, twin.Email = domain.NewID(), "twin-"+email
+	if err := s.CreateAccount(ctx(t), twin); !errors.Is(err, domain.ErrEmailTaken) {
+		t.Fatalf("second account for the same identity: %v", err)
+	}
+	// Password accounts carry no provider key, and many may exist.
+	for range 2 {
+		pw := store.Account{PersonID: domain.NewID(), Email: testsupport.Unique() + "@example.com", Name: "W", PasswordHash: "h", Roles: []string{"user"}, CreatedAt: time.Now().UTC()}
+		if err := s.CreateAccount(ctx(t), pw); err != nil {
+			t.Fatalf("password account: %v", err)
+		}
 	}
 }
 
