@@ -5,7 +5,7 @@
 .DEFAULT_GOAL := help
 GO ?= go
 
-.PHONY: help run build test storm devstack-up devstack-down devstack-status generate lint bench
+.PHONY: help run build test fuzz storm devstack-up devstack-down devstack-status generate lint bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-16s %s\n", $$1, $$2 }'
@@ -18,6 +18,9 @@ build: ## build a static binary into bin/
 
 test: ## all tests with the race detector, against real Kafka and Neo4j
 	@scripts/test
+
+fuzz: ## every fuzz target for FUZZTIME each (default 5s; FUZZTIME=10m make fuzz)
+	@scripts/fuzz
 
 storm: ## the long bank storm: 20,000 transfers while consumers are SIGKILLed (needs the dev stack)
 	@[ -n "$$KAFKA_BROKERS" ] || eval "$$(scripts/devstack env)"; \
