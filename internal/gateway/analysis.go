@@ -66,9 +66,11 @@ type analysis struct {
 // costs, not 2^n. It works on unvalidated documents too (no definitions,
 // unknown or cyclic fragments) without looping or panicking.
 func analyse(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) analysis {
-	a := analyser{schema: schema, vars: vars,
-		frags: make(map[string]*ast.FragmentDefinition, len(doc.Fragments)),
-		memo:  map[string]figures{}, active: map[string]bool{}}
+	a := analyser{schema: schema, vars: vars}
+	if len(doc.Fragments) > 0 { // most operations have none: no tables for them
+		a.frags = make(map[string]*ast.FragmentDefinition, len(doc.Fragments))
+		a.memo, a.active = map[string]figures{}, map[string]bool{}
+	}
 	for _, f := range doc.Fragments {
 		if f == nil {
 			continue
