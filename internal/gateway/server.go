@@ -62,7 +62,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
 	}
-	schema := graph.NewExecutableSchema(graph.Config{Resolvers: d.Resolvers, Complexity: complexity()})
+	schema := graph.NewExecutableSchema(graph.Config{Resolvers: d.Resolvers})
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.POST{})
@@ -82,8 +82,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(shapeLimit{cfg.Limits}) // first: its messages are the more specific
-	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
+	srv.Use(&queryLimit{l: cfg.Limits})
 	// Fresh dataloaders for every response: each query, mutation and each
 	// event of a subscription reads current data, and a failed or empty
 	// load is not cached for the life of a WebSocket.
