@@ -87,6 +87,7 @@ func New(cfg Config, pub Publisher, exec Executor, log *slog.Logger) (*Consumer,
 	group, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
 		ID:      cfg.GroupID,
 		Brokers: cfg.Bus.Brokers,
+		Dialer:  cfg.Bus.Dialer(),
 		Topics:  []string{cfg.Bus.Topics.Commands},
 		// A new group starts at the oldest command, never skipping what was
 		// sent before it joined.
@@ -141,7 +142,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 // or the consumer stops (ctx).
 func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic string, a kafka.PartitionAssignment) {
 	r := kafka.NewReader(kafka.ReaderConfig{
-		Brokers: c.cfg.Bus.Brokers, Topic: topic, Partition: a.ID,
+		Brokers: c.cfg.Bus.Brokers, Topic: topic, Partition: a.ID, Dialer: c.cfg.Bus.Dialer(),
 		MinBytes: 1, MaxBytes: 10 << 20, MaxWait: 200 * time.Millisecond,
 		ReadBackoffMin: 50 * time.Millisecond, ReadBackoffMax: 500 * time.Millisecond,
 	})

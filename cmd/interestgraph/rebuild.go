@@ -22,7 +22,10 @@ func rebuild(ctx context.Context, cfg config.Config, log *slog.Logger, force boo
 		return err
 	}
 	defer st.Close(context.Background())
-	bc := bus.Config{Brokers: cfg.KafkaBrokers, Topics: bus.DefaultTopics(cfg.KafkaTopicPrefix), Partitions: cfg.KafkaPartitions, ReplicationFactor: cfg.KafkaReplicationFactor}
+	bc, err := busConfig(cfg, cfg.KafkaBrokers)
+	if err != nil {
+		return err
+	}
 	n, err := replay(ctx, bc, st, force)
 	if err != nil {
 		return err

@@ -75,8 +75,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 	} else {
 		log.Info("mode: Kafka", "brokers", strings.Join(brokers, ","))
 	}
-	s.busCfg = bus.Config{Brokers: brokers, Topics: bus.DefaultTopics(cfg.KafkaTopicPrefix),
-		Partitions: cfg.KafkaPartitions, ReplicationFactor: cfg.KafkaReplicationFactor}
+	if s.busCfg, err = busConfig(cfg, brokers); err != nil {
+		return nil, err
+	}
 	if err := retryStartup(ctx, log, "create Kafka topics", func(ctx context.Context) error { return bus.EnsureTopics(ctx, s.busCfg) }); err != nil {
 		return nil, err
 	}

@@ -12,13 +12,14 @@ package bus
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"strconv"
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/sasl"
 )
 
 // Topics names the topics.
@@ -45,6 +46,10 @@ type Config struct {
 	Topics            Topics
 	Partitions        int // partitions of the commands and events topics
 	ReplicationFactor int
+	// TLS and SASL secure every connection (see Security); nil for a
+	// plaintext, unauthenticated cluster such as the embedded broker.
+	TLS  *tls.Config
+	SASL sasl.Mechanism
 }
 
 // Validate reports every problem at once.
@@ -67,7 +72,7 @@ func (c Config) Validate() error {
 }
 
 func (c Config) client() *kafka.Client {
-	return &kafka.Client{Addr: kafka.TCP(c.Brokers...), Timeout: 10 * time.Second}
+	return &kafka.Client{Addr: kafka.TCP(c.Brokers...), Timeout: 10 * time.Second, Transport: c.transport()}
 }
 
 // EnsureTopics creates the topics if they do not exist. The broker does not
@@ -186,6 +191,6 @@ func NewWriter(c Config) *kafka.Writer {
 		BatchTimeout:           2 * time.Millisecond,
 		MaxAttempts:            5,
 		AllowAutoTopicCreation: false,
-		Transport:              &kafka.Transport{Dial: (&net.Dialer{Timeout: 5 * time.Second}).DialContext},
+		Transport:              c.transport(),
 	}
 }

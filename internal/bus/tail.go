@@ -43,7 +43,7 @@ func NewTail(ctx context.Context, c Config, topic string, from TailFrom) (*Tail,
 	t := &Tail{}
 	for _, p := range parts[topic] {
 		r := kafka.NewReader(kafka.ReaderConfig{
-			Brokers: c.Brokers, Topic: topic, Partition: p,
+			Brokers: c.Brokers, Topic: topic, Partition: p, Dialer: c.Dialer(),
 			MinBytes: 1, MaxBytes: 10 << 20, MaxWait: 200 * time.Millisecond,
 		})
 		start := offs[p][1]

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -23,6 +24,11 @@ type Config struct {
 	KafkaReplicationFactor int
 	ConsumerGroup          string
 	KafkaSessionTimeout    time.Duration
+	KafkaTLS               bool   // TLS to the brokers (implied by KafkaTLSCAFile)
+	KafkaTLSCAFile         string // PEM CAs to trust instead of the system's
+	KafkaSASLMechanism     string // "", PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
+	KafkaSASLUsername      string
+	KafkaSASLPassword      string
 
 	Neo4jURI      string // empty: the in-memory store
 	Neo4jUser     string
@@ -65,6 +71,7 @@ var EnvNames = []string{
 	"LOG_LEVEL", "LOG_FORMAT", "WELCOME_COINS", "ADMIN_EMAILS", "KAFKA_SESSION_TIMEOUT",
 	"JWT_PREVIOUS_KEY_FILES", "OIDC_CLIENT_ID", "REFRESH_TOKEN_TTL", "OIDC_PROVIDERS", "OIDC_GOOGLE_CLIENT_ID",
 	"OPAQUE_TOKENS", "AUTH_URL", "AUTH_HTTP_ADDR", "AUTH_SHARED_SECRET", "SIGNUPS_PER_MINUTE",
+	"KAFKA_TLS", "KAFKA_TLS_CA_FILE", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -131,6 +138,11 @@ func parse(get func(string) string) (Config, error) {
 		KafkaReplicationFactor: num("KAFKA_REPLICATION_FACTOR", 1),
 		ConsumerGroup:          str("KAFKA_CONSUMER_GROUP", "interestgraph-command-handlers"),
 		KafkaSessionTimeout:    dur("KAFKA_SESSION_TIMEOUT", 10*time.Second),
+		KafkaTLS:               boolean("KAFKA_TLS", false),
+		KafkaTLSCAFile:         str("KAFKA_TLS_CA_FILE", ""),
+		KafkaSASLMechanism:     strings.ToUpper(str("KAFKA_SASL_MECHANISM", "")),
+		KafkaSASLUsername:      str("KAFKA_SASL_USERNAME", ""),
+		KafkaSASLPassword:      get("KAFKA_SASL_PASSWORD"),
 		Neo4jURI:               str("NEO4J_URI", ""),
 		Neo4jUser:              str("NEO4J_USER", "neo4j"),
 		Neo4jPassword:          get("NEO4J_PASSWORD"),
@@ -196,6 +208,20 @@ func (c Config) validate() []error {
 	if c.AuthURL != "" && len(c.AuthSharedSecret) < 16 {
 		errs = append(errs, errors.New("AUTH_SHARED_SECRET (16+ characters) is required with AUTH_URL"))
 	}
+	switch c.KafkaSASLMechanism {
+	case "", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512":
+	default:
+		errs = append(errs, errors.New("KAFKA_SASL_MECHANISM must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"))
+	}
+	if (c.KafkaSASLMechanism != "") != (c.KafkaSASLUsername != "" && c.KafkaSASLPassword != "") {
+		errs = append(errs, errors.New("KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together: set all three or none"))
+	}
+	if c.KafkaSASLMechanism == "PLAIN" && !c.KafkaTLS && c.KafkaTLSCAFile == "" && !loopbackOnly(c.KafkaBrokers) {
+		errs = append(errs, errors.New("KAFKA_SASL_MECHANISM=PLAIN sends the password in clear: set KAFKA_TLS=true (or use SCRAM)"))
+	}
+	if (c.KafkaTLS || c.KafkaSASLMechanism != "") && len(c.KafkaBrokers) == 0 {
+		errs = append(errs, errors.New("KAFKA_TLS and KAFKA_SASL_* need KAFKA_BROKERS (the embedded broker has no security)"))
+	}
 	if c.Neo4jURI != "" && c.Neo4jPassword == "" {
 		errs = append(errs, errors.New("NEO4J_PASSWORD is required with NEO4J_URI"))
 	}
@@ -209,6 +235,20 @@ func (c Config) Logger() *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// loopbackOnly reports whether every broker address is on this machine.
+func loopbackOnly(brokers []string) bool {
+	for _, b := range brokers {
+		host := b
+		if h, _, err := net.SplitHostPort(b); err == nil {
+			host = h
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return false
+		}
+	}
+	return len(brokers) > 0
 }
 
 func lower(in []string) []string {

@@ -60,3 +60,37 @@ func TestEnvNamesAreTheOnesRead(t *testing.T) {
 		t.Errorf("parse reads %s, which EnvNames does not list", n)
 	}
 }
+
+func TestKafkaSecuritySettings(t *testing.T) {
+	base := map[string]string{"KAFKA_BROKERS": "kafka.example:9093"}
+	with := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	c, err := parse(env(with("KAFKA_TLS", "true", "KAFKA_SASL_MECHANISM", "scram-sha-512", "KAFKA_SASL_USERNAME", "svc", "KAFKA_SASL_PASSWORD", "pw")))
+	if err != nil || !c.KafkaTLS || c.KafkaSASLMechanism != "SCRAM-SHA-512" || c.KafkaSASLUsername != "svc" || c.KafkaSASLPassword != "pw" {
+		t.Fatalf("SCRAM over TLS: %+v %v", c, err)
+	}
+	for name, m := range map[string]map[string]string{
+		"unknown mechanism":  with("KAFKA_SASL_MECHANISM", "GSSAPI", "KAFKA_SASL_USERNAME", "u", "KAFKA_SASL_PASSWORD", "p"),
+		"mechanism, no user": with("KAFKA_SASL_MECHANISM", "SCRAM-SHA-256"),
+		"user, no mechanism": with("KAFKA_SASL_USERNAME", "u", "KAFKA_SASL_PASSWORD", "p"),
+		"PLAIN in clear":     with("KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_SASL_USERNAME", "u", "KAFKA_SASL_PASSWORD", "p"),
+		"embedded with TLS":  {"KAFKA_TLS": "true"},
+		"TLS not a bool":     with("KAFKA_TLS", "sure"),
+	} {
+		if _, err := parse(env(m)); err == nil || !strings.Contains(err.Error(), "KAFKA_") {
+			t.Errorf("%s: accepted or unclear: %v", name, err)
+		}
+	}
+	// PLAIN without TLS is allowed on loopback (the dev stack's listener).
+	if _, err := parse(env(map[string]string{"KAFKA_BROKERS": "127.0.0.1:9094", "KAFKA_SASL_MECHANISM": "PLAIN", "KAFKA_SASL_USERNAME": "u", "KAFKA_SASL_PASSWORD": "p"})); err != nil {
+		t.Errorf("PLAIN on loopback: %v", err)
+	}
+}

@@ -76,3 +76,18 @@ func Letters() string {
 	}
 	return string(b)
 }
+
+// KafkaSASL is the dev stack's SASL listener and its user (PLAIN and
+// SCRAM-SHA-256/512), for tests of the Kafka security settings.
+type KafkaSASL struct {
+	Brokers            []string
+	Username, Password string
+}
+
+// KafkaSASLServer returns the SASL listener of the real Kafka.
+func KafkaSASLServer(t testing.TB) KafkaSASL {
+	t.Helper()
+	need(t, "DEVSTACK_KAFKA_SASL_BROKERS", "DEVSTACK_KAFKA_SASL_USERNAME", "DEVSTACK_KAFKA_SASL_PASSWORD")
+	return KafkaSASL{Brokers: strings.Split(os.Getenv("DEVSTACK_KAFKA_SASL_BROKERS"), ","),
+		Username: os.Getenv("DEVSTACK_KAFKA_SASL_USERNAME"), Password: os.Getenv("DEVSTACK_KAFKA_SASL_PASSWORD")}
+}

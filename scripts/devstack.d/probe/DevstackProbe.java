@@ -14,6 +14,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Config;
@@ -45,7 +48,11 @@ import org.neo4j.driver.summary.ResultSummary;
  *
  * <p>Usage: {@code DevstackProbe [--kafka HOST:PORT] [--neo4j URI]
  * [--neo4j-ready-file PATH] [--check-wrong-password] [--timeout SECONDS]
- * [--watch kafka=PID] [--watch neo4j=PID]}
+ * [--watch kafka=PID] [--watch neo4j=PID] [--scram-user NAME:PASSWORD]}
+ *
+ * <p>With --scram-user, once Kafka answers, the user gets SCRAM-SHA-256 and
+ * SCRAM-SHA-512 credentials (created or replaced), so the SASL listener has
+ * someone to let in.
  */
 public final class DevstackProbe {
 
@@ -54,6 +61,7 @@ public final class DevstackProbe {
     private static Path neo4jReadyFile;
     private static boolean checkWrongPassword;
     private static double timeoutSeconds = 5;
+    private static String scramUser;
     private static final Map<String, Long> watched = new LinkedHashMap<>();
 
     public static void main(String[] args) {
@@ -84,6 +92,7 @@ public final class DevstackProbe {
                         if (name.equals("kafka")) {
                             if (admin == null) admin = kafkaAdmin();
                             info = probeKafka(admin);
+                            if (scramUser != null) info += "; " + upsertScramUser(admin);
                         } else {
                             if (neo4jReadyFile != null && !Files.exists(neo4jReadyFile)) {
                                 lastError.put(name, "launcher has not finished starting (no " + neo4jReadyFile + ")");
@@ -185,6 +194,17 @@ public final class DevstackProbe {
         return info;
     }
 
+    private static String upsertScramUser(Admin admin) throws Exception {
+        String[] up = scramUser.split(":", 2);
+        if (up.length != 2 || up[0].isEmpty() || up[1].isEmpty()) throw new FatalProbeError("--scram-user wants NAME:PASSWORD");
+        List<UserScramCredentialUpsertion> ups = new ArrayList<>();
+        for (ScramMechanism m : List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
+            ups.add(new UserScramCredentialUpsertion(up[0], new ScramCredentialInfo(m, 4096), up[1]));
+        }
+        admin.alterUserScramCredentials(new ArrayList<>(ups)).all().get(5, TimeUnit.SECONDS);
+        return "SCRAM user " + up[0] + " ready";
+    }
+
     private static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
@@ -199,6 +219,7 @@ public final class DevstackProbe {
                 case "--neo4j": neo4jUri = value(args, ++i, a); break;
                 case "--neo4j-ready-file": neo4jReadyFile = Path.of(value(args, ++i, a)); break;
                 case "--check-wrong-password": checkWrongPassword = true; break;
+                case "--scram-user": scramUser = value(args, ++i, a); break;
                 case "--timeout": timeoutSeconds = Double.parseDouble(value(args, ++i, a)); break;
                 case "--watch": {
                     String[] kv = value(args, ++i, a).split("=", 2);
