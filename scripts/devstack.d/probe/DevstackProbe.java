@@ -197,11 +197,12 @@ public final class DevstackProbe {
     private static String upsertScramUser(Admin admin) throws Exception {
         String[] up = scramUser.split(":", 2);
         if (up.length != 2 || up[0].isEmpty() || up[1].isEmpty()) throw new FatalProbeError("--scram-user wants NAME:PASSWORD");
-        List<UserScramCredentialUpsertion> ups = new ArrayList<>();
+        // One request per mechanism: the broker refuses two changes of one
+        // user's credentials in the same request.
         for (ScramMechanism m : List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
-            ups.add(new UserScramCredentialUpsertion(up[0], new ScramCredentialInfo(m, 4096), up[1]));
+            UserScramCredentialUpsertion up1 = new UserScramCredentialUpsertion(up[0], new ScramCredentialInfo(m, 4096), up[1]);
+            admin.alterUserScramCredentials(List.of(up1)).all().get(5, TimeUnit.SECONDS);
         }
-        admin.alterUserScramCredentials(new ArrayList<>(ups)).all().get(5, TimeUnit.SECONDS);
         return "SCRAM user " + up[0] + " ready";
     }
 
