@@ -122,82 +122,100 @@ func (pol Policy) Decide(ctx context.Context, s State, cmd Command, now time.Tim
 	}
 	switch cmd.Type {
 	case CmdAddInterest, CmdRemoveInterest:
-		var p InterestPayload
-		if err := decodePayload(cmd, &p); err != nil {
-			return reject(ReasonInvalidPayload)
-		}
-		name, err := NormalizeInterest(p.Interest)
-		if err != nil {
-			return reject(ReasonInvalidPayload)
-		}
-		has, err := s.HasInterest(ctx, cmd.Actor, name)
-		if err != nil {
-			return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
-		}
-		add := cmd.Type == CmdAddInterest
-		if has == add {
-			return applied()
-		}
-		if add {
-			if full, err := atLimit(ctx, s.InterestCount, cmd.Actor, pol.MaxInterests, MaxInterestsPerPerson); err != nil || full {
-				return limitOutcome(cmd, full, err)
-			}
-		}
-		t := EvInterestAdded
-		if !add {
-			t = EvInterestRemoved
-		}
-		ev, err := newEvent(cmd, 0, t, now, InterestData{PersonID: cmd.Actor, Interest: name})
-		if err != nil {
-			return Outcome{}, err
-		}
-		return applied(ev)
+		return pol.decideInterest(ctx, s, cmd, now)
 	case CmdTransferCoins:
 		return decideTransfer(ctx, s, cmd, now)
 	case CmdFollow, CmdUnfollow:
-		var p FollowPayload
-		if err := decodePayload(cmd, &p); err != nil {
-			return reject(ReasonInvalidPayload)
+		return pol.decideFollow(ctx, s, cmd, now)
+	}
+	return reject(ReasonInvalidPayload)
+}
+
+// decideInterest decides AddInterest and RemoveInterest.
+func (pol Policy) decideInterest(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, error) {
+	reject := func(reason string) (Outcome, error) { return Rejected(cmd, reason), nil }
+	applied := func(evs ...Event) (Outcome, error) {
+		return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: evs}, nil
+	}
+	var p InterestPayload
+	if err := decodePayload(cmd, &p); err != nil {
+		return reject(ReasonInvalidPayload)
+	}
+	name, err := NormalizeInterest(p.Interest)
+	if err != nil {
+		return reject(ReasonInvalidPayload)
+	}
+	has, err := s.HasInterest(ctx, cmd.Actor, name)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
+	}
+	add := cmd.Type == CmdAddInterest
+	if has == add {
+		return applied()
+	}
+	if add {
+		if full, err := atLimit(ctx, s.InterestCount, cmd.Actor, pol.MaxInterests, MaxInterestsPerPerson); err != nil || full {
+			return limitOutcome(cmd, full, err)
 		}
-		if _, err := ParsePersonID("personId", p.PersonID); err != nil {
-			return reject(ReasonInvalidPayload)
-		}
-		if p.PersonID == cmd.Actor {
-			return reject(ReasonSelfFollow)
-		}
-		follow := cmd.Type == CmdFollow
-		if follow {
-			ok, err := s.PersonExists(ctx, p.PersonID)
-			if err != nil {
-				return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
-			}
-			if !ok {
-				return reject(ReasonPersonNotFound)
-			}
-		}
-		has, err := s.Follows(ctx, cmd.Actor, p.PersonID)
+	}
+	t := EvInterestAdded
+	if !add {
+		t = EvInterestRemoved
+	}
+	ev, err := newEvent(cmd, 0, t, now, InterestData{PersonID: cmd.Actor, Interest: name})
+	if err != nil {
+		return Outcome{}, err
+	}
+	return applied(ev)
+}
+
+// decideFollow decides Follow and Unfollow.
+func (pol Policy) decideFollow(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, error) {
+	reject := func(reason string) (Outcome, error) { return Rejected(cmd, reason), nil }
+	applied := func(evs ...Event) (Outcome, error) {
+		return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: evs}, nil
+	}
+	var p FollowPayload
+	if err := decodePayload(cmd, &p); err != nil {
+		return reject(ReasonInvalidPayload)
+	}
+	if _, err := ParsePersonID("personId", p.PersonID); err != nil {
+		return reject(ReasonInvalidPayload)
+	}
+	if p.PersonID == cmd.Actor {
+		return reject(ReasonSelfFollow)
+	}
+	follow := cmd.Type == CmdFollow
+	if follow {
+		ok, err := s.PersonExists(ctx, p.PersonID)
 		if err != nil {
 			return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
 		}
-		if has == follow {
-			return applied()
+		if !ok {
+			return reject(ReasonPersonNotFound)
 		}
-		if follow {
-			if full, err := atLimit(ctx, s.FollowingCount, cmd.Actor, pol.MaxFollows, MaxFollowsPerPerson); err != nil || full {
-				return limitOutcome(cmd, full, err)
-			}
-		}
-		t := EvFollowed
-		if !follow {
-			t = EvUnfollowed
-		}
-		ev, err := newEvent(cmd, 0, t, now, FollowData{FollowerID: cmd.Actor, FolloweeID: p.PersonID})
-		if err != nil {
-			return Outcome{}, err
-		}
-		return applied(ev)
 	}
-	return reject(ReasonInvalidPayload)
+	has, err := s.Follows(ctx, cmd.Actor, p.PersonID)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
+	}
+	if has == follow {
+		return applied()
+	}
+	if follow {
+		if full, err := atLimit(ctx, s.FollowingCount, cmd.Actor, pol.MaxFollows, MaxFollowsPerPerson); err != nil || full {
+			return limitOutcome(cmd, full, err)
+		}
+	}
+	t := EvFollowed
+	if !follow {
+		t = EvUnfollowed
+	}
+	ev, err := newEvent(cmd, 0, t, now, FollowData{FollowerID: cmd.Actor, FolloweeID: p.PersonID})
+	if err != nil {
+		return Outcome{}, err
+	}
+	return applied(ev)
 }
 
 // atLimit reports whether personID already holds limit (or def when limit
