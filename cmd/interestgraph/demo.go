@@ -23,7 +23,7 @@ var demoTopics = []string{"go", "graphs", "kafka", "neo4j", "chess", "climbing",
 func loadDemo(ctx context.Context, s *service, log *slog.Logger) error {
 	const demoPersons = 300
 	rng := rand.New(rand.NewPCG(42, 7))
-	hash, err := auth.HashPassword(DemoPassword, s.argon2)
+	hash, err := auth.HashPassword(ctx, DemoPassword, s.argon2)
 	if err != nil {
 		return err
 	}

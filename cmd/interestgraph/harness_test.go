@@ -45,6 +45,7 @@ func testConfig(t *testing.T, st stack) config.Config {
 	cfg.KafkaBrokers, cfg.Neo4jURI = nil, ""
 	cfg.KafkaPartitions = 3
 	cfg.SignupsPerMinute = 10_000             // tests register many people from one address
+	cfg.MutationsPerMinute = 0                // bank storms send hundreds of transfers per person
 	cfg.CommandWaitTimeout = 30 * time.Second // a loaded CI machine must not turn APPLIED into ACCEPTED
 	if st == realStack {
 		cfg.KafkaBrokers = testsupport.KafkaBrokers(t)

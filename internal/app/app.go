@@ -11,6 +11,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/identity"
+	"github.com/interestgraph/interestgraph/internal/ratelimit"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -37,6 +38,9 @@ type Config struct {
 	// WaitTimeout bounds how long a mutation waits for its outcome before
 	// answering ACCEPTED.
 	WaitTimeout time.Duration
+	// MutationsPerMinute bounds the commands one person sends (a burst of
+	// twice as many at once); 0 lifts the limit.
+	MutationsPerMinute int
 }
 
 // App is the gateway's application layer.
@@ -46,7 +50,9 @@ type App struct {
 	waiter   *Waiter
 	reader   Reader
 	identity Identity
-	now      func() time.Time
+	// mutations limits commands per person; nil when lifted.
+	mutations *ratelimit.Limiter
+	now       func() time.Time
 }
 
 // New builds the application.
@@ -57,7 +63,8 @@ func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, id Identi
 	if cfg.WaitTimeout <= 0 {
 		cfg.WaitTimeout = 5 * time.Second
 	}
-	return &App{cfg: cfg, bus: bus, waiter: waiter, reader: reader, identity: id, now: time.Now}, nil
+	return &App{cfg: cfg, bus: bus, waiter: waiter, reader: reader, identity: id,
+		mutations: newMutationLimiter(cfg.MutationsPerMinute), now: time.Now}, nil
 }
 
 // Reader returns the read model, for the query side of the resolvers.
@@ -81,6 +88,9 @@ func WithoutWaiting(ctx context.Context) context.Context {
 // dispatch sends cmd and, unless the caller opted out, waits for its
 // outcome up to the configured bound.
 func (a *App) dispatch(ctx context.Context, cmd domain.Command) (Receipt, error) {
+	if err := a.allowMutation(cmd); err != nil {
+		return Receipt{}, err
+	}
 	wait, _ := ctx.Value(asyncKey{}).(bool)
 	var ch <-chan domain.Outcome
 	if !wait {

@@ -92,24 +92,24 @@ func TestVerifyRefusesBadTokens(t *testing.T) {
 }
 
 func TestPasswordHash(t *testing.T) {
-	h, err := HashPassword("correct horse", DefaultArgon2)
+	h, err := HashPassword(context.Background(), "correct horse", DefaultArgon2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("hash format: %s", h)
 	}
-	if ok, err := VerifyPassword("correct horse", h); !ok || err != nil {
+	if ok, err := VerifyPassword(context.Background(), "correct horse", h); !ok || err != nil {
 		t.Fatalf("right password refused: %v", err)
 	}
-	if ok, _ := VerifyPassword("wrong horse", h); ok {
+	if ok, _ := VerifyPassword(context.Background(), "wrong horse", h); ok {
 		t.Fatal("wrong password accepted")
 	}
-	h2, _ := HashPassword("correct horse", DefaultArgon2)
+	h2, _ := HashPassword(context.Background(), "correct horse", DefaultArgon2)
 	if h == h2 {
 		t.Fatal("two hashes of one password are equal: no salt")
 	}
-	if _, err := VerifyPassword("x", "$argon2id$garbage"); err == nil {
+	if _, err := VerifyPassword(context.Background(), "x", "$argon2id$garbage"); err == nil {
 		t.Fatal("malformed hash accepted")
 	}
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -23,13 +24,17 @@ type Argon2Params struct {
 // DefaultArgon2 is the production cost.
 var DefaultArgon2 = Argon2Params{MemoryKiB: 19 * 1024, Time: 2, Threads: 1}
 
-// HashPassword returns a PHC-format argon2id hash with a random salt.
-func HashPassword(pw string, p Argon2Params) (string, error) {
+// HashPassword returns a PHC-format argon2id hash with a random salt. When
+// too many hashes are under way it answers RATE_LIMITED (see hashGate).
+func HashPassword(ctx context.Context, pw string, p Argon2Params) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, 32)
+	var key []byte
+	if err := hashing(ctx, func() { key = argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, 32) }); err != nil {
+		return "", err
+	}
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Time, p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -38,8 +43,9 @@ func HashPassword(pw string, p Argon2Params) (string, error) {
 var errBadHash = errors.New("malformed password hash")
 
 // VerifyPassword reports whether pw matches the PHC hash, in constant time
-// with respect to the key.
-func VerifyPassword(pw, hash string) (bool, error) {
+// with respect to the key. When too many hashes are under way it answers
+// RATE_LIMITED (see hashGate).
+func VerifyPassword(ctx context.Context, pw, hash string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errBadHash
@@ -54,7 +60,10 @@ func VerifyPassword(pw, hash string) (bool, error) {
 	if err1 != nil || err2 != nil || len(want) == 0 {
 		return false, errBadHash
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
+	var got []byte
+	if err := hashing(ctx, func() { got = argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want))) }); err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 

@@ -45,6 +45,7 @@ type Config struct {
 	AuthHTTPAddr        string   // where `interestgraph auth` listens
 	AuthSharedSecret    string   // gateways authenticate to the auth component with it
 	SignupsPerMinute    int      // registrations per client address
+	MutationsPerMinute  int      // commands per person (burst twice that); 0 lifts the limit
 	JWTIssuer           string
 	JWTAudience         string
 	AccessTokenTTL      time.Duration
@@ -72,6 +73,7 @@ var EnvNames = []string{
 	"JWT_PREVIOUS_KEY_FILES", "OIDC_CLIENT_ID", "REFRESH_TOKEN_TTL", "OIDC_PROVIDERS", "OIDC_GOOGLE_CLIENT_ID",
 	"OPAQUE_TOKENS", "AUTH_URL", "AUTH_HTTP_ADDR", "AUTH_SHARED_SECRET", "SIGNUPS_PER_MINUTE",
 	"KAFKA_TLS", "KAFKA_TLS_CA_FILE", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD",
+	"MUTATIONS_PER_MINUTE",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -157,6 +159,7 @@ func parse(get func(string) string) (Config, error) {
 		AuthHTTPAddr:           str("AUTH_HTTP_ADDR", "127.0.0.1:8081"),
 		AuthSharedSecret:       get("AUTH_SHARED_SECRET"),
 		SignupsPerMinute:       num("SIGNUPS_PER_MINUTE", 10),
+		MutationsPerMinute:     num("MUTATIONS_PER_MINUTE", 120),
 		JWTIssuer:              str("JWT_ISSUER", "interestgraph"),
 		JWTAudience:            str("JWT_AUDIENCE", "interestgraph-api"),
 		AccessTokenTTL:         dur("ACCESS_TOKEN_TTL", 15*time.Minute),
@@ -201,6 +204,9 @@ func (c Config) validate() []error {
 	}
 	if c.KafkaSessionTimeout < 6*time.Second || c.KafkaSessionTimeout > 5*time.Minute {
 		errs = append(errs, errors.New("KAFKA_SESSION_TIMEOUT must be between 6s and 5m (the broker's group limits)"))
+	}
+	if c.MutationsPerMinute < 0 || c.MutationsPerMinute > 1_000_000 {
+		errs = append(errs, errors.New("MUTATIONS_PER_MINUTE must be 0 (no limit) to 1000000"))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, errors.New("LOG_FORMAT must be text or json"))

@@ -94,3 +94,17 @@ func TestKafkaSecuritySettings(t *testing.T) {
 		t.Errorf("PLAIN on loopback: %v", err)
 	}
 }
+
+// TestMutationsPerMinute: 120 by default, 0 lifts the limit, a negative
+// rate is refused.
+func TestMutationsPerMinute(t *testing.T) {
+	for v, want := range map[string]int{"": 120, "0": 0, "600": 600} {
+		c, err := parse(env(map[string]string{"MUTATIONS_PER_MINUTE": v}))
+		if err != nil || c.MutationsPerMinute != want {
+			t.Errorf("MUTATIONS_PER_MINUTE=%q: %d, %v; want %d", v, c.MutationsPerMinute, err, want)
+		}
+	}
+	if _, err := parse(env(map[string]string{"MUTATIONS_PER_MINUTE": "-1"})); err == nil || !strings.Contains(err.Error(), "MUTATIONS_PER_MINUTE") {
+		t.Errorf("a negative rate: %v", err)
+	}
+}

@@ -26,6 +26,16 @@ const (
 	ReasonInsufficientFunds = "INSUFFICIENT_FUNDS"
 	ReasonRecipientNotFound = "RECIPIENT_NOT_FOUND"
 	ReasonSelfTransfer      = "SELF_TRANSFER"
+	// ReasonLimitReached: the person holds as many interests or follows
+	// as a person may (Policy.MaxInterests, Policy.MaxFollows).
+	ReasonLimitReached = "LIMIT_REACHED"
+)
+
+// Per-person limits that a human never meets and a script does: they keep
+// one account from growing the graph (and every read of it) without bound.
+const (
+	MaxInterestsPerPerson = 1_000
+	MaxFollowsPerPerson   = 10_000
 )
 
 // Outcome is what became of a command.
@@ -43,12 +53,19 @@ type State interface {
 	PersonExists(ctx context.Context, id string) (bool, error)
 	Follows(ctx context.Context, followerID, followeeID string) (bool, error)
 	HasInterest(ctx context.Context, personID, interest string) (bool, error)
+	// InterestCount and FollowingCount count what personID holds (its
+	// interests, the persons it follows), for the per-person limits.
+	InterestCount(ctx context.Context, personID string) (int, error)
+	FollowingCount(ctx context.Context, personID string) (int, error)
 }
 
 // Policy holds the rules that are configuration rather than code.
 type Policy struct {
 	// WelcomeCoins is minted for every new person (0: none).
 	WelcomeCoins int64
+	// MaxInterests and MaxFollows bound what one person holds (0: the
+	// defaults MaxInterestsPerPerson and MaxFollowsPerPerson).
+	MaxInterests, MaxFollows int
 }
 
 // DefaultPolicy grants 100 coins on registration.
@@ -105,72 +122,123 @@ func (pol Policy) Decide(ctx context.Context, s State, cmd Command, now time.Tim
 	}
 	switch cmd.Type {
 	case CmdAddInterest, CmdRemoveInterest:
-		var p InterestPayload
-		if err := decodePayload(cmd, &p); err != nil {
-			return reject(ReasonInvalidPayload)
-		}
-		name, err := NormalizeInterest(p.Interest)
-		if err != nil {
-			return reject(ReasonInvalidPayload)
-		}
-		has, err := s.HasInterest(ctx, cmd.Actor, name)
-		if err != nil {
-			return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
-		}
-		add := cmd.Type == CmdAddInterest
-		if has == add {
-			return applied()
-		}
-		t := EvInterestAdded
-		if !add {
-			t = EvInterestRemoved
-		}
-		ev, err := newEvent(cmd, 0, t, now, InterestData{PersonID: cmd.Actor, Interest: name})
-		if err != nil {
-			return Outcome{}, err
-		}
-		return applied(ev)
+		return pol.decideInterest(ctx, s, cmd, now)
 	case CmdTransferCoins:
 		return decideTransfer(ctx, s, cmd, now)
 	case CmdFollow, CmdUnfollow:
-		var p FollowPayload
-		if err := decodePayload(cmd, &p); err != nil {
-			return reject(ReasonInvalidPayload)
+		return pol.decideFollow(ctx, s, cmd, now)
+	}
+	return reject(ReasonInvalidPayload)
+}
+
+// decideInterest decides AddInterest and RemoveInterest.
+func (pol Policy) decideInterest(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, error) {
+	reject := func(reason string) (Outcome, error) { return Rejected(cmd, reason), nil }
+	applied := func(evs ...Event) (Outcome, error) {
+		return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: evs}, nil
+	}
+	var p InterestPayload
+	if err := decodePayload(cmd, &p); err != nil {
+		return reject(ReasonInvalidPayload)
+	}
+	name, err := NormalizeInterest(p.Interest)
+	if err != nil {
+		return reject(ReasonInvalidPayload)
+	}
+	has, err := s.HasInterest(ctx, cmd.Actor, name)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
+	}
+	add := cmd.Type == CmdAddInterest
+	if has == add {
+		return applied()
+	}
+	if add {
+		if full, err := atLimit(ctx, s.InterestCount, cmd.Actor, pol.MaxInterests, MaxInterestsPerPerson); err != nil || full {
+			return limitOutcome(cmd, full, err)
 		}
-		if _, err := ParsePersonID("personId", p.PersonID); err != nil {
-			return reject(ReasonInvalidPayload)
-		}
-		if p.PersonID == cmd.Actor {
-			return reject(ReasonSelfFollow)
-		}
-		follow := cmd.Type == CmdFollow
-		if follow {
-			ok, err := s.PersonExists(ctx, p.PersonID)
-			if err != nil {
-				return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
-			}
-			if !ok {
-				return reject(ReasonPersonNotFound)
-			}
-		}
-		has, err := s.Follows(ctx, cmd.Actor, p.PersonID)
+	}
+	t := EvInterestAdded
+	if !add {
+		t = EvInterestRemoved
+	}
+	ev, err := newEvent(cmd, 0, t, now, InterestData{PersonID: cmd.Actor, Interest: name})
+	if err != nil {
+		return Outcome{}, err
+	}
+	return applied(ev)
+}
+
+// decideFollow decides Follow and Unfollow.
+func (pol Policy) decideFollow(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, error) {
+	reject := func(reason string) (Outcome, error) { return Rejected(cmd, reason), nil }
+	applied := func(evs ...Event) (Outcome, error) {
+		return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: evs}, nil
+	}
+	var p FollowPayload
+	if err := decodePayload(cmd, &p); err != nil {
+		return reject(ReasonInvalidPayload)
+	}
+	if _, err := ParsePersonID("personId", p.PersonID); err != nil {
+		return reject(ReasonInvalidPayload)
+	}
+	if p.PersonID == cmd.Actor {
+		return reject(ReasonSelfFollow)
+	}
+	follow := cmd.Type == CmdFollow
+	if follow {
+		ok, err := s.PersonExists(ctx, p.PersonID)
 		if err != nil {
 			return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
 		}
-		if has == follow {
-			return applied()
+		if !ok {
+			return reject(ReasonPersonNotFound)
 		}
-		t := EvFollowed
-		if !follow {
-			t = EvUnfollowed
-		}
-		ev, err := newEvent(cmd, 0, t, now, FollowData{FollowerID: cmd.Actor, FolloweeID: p.PersonID})
-		if err != nil {
-			return Outcome{}, err
-		}
-		return applied(ev)
 	}
-	return reject(ReasonInvalidPayload)
+	has, err := s.Follows(ctx, cmd.Actor, p.PersonID)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
+	}
+	if has == follow {
+		return applied()
+	}
+	if follow {
+		if full, err := atLimit(ctx, s.FollowingCount, cmd.Actor, pol.MaxFollows, MaxFollowsPerPerson); err != nil || full {
+			return limitOutcome(cmd, full, err)
+		}
+	}
+	t := EvFollowed
+	if !follow {
+		t = EvUnfollowed
+	}
+	ev, err := newEvent(cmd, 0, t, now, FollowData{FollowerID: cmd.Actor, FolloweeID: p.PersonID})
+	if err != nil {
+		return Outcome{}, err
+	}
+	return applied(ev)
+}
+
+// atLimit reports whether personID already holds limit (or def when limit
+// is 0) of what count counts. It is asked only before a change that would
+// add one, so removals and repeats are never refused.
+func atLimit(ctx context.Context, count func(context.Context, string) (int, error), personID string, limit, def int) (bool, error) {
+	if limit <= 0 {
+		limit = def
+	}
+	n, err := count(ctx, personID)
+	if err != nil {
+		return false, err
+	}
+	return n >= limit, nil
+}
+
+// limitOutcome answers a command that atLimit stopped: REJECTED when the
+// limit is reached, the store's error otherwise.
+func limitOutcome(cmd Command, full bool, err error) (Outcome, error) {
+	if err != nil {
+		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
+	}
+	return Rejected(cmd, ReasonLimitReached), nil
 }
 
 func decodePayload(cmd Command, v any) error {

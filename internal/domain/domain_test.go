@@ -58,6 +58,8 @@ func (f fakeState) Follows(_ context.Context, a, b string) (bool, error) {
 func (f fakeState) HasInterest(_ context.Context, p, n string) (bool, error) {
 	return f.interests[[2]string{p, n}], nil
 }
+func (f fakeState) InterestCount(context.Context, string) (int, error)  { return 0, nil }
+func (f fakeState) FollowingCount(context.Context, string) (int, error) { return 0, nil }
 
 func TestDecide(t *testing.T) {
 	a, b, ghost := NewID(), NewID(), NewID()

@@ -56,7 +56,7 @@ func New(cfg Config, st Store, keys *auth.Keys) (*Service, error) {
 	if cfg.Argon2 == (auth.Argon2Params{}) {
 		cfg.Argon2 = auth.DefaultArgon2
 	}
-	dummy, err := auth.HashPassword("not a password anyone has", cfg.Argon2)
+	dummy, err := auth.HashPassword(context.Background(), "not a password anyone has", cfg.Argon2)
 	if err != nil {
 		return nil, err
 	}

@@ -19,22 +19,49 @@ type limits struct {
 
 func newLimits(signupsPerMinute int) limits {
 	return limits{
-		signupAddr:   ratelimit.New(signupsPerMinute, time.Minute),
-		loginAccount: ratelimit.New(5, time.Minute),
-		loginAddr:    ratelimit.New(20, time.Minute),
-		refreshToken: ratelimit.New(5, time.Minute),
-		refreshAddr:  ratelimit.New(30, time.Minute),
+		signupAddr:   ratelimit.New(signupsPerMinute, time.Minute, 0),
+		loginAccount: ratelimit.New(5, time.Minute, 0),
+		loginAddr:    ratelimit.New(20, time.Minute, 0),
+		refreshToken: ratelimit.New(5, time.Minute, 0),
+		refreshAddr:  ratelimit.New(30, time.Minute, 0),
 	}
 }
 
 func (l limits) login(ctx context.Context, email string) error {
-	return check(l.loginAccount, "acct:"+strings.ToLower(strings.TrimSpace(email)), l.loginAddr, "addr:"+ClientAddr(ctx))
+	return check(l.loginAddr, limitAddr(ctx), l.loginAccount, emailKey(email))
+}
+
+// Keys for what no real client sends: every such input shares one bucket,
+// so varying it neither grows a table nor escapes the limit.
+const (
+	invalidEmail = "acct-invalid"
+	invalidAddr  = "addr-invalid"
+	// maxAddrLen fits any textual IP address, IPv6 with a zone included.
+	maxAddrLen = 64
+)
+
+// emailKey normalises email as the account lookup does (trimmed, lower
+// case), checking its length before anything is copied.
+func emailKey(email string) string {
+	email = strings.TrimSpace(email)
+	if email == "" || len(email) > domain.MaxEmailLen {
+		return invalidEmail
+	}
+	return "acct:" + strings.ToLower(email)
+}
+
+func limitAddr(ctx context.Context) string {
+	a := ClientAddr(ctx)
+	if len(a) > maxAddrLen {
+		return invalidAddr
+	}
+	return "addr:" + a
 }
 
 // external limits provider sign-ins per client address only: a signed
 // token cannot be guessed, and the account is unknown until it is checked.
 func (l limits) external(ctx context.Context) error {
-	if ok, wait := l.loginAddr.Allow("addr:" + ClientAddr(ctx)); !ok {
+	if ok, wait := l.loginAddr.Allow(limitAddr(ctx)); !ok {
 		return rateLimited(wait)
 	}
 	return nil
@@ -42,23 +69,29 @@ func (l limits) external(ctx context.Context) error {
 
 // signup limits registrations per client address.
 func (l limits) signup(ctx context.Context) error {
-	if ok, wait := l.signupAddr.Allow("addr:" + ClientAddr(ctx)); !ok {
+	if ok, wait := l.signupAddr.Allow(limitAddr(ctx)); !ok {
 		return rateLimited(wait)
 	}
 	return nil
 }
 
 func (l limits) refresh(ctx context.Context, token string) error {
-	return check(l.refreshToken, "tok:"+token, l.refreshAddr, "addr:"+ClientAddr(ctx))
+	// Refresh checks the token's length before this; the limiter keeps
+	// only a hash of it.
+	return check(l.refreshAddr, limitAddr(ctx), l.refreshToken, "tok:"+token)
 }
 
-func check(a *ratelimit.Limiter, ka string, b *ratelimit.Limiter, kb string) error {
-	okA, waitA := a.Allow(ka)
-	okB, waitB := b.Allow(kb)
-	if okA && okB {
-		return nil
+// check takes a token for the client's address first and, only if that is
+// allowed, for the account: a client refused by address adds no keys to
+// the account table.
+func check(addr *ratelimit.Limiter, ka string, acct *ratelimit.Limiter, kb string) error {
+	if ok, wait := addr.Allow(ka); !ok {
+		return rateLimited(wait)
 	}
-	return rateLimited(max(waitA, waitB))
+	if ok, wait := acct.Allow(kb); !ok {
+		return rateLimited(wait)
+	}
+	return nil
 }
 
 func rateLimited(wait time.Duration) error {

@@ -15,7 +15,11 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 		return Session{}, err
 	}
 	miss := func() (Session, error) {
-		_, _ = auth.VerifyPassword(password, s.dummy)
+		// A busy hasher is RATE_LIMITED here as for a known account, so
+		// that answer tells nothing about which emails exist either.
+		if _, err := auth.VerifyPassword(ctx, password, s.dummy); domain.KindOf(err) == domain.KindRateLimited {
+			return Session{}, err
+		}
 		return Session{}, domain.ErrBadCredentials
 	}
 	norm, err := domain.NormalizeEmail(email)
@@ -29,7 +33,11 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	if err != nil {
 		return Session{}, err
 	}
-	if ok, err := auth.VerifyPassword(password, acc.PasswordHash); err != nil || !ok {
+	ok, err := auth.VerifyPassword(ctx, password, acc.PasswordHash)
+	if domain.KindOf(err) == domain.KindRateLimited {
+		return Session{}, err
+	}
+	if err != nil || !ok {
 		return Session{}, domain.ErrBadCredentials
 	}
 	return s.session(ctx, acc, "")

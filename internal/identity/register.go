@@ -24,7 +24,7 @@ func (s *Service) Register(ctx context.Context, email, password, name string) (S
 	if err := domain.ValidatePassword(password); err != nil {
 		return Session{}, err
 	}
-	hash, err := auth.HashPassword(password, s.cfg.Argon2)
+	hash, err := auth.HashPassword(ctx, password, s.cfg.Argon2)
 	if err != nil {
 		return Session{}, err
 	}

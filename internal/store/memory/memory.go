@@ -230,6 +230,20 @@ func (st state) HasInterest(_ context.Context, id, name string) (bool, error) {
 	return has, nil
 }
 
+func (st state) InterestCount(_ context.Context, id string) (int, error) {
+	if p, ok := st.s.persons[id]; ok {
+		return len(p.interests), nil
+	}
+	return 0, nil
+}
+
+func (st state) FollowingCount(_ context.Context, id string) (int, error) {
+	if p, ok := st.s.persons[id]; ok {
+		return len(p.follows), nil
+	}
+	return 0, nil
+}
+
 // CreateAccount implements store.Accounts.
 func (s *Store) CreateAccount(_ context.Context, a store.Account) error {
 	s.mu.Lock()

@@ -239,6 +239,29 @@ func (t txState) HasInterest(ctx context.Context, id, name string) (bool, error)
 	return t.exists(ctx, "MATCH (:Person {id: $id})-[:INTERESTED_IN]->(:Interest {name: $name}) RETURN 1 LIMIT 1", map[string]any{"id": id, "name": name})
 }
 
+// InterestCount and FollowingCount count with COUNT {}, which reads the
+// person's relationship degree instead of collecting a list.
+func (t txState) InterestCount(ctx context.Context, id string) (int, error) {
+	return t.count(ctx, "MATCH (p:Person {id: $id}) RETURN COUNT { (p)-[:INTERESTED_IN]->(:Interest) } AS n", id)
+}
+
+func (t txState) FollowingCount(ctx context.Context, id string) (int, error) {
+	return t.count(ctx, "MATCH (p:Person {id: $id}) RETURN COUNT { (p)-[:FOLLOWS]->(:Person) } AS n", id)
+}
+
+func (t txState) count(ctx context.Context, cypher, id string) (int, error) {
+	rec, err := single(ctx, t.tx, cypher, map[string]any{"id": id})
+	if err != nil || rec == nil {
+		return 0, err
+	}
+	n, _ := rec.Get("n")
+	c, ok := n.(int64)
+	if !ok {
+		return 0, fmt.Errorf("count of %s: unexpected %T", id, n)
+	}
+	return int(c), nil
+}
+
 // single returns the first record or nil.
 func single(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (*neo4j.Record, error) {
 	res, err := tx.Run(ctx, cypher, params)

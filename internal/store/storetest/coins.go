@@ -130,3 +130,5 @@ type stateless struct{}
 func (stateless) PersonExists(context.Context, string) (bool, error)        { return true, nil }
 func (stateless) Follows(context.Context, string, string) (bool, error)     { return false, nil }
 func (stateless) HasInterest(context.Context, string, string) (bool, error) { return false, nil }
+func (stateless) InterestCount(context.Context, string) (int, error)        { return 0, nil }
+func (stateless) FollowingCount(context.Context, string) (int, error)       { return 0, nil }

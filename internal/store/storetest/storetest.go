@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore Factory) {
 		"ConcurrentRefresh":        testConcurrentRefresh,
 		"ReferenceTokens":          testReferenceTokens,
 		"TransferAfterLostRecord":  testTransferAfterLostRecord,
+		"PerPersonLimits":          testPerPersonLimits,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

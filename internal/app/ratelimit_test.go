@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store/memory"
+)
+
+type countingBus struct{ sent atomic.Int64 }
+
+func (b *countingBus) SendCommand(context.Context, domain.Command) error {
+	b.sent.Add(1)
+	return nil
+}
+
+type noIdentity struct{ Identity }
+
+func newTestApp(t *testing.T, perMinute int) (*App, *countingBus) {
+	t.Helper()
+	bus := &countingBus{}
+	a, err := New(Config{MutationsPerMinute: perMinute}, bus, NewWaiter(), memory.New(), noIdentity{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, bus
+}
+
+func as(personID string) context.Context {
+	ctx := auth.WithIdentity(context.Background(), auth.Identity{PersonID: personID, Roles: []string{auth.RoleUser}, ExpiresAt: time.Now().Add(time.Hour)})
+	return WithoutWaiting(ctx)
+}
+
+// TestMutationsPerPersonLimited: a person gets a burst of twice the
+// per-minute rate, then RATE_LIMITED with a retry hint, and nothing more
+// reaches the bus; another person is not affected.
+func TestMutationsPerPersonLimited(t *testing.T) {
+	a, bus := newTestApp(t, 3)
+	script, human := domain.NewID(), domain.NewID()
+	var limited error
+	for i := range 10 {
+		var err error
+		switch i % 3 {
+		case 0:
+			_, err = a.AddInterest(as(script), "go")
+		case 1:
+			_, err = a.Follow(as(script), human)
+		default:
+			_, err = a.TransferCoins(as(script), human, 1, "")
+		}
+		if err != nil {
+			limited = err
+			if i < 6 {
+				t.Fatalf("mutation %d refused within the burst of 6: %v", i, err)
+			}
+		}
+	}
+	var de *domain.Error
+	if !errors.As(limited, &de) || de.Kind != domain.KindRateLimited || de.RetryAfter <= 0 || de.RetryAfter > time.Minute {
+		t.Fatalf("past the burst: %v, want RATE_LIMITED with a retry hint", limited)
+	}
+	if n := bus.sent.Load(); n != 6 {
+		t.Fatalf("%d commands sent, want the burst of 6", n)
+	}
+	if _, err := a.RemoveInterest(as(human), "go"); err != nil {
+		t.Fatalf("another person is limited too: %v", err)
+	}
+}
+
+// TestMutationLimitOff: 0 lifts the limit (benchmarks, tests that send
+// many mutations as one person).
+func TestMutationLimitOff(t *testing.T) {
+	a, bus := newTestApp(t, 0)
+	me := domain.NewID()
+	for i := range 1000 {
+		if _, err := a.AddInterest(as(me), "go"); err != nil {
+			t.Fatalf("mutation %d refused with the limit off: %v", i, err)
+		}
+	}
+	if n := bus.sent.Load(); n != 1000 {
+		t.Fatalf("%d commands sent, want 1000", n)
+	}
+}
