@@ -46,6 +46,7 @@ type Config struct {
 	Limits         Limits
 	Introspection  bool
 	AllowedOrigins []string // host patterns of browser origins allowed to open WebSockets; same-origin always is
+	WS             WSLimits
 }
 
 // Deps are the gateway's collaborators.
@@ -62,6 +63,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
 	}
+	ws := cfg.WS.withDefaults()
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: d.Resolvers, Complexity: complexity()})
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
@@ -69,8 +71,9 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.AddTransport(&transport.Websocket{
 		// Browsers may open a WebSocket only from the same origin or from a
 		// configured host pattern: no cross-site WebSocket hijacking.
-		Implementation: expiringImplementation{transport.CoderWebsocketImplementation{
-			AcceptOptions: coderws.AcceptOptions{OriginPatterns: cfg.AllowedOrigins}}},
+		// guardedImplementation adds the per-socket limits and write deadline.
+		Implementation: expiringImplementation{guardedImplementation{
+			accept: coderws.AcceptOptions{OriginPatterns: cfg.AllowedOrigins}, limits: ws}},
 		InitFunc:              wsInit(d.Verifier, d.Resolvers),
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second,
@@ -82,7 +85,8 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(shapeLimit{cfg.Limits}) // first: its messages are the more specific
+	srv.Use(refuseUnstreamable{})   // a POST subscription is refused before it is costed
+	srv.Use(shapeLimit{cfg.Limits}) // before complexity: its messages are the more specific
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
 	// Fresh dataloaders for every response: each query, mutation and each
 	// event of a subscription reads current data, and a failed or empty
@@ -95,7 +99,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(d.Log))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withWSState(limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, srv))))
+	mux.Handle("/graphql", admitSockets(newSockets(ws), withWSState(limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, srv)))))
 	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
 	if d.Keys != nil {
 		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
