@@ -78,6 +78,8 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second,
 		PingPongInterval:      15 * time.Second,
+		// Larger messages close the socket with 1009 (coder/websocket).
+		PayloadReadLimit: &maxWSMessage,
 	})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)

@@ -22,6 +22,10 @@ const (
 	CodeBadRequest = "BAD_REQUEST"
 )
 
+// maxWSMessage is the largest message a client may send (1 MiB); a
+// variable because gqlgen takes its address.
+var maxWSMessage int64 = 1 << 20
+
 // WSLimits bound what WebSocket clients may hold, so that one client cannot
 // exhaust a gateway. Zero fields take DefaultWSLimits' values.
 type WSLimits struct {
