@@ -152,6 +152,9 @@ func (r *runner) ourEnv(prefix, group string, port int) []string {
 		// Every benchmark client registers from this one address; the
 		// per-address sign-up limit is for the internet, not for a harness.
 		"SIGNUPS_PER_MINUTE=100000",
+		// Up to 10,000 subscribers connect from loopback: lift the WebSocket
+		// caps per address and per gateway the same way.
+		"WS_MAX_CONNECTIONS_PER_ADDRESS=100000", "WS_MAX_CONNECTIONS=100000",
 	}
 }
 
