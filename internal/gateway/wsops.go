@@ -32,6 +32,9 @@ type admission struct {
 // error for it: gqlgen's table of running operations is keyed by id and a
 // reused id would replace (and leak) a running one, so the id stays taken
 // until gqlgen has finished with it, even after the client's complete.
+// When an operation fails before it starts, gqlgen sends error and then
+// complete for it from its read loop, both before the next client message
+// is read, so the second cannot free a newer operation under the same id.
 type ops struct {
 	legacy bool // graphql-ws rather than graphql-transport-ws
 	start  string
