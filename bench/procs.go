@@ -154,6 +154,9 @@ func (r *runner) ourEnv(prefix, group string, port int) []string {
 		"SIGNUPS_PER_MINUTE=100000",
 		// Writers send hundreds of mutations a minute as one person.
 		"MUTATIONS_PER_MINUTE=0",
+		// Up to 10,000 subscribers connect from loopback: lift the WebSocket
+		// caps per address and per gateway the same way.
+		"WS_MAX_CONNECTIONS_PER_ADDRESS=100000", "WS_MAX_CONNECTIONS=100000",
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/interestgraph/interestgraph/graph/model"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
+	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -52,15 +53,15 @@ func (r *Resolver) connection(ctx context.Context, l interface {
 	return toConnection(ctx, pg), nil
 }
 
-// subscribe streams the events filter accepts, mapped by conv (nil results
-// are skipped), until ctx ends or the hub ends the subscription.
-func subscribe[T any](ctx context.Context, r *Resolver, filter func(domain.Event) bool, conv func(domain.Event) (T, bool)) <-chan T {
-	in := r.Hub.Subscribe(ctx, filter)
+// subscribe streams the events of topic, mapped by conv (skipped when it
+// says no), until ctx ends or the hub ends the subscription.
+func subscribe[T any](ctx context.Context, r *Resolver, topic hub.Topic, conv func(hub.Message) (T, bool)) <-chan T {
+	in := r.Hub.Subscribe(ctx, topic)
 	out := make(chan T)
 	go func() {
 		defer close(out)
-		for ev := range in {
-			v, ok := conv(ev)
+		for m := range in {
+			v, ok := conv(m)
 			if !ok {
 				continue
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
+	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -102,26 +103,22 @@ func pageInfo(hasNext bool, lastID string) *model.PageInfo {
 	return info
 }
 
-// toPersonEvent maps a domain event to its GraphQL type; nil for events
-// that are not public person events.
-func toPersonEvent(ev domain.Event) gqlmodel.PersonEvent {
-	switch ev.Type {
-	case domain.EvPersonRegistered:
-		return &gqlmodel.PersonRegistered{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject}
-	case domain.EvInterestAdded, domain.EvInterestRemoved:
-		var d domain.InterestData
-		if ev.DecodeData(&d) != nil {
-			return nil
+// toPersonEvent maps a published event to its GraphQL type; nil for
+// events that are not public changes of a person (coin events never are).
+// The data was decoded once by the hub for every subscriber.
+func toPersonEvent(m hub.Message) gqlmodel.PersonEvent {
+	ev := m.Event
+	switch d := m.Data.(type) {
+	case nil:
+		if ev.Type == domain.EvPersonRegistered {
+			return &gqlmodel.PersonRegistered{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject}
 		}
+	case domain.InterestData:
 		if ev.Type == domain.EvInterestAdded {
 			return &gqlmodel.InterestAdded{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, InterestName: d.Interest}
 		}
 		return &gqlmodel.InterestRemoved{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, InterestName: d.Interest}
-	case domain.EvFollowed, domain.EvUnfollowed:
-		var d domain.FollowData
-		if ev.DecodeData(&d) != nil {
-			return nil
-		}
+	case domain.FollowData:
 		if ev.Type == domain.EvFollowed {
 			return &gqlmodel.Followed{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, FolloweeID: d.FolloweeID}
 		}
@@ -130,19 +127,18 @@ func toPersonEvent(ev domain.Event) gqlmodel.PersonEvent {
 	return nil
 }
 
-// notificationFor returns the notification ev means for person, if any:
+// notificationFor returns the notification m means for person, if any:
 // the only place that decides which events a subscriber is told about.
-func notificationFor(ev domain.Event, personID string) (*gqlmodel.Notification, bool) {
-	switch ev.Type {
-	case domain.EvFollowed:
-		var d domain.FollowData
-		if ev.DecodeData(&d) != nil || d.FolloweeID != personID {
+func notificationFor(m hub.Message, personID string) (*gqlmodel.Notification, bool) {
+	ev := m.Event
+	switch d := m.Data.(type) {
+	case domain.FollowData:
+		if ev.Type != domain.EvFollowed || d.FolloweeID != personID {
 			return nil, false
 		}
 		return &gqlmodel.Notification{ID: ev.ID, Kind: gqlmodel.NotificationFollowed, At: ev.At, ActorID: d.FollowerID}, true
-	case domain.EvCoinsTransferred:
-		var d domain.CoinsTransferredData
-		if ev.DecodeData(&d) != nil || d.To != personID {
+	case domain.CoinsTransferredData:
+		if d.To != personID {
 			return nil, false
 		}
 		amount := int(d.Amount)

@@ -13,6 +13,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
+	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -272,9 +273,8 @@ func (r *subscriptionResolver) Notifications(ctx context.Context) (<-chan *gqlmo
 	if err != nil {
 		return nil, err
 	}
-	return subscribe(ctx, r.Resolver,
-		func(ev domain.Event) bool { _, ok := notificationFor(ev, id.PersonID); return ok },
-		func(ev domain.Event) (*gqlmodel.Notification, bool) { return notificationFor(ev, id.PersonID) }), nil
+	return subscribe(ctx, r.Resolver, hub.Recipient(id.PersonID),
+		func(m hub.Message) (*gqlmodel.Notification, bool) { return notificationFor(m, id.PersonID) }), nil
 }
 
 // PersonEvents is the resolver for the personEvents field.
@@ -282,9 +282,8 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string
 	if _, err := domain.ParsePersonID("personId", personID); err != nil {
 		return nil, err
 	}
-	return subscribe(ctx, r.Resolver,
-		func(ev domain.Event) bool { return ev.Subject == personID },
-		func(ev domain.Event) (gqlmodel.PersonEvent, bool) { e := toPersonEvent(ev); return e, e != nil }), nil
+	return subscribe(ctx, r.Resolver, hub.Person(personID),
+		func(m hub.Message) (gqlmodel.PersonEvent, bool) { e := toPersonEvent(m); return e, e != nil }), nil
 }
 
 // GraphEvents is the resolver for the graphEvents field.
@@ -296,9 +295,9 @@ func (r *subscriptionResolver) GraphEvents(ctx context.Context) (<-chan *model.G
 	if !id.IsAdmin() {
 		return nil, auth.ErrForbidden
 	}
-	return subscribe(ctx, r.Resolver,
-		func(domain.Event) bool { return true },
-		func(ev domain.Event) (*model.GraphEvent, bool) {
+	return subscribe(ctx, r.Resolver, hub.Firehose(),
+		func(m hub.Message) (*model.GraphEvent, bool) {
+			ev := m.Event
 			return &model.GraphEvent{ID: ev.ID, Type: string(ev.Type), Subject: ev.Subject, At: ev.At, CommandID: ev.CommandID, Data: string(ev.Data)}, true
 		}), nil
 }

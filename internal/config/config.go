@@ -55,6 +55,11 @@ type Config struct {
 	MaxQueryDepth      int
 	MaxQueryComplexity int
 	WSAllowedOrigins   []string
+	WSMaxSubscriptions int           // active operations per WebSocket
+	WSMaxConnsPerAddr  int           // WebSockets per client address
+	WSMaxConns         int           // WebSockets per gateway
+	WSWriteTimeout     time.Duration // a slower write disconnects the client
+	WSIdleTimeout      time.Duration // legacy graphql-ws sockets without operations
 	WelcomeCoins       int64
 	AdminEmails        []string
 
@@ -74,6 +79,7 @@ var EnvNames = []string{
 	"OPAQUE_TOKENS", "AUTH_URL", "AUTH_HTTP_ADDR", "AUTH_SHARED_SECRET", "SIGNUPS_PER_MINUTE",
 	"KAFKA_TLS", "KAFKA_TLS_CA_FILE", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD",
 	"MUTATIONS_PER_MINUTE",
+	"WS_MAX_SUBSCRIPTIONS", "WS_MAX_CONNECTIONS_PER_ADDRESS", "WS_MAX_CONNECTIONS", "WS_WRITE_TIMEOUT", "WS_IDLE_TIMEOUT",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -168,6 +174,11 @@ func parse(get func(string) string) (Config, error) {
 		MaxQueryDepth:          num("GRAPHQL_MAX_DEPTH", 12),
 		MaxQueryComplexity:     num("GRAPHQL_MAX_COMPLEXITY", 5000),
 		WSAllowedOrigins:       list("WS_ALLOWED_ORIGINS"),
+		WSMaxSubscriptions:     num("WS_MAX_SUBSCRIPTIONS", 50),
+		WSMaxConnsPerAddr:      num("WS_MAX_CONNECTIONS_PER_ADDRESS", 1000),
+		WSMaxConns:             num("WS_MAX_CONNECTIONS", 10_000),
+		WSWriteTimeout:         dur("WS_WRITE_TIMEOUT", 10*time.Second),
+		WSIdleTimeout:          dur("WS_IDLE_TIMEOUT", 2*time.Minute),
 		WelcomeCoins:           int64(num("WELCOME_COINS", 100)),
 		AdminEmails:            lower(list("ADMIN_EMAILS")),
 		LogFormat:              str("LOG_FORMAT", "text"),
@@ -208,6 +219,7 @@ func (c Config) validate() []error {
 	if c.MutationsPerMinute < 0 || c.MutationsPerMinute > 1_000_000 {
 		errs = append(errs, errors.New("MUTATIONS_PER_MINUTE must be 0 (no limit) to 1000000"))
 	}
+	errs = append(errs, c.validateWS()...)
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, errors.New("LOG_FORMAT must be text or json"))
 	}
@@ -230,6 +242,26 @@ func (c Config) validate() []error {
 	}
 	if c.Neo4jURI != "" && c.Neo4jPassword == "" {
 		errs = append(errs, errors.New("NEO4J_PASSWORD is required with NEO4J_URI"))
+	}
+	return errs
+}
+
+func (c Config) validateWS() []error {
+	var errs []error
+	if c.WSMaxSubscriptions < 1 || c.WSMaxSubscriptions > 10_000 {
+		errs = append(errs, errors.New("WS_MAX_SUBSCRIPTIONS must be 1–10000"))
+	}
+	if c.WSMaxConns < 1 || c.WSMaxConns > 1_000_000 {
+		errs = append(errs, errors.New("WS_MAX_CONNECTIONS must be 1–1000000"))
+	}
+	if c.WSMaxConnsPerAddr < 1 || c.WSMaxConnsPerAddr > c.WSMaxConns {
+		errs = append(errs, errors.New("WS_MAX_CONNECTIONS_PER_ADDRESS must be 1–WS_MAX_CONNECTIONS"))
+	}
+	if c.WSWriteTimeout < time.Second || c.WSWriteTimeout > 5*time.Minute {
+		errs = append(errs, errors.New("WS_WRITE_TIMEOUT must be between 1s and 5m"))
+	}
+	if c.WSIdleTimeout < 10*time.Second || c.WSIdleTimeout > 24*time.Hour {
+		errs = append(errs, errors.New("WS_IDLE_TIMEOUT must be between 10s and 24h"))
 	}
 	return errs
 }

@@ -108,3 +108,24 @@ func TestMutationsPerMinute(t *testing.T) {
 		t.Errorf("a negative rate: %v", err)
 	}
 }
+
+func TestWebSocketLimits(t *testing.T) {
+	c, err := parse(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.WSMaxSubscriptions != 50 || c.WSMaxConnsPerAddr != 1000 || c.WSMaxConns != 10_000 || c.WSWriteTimeout != 10*time.Second || c.WSIdleTimeout != 2*time.Minute {
+		t.Fatalf("WebSocket defaults: %+v", c)
+	}
+	c, err = parse(env(map[string]string{"WS_MAX_CONNECTIONS_PER_ADDRESS": "100000", "WS_MAX_CONNECTIONS": "100000"}))
+	if err != nil || c.WSMaxConnsPerAddr != 100_000 {
+		t.Fatalf("raised per-address cap: %v %d", err, c.WSMaxConnsPerAddr)
+	}
+	_, err = parse(env(map[string]string{"WS_MAX_SUBSCRIPTIONS": "0", "WS_MAX_CONNECTIONS_PER_ADDRESS": "20000",
+		"WS_WRITE_TIMEOUT": "1ms", "WS_IDLE_TIMEOUT": "1s"}))
+	for _, want := range []string{"WS_MAX_SUBSCRIPTIONS", "WS_MAX_CONNECTIONS_PER_ADDRESS", "WS_WRITE_TIMEOUT", "WS_IDLE_TIMEOUT"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s: %v", want, err)
+		}
+	}
+}

@@ -46,6 +46,7 @@ type Config struct {
 	Limits         Limits
 	Introspection  bool
 	AllowedOrigins []string // host patterns of browser origins allowed to open WebSockets; same-origin always is
+	WS             WSLimits
 }
 
 // Deps are the gateway's collaborators.
@@ -62,6 +63,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
 	}
+	ws := cfg.WS.withDefaults()
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: d.Resolvers})
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
@@ -69,12 +71,15 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.AddTransport(&transport.Websocket{
 		// Browsers may open a WebSocket only from the same origin or from a
 		// configured host pattern: no cross-site WebSocket hijacking.
-		Implementation: expiringImplementation{transport.CoderWebsocketImplementation{
-			AcceptOptions: coderws.AcceptOptions{OriginPatterns: cfg.AllowedOrigins}}},
+		// guardedImplementation adds the per-socket limits and write deadline.
+		Implementation: expiringImplementation{guardedImplementation{
+			accept: coderws.AcceptOptions{OriginPatterns: cfg.AllowedOrigins}, limits: ws}},
 		InitFunc:              wsInit(d.Verifier, d.Resolvers),
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second,
 		PingPongInterval:      15 * time.Second,
+		// Larger messages close the socket with 1009 (coder/websocket).
+		PayloadReadLimit: &maxWSMessage,
 	})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
@@ -82,6 +87,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(refuseUnstreamable{}) // a POST subscription is refused before it is costed
 	srv.Use(&queryLimit{l: cfg.Limits})
 	// Fresh dataloaders for every response: each query, mutation and each
 	// event of a subscription reads current data, and a failed or empty
@@ -94,7 +100,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(d.Log))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withWSState(limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, srv))))
+	mux.Handle("/graphql", admitSockets(newSockets(ws), withWSState(limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, srv)))))
 	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
 	if d.Keys != nil {
 		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {

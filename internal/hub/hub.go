@@ -2,6 +2,10 @@
 // gateway tails the events topic itself and feeds its own hub, so gateways
 // scale out without talking to each other.
 //
+// Subscriptions are indexed by topic (person, notification recipient,
+// admin firehose): publishing an event touches only the subscriptions of
+// its topics and decodes its data once for all of them.
+//
 // Slow subscribers: each subscription has a bounded buffer. When it is
 // full, the hub ends that subscription (its channel closes, the client
 // gets "complete") rather than block the others or drop events silently;
@@ -12,6 +16,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
@@ -22,14 +27,17 @@ const DefaultBuffer = 256
 // Hub is safe for concurrent use.
 type Hub struct {
 	mu     sync.Mutex
-	subs   map[*sub]struct{}
+	topics map[Topic]map[*sub]struct{} // no empty sets: the table shrinks with its subscriptions
+	n      int
 	buffer int
 	log    *slog.Logger
+
+	touched atomic.Int64 // subscriptions offered an event, for the tests
 }
 
 type sub struct {
-	ch     chan domain.Event
-	filter func(domain.Event) bool
+	ch    chan Message
+	topic Topic
 }
 
 // New returns a hub with the given per-subscription buffer (0: default).
@@ -37,46 +45,59 @@ func New(buffer int, log *slog.Logger) *Hub {
 	if buffer <= 0 {
 		buffer = DefaultBuffer
 	}
-	return &Hub{subs: map[*sub]struct{}{}, buffer: buffer, log: log}
+	return &Hub{topics: map[Topic]map[*sub]struct{}{}, buffer: buffer, log: log}
 }
 
-// Subscribe returns a channel of the events filter accepts. It closes when
-// ctx ends or when the subscriber falls a full buffer behind.
-func (h *Hub) Subscribe(ctx context.Context, filter func(domain.Event) bool) <-chan domain.Event {
-	s := &sub{ch: make(chan domain.Event, h.buffer), filter: filter}
+// Subscribe returns a channel of the events published to topic. It closes
+// when ctx ends or when the subscriber falls a full buffer behind.
+func (h *Hub) Subscribe(ctx context.Context, topic Topic) <-chan Message {
+	s := &sub{ch: make(chan Message, h.buffer), topic: topic}
 	h.mu.Lock()
-	h.subs[s] = struct{}{}
+	set := h.topics[topic]
+	if set == nil {
+		set = map[*sub]struct{}{}
+		h.topics[topic] = set
+	}
+	set[s] = struct{}{}
+	h.n++
 	h.mu.Unlock()
 	go func() {
 		<-ctx.Done()
-		h.remove(s)
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.removeLocked(s)
 	}()
 	return s.ch
 }
 
-func (h *Hub) remove(s *sub) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if _, ok := h.subs[s]; ok {
-		delete(h.subs, s)
-		close(s.ch)
+// removeLocked ends s unless it has ended already.
+func (h *Hub) removeLocked(s *sub) {
+	set := h.topics[s.topic]
+	if _, ok := set[s]; !ok {
+		return
 	}
+	delete(set, s)
+	if len(set) == 0 {
+		delete(h.topics, s.topic)
+	}
+	h.n--
+	close(s.ch)
 }
 
-// Publish hands ev to every matching subscription without blocking.
+// Publish hands ev to every subscription of its topics without blocking.
 func (h *Hub) Publish(ev domain.Event) {
+	m := decode(ev)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s := range h.subs {
-		if !s.filter(ev) {
-			continue
-		}
-		select {
-		case s.ch <- ev:
-		default:
-			delete(h.subs, s)
-			close(s.ch)
-			h.log.Warn("subscription ended: subscriber fell behind", "buffer", h.buffer)
+	for _, t := range m.topics() {
+		for s := range h.topics[t] {
+			h.touched.Add(1)
+			select {
+			case s.ch <- m:
+			default:
+				h.removeLocked(s)
+				h.log.Warn("subscription ended: subscriber fell behind", "buffer", h.buffer)
+			}
 		}
 	}
 }
@@ -85,15 +106,16 @@ func (h *Hub) Publish(ev domain.Event) {
 func (h *Hub) Count() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.subs)
+	return h.n
 }
 
 // CloseAll ends every subscription (graceful shutdown).
 func (h *Hub) CloseAll() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s := range h.subs {
-		delete(h.subs, s)
-		close(s.ch)
+	for _, set := range h.topics {
+		for s := range set {
+			h.removeLocked(s)
+		}
 	}
 }

@@ -14,9 +14,8 @@ func TestSlowSubscriberIsEndedOthersKeepReceiving(t *testing.T) {
 	h := New(2, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	all := func(domain.Event) bool { return true }
-	slow := h.Subscribe(ctx, all)
-	fast := h.Subscribe(ctx, all)
+	slow := h.Subscribe(ctx, Firehose())
+	fast := h.Subscribe(ctx, Firehose())
 	got := 0
 	for i := range 5 {
 		h.Publish(domain.Event{ID: string(rune('a' + i))})
@@ -45,11 +44,11 @@ func TestSlowSubscriberIsEndedOthersKeepReceiving(t *testing.T) {
 func TestFilterAndCancel(t *testing.T) {
 	h := New(0, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
-	ch := h.Subscribe(ctx, func(e domain.Event) bool { return e.Subject == "me" })
+	ch := h.Subscribe(ctx, Person("me"))
 	h.Publish(domain.Event{ID: "1", Subject: "other"})
 	h.Publish(domain.Event{ID: "2", Subject: "me"})
-	if ev := <-ch; ev.ID != "2" {
-		t.Fatalf("got %s, want only the matching event", ev.ID)
+	if m := <-ch; m.Event.ID != "2" {
+		t.Fatalf("got %s, want only the matching event", m.Event.ID)
 	}
 	cancel()
 	select {

@@ -1,0 +1,308 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/interestgraph/interestgraph/internal/app"
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/hub"
+	"github.com/interestgraph/interestgraph/internal/identity"
+	"github.com/interestgraph/interestgraph/internal/store/memory"
+	"github.com/interestgraph/interestgraph/resolvers"
+)
+
+// The gateway under test serves subscriptions from a hub the test feeds
+// directly; nothing else is needed for the WebSocket limits.
+
+type nopSender struct{}
+
+func (nopSender) SendCommand(context.Context, domain.Command) error { return nil }
+
+type nopIdentity struct{}
+
+var errNo = errors.New("not in this test")
+
+func (nopIdentity) Register(context.Context, string, string, string) (identity.Session, error) {
+	return identity.Session{}, errNo
+}
+func (nopIdentity) Login(context.Context, string, string) (identity.Session, error) {
+	return identity.Session{}, errNo
+}
+func (nopIdentity) Refresh(context.Context, string) (identity.Session, error) {
+	return identity.Session{}, errNo
+}
+func (nopIdentity) Logout(context.Context, string) error { return errNo }
+func (nopIdentity) External(context.Context, string, string) (identity.Session, error) {
+	return identity.Session{}, errNo
+}
+
+type nopVerifier struct{}
+
+func (nopVerifier) Verify(context.Context, string) (auth.Identity, error) {
+	return auth.Identity{}, errNo
+}
+
+func startGateway(t *testing.T, ws WSLimits) (*httptest.Server, *hub.Hub) {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := hub.New(4096, log)
+	a, err := app.New(app.Config{}, nopSender{}, app.NewWaiter(), memory.New(), nopIdentity{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewHandler(Config{WS: ws}, Deps{
+		Resolvers: &resolvers.Resolver{App: a, Hub: h, Log: log},
+		Verifier:  nopVerifier{}, Ready: func(context.Context) error { return nil }, Log: log,
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(h.CloseAll)
+	return srv, h
+}
+
+type wsMsg struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// dial opens a graphql-transport-ws socket and completes its handshake.
+func dial(t *testing.T, srv *httptest.Server) (*websocket.Conn, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if resp != nil && resp.Body != nil {
+		_ = resp.Body.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.SetReadLimit(8 << 20)
+	t.Cleanup(func() { _ = c.CloseNow() })
+	if err := wsjson.Write(ctx, c, wsMsg{Type: "connection_init"}); err != nil {
+		return nil, err
+	}
+	var ack wsMsg
+	if err := wsjson.Read(ctx, c, &ack); err != nil || ack.Type != "connection_ack" {
+		return nil, fmt.Errorf("handshake: %v %+v", err, ack)
+	}
+	return c, nil
+}
+
+func mustDial(t *testing.T, srv *httptest.Server) *websocket.Conn {
+	t.Helper()
+	c, err := dial(t, srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+const personA = "0190d8a4-7a2b-7c3d-8e4f-5a6b7c8d9e0f"
+
+func subscribePerson(t *testing.T, c *websocket.Conn, id string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	p, _ := json.Marshal(map[string]any{"query": `subscription($p: ID!) { personEvents(personId: $p) { id } }`,
+		"variables": map[string]string{"p": personA}})
+	if err := wsjson.Write(ctx, c, wsMsg{ID: id, Type: "subscribe", Payload: p}); err != nil {
+		t.Fatalf("subscribe %s: %v", id, err)
+	}
+}
+
+// next reads the next message, failing the test after a deadline. The
+// deadline closes the socket (coder/websocket), so a test ends there.
+func next(t *testing.T, c *websocket.Conn) (wsMsg, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var m wsMsg
+	err := wsjson.Read(ctx, c, &m)
+	return m, err
+}
+
+func interestAdded(id string) domain.Event {
+	return domain.Event{ID: id, Type: domain.EvInterestAdded, Subject: personA, At: time.Now(), CommandID: "c",
+		Data: json.RawMessage(`{"personId":"` + personA + `","interest":"go"}`)}
+}
+
+// waitSubscribed waits until the hub holds n subscriptions, publishes one
+// event and waits until every id in ids has received it.
+func waitSubscribed(t *testing.T, c *websocket.Conn, h *hub.Hub, n int, ids ...string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for h.Count() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("hub holds %d subscriptions, want %d", h.Count(), n)
+		}
+		time.Sleep(5 * time.Millisecond) // polling interval, not synchronisation
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	h.Publish(interestAdded("marker"))
+	for len(want) > 0 {
+		m, err := next(t, c)
+		if err != nil {
+			t.Fatalf("waiting for %v: %v", want, err)
+		}
+		if m.Type != "next" {
+			t.Fatalf("unexpected %+v", m)
+		}
+		delete(want, m.ID)
+	}
+}
+
+func TestSubscriptionsPerSocketAreLimited(t *testing.T) {
+	srv, h := startGateway(t, WSLimits{MaxSubscriptions: 50})
+	c := mustDial(t, srv)
+	var ids []string
+	for i := range 50 {
+		ids = append(ids, fmt.Sprint(i))
+		subscribePerson(t, c, ids[i])
+	}
+	subscribePerson(t, c, "over")
+	m, err := next(t, c)
+	if err != nil {
+		t.Fatalf("51st subscription: no answer: %v", err)
+	}
+	if m.Type != "error" || m.ID != "over" || !strings.Contains(string(m.Payload), `"code":"SUBSCRIPTION_LIMIT"`) {
+		t.Fatalf("51st subscription: got %s %s %s, want error SUBSCRIPTION_LIMIT", m.Type, m.ID, m.Payload)
+	}
+	// The socket stays open and the 50 keep working.
+	waitSubscribed(t, c, h, 50, ids...)
+
+	// Completing one frees its slot once the server confirms it.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := wsjson.Write(ctx, c, wsMsg{ID: "0", Type: "complete"}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		m, err := next(t, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Type == "complete" && m.ID == "0" {
+			break
+		}
+	}
+	subscribePerson(t, c, "again")
+	waitSubscribed(t, c, h, 50, append(ids[1:], "again")...)
+}
+
+func TestReusedSubscriptionIDClosesWith4409(t *testing.T) {
+	srv, h := startGateway(t, WSLimits{})
+	c := mustDial(t, srv)
+	subscribePerson(t, c, "dup")
+	waitSubscribed(t, c, h, 1, "dup")
+	subscribePerson(t, c, "dup")
+	for {
+		_, err := next(t, c)
+		if err == nil {
+			continue
+		}
+		if websocket.CloseStatus(err) != 4409 {
+			t.Fatalf("reused id: %v, want close 4409", err)
+		}
+		var ce websocket.CloseError
+		if errors.As(err, &ce) && ce.Reason != "Subscriber for dup already exists" {
+			t.Fatalf("close reason %q", ce.Reason)
+		}
+		return
+	}
+}
+
+func TestSubscriptionOverPOSTIsRefusedAtOnce(t *testing.T) {
+	srv, _ := startGateway(t, WSLimits{})
+	client := &http.Client{Timeout: 5 * time.Second}
+	body := `{"query":"subscription { personEvents(personId: \"` + personA + `\") { id } }"}`
+	resp, err := client.Post(srv.URL+"/graphql", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST subscription: %v", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Errors []struct {
+			Message    string         `json:"message"`
+			Extensions map[string]any `json:"extensions"`
+		} `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Errors) != 1 || out.Errors[0].Extensions["code"] != CodeBadRequest {
+		t.Fatalf("got %+v, want one %s error", out, CodeBadRequest)
+	}
+}
+
+func TestMessageOver1MiBClosesWith1009(t *testing.T) {
+	srv, _ := startGateway(t, WSLimits{})
+	c := mustDial(t, srv)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	big := `{"type":"ping","payload":{"pad":"` + strings.Repeat("x", 2<<20) + `"}}`
+	// The server may close before the whole message is written.
+	_ = c.Write(ctx, websocket.MessageText, []byte(big))
+	_, err := next(t, c)
+	if websocket.CloseStatus(err) != websocket.StatusMessageTooBig {
+		t.Fatalf("2 MiB message: %v, want close 1009", err)
+	}
+}
+
+func TestClientThatStopsReadingIsDisconnected(t *testing.T) {
+	srv, h := startGateway(t, WSLimits{MaxConnectionsPerAddress: 1, WriteTimeout: 300 * time.Millisecond})
+	c := mustDial(t, srv)
+	subscribePerson(t, c, "slow")
+	waitSubscribed(t, c, h, 1, "slow")
+	// The client reads no more; 400 events of 64 KiB are more than the
+	// loopback socket buffers hold, so the server's writes block.
+	pad := strings.Repeat("p", 64<<10)
+	for i := range 400 {
+		h.Publish(interestAdded(fmt.Sprint(i, pad)))
+	}
+	// One connection per address: a second one is admitted only once the
+	// server has let go of the first.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c2, err := dial(t, srv)
+		if err == nil {
+			_ = c2.CloseNow()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the stalled socket still holds its slot: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
+	}
+	// What was buffered arrives, then the socket is closed, not completed.
+	for n := 0; ; n++ {
+		m, err := next(t, c)
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("after %d messages: socket still open", n)
+			}
+			return
+		}
+		if m.Type != "next" {
+			t.Fatalf("after %d messages: %s, want the socket closed", n, m.Type)
+		}
+	}
+}

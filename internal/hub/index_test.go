@@ -1,0 +1,67 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestPublishTouchesOnlyWhoListens: 10,000 subscribers of other people
+// cost a publish nothing; the one who listens gets the event.
+func TestPublishTouchesOnlyWhoListens(t *testing.T) {
+	h := New(0, quiet())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for i := range 10_000 {
+		h.Subscribe(ctx, Person(fmt.Sprint("other-", i)))
+	}
+	mine := h.Subscribe(ctx, Person("me"))
+	before := h.touched.Load()
+	h.Publish(domain.Event{ID: "e1", Type: domain.EvInterestAdded, Subject: "me", Data: json.RawMessage(`{"personId":"me","interest":"go"}`)})
+	if n := h.touched.Load() - before; n != 1 {
+		t.Fatalf("publish touched %d subscribers, want only the 1 listening", n)
+	}
+	select {
+	case m := <-mine:
+		if d, ok := m.Data.(domain.InterestData); m.Event.ID != "e1" || !ok || d.Interest != "go" {
+			t.Fatalf("got %+v", m)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the listening subscriber got nothing")
+	}
+}
+
+func TestRecipientAndFirehose(t *testing.T) {
+	h := New(0, quiet())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	followee := h.Subscribe(ctx, Recipient("bob"))
+	other := h.Subscribe(ctx, Recipient("carol"))
+	all := h.Subscribe(ctx, Firehose())
+	h.Publish(domain.Event{ID: "f", Type: domain.EvFollowed, Subject: "alice", Data: json.RawMessage(`{"followerId":"alice","followeeId":"bob"}`)})
+	h.Publish(domain.Event{ID: "c", Type: domain.EvCoinsTransferred, Subject: "alice", Data: json.RawMessage(`{"from":"alice","to":"carol","amount":3}`)})
+	for _, c := range []struct {
+		ch   <-chan Message
+		want string
+	}{{followee, "f"}, {other, "c"}, {all, "f"}, {all, "c"}} {
+		select {
+		case m := <-c.ch:
+			if m.Event.ID != c.want {
+				t.Fatalf("got %s, want %s", m.Event.ID, c.want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no %s", c.want)
+		}
+	}
+	if len(followee) != 0 || len(other) != 0 {
+		t.Fatal("a recipient got an event addressed to someone else")
+	}
+}

@@ -1,0 +1,76 @@
+package hub
+
+import "github.com/interestgraph/interestgraph/internal/domain"
+
+type topicKind uint8
+
+const (
+	kindPerson topicKind = iota + 1
+	kindRecipient
+	kindFirehose
+)
+
+// Topic is what a subscription listens to. The hub indexes subscriptions
+// by topic, so a publish costs only as much as the subscriptions the event
+// is for, however many listen to other topics.
+type Topic struct {
+	kind topicKind
+	id   string
+}
+
+// Person listens to the events a person caused (the event's subject).
+func Person(id string) Topic { return Topic{kindPerson, id} }
+
+// Recipient listens to the events addressed to a person: followed by
+// someone, coins received.
+func Recipient(id string) Topic { return Topic{kindRecipient, id} }
+
+// Firehose listens to every event (admins).
+func Firehose() Topic { return Topic{kind: kindFirehose} }
+
+// Message is an event as the hub hands it out. Its data is decoded once
+// per publish and shared by every subscriber; treat it as read-only.
+type Message struct {
+	Event domain.Event
+	// Data is the decoded value (not pointer) of the event's data for the
+	// types subscriptions read: InterestData, FollowData,
+	// CoinsTransferredData. nil for other types or data that did not decode.
+	Data any
+}
+
+// decode reads the data of ev once, for routing and for every subscriber.
+func decode(ev domain.Event) Message {
+	m := Message{Event: ev}
+	switch ev.Type {
+	case domain.EvInterestAdded, domain.EvInterestRemoved:
+		var d domain.InterestData
+		if ev.DecodeData(&d) == nil {
+			m.Data = d
+		}
+	case domain.EvFollowed, domain.EvUnfollowed:
+		var d domain.FollowData
+		if ev.DecodeData(&d) == nil {
+			m.Data = d
+		}
+	case domain.EvCoinsTransferred:
+		var d domain.CoinsTransferredData
+		if ev.DecodeData(&d) == nil {
+			m.Data = d
+		}
+	}
+	return m
+}
+
+// topics are the topics m is published to.
+func (m Message) topics() []Topic {
+	ts := []Topic{Firehose(), Person(m.Event.Subject)}
+	switch d := m.Data.(type) {
+	case domain.FollowData:
+		if m.Event.Type == domain.EvFollowed {
+			ts = append(ts, Recipient(d.FolloweeID))
+		}
+	case domain.CoinsTransferredData:
+		ts = append(ts, Recipient(d.To))
+	}
+	return ts
+}
