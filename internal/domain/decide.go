@@ -26,6 +26,9 @@ const (
 	ReasonInsufficientFunds = "INSUFFICIENT_FUNDS"
 	ReasonRecipientNotFound = "RECIPIENT_NOT_FOUND"
 	ReasonSelfTransfer      = "SELF_TRANSFER"
+	// ReasonUnprocessable: the command failed every attempt while the
+	// store was healthy and was set aside on the dead-letter topic.
+	ReasonUnprocessable = "UNPROCESSABLE"
 )
 
 // Outcome is what became of a command.

@@ -91,6 +91,11 @@ type Account struct {
 // DecideFunc decides a command against state read inside the transaction.
 type DecideFunc func(ctx context.Context, s domain.State, cmd domain.Command, now time.Time) (domain.Outcome, error)
 
+// ErrTransient marks an error of the store itself that goes away on its own
+// (a deadlock, a lock timeout, a leader switch, a lost connection): the
+// command is fine and is to be tried again, never set aside.
+var ErrTransient = errors.New("graph store: transient error")
+
 // ErrNotEmpty is returned by rebuild preconditions when the graph already
 // holds a projection.
 var ErrNotEmpty = errors.New("graph store is not empty")
