@@ -76,7 +76,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 		log.Info("mode: Kafka", "brokers", strings.Join(brokers, ","))
 	}
 	s.busCfg = bus.Config{Brokers: brokers, Topics: bus.DefaultTopics(cfg.KafkaTopicPrefix),
-		Partitions: cfg.KafkaPartitions, ReplicationFactor: cfg.KafkaReplicationFactor}
+		Partitions: cfg.KafkaPartitions, ReplicationFactor: cfg.KafkaReplicationFactor, SendTimeout: cfg.KafkaSendTimeout}
 	if err := retryStartup(ctx, log, "create Kafka topics", func(ctx context.Context) error { return bus.EnsureTopics(ctx, s.busCfg) }); err != nil {
 		return nil, err
 	}

@@ -45,7 +45,13 @@ type Config struct {
 	Topics            Topics
 	Partitions        int // partitions of the commands and events topics
 	ReplicationFactor int
+	// SendTimeout bounds SendCommands, so that a mutation answers even
+	// when Kafka does not (0: DefaultSendTimeout).
+	SendTimeout time.Duration
 }
+
+// DefaultSendTimeout is the default of Config.SendTimeout.
+const DefaultSendTimeout = 5 * time.Second
 
 // Validate reports every problem at once.
 func (c Config) Validate() error {

@@ -23,6 +23,7 @@ type Config struct {
 	KafkaReplicationFactor int
 	ConsumerGroup          string
 	KafkaSessionTimeout    time.Duration
+	KafkaSendTimeout       time.Duration // bounds putting a command on Kafka at mutation time
 
 	Neo4jURI      string // empty: the in-memory store
 	Neo4jUser     string
@@ -65,6 +66,7 @@ var EnvNames = []string{
 	"LOG_LEVEL", "LOG_FORMAT", "WELCOME_COINS", "ADMIN_EMAILS", "KAFKA_SESSION_TIMEOUT",
 	"JWT_PREVIOUS_KEY_FILES", "OIDC_CLIENT_ID", "REFRESH_TOKEN_TTL", "OIDC_PROVIDERS", "OIDC_GOOGLE_CLIENT_ID",
 	"OPAQUE_TOKENS", "AUTH_URL", "AUTH_HTTP_ADDR", "AUTH_SHARED_SECRET", "SIGNUPS_PER_MINUTE",
+	"KAFKA_SEND_TIMEOUT",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -131,6 +133,7 @@ func parse(get func(string) string) (Config, error) {
 		KafkaReplicationFactor: num("KAFKA_REPLICATION_FACTOR", 1),
 		ConsumerGroup:          str("KAFKA_CONSUMER_GROUP", "interestgraph-command-handlers"),
 		KafkaSessionTimeout:    dur("KAFKA_SESSION_TIMEOUT", 10*time.Second),
+		KafkaSendTimeout:       dur("KAFKA_SEND_TIMEOUT", 5*time.Second),
 		Neo4jURI:               str("NEO4J_URI", ""),
 		Neo4jUser:              str("NEO4J_USER", "neo4j"),
 		Neo4jPassword:          get("NEO4J_PASSWORD"),
@@ -189,6 +192,9 @@ func (c Config) validate() []error {
 	}
 	if c.KafkaSessionTimeout < 6*time.Second || c.KafkaSessionTimeout > 5*time.Minute {
 		errs = append(errs, errors.New("KAFKA_SESSION_TIMEOUT must be between 6s and 5m (the broker's group limits)"))
+	}
+	if c.KafkaSendTimeout < 100*time.Millisecond || c.KafkaSendTimeout > time.Minute {
+		errs = append(errs, errors.New("KAFKA_SEND_TIMEOUT must be between 100ms and 1m"))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, errors.New("LOG_FORMAT must be text or json"))

@@ -143,6 +143,9 @@ type Accounts interface {
 	AccountByEmail(ctx context.Context, email string) (Account, error)
 	// AccountByPersonID returns domain.KindNotFound if there is none.
 	AccountByPersonID(ctx context.Context, personID string) (Account, error)
+	// DeleteAccount removes the account of personID (none: no error). A
+	// registration whose person could not be sent is undone with it.
+	DeleteAccount(ctx context.Context, personID string) error
 }
 
 // RefreshToken is a stored refresh token: only its hash is kept.
