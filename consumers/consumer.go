@@ -49,6 +49,9 @@ type Config struct {
 	MaxAttempts int
 	// Policy holds the configurable rules commands are decided by.
 	Policy domain.Policy
+	// AttemptTimeout bounds one attempt at a command; running into it
+	// counts as a failure of the command (default 5s).
+	AttemptTimeout time.Duration
 	// SessionTimeout is how long the group waits for a silent member (a
 	// killed process) before giving its partitions to another.
 	SessionTimeout time.Duration
@@ -60,6 +63,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxAttempts == 0 {
 		c.MaxAttempts = 5
+	}
+	if c.AttemptTimeout == 0 {
+		c.AttemptTimeout = defaultAttemptTimeout
 	}
 	if c.SessionTimeout == 0 {
 		c.SessionTimeout = 10 * time.Second
@@ -197,42 +203,103 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message, commit func(con
 // finishTimeout bounds the work on one message once a stop is requested.
 const finishTimeout = 10 * time.Second
 
+// defaultAttemptTimeout is well inside finishTimeout, so that an attempt
+// that hangs is counted before the pass ends and starts over.
+const defaultAttemptTimeout = 5 * time.Second
+
 // handle makes the effect of m durable: applied and published, or set
-// aside in the dead-letter topic. It returns an error only when ctx ends.
+// aside in the dead-letter topic and answered REJECTED UNPROCESSABLE. It
+// returns an error only when ctx ends.
 func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) error {
 	cmd, err := domain.DecodeCommand(m.Value)
 	if err != nil {
+		// No command id, so nobody to answer: the message is only set aside.
 		c.log.Warn("malformed command sent to dead-letter topic", "partition", m.Partition, "offset", m.Offset, "reason", err)
 		return retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, err) })
 	}
-	var out domain.Outcome
-	for {
-		var replayed bool
-		out, replayed, err = c.exec.Execute(ctx, cmd, c.cfg.Policy.Decide)
-		if err == nil {
-			c.log.Debug("command decided", "command", cmd.ID, "type", cmd.Type, "status", out.Status, "replayed", replayed)
-			break
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		// A store that is down holds the partition until it is back: those
-		// commands are fine, the store is not. A command that fails while
-		// the store answers is set aside so that it cannot block the rest.
-		if c.exec.Ready(ctx) == nil {
-			*failures++
-			if *failures >= c.cfg.MaxAttempts {
-				reason := fmt.Errorf("command %s failed %d times: %w", cmd.ID, *failures, err)
-				c.log.Error("command sent to dead-letter topic", "command", cmd.ID, "err", err)
-				return retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, reason) })
-			}
-		}
-		c.log.Warn("command failed; retrying", "command", cmd.ID, "attempt", *failures, "err", err)
-		if err := sleep(ctx, backoff(*failures)); err != nil {
+	out, err := c.decide(ctx, cmd, failures)
+	if reason := err; errors.Is(reason, errUnprocessable) {
+		c.log.Error("command sent to dead-letter topic", "command", cmd.ID, "type", cmd.Type, "err", reason)
+		if err := retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, reason) }); err != nil {
 			return err
 		}
+		out = c.reject(ctx, cmd)
+	} else if err != nil {
+		return err
 	}
 	return retry(ctx, c.log, "publish outcome", func() error { return c.pub.PublishOutcome(ctx, cmd.Actor, out) })
+}
+
+// errUnprocessable: the command failed MaxAttempts times while the store
+// was healthy.
+var errUnprocessable = errors.New("unprocessable")
+
+// decide executes cmd until it succeeds, ctx ends, or it has failed
+// MaxAttempts times (errUnprocessable). Only failures that are the
+// command's count: while the store is down or answers with a transient
+// error (a deadlock, a leader switch) the partition waits, as those
+// commands are fine and the store is not. An attempt that runs into its
+// own deadline while the store answers is the command's failure.
+func (c *Consumer) decide(ctx context.Context, cmd domain.Command, failures *int) (domain.Outcome, error) {
+	for held := 0; ; {
+		if *failures >= c.cfg.MaxAttempts {
+			// Set aside on an earlier pass that ran out of time afterwards.
+			return domain.Outcome{}, fmt.Errorf("%w: command %s failed %d times", errUnprocessable, cmd.ID, *failures)
+		}
+		actx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
+		out, replayed, err := c.exec.Execute(actx, cmd, c.cfg.Policy.Decide)
+		cancel()
+		if err == nil {
+			c.log.Debug("command decided", "command", cmd.ID, "type", cmd.Type, "status", out.Status, "replayed", replayed)
+			return out, nil
+		}
+		if ctx.Err() != nil {
+			return domain.Outcome{}, ctx.Err() // a stop or the pass's bound: not the command's doing
+		}
+		wait := 0
+		if errors.Is(err, store.ErrTransient) || !c.storeReady(ctx) {
+			held++
+			wait = held
+			c.log.Warn("graph store trouble; holding the partition", "command", cmd.ID, "err", err)
+		} else {
+			*failures++
+			wait = *failures
+			if *failures >= c.cfg.MaxAttempts {
+				return domain.Outcome{}, fmt.Errorf("%w: command %s failed %d times: %w", errUnprocessable, cmd.ID, *failures, err)
+			}
+			c.log.Warn("command failed; retrying", "command", cmd.ID, "attempt", *failures, "err", err)
+		}
+		if err := sleep(ctx, backoff(wait)); err != nil {
+			return domain.Outcome{}, err
+		}
+	}
+}
+
+// storeReady asks the store whether it answers, within an attempt's bound.
+func (c *Consumer) storeReady(ctx context.Context) bool {
+	rctx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
+	defer cancel()
+	return c.exec.Ready(rctx) == nil
+}
+
+// reject records that cmd was set aside, so that commandReceipt and a
+// redelivery find the answer. If the store already holds an outcome (the
+// command was recorded on an earlier delivery), that one stands. If even
+// the record fails, the answer is still published: a waiting mutation
+// learns it, though a later receipt query may say ACCEPTED.
+func (c *Consumer) reject(ctx context.Context, cmd domain.Command) domain.Outcome {
+	rejected := domain.Rejected(cmd, domain.ReasonUnprocessable)
+	decide := func(context.Context, domain.State, domain.Command, time.Time) (domain.Outcome, error) {
+		return rejected, nil
+	}
+	actx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
+	defer cancel()
+	out, _, err := c.exec.Execute(actx, cmd, decide)
+	if err != nil {
+		c.log.Error("recording the rejection of a dead-lettered command failed", "command", cmd.ID, "err", err)
+		return rejected
+	}
+	return out
 }
 
 func retry(ctx context.Context, log *slog.Logger, what string, fn func() error) error {

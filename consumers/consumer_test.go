@@ -2,6 +2,7 @@ package consumers_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/segmentio/kafka-go"
 
 	"github.com/interestgraph/interestgraph/consumers"
@@ -16,27 +18,74 @@ import (
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/embedded"
 	"github.com/interestgraph/interestgraph/internal/store"
+	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
 )
 
-// flakyStore fails Execute for commands in failing, and is "down" (Ready
-// fails) while down is set.
+// flakyStore decides commands against a graph where every person exists
+// and records outcomes like the real stores. It fails to apply the events
+// of commands in failing (a poison command: a rejection without events is
+// still recorded), fails every call while down (Ready fails too), answers
+// a Neo4j deadlock transient[id] times, and blocks until the deadline for
+// commands in hang.
 type flakyStore struct {
-	mu       sync.Mutex
-	down     bool
-	failing  map[string]bool
-	attempts map[string]int
-	applied  []string
+	mu        sync.Mutex
+	down      bool
+	failing   map[string]bool
+	transient map[string]int
+	hang      map[string]bool
+	attempts  map[string]int
+	recorded  map[string]domain.Outcome
+	applied   []string
 }
 
-func (f *flakyStore) Execute(_ context.Context, cmd domain.Command, _ store.DecideFunc) (domain.Outcome, bool, error) {
+func newFlakyStore() *flakyStore {
+	return &flakyStore{failing: map[string]bool{}, transient: map[string]int{}, hang: map[string]bool{},
+		attempts: map[string]int{}, recorded: map[string]domain.Outcome{}}
+}
+
+type everyoneExists struct{}
+
+func (everyoneExists) PersonExists(context.Context, string) (bool, error)        { return true, nil }
+func (everyoneExists) Follows(context.Context, string, string) (bool, error)     { return false, nil }
+func (everyoneExists) HasInterest(context.Context, string, string) (bool, error) { return false, nil }
+func (everyoneExists) InterestCount(context.Context, string) (int, error)        { return 0, nil }
+func (everyoneExists) FollowingCount(context.Context, string) (int, error)       { return 0, nil }
+
+func (f *flakyStore) Execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.attempts[cmd.ID]++
-	if f.down || f.failing[cmd.ID] {
+	if out, ok := f.recorded[cmd.ID]; ok {
+		return out, true, nil
+	}
+	if f.hang[cmd.ID] {
+		f.mu.Unlock()
+		<-ctx.Done()
+		f.mu.Lock()
+		return domain.Outcome{}, false, ctx.Err()
+	}
+	if f.transient[cmd.ID] > 0 {
+		f.transient[cmd.ID]--
+		// What the driver answers when two transactions deadlock, as the
+		// Neo4j store hands it on.
+		deadlock := &neo4j.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected", Msg: "deadlock"}
+		return domain.Outcome{}, false, neo4jstore.Classify(deadlock)
+	}
+	if f.down {
 		return domain.Outcome{}, false, errors.New("boom")
 	}
-	f.applied = append(f.applied, cmd.ID)
-	return domain.Outcome{CommandID: cmd.ID, Status: domain.StatusApplied}, false, nil
+	out, err := decide(ctx, everyoneExists{}, cmd, time.Now())
+	if err != nil {
+		return domain.Outcome{}, false, err
+	}
+	if f.failing[cmd.ID] && len(out.Events) > 0 {
+		return domain.Outcome{}, false, errors.New("boom")
+	}
+	f.recorded[cmd.ID] = out
+	if out.Status == domain.StatusApplied {
+		f.applied = append(f.applied, cmd.ID)
+	}
+	return out, false, nil
 }
 
 func (f *flakyStore) Ready(context.Context) error {
@@ -48,82 +97,156 @@ func (f *flakyStore) Ready(context.Context) error {
 	return nil
 }
 
-func (f *flakyStore) snapshot() ([]string, map[string]int) {
+func (f *flakyStore) snapshot() ([]string, map[string]int, map[string]domain.Outcome) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	att := map[string]int{}
 	for k, v := range f.attempts {
 		att[k] = v
 	}
-	return append([]string(nil), f.applied...), att
+	rec := map[string]domain.Outcome{}
+	for k, v := range f.recorded {
+		rec[k] = v
+	}
+	return append([]string(nil), f.applied...), att, rec
 }
 
-func TestStoreOutageHoldsThePartitionAndPoisonGoesToDeadLetters(t *testing.T) {
+// rig is a broker with topics, a bus and a running consumer.
+type rig struct {
+	cfg  bus.Config
+	bus  *bus.Bus
+	stop func()
+}
+
+func startRig(t *testing.T, ctx context.Context, st *flakyStore, ccfg consumers.Config, cmds ...domain.Command) *rig {
+	t.Helper()
 	b, err := embedded.StartBroker(0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	t.Cleanup(func() { b.Close() })
 	cfg := bus.Config{Brokers: b.Addrs(), Topics: bus.DefaultTopics(""), Partitions: 1, ReplicationFactor: 1}
 	if err := bus.EnsureTopics(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
-	bs, _ := bus.New(cfg)
-	defer bs.Close()
-	actor := domain.NewID()
-	var cmds []domain.Command
-	for range 3 {
-		c, _ := domain.NewCommand(domain.CmdAddInterest, actor, domain.InterestPayload{Interest: "go"}, time.Now())
-		cmds = append(cmds, c)
+	bs, err := bus.New(cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
-	st := &flakyStore{down: true, failing: map[string]bool{cmds[1].ID: true}, attempts: map[string]int{}}
+	t.Cleanup(func() { bs.Close() })
 	if err := bs.SendCommands(ctx, cmds...); err != nil {
 		t.Fatal(err)
 	}
-	c, err := consumers.New(consumers.Config{Bus: cfg, MaxAttempts: 3}, bs, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ccfg.Bus = cfg
+	c, err := consumers.New(ccfg, bs, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- c.Run(runCtx) }()
+	r := &rig{cfg: cfg, bus: bs}
+	var once sync.Once
+	r.stop = func() {
+		once.Do(func() {
+			stop()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	t.Cleanup(r.stop)
+	return r
+}
+
+// read returns every message of topic so far.
+func (r *rig) read(t *testing.T, ctx context.Context, topic string) []kafka.Message {
+	t.Helper()
+	tail, err := bus.NewTail(ctx, r.cfg, topic, bus.FromStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tail.Close()
+	var out []kafka.Message
+	if err := tail.Drain(ctx, func(_ context.Context, m kafka.Message) error { out = append(out, m); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// outcomes returns the published outcomes by command id.
+func (r *rig) outcomes(t *testing.T, ctx context.Context) map[string]domain.Outcome {
+	t.Helper()
+	got := map[string]domain.Outcome{}
+	for _, m := range r.read(t, ctx, r.cfg.Topics.Outcomes) {
+		var o domain.Outcome
+		if err := json.Unmarshal(m.Value, &o); err != nil {
+			t.Fatalf("outcome %q: %v", m.Value, err)
+		}
+		got[o.CommandID] = o
+	}
+	return got
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %s: %s", within, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func newCommands(t *testing.T, n int) []domain.Command {
+	t.Helper()
+	actor := domain.NewID()
+	var cmds []domain.Command
+	for range n {
+		c, err := domain.NewCommand(domain.CmdAddInterest, actor, domain.InterestPayload{Interest: "go"}, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, c)
+	}
+	return cmds
+}
+
+func TestStoreOutageHoldsThePartitionAndPoisonGoesToDeadLetters(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmds := newCommands(t, 3)
+	st := newFlakyStore()
+	st.down = true
+	st.failing[cmds[1].ID] = true
+	r := startRig(t, ctx, st, consumers.Config{MaxAttempts: 3}, cmds...)
 
 	// While the store is down, the first command is retried and nothing
 	// moves past it, however many attempts it takes.
-	time.Sleep(2 * time.Second)
-	applied, att := st.snapshot()
-	if len(applied) != 0 || att[cmds[0].ID] < 3 || att[cmds[1].ID] != 0 {
+	eventually(t, 10*time.Second, "three attempts of the first command", func() bool {
+		_, att, _ := st.snapshot()
+		return att[cmds[0].ID] >= 3
+	})
+	applied, att, _ := st.snapshot()
+	if len(applied) != 0 || att[cmds[1].ID] != 0 {
 		t.Fatalf("during outage: applied %v attempts %v", applied, att)
 	}
 	st.mu.Lock()
 	st.down = false
 	st.mu.Unlock()
 
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		applied, _ = st.snapshot()
-		if len(applied) == 2 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if len(applied) != 2 || applied[0] != cmds[0].ID || applied[1] != cmds[2].ID {
+	eventually(t, 30*time.Second, "the first and third command applied", func() bool {
+		applied, _, _ = st.snapshot()
+		return len(applied) == 2
+	})
+	if applied[0] != cmds[0].ID || applied[1] != cmds[2].ID {
 		t.Fatalf("applied %v, want the first and third command in order", applied)
 	}
-	stop()
-	if err := <-done; err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	r.stop()
 	// The poison command is in the dead-letter topic with its reason.
-	tail, err := bus.NewTail(ctx, cfg, cfg.Topics.DeadLetters, bus.FromStart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tail.Close()
-	var dead []kafka.Message
-	_ = tail.Drain(ctx, func(_ context.Context, m kafka.Message) error { dead = append(dead, m); return nil })
+	dead := r.read(t, ctx, r.cfg.Topics.DeadLetters)
 	if len(dead) != 1 {
 		t.Fatalf("dead letters: %d", len(dead))
 	}
@@ -131,7 +254,93 @@ func TestStoreOutageHoldsThePartitionAndPoisonGoesToDeadLetters(t *testing.T) {
 	if got.ID != cmds[1].ID {
 		t.Fatalf("dead letter is %s, want %s", got.ID, cmds[1].ID)
 	}
-	if _, att := st.snapshot(); att[cmds[1].ID] != 3 {
-		t.Fatalf("poison attempts: %d, want 3", att[cmds[1].ID])
+	_, att, rec := st.snapshot()
+	if att[cmds[1].ID] < 3 {
+		t.Fatalf("poison attempts: %d, want at least 3", att[cmds[1].ID])
+	}
+	// And it has an answer: REJECTED UNPROCESSABLE, recorded in the store
+	// (for commandReceipt and redeliveries) and published (for the waiting
+	// mutation).
+	if o := rec[cmds[1].ID]; o.Status != domain.StatusRejected || o.Reason != domain.ReasonUnprocessable {
+		t.Fatalf("recorded outcome of the poison command: %+v", o)
+	}
+	outs := r.outcomes(t, ctx)
+	if o := outs[cmds[1].ID]; o.Status != domain.StatusRejected || o.Reason != domain.ReasonUnprocessable {
+		t.Fatalf("published outcome of the poison command: %+v", o)
+	}
+	if outs[cmds[0].ID].Status != domain.StatusApplied || outs[cmds[2].ID].Status != domain.StatusApplied {
+		t.Fatalf("published outcomes: %+v", outs)
+	}
+}
+
+// A poison command whose rejection cannot be recorded either (the store
+// fails every write of it) still gets its answer published.
+func TestPoisonIsAnsweredEvenWhenItsRejectionCannotBeRecorded(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmds := newCommands(t, 1)
+	st := newFlakyStore()
+	st.hang[cmds[0].ID] = true
+	r := startRig(t, ctx, st, consumers.Config{MaxAttempts: 2, AttemptTimeout: 200 * time.Millisecond}, cmds...)
+	eventually(t, 30*time.Second, "a REJECTED UNPROCESSABLE outcome", func() bool {
+		o := r.outcomes(t, ctx)[cmds[0].ID]
+		return o.Status == domain.StatusRejected && o.Reason == domain.ReasonUnprocessable
+	})
+	if dead := r.read(t, ctx, r.cfg.Topics.DeadLetters); len(dead) != 1 {
+		t.Fatalf("dead letters: %d, want 1", len(dead))
+	}
+}
+
+// Deadlocks, lock timeouts and leader switches are the store's trouble, not
+// the command's: the partition waits, however often they happen, and the
+// command is applied once they stop.
+func TestTransientStoreErrorsAreRetriedNeverDeadLettered(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmds := newCommands(t, 2)
+	st := newFlakyStore()
+	st.transient[cmds[0].ID] = 4 // twice MaxAttempts
+	r := startRig(t, ctx, st, consumers.Config{MaxAttempts: 2}, cmds...)
+	eventually(t, 30*time.Second, "both commands applied", func() bool {
+		applied, _, _ := st.snapshot()
+		return len(applied) == 2
+	})
+	applied, att, _ := st.snapshot()
+	if applied[0] != cmds[0].ID || att[cmds[0].ID] != 5 {
+		t.Fatalf("applied %v, attempts %v", applied, att)
+	}
+	r.stop()
+	if dead := r.read(t, ctx, r.cfg.Topics.DeadLetters); len(dead) != 0 {
+		t.Fatalf("a valid command hit by deadlocks was dead-lettered: %d messages", len(dead))
+	}
+	if o := r.outcomes(t, ctx)[cmds[0].ID]; o.Status != domain.StatusApplied {
+		t.Fatalf("outcome: %+v", o)
+	}
+}
+
+// A command that runs into its deadline while the store answers is a
+// failure: after MaxAttempts it is set aside and answered, and the
+// partition moves on.
+func TestDeadlineCountsAsFailure(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmds := newCommands(t, 2)
+	st := newFlakyStore()
+	st.hang[cmds[0].ID] = true
+	r := startRig(t, ctx, st, consumers.Config{MaxAttempts: 3, AttemptTimeout: 200 * time.Millisecond}, cmds...)
+	eventually(t, 30*time.Second, "the second command applied", func() bool {
+		applied, _, _ := st.snapshot()
+		return len(applied) == 1 && applied[0] == cmds[1].ID
+	})
+	_, att, _ := st.snapshot()
+	if att[cmds[0].ID] < 3 {
+		t.Fatalf("attempts of the hanging command: %d, want at least 3", att[cmds[0].ID])
+	}
+	dead := r.read(t, ctx, r.cfg.Topics.DeadLetters)
+	if len(dead) != 1 {
+		t.Fatalf("dead letters: %d, want 1", len(dead))
+	}
+	if o := r.outcomes(t, ctx)[cmds[0].ID]; o.Status != domain.StatusRejected || o.Reason != domain.ReasonUnprocessable {
+		t.Fatalf("outcome of the hanging command: %+v", o)
 	}
 }

@@ -78,6 +78,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 	if s.busCfg, err = busConfig(cfg, brokers); err != nil {
 		return nil, err
 	}
+	s.busCfg.SendTimeout = cfg.KafkaSendTimeout
 	if err := retryStartup(ctx, log, "create Kafka topics", func(ctx context.Context) error { return bus.EnsureTopics(ctx, s.busCfg) }); err != nil {
 		return nil, err
 	}

@@ -15,7 +15,8 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-// CommandSender puts a command on the bus.
+// CommandSender puts a command on the bus. SendCommand returns within a
+// bound of its own; an error means the command may not be on the bus.
 type CommandSender interface {
 	SendCommand(ctx context.Context, cmd domain.Command) error
 }
@@ -27,6 +28,8 @@ type Identity interface {
 	Login(ctx context.Context, email, password string) (identity.Session, error)
 	Refresh(ctx context.Context, refreshToken string) (identity.Session, error)
 	Logout(ctx context.Context, refreshToken string) error
+	// Abandon undoes the registration that issued refreshToken.
+	Abandon(ctx context.Context, refreshToken string) error
 	External(ctx context.Context, provider, idToken string) (identity.Session, error)
 }
 
@@ -99,7 +102,7 @@ func (a *App) dispatch(ctx context.Context, cmd domain.Command) (Receipt, error)
 		defer cancel()
 	}
 	if err := a.bus.SendCommand(ctx, cmd); err != nil {
-		return Receipt{}, err
+		return Receipt{}, domain.Unavailable(cmd.ID, err)
 	}
 	accepted := Receipt{CommandID: cmd.ID, Status: domain.StatusAccepted}
 	if wait {

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/identity"
@@ -78,7 +80,26 @@ func (a *App) signedIn(ctx context.Context, s identity.Session) (Session, error)
 		return Session{}, err
 	}
 	if _, err := a.dispatch(ctx, cmd); err != nil {
+		if s.Created {
+			a.abandon(ctx, s)
+		}
 		return Session{}, fmt.Errorf("register %s: %w", s.PersonID, err)
 	}
 	return Session{Session: s, Person: p}, nil
+}
+
+// abandonTimeout bounds undoing a registration, which runs even when the
+// client has gone away.
+const abandonTimeout = 5 * time.Second
+
+// abandon undoes the account of a new session whose person could not be
+// sent, so that registering again works: an account must never exist
+// without its person. If the undo fails too, the account stays and a
+// later sign-in sends the person (see signedIn), so nothing is lost.
+func (a *App) abandon(ctx context.Context, s identity.Session) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abandonTimeout)
+	defer cancel()
+	if err := a.identity.Abandon(ctx, s.RefreshToken); err != nil {
+		slog.WarnContext(ctx, "undoing a registration failed; the next sign-in completes it", "person", s.PersonID, "err", err)
+	}
 }

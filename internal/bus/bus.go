@@ -50,7 +50,13 @@ type Config struct {
 	// plaintext, unauthenticated cluster such as the embedded broker.
 	TLS  *tls.Config
 	SASL sasl.Mechanism
+	// SendTimeout bounds SendCommands, so that a mutation answers even
+	// when Kafka does not (0: DefaultSendTimeout).
+	SendTimeout time.Duration
 }
+
+// DefaultSendTimeout is the default of Config.SendTimeout.
+const DefaultSendTimeout = 5 * time.Second
 
 // Validate reports every problem at once.
 func (c Config) Validate() error {

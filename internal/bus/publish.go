@@ -40,7 +40,8 @@ func (b *Bus) SendCommand(ctx context.Context, cmd domain.Command) error {
 	return b.SendCommands(ctx, cmd)
 }
 
-// SendCommands writes several commands in one batch.
+// SendCommands writes several commands in one batch, within the configured
+// SendTimeout.
 func (b *Bus) SendCommands(ctx context.Context, cmds ...domain.Command) error {
 	msgs := make([]kafka.Message, 0, len(cmds))
 	for _, cmd := range cmds {
@@ -53,6 +54,14 @@ func (b *Bus) SendCommands(ctx context.Context, cmds ...domain.Command) error {
 			{Key: "command-type", Value: []byte(cmd.Type)},
 		}})
 	}
+	timeout := b.cfg.SendTimeout
+	if timeout <= 0 {
+		timeout = DefaultSendTimeout
+	}
+	// The writer retries an unreachable broker for longer than a client
+	// should wait; the caller answers "try again" instead.
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	if err := b.w.WriteMessages(ctx, msgs...); err != nil {
 		return fmt.Errorf("kafka: send %d commands: %w", len(cmds), err)
 	}

@@ -29,6 +29,7 @@ type Config struct {
 	KafkaSASLMechanism     string // "", PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
 	KafkaSASLUsername      string
 	KafkaSASLPassword      string
+	KafkaSendTimeout       time.Duration // bounds putting a command on Kafka at mutation time
 
 	Neo4jURI      string // empty: the in-memory store
 	Neo4jUser     string
@@ -80,6 +81,7 @@ var EnvNames = []string{
 	"KAFKA_TLS", "KAFKA_TLS_CA_FILE", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD",
 	"MUTATIONS_PER_MINUTE",
 	"WS_MAX_SUBSCRIPTIONS", "WS_MAX_CONNECTIONS_PER_ADDRESS", "WS_MAX_CONNECTIONS", "WS_WRITE_TIMEOUT", "WS_IDLE_TIMEOUT",
+	"KAFKA_SEND_TIMEOUT",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -151,6 +153,7 @@ func parse(get func(string) string) (Config, error) {
 		KafkaSASLMechanism:     strings.ToUpper(str("KAFKA_SASL_MECHANISM", "")),
 		KafkaSASLUsername:      str("KAFKA_SASL_USERNAME", ""),
 		KafkaSASLPassword:      get("KAFKA_SASL_PASSWORD"),
+		KafkaSendTimeout:       dur("KAFKA_SEND_TIMEOUT", 5*time.Second),
 		Neo4jURI:               str("NEO4J_URI", ""),
 		Neo4jUser:              str("NEO4J_USER", "neo4j"),
 		Neo4jPassword:          get("NEO4J_PASSWORD"),
@@ -220,6 +223,9 @@ func (c Config) validate() []error {
 		errs = append(errs, errors.New("MUTATIONS_PER_MINUTE must be 0 (no limit) to 1000000"))
 	}
 	errs = append(errs, c.validateWS()...)
+	if c.KafkaSendTimeout < 100*time.Millisecond || c.KafkaSendTimeout > time.Minute {
+		errs = append(errs, errors.New("KAFKA_SEND_TIMEOUT must be between 100ms and 1m"))
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, errors.New("LOG_FORMAT must be text or json"))
 	}

@@ -13,7 +13,7 @@ func TestDefaultsAreTheEmbeddedMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.HTTPAddr != "127.0.0.1:8080" || !c.Embedded() || c.KafkaPartitions != 6 || c.AccessTokenTTL != 15*time.Minute || c.CommandWaitTimeout != 5*time.Second {
+	if c.HTTPAddr != "127.0.0.1:8080" || !c.Embedded() || c.KafkaPartitions != 6 || c.AccessTokenTTL != 15*time.Minute || c.CommandWaitTimeout != 5*time.Second || c.KafkaSendTimeout != 5*time.Second {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
@@ -34,11 +34,12 @@ func TestProductionSettings(t *testing.T) {
 func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	_, err := parse(env(map[string]string{
 		"KAFKA_PARTITIONS": "many", "ACCESS_TOKEN_TTL": "forever", "NEO4J_URI": "bolt://x", "LOG_FORMAT": "xml",
+		"KAFKA_SEND_TIMEOUT": "0s",
 	}))
 	if err == nil {
 		t.Fatal("bad config accepted")
 	}
-	for _, want := range []string{"KAFKA_PARTITIONS", "ACCESS_TOKEN_TTL", "NEO4J_PASSWORD", "LOG_FORMAT"} {
+	for _, want := range []string{"KAFKA_PARTITIONS", "ACCESS_TOKEN_TTL", "NEO4J_PASSWORD", "LOG_FORMAT", "KAFKA_SEND_TIMEOUT"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s: %v", want, err)
 		}

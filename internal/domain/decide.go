@@ -26,6 +26,9 @@ const (
 	ReasonInsufficientFunds = "INSUFFICIENT_FUNDS"
 	ReasonRecipientNotFound = "RECIPIENT_NOT_FOUND"
 	ReasonSelfTransfer      = "SELF_TRANSFER"
+	// ReasonUnprocessable: the command failed every attempt while the
+	// store was healthy and was set aside on the dead-letter topic.
+	ReasonUnprocessable = "UNPROCESSABLE"
 	// ReasonLimitReached: the person holds as many interests or follows
 	// as a person may (Policy.MaxInterests, Policy.MaxFollows).
 	ReasonLimitReached = "LIMIT_REACHED"

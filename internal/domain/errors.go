@@ -18,6 +18,9 @@ const (
 	KindUnauthenticated
 	KindForbidden
 	KindRateLimited
+	// KindUnavailable: a dependency (Kafka) did not take the request in
+	// time; trying again later is expected to work.
+	KindUnavailable
 )
 
 // Error is an error a caller can act on: Kind says what went wrong, Field
@@ -28,6 +31,20 @@ type Error struct {
 	Message string
 	// RetryAfter hints when to try again (KindRateLimited).
 	RetryAfter time.Duration
+	// CommandID names the command the error concerns (KindUnavailable: a
+	// send that timed out may still have reached Kafka, so a client asks
+	// commandReceipt before repeating a transfer).
+	CommandID string
+	cause     error // for logs; never shown to clients
+}
+
+// Unwrap returns the underlying cause, if any.
+func (e *Error) Unwrap() error { return e.cause }
+
+// Unavailable reports that the command could not be handed to the bus.
+func Unavailable(commandID string, cause error) error {
+	return &Error{Kind: KindUnavailable, Message: "the service cannot take this request right now; try again shortly",
+		CommandID: commandID, cause: cause}
 }
 
 func (e *Error) Error() string {

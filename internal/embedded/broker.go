@@ -5,11 +5,14 @@
 package embedded
 
 import (
+	"errors"
 	"fmt"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // Broker is a running in-process broker.
@@ -36,6 +39,23 @@ func StartBroker(port int) (*Broker, error) {
 
 // Addrs returns the broker addresses.
 func (b *Broker) Addrs() []string { return b.c.ListenAddrs() }
+
+// RefuseProduce makes the broker drop every connection that sends a
+// produce request, as an unreachable Kafka would look to a writer, until
+// restore is called. It exists for fault tests.
+func (b *Broker) RefuseProduce() (restore func()) {
+	var refusing atomic.Bool
+	refusing.Store(true)
+	b.c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
+		if !refusing.Load() {
+			b.c.DropControl()
+			return nil, nil, false
+		}
+		b.c.KeepControl()
+		return nil, errors.New("embedded broker: refusing produce requests"), true
+	})
+	return func() { refusing.Store(false) }
+}
 
 // Close stops the broker; everything it held is gone.
 func (b *Broker) Close() { b.c.Close() }

@@ -22,6 +22,9 @@ const (
 	CodeAlreadyExists   = "ALREADY_EXISTS"
 	CodeRateLimited     = "RATE_LIMITED"
 	CodeInternal        = "INTERNAL"
+	// CodeUnavailable: Kafka did not take the command in time; the error
+	// has extensions.retryable true and, for a mutation, its commandId.
+	CodeUnavailable = "UNAVAILABLE"
 	// CodeTooComplex is gqlgen's code for its complexity limit; the depth
 	// and shape limits use it too, so clients handle one code.
 	CodeTooComplex = "COMPLEXITY_LIMIT_EXCEEDED"
@@ -34,6 +37,7 @@ var codes = map[domain.Kind]string{
 	domain.KindNotFound:        CodeNotFound,
 	domain.KindAlreadyExists:   CodeAlreadyExists,
 	domain.KindRateLimited:     CodeRateLimited,
+	domain.KindUnavailable:     CodeUnavailable,
 }
 
 // presentError is the one place where errors become GraphQL errors. Domain
@@ -51,6 +55,13 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			if de.RetryAfter > 0 {
 				gerr.Extensions["retryAfterSeconds"] = int(math.Ceil(de.RetryAfter.Seconds()))
+			}
+			if de.Kind == domain.KindUnavailable {
+				gerr.Extensions["retryable"] = true
+				log.WarnContext(ctx, "dependency unavailable", "path", graphql.GetPath(ctx).String(), "err", errors.Unwrap(de))
+			}
+			if de.CommandID != "" {
+				gerr.Extensions["commandId"] = de.CommandID
 			}
 			return gerr
 		}

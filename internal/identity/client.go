@@ -92,6 +92,12 @@ func (c *Client) Logout(ctx context.Context, token string) error {
 	return c.post(ctx, "/auth/logout", bytes.NewReader(raw), "application/json", nil)
 }
 
+// Abandon implements the gateway's Identity.
+func (c *Client) Abandon(ctx context.Context, token string) error {
+	raw, _ := json.Marshal(request{RefreshToken: token})
+	return c.post(ctx, "/auth/abandon", bytes.NewReader(raw), "application/json", nil)
+}
+
 // Introspect implements Introspector (RFC 7662: a form with the token).
 func (c *Client) Introspect(ctx context.Context, ref string) (Introspection, error) {
 	var in Introspection

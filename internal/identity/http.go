@@ -21,6 +21,7 @@ import (
 //	POST /auth/login      {email, password, clientAddr}        -> Session
 //	POST /auth/refresh    {refreshToken, clientAddr}           -> Session
 //	POST /auth/logout     {refreshToken}                       -> 204
+//	POST /auth/abandon    {refreshToken}                       -> 204 (undo a new registration)
 //	POST /auth/external   {provider, idToken, clientAddr}      -> Session
 //	POST /oauth/introspect  token=<reference> (form)           -> RFC 7662 + jwt
 //	GET  /.well-known/jwks.json, /.well-known/openid-configuration
@@ -74,13 +75,17 @@ func Handler(s *Service, secret string, log *slog.Logger) (http.Handler, error) 
 	mux.Handle("POST /auth/login", session(func(ctx context.Context, q request) (Session, error) { return s.Login(ctx, q.Email, q.Password) }))
 	mux.Handle("POST /auth/refresh", session(func(ctx context.Context, q request) (Session, error) { return s.Refresh(ctx, q.RefreshToken) }))
 	mux.Handle("POST /auth/external", session(func(ctx context.Context, q request) (Session, error) { return s.External(ctx, q.Provider, q.IDToken) }))
-	mux.Handle("POST /auth/logout", guarded(secret, log, func(w http.ResponseWriter, r *http.Request, q request) {
-		if err := s.Logout(r.Context(), q.RefreshToken); err != nil {
-			writeError(w, log, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	}))
+	noContent := func(fn func(context.Context, string) error) http.HandlerFunc {
+		return guarded(secret, log, func(w http.ResponseWriter, r *http.Request, q request) {
+			if err := fn(r.Context(), q.RefreshToken); err != nil {
+				writeError(w, log, err)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+		})
+	}
+	mux.Handle("POST /auth/logout", noContent(s.Logout))
+	mux.Handle("POST /auth/abandon", noContent(s.Abandon))
 	mux.HandleFunc("POST /oauth/introspect", func(w http.ResponseWriter, r *http.Request) {
 		if !authorized(r, secret) {
 			writeError(w, log, &domain.Error{Kind: domain.KindUnauthenticated, Message: "gateway credentials required"})

@@ -100,6 +100,11 @@ func ProviderKey(issuer, subject string) string { return issuer + " " + subject 
 // DecideFunc decides a command against state read inside the transaction.
 type DecideFunc func(ctx context.Context, s domain.State, cmd domain.Command, now time.Time) (domain.Outcome, error)
 
+// ErrTransient marks an error of the store itself that goes away on its own
+// (a deadlock, a lock timeout, a leader switch, a lost connection): the
+// command is fine and is to be tried again, never set aside.
+var ErrTransient = errors.New("graph store: transient error")
+
 // ErrNotEmpty is returned by rebuild preconditions when the graph already
 // holds a projection.
 var ErrNotEmpty = errors.New("graph store is not empty")
@@ -150,6 +155,9 @@ type Accounts interface {
 	AccountByProvider(ctx context.Context, providerKey string) (Account, error)
 	// AccountByPersonID returns domain.KindNotFound if there is none.
 	AccountByPersonID(ctx context.Context, personID string) (Account, error)
+	// DeleteAccount removes the account of personID (none: no error). A
+	// registration whose person could not be sent is undone with it.
+	DeleteAccount(ctx context.Context, personID string) error
 }
 
 // RefreshToken is a stored refresh token: only its hash is kept.

@@ -59,6 +59,18 @@ func (s *Store) AccountByPersonID(_ context.Context, id string) (store.Account, 
 	return store.Account{}, domain.NotFound("no account for this person")
 }
 
+// DeleteAccount implements store.Accounts.
+func (s *Store) DeleteAccount(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for email, a := range s.accounts {
+		if a.PersonID == id {
+			delete(s.accounts, email)
+		}
+	}
+	return nil
+}
+
 type reference struct {
 	jwt string
 	exp time.Time

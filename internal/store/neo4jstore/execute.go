@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -36,47 +37,60 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command, decide store.De
 func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
+	var lastTxErr error // the driver reports only the deadline if it ends its retries
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		rec, err := single(ctx, tx, "MATCH (c:Command {id: $id}) RETURN c.outcome AS outcome", map[string]any{"id": cmd.ID})
-		if err != nil {
-			return nil, err
-		}
-		if rec != nil {
-			raw, _ := rec.Get("outcome")
-			var out domain.Outcome
-			if err := json.Unmarshal([]byte(fmt.Sprint(raw)), &out); err != nil {
-				return nil, fmt.Errorf("decode recorded outcome of %s: %w", cmd.ID, err)
-			}
-			return execResult{out: out, replayed: true}, nil
-		}
-		out, err := decide(ctx, txState{tx}, cmd, s.now())
-		if err != nil {
-			return nil, err
-		}
-		switch err := applyLive(ctx, tx, out.Events); {
-		case errors.Is(err, domain.ErrInsufficientFunds):
-			// The guard changed nothing; the command is recorded as rejected.
-			out = domain.Rejected(cmd, domain.ReasonInsufficientFunds)
-		case err != nil:
-			return nil, err
-		}
-		raw, err := json.Marshal(out)
-		if err != nil {
-			return nil, fmt.Errorf("encode outcome: %w", err)
-		}
-		_, err = tx.Run(ctx, "CREATE (:Command {id: $id, type: $type, actor: $actor, status: $status, outcome: $outcome, at: $at})",
-			map[string]any{"id": cmd.ID, "type": string(cmd.Type), "actor": cmd.Actor, "status": string(out.Status), "outcome": string(raw), "at": cmd.At})
-		if err != nil {
-			return nil, fmt.Errorf("record command %s: %w", cmd.ID, err)
-		}
-		return execResult{out: out}, nil
+		out, err := decideAndRecord(ctx, tx, cmd, decide, s.now())
+		lastTxErr = err
+		return out, err
 	})
 	if err != nil {
-		return domain.Outcome{}, false, fmt.Errorf("neo4j: execute %s: %w", cmd.ID, err)
+		if ctx.Err() != nil && lastTxErr != nil && transient(lastTxErr) {
+			// Retrying a deadlock until the deadline: still the store's trouble.
+			err = fmt.Errorf("%w (after %w)", err, lastTxErr)
+		}
+		return domain.Outcome{}, false, Classify(fmt.Errorf("neo4j: execute %s: %w", cmd.ID, err))
 	}
 	r := res.(execResult)
 	r.out.Bookmarks = sess.LastBookmarks()
 	return r.out, r.replayed, nil
+}
+
+// decideAndRecord is the transaction function of Execute: it has no side
+// effects outside tx, as the driver may run it again.
+func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domain.Command, decide store.DecideFunc, now time.Time) (any, error) {
+	rec, err := single(ctx, tx, "MATCH (c:Command {id: $id}) RETURN c.outcome AS outcome", map[string]any{"id": cmd.ID})
+	if err != nil {
+		return nil, err
+	}
+	if rec != nil {
+		raw, _ := rec.Get("outcome")
+		var out domain.Outcome
+		if err := json.Unmarshal([]byte(fmt.Sprint(raw)), &out); err != nil {
+			return nil, fmt.Errorf("decode recorded outcome of %s: %w", cmd.ID, err)
+		}
+		return execResult{out: out, replayed: true}, nil
+	}
+	out, err := decide(ctx, txState{tx}, cmd, now)
+	if err != nil {
+		return nil, err
+	}
+	switch err := applyLive(ctx, tx, out.Events); {
+	case errors.Is(err, domain.ErrInsufficientFunds):
+		// The guard changed nothing; the command is recorded as rejected.
+		out = domain.Rejected(cmd, domain.ReasonInsufficientFunds)
+	case err != nil:
+		return nil, err
+	}
+	raw, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("encode outcome: %w", err)
+	}
+	_, err = tx.Run(ctx, "CREATE (:Command {id: $id, type: $type, actor: $actor, status: $status, outcome: $outcome, at: $at})",
+		map[string]any{"id": cmd.ID, "type": string(cmd.Type), "actor": cmd.Actor, "status": string(out.Status), "outcome": string(raw), "at": cmd.At})
+	if err != nil {
+		return nil, fmt.Errorf("record command %s: %w", cmd.ID, err)
+	}
+	return execResult{out: out}, nil
 }
 
 // ApplyEvents implements store.Projector, in one transaction per batch.

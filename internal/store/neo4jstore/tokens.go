@@ -98,6 +98,16 @@ func (s *Store) AccountByPersonID(ctx context.Context, id string) (store.Account
 	return s.AccountByEmail(ctx, email.(string))
 }
 
+// DeleteAccount implements store.Accounts.
+func (s *Store) DeleteAccount(ctx context.Context, id string) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (a:Account {personId: $id}) DETACH DELETE a", map[string]any{"id": id},
+		neo4j.EagerResultTransformer, s.dbOpt())
+	if err != nil {
+		return fmt.Errorf("neo4j: delete account: %w", err)
+	}
+	return nil
+}
+
 // SaveReference implements store.ReferenceTokens.
 func (s *Store) SaveReference(ctx context.Context, hash, jwt string, exp time.Time) error {
 	_, err := neo4j.ExecuteQuery(ctx, s.driver, "CREATE (:ReferenceToken {hash: $hash, jwt: $jwt, expiresAt: $exp})",

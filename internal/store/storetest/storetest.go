@@ -323,4 +323,20 @@ func testAccounts(t *testing.T, s store.Store) {
 	if _, err := s.AccountByEmail(ctx(t), "nobody-"+email); domain.KindOf(err) != domain.KindNotFound {
 		t.Fatalf("unknown email: %v", err)
 	}
+	// A deleted account is gone by both keys and frees its email.
+	if err := s.DeleteAccount(ctx(t), a.PersonID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AccountByEmail(ctx(t), email); domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("deleted account by email: %v", err)
+	}
+	if _, err := s.AccountByPersonID(ctx(t), a.PersonID); domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("deleted account by person: %v", err)
+	}
+	if err := s.DeleteAccount(ctx(t), a.PersonID); err != nil {
+		t.Fatalf("deleting again: %v", err)
+	}
+	if err := s.CreateAccount(ctx(t), dup); err != nil {
+		t.Fatalf("the email of a deleted account: %v", err)
+	}
 }

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/testsupport"
+)
+
+// TestKafkaUnreachableAtMutationTime: while Kafka refuses commands, a
+// mutation answers UNAVAILABLE (retryable) within KAFKA_SEND_TIMEOUT, and a
+// registration leaves no account behind, so that registering again works
+// once Kafka is back.
+func TestKafkaUnreachableAtMutationTime(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig(t, embeddedStack)
+	cfg.KafkaSendTimeout = time.Second
+	rs := startService(t, cfg, roles{gateway: true, consumer: true})
+	ann := rs.register(t, "Ann")
+
+	restore := rs.broker.RefuseProduce()
+	defer restore()
+	unavailable := func(what string, r gqlResponse, took time.Duration) {
+		t.Helper()
+		if r.code() != "UNAVAILABLE" || r.Errors[0].Extensions["retryable"] != true {
+			t.Fatalf("%s while Kafka is unreachable: %+v", what, r.Errors)
+		}
+		// The bound plus the request's own work, on a loaded machine.
+		if took > cfg.KafkaSendTimeout+2*time.Second {
+			t.Fatalf("%s took %s with KAFKA_SEND_TIMEOUT %s", what, took, cfg.KafkaSendTimeout)
+		}
+	}
+	start := time.Now()
+	r := rs.do(t, ann.Token, `mutation { addInterest(name: "go") { commandId status } }`, nil)
+	unavailable("addInterest", r, time.Since(start))
+
+	email := fmt.Sprintf("bob-%s@example.com", testsupport.Unique())
+	registerBob := func() gqlResponse {
+		return rs.do(t, "", `mutation($in: RegisterInput!) { register(input: $in) { accessToken person { id email } } }`,
+			map[string]any{"in": map[string]any{"email": email, "password": "correct horse", "name": "Bob"}})
+	}
+	start = time.Now()
+	unavailable("register", registerBob(), time.Since(start))
+	ctx := ctxFor(t, 10*time.Second)
+	if _, err := rs.store.AccountByEmail(ctx, email); domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("the account of a registration that could not be sent is still there (err %v)", err)
+	}
+
+	restore()
+	var out struct {
+		Register struct{ Person struct{ ID, Email string } }
+	}
+	r = registerBob()
+	if len(r.Errors) > 0 {
+		t.Fatalf("registering again once Kafka is back: %+v", r.Errors)
+	}
+	if err := jsonInto(r.Data, &out); err != nil || !strings.EqualFold(out.Register.Person.Email, email) {
+		t.Fatalf("register: %s (%v)", r.Data, err)
+	}
+	if _, err := rs.store.AccountByEmail(ctx, email); err != nil {
+		t.Fatalf("account after registering again: %v", errors.Unwrap(err))
+	}
+}

@@ -1,0 +1,69 @@
+package identity
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store/memory"
+)
+
+// TestAbandonUndoesOnlyANewRegistration drives Abandon through the
+// component's HTTP API, as a gateway with AUTH_URL does.
+func TestAbandonUndoesOnlyANewRegistration(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st := memory.New()
+	keys, err := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := New(Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, st, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "a-secret-of-16-chars"
+	h, err := Handler(svc, secret, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c := NewClient(srv.URL, secret)
+
+	s, err := c.Register(ctx, "new@example.com", "correct horse", "New")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Abandon(ctx, s.RefreshToken); err != nil {
+		t.Fatalf("abandon a new registration: %v", err)
+	}
+	if _, err := st.AccountByEmail(ctx, "new@example.com"); domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("account after abandon: %v", err)
+	}
+	if err := c.Abandon(ctx, s.RefreshToken); domain.KindOf(err) != domain.KindUnauthenticated {
+		t.Fatalf("abandon with a spent token: %v", err)
+	}
+	if err := c.Abandon(ctx, "made-up"); domain.KindOf(err) != domain.KindUnauthenticated {
+		t.Fatalf("abandon with a made-up token: %v", err)
+	}
+	again, err := c.Register(ctx, "new@example.com", "correct horse", "New")
+	if err != nil {
+		t.Fatalf("register after abandon: %v", err)
+	}
+
+	// An established account cannot be deleted this way, even with a valid
+	// refresh token.
+	svc.now = func() time.Time { return time.Now().Add(abandonWindow + time.Minute) }
+	if err := c.Abandon(ctx, again.RefreshToken); domain.KindOf(err) != domain.KindForbidden {
+		t.Fatalf("abandon an old account: %v", err)
+	}
+	if _, err := st.AccountByEmail(ctx, "new@example.com"); err != nil {
+		t.Fatalf("an old account was deleted: %v", err)
+	}
+}
