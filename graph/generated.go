@@ -1157,7 +1157,7 @@ var sources = []*ast.Source{
 scalar Time
 
 type Query {
-  "The caller; null without a valid token."
+  "The caller; null without a token. A token that is present but invalid or expired refuses the whole request (HTTP 401, UNAUTHENTICATED), so null always means signed out."
   me: Person
   person(id: ID!): Person
   "An interest by name (normalised: trimmed, lower case)."
