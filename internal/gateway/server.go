@@ -64,7 +64,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	}
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: d.Resolvers, Complexity: complexity()})
 	srv := handler.New(schema)
-	srv.AddTransport(transport.Options{})
+	srv.AddTransport(getTransport{}) // queries only; OPTIONS and refusals: httpRules
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(&transport.Websocket{
 		// Browsers may open a WebSocket only from the same origin or from a
@@ -95,7 +95,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(d.Log))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withWSState(limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, srv))))
+	mux.Handle("/graphql", withWSState(limitBody(cfg.Limits.MaxBodyBytes, httpRules(authenticate(d.Verifier, d.Log, srv)))))
 	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
 	if d.Keys != nil {
 		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
