@@ -167,7 +167,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	}
 	limits := gateway.DefaultLimits
 	limits.MaxDepth, limits.MaxComplexity = s.cfg.MaxQueryDepth, s.cfg.MaxQueryComplexity
-	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins},
+	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins, CORSOrigins: s.cfg.CORSAllowedOrigins},
 		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: verifier, Keys: keys, Ready: s.ready, Log: s.log})
 	return nil
 }

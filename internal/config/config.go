@@ -47,7 +47,8 @@ type Config struct {
 	Introspection      bool
 	MaxQueryDepth      int
 	MaxQueryComplexity int
-	WSAllowedOrigins   []string
+	CORSAllowedOrigins []string // browser origins (scheme://host[:port], or *) that may call the API
+	WSAllowedOrigins   []string // defaults to CORSAllowedOrigins
 	WelcomeCoins       int64
 	AdminEmails        []string
 
@@ -65,6 +66,7 @@ var EnvNames = []string{
 	"LOG_LEVEL", "LOG_FORMAT", "WELCOME_COINS", "ADMIN_EMAILS", "KAFKA_SESSION_TIMEOUT",
 	"JWT_PREVIOUS_KEY_FILES", "OIDC_CLIENT_ID", "REFRESH_TOKEN_TTL", "OIDC_PROVIDERS", "OIDC_GOOGLE_CLIENT_ID",
 	"OPAQUE_TOKENS", "AUTH_URL", "AUTH_HTTP_ADDR", "AUTH_SHARED_SECRET", "SIGNUPS_PER_MINUTE",
+	"CORS_ALLOWED_ORIGINS",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -152,10 +154,15 @@ func parse(get func(string) string) (Config, error) {
 		Introspection:          boolean("GRAPHQL_INTROSPECTION", true),
 		MaxQueryDepth:          num("GRAPHQL_MAX_DEPTH", 12),
 		MaxQueryComplexity:     num("GRAPHQL_MAX_COMPLEXITY", 5000),
+		CORSAllowedOrigins:     list("CORS_ALLOWED_ORIGINS"),
 		WSAllowedOrigins:       list("WS_ALLOWED_ORIGINS"),
 		WelcomeCoins:           int64(num("WELCOME_COINS", 100)),
 		AdminEmails:            lower(list("ADMIN_EMAILS")),
 		LogFormat:              str("LOG_FORMAT", "text"),
+	}
+	if len(c.WSAllowedOrigins) == 0 {
+		// A page allowed to call the API may subscribe too.
+		c.WSAllowedOrigins = c.CORSAllowedOrigins
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(str("LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))
@@ -196,6 +203,11 @@ func (c Config) validate() []error {
 	if c.AuthURL != "" && len(c.AuthSharedSecret) < 16 {
 		errs = append(errs, errors.New("AUTH_SHARED_SECRET (16+ characters) is required with AUTH_URL"))
 	}
+	for _, o := range c.CORSAllowedOrigins {
+		if !validOrigin(o) {
+			errs = append(errs, fmt.Errorf("CORS_ALLOWED_ORIGINS: %q is not an origin: write scheme://host[:port] (e.g. http://localhost:5173), or *", o))
+		}
+	}
 	if c.Neo4jURI != "" && c.Neo4jPassword == "" {
 		errs = append(errs, errors.New("NEO4J_PASSWORD is required with NEO4J_URI"))
 	}
@@ -209,6 +221,16 @@ func (c Config) Logger() *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// validOrigin accepts what a browser sends as Origin (scheme and host, no
+// path), with * wildcards as github.com/rs/cors understands them.
+func validOrigin(o string) bool {
+	if o == "*" {
+		return true
+	}
+	scheme, host, ok := strings.Cut(o, "://")
+	return ok && (scheme == "http" || scheme == "https") && host != "" && !strings.ContainsAny(host, "/?#@ ")
 }
 
 func lower(in []string) []string {

@@ -60,3 +60,29 @@ func TestEnvNamesAreTheOnesRead(t *testing.T) {
 		t.Errorf("parse reads %s, which EnvNames does not list", n)
 	}
 }
+
+// TestCORSOrigins: none by default; WS_ALLOWED_ORIGINS follows
+// CORS_ALLOWED_ORIGINS unless set; an origin that is not scheme://host is
+// refused with the variable's name.
+func TestCORSOrigins(t *testing.T) {
+	c, err := parse(env(nil))
+	if err != nil || len(c.CORSAllowedOrigins) != 0 || len(c.WSAllowedOrigins) != 0 {
+		t.Fatalf("defaults: %v %v %v", c.CORSAllowedOrigins, c.WSAllowedOrigins, err)
+	}
+	c, err = parse(env(map[string]string{"CORS_ALLOWED_ORIGINS": "http://localhost:5173, https://app.example.com"}))
+	if err != nil || len(c.CORSAllowedOrigins) != 2 || strings.Join(c.WSAllowedOrigins, ",") != "http://localhost:5173,https://app.example.com" {
+		t.Fatalf("parsed: %v %v %v", c.CORSAllowedOrigins, c.WSAllowedOrigins, err)
+	}
+	c, err = parse(env(map[string]string{"CORS_ALLOWED_ORIGINS": "http://localhost:5173", "WS_ALLOWED_ORIGINS": "other.example"}))
+	if err != nil || strings.Join(c.WSAllowedOrigins, ",") != "other.example" {
+		t.Fatalf("explicit WS_ALLOWED_ORIGINS: %v %v", c.WSAllowedOrigins, err)
+	}
+	for _, bad := range []string{"localhost:5173", "http://localhost:5173/app", "ftp://x.example", "http://"} {
+		if _, err := parse(env(map[string]string{"CORS_ALLOWED_ORIGINS": bad})); err == nil || !strings.Contains(err.Error(), "CORS_ALLOWED_ORIGINS") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if _, err := parse(env(map[string]string{"CORS_ALLOWED_ORIGINS": "*"})); err != nil {
+		t.Errorf("*: %v", err)
+	}
+}

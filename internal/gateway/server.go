@@ -46,6 +46,7 @@ type Config struct {
 	Limits         Limits
 	Introspection  bool
 	AllowedOrigins []string // host patterns of browser origins allowed to open WebSockets; same-origin always is
+	CORSOrigins    []string // browser origins allowed to call the API (CORS); none: same-origin only
 }
 
 // Deps are the gateway's collaborators.
@@ -95,7 +96,8 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(d.Log))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withWSState(limitBody(cfg.Limits.MaxBodyBytes, httpRules(authenticate(d.Verifier, d.Log, srv)))))
+	mux.Handle("/graphql", withCORS(cfg.CORSOrigins, checkWSOrigin(cfg.AllowedOrigins,
+		withWSState(limitBody(cfg.Limits.MaxBodyBytes, httpRules(authenticate(d.Verifier, d.Log, srv)))))))
 	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
 	if d.Keys != nil {
 		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
