@@ -164,11 +164,29 @@ func parse(get func(string) string) (Config, error) {
 		// A page allowed to call the API may subscribe too.
 		c.WSAllowedOrigins = c.CORSAllowedOrigins
 	}
-	if err := c.LogLevel.UnmarshalText([]byte(str("LOG_LEVEL", "info"))); err != nil {
-		errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))
+	if lvl := str("LOG_LEVEL", "info"); c.LogLevel.UnmarshalText([]byte(lvl)) != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL: %q is not a level (debug, info, warn, error)", lvl))
 	}
-	errs = append(errs, c.validate()...)
+	errs = append(errs, withoutRepeats(errs, c.validate())...)
 	return c, errors.Join(errs...)
+}
+
+// withoutRepeats drops range errors about variables that already failed to
+// parse: "not a whole number" says it all, "must be 1–1000" after it would
+// report one mistake twice. Every message starts with its variable's name.
+func withoutRepeats(parseErrs, rangeErrs []error) []error {
+	var out []error
+	for _, r := range rangeErrs {
+		repeat := false
+		for _, p := range parseErrs {
+			name, _, _ := strings.Cut(p.Error(), ":")
+			repeat = repeat || strings.HasPrefix(r.Error(), name+" ")
+		}
+		if !repeat {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (c Config) validate() []error {
@@ -188,8 +206,11 @@ func (c Config) validate() []error {
 	if c.CommandWaitTimeout < 0 || c.CommandWaitTimeout > time.Minute {
 		errs = append(errs, errors.New("COMMAND_WAIT_TIMEOUT must be between 0s and 1m"))
 	}
-	if c.MaxQueryDepth < 2 || c.MaxQueryComplexity < 10 {
-		errs = append(errs, errors.New("GRAPHQL_MAX_DEPTH must be at least 2 and GRAPHQL_MAX_COMPLEXITY at least 10"))
+	if c.MaxQueryDepth < 2 {
+		errs = append(errs, errors.New("GRAPHQL_MAX_DEPTH must be at least 2"))
+	}
+	if c.MaxQueryComplexity < 10 {
+		errs = append(errs, errors.New("GRAPHQL_MAX_COMPLEXITY must be at least 10"))
 	}
 	if c.WelcomeCoins < 0 || c.WelcomeCoins > 1_000_000 {
 		errs = append(errs, errors.New("WELCOME_COINS must be 0–1000000"))
