@@ -1157,14 +1157,14 @@ var sources = []*ast.Source{
 scalar Time
 
 type Query {
-  "The caller; null without a valid token."
+  "The caller; null without a token. A token that is present but invalid or expired refuses the whole request (HTTP 401, UNAUTHENTICATED), so null always means signed out."
   me: Person
   person(id: ID!): Person
   "An interest by name (normalised: trimmed, lower case)."
   interest(name: String!): Interest
   "For the caller: people with shared interests and friends of friends, not already followed, not self. first: 1–100."
   recommendedPeople(first: Int = 10): [PersonRecommendation!]!
-  "The outcome of one of the caller's commands: ACCEPTED until it is decided."
+  "The outcome of one of the caller's commands: APPLIED or REJECTED; ACCEPTED while it may still be queued; NOT_FOUND for an id no command carries once it is older than the command wait timeout plus a minute."
   commandReceipt(commandId: ID!): CommandReceipt!
   "Admins only: the whole ledger at a glance."
   ledger: Ledger!
@@ -1230,7 +1230,7 @@ type AuthPayload {
 type CommandReceipt {
   commandId: ID!
   status: CommandStatus!
-  "A reason code when REJECTED: ACTOR_NOT_FOUND, PERSON_NOT_FOUND, SELF_FOLLOW, INVALID_PAYLOAD."
+  "A reason code when REJECTED: ACTOR_NOT_FOUND, PERSON_NOT_FOUND, INVALID_PAYLOAD (coins: INSUFFICIENT_FUNDS, RECIPIENT_NOT_FOUND). Following or paying yourself is refused before it becomes a command (BAD_USER_INPUT)."
   reason: String
 }
 

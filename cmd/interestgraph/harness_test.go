@@ -97,6 +97,7 @@ type gqlResponse struct {
 	Data   json.RawMessage `json:"data"`
 	Errors []gqlError      `json:"errors"`
 	status int
+	header http.Header
 }
 
 type gqlError struct {
@@ -135,7 +136,7 @@ func (rs *running) doWith(t *testing.T, query string, vars map[string]any, heade
 	defer resp.Body.Close()
 	var out gqlResponse
 	raw, _ := io.ReadAll(resp.Body)
-	out.status = resp.StatusCode
+	out.status, out.header = resp.StatusCode, resp.Header
 	if resp.StatusCode >= 500 {
 		t.Fatalf("server error %d: %s", resp.StatusCode, raw)
 	}

@@ -5,6 +5,7 @@
 //	interestgraph consumer  the command consumers alone
 //	interestgraph rebuild   replay the events topic into an empty graph
 //	interestgraph auth      the auth component alone (gateways reach it with AUTH_URL)
+//	interestgraph help [SUBCOMMAND]  purpose, flags and environment variables
 //
 // Configuration comes from the environment (see the README). With neither
 // KAFKA_BROKERS nor NEO4J_URI set, serve runs the embedded default: an
@@ -16,6 +17,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -24,34 +27,54 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "interestgraph:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+func run(args []string, out io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	if len(args) > 0 {
+		switch a := args[0]; {
+		case a == "help":
+			return help(out, args[1:])
+		case a == "-h" || a == "-help" || a == "--help":
+			usage(out)
+			return nil
+		case a != "" && a[0] != '-':
+			cmd, args = a, args[1:]
+		}
 	}
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	demo := fs.Bool("demo", false, "serve: load a small demo social graph (a few hundred persons) at start")
-	force := fs.Bool("force", false, "rebuild: replay even if the graph is not empty (projection is idempotent)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	c, ok := lookup(cmd)
+	if !ok {
+		return unknownCommand(cmd)
+	}
+	var o options
+	fs := flagSet(cmd, &o)
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		commandHelp(out, c)
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("%s: %w (interestgraph help %s lists its flags)", cmd, err, cmd)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (interestgraph help %s)", cmd, fs.Arg(0), cmd)
 	}
 	cfg, err := config.FromEnv()
 	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
+		return fmt.Errorf("configuration (interestgraph help %s lists the variables):\n%w", cmd, err)
 	}
 	log := cfg.Logger()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	return dispatch(ctx, cmd, cfg, log, o)
+}
 
+func dispatch(ctx context.Context, cmd string, cfg config.Config, log *slog.Logger, o options) error {
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log, roles{gateway: true, consumer: true}, *demo)
+		return serve(ctx, cfg, log, roles{gateway: true, consumer: true}, o.demo)
 	case "gateway":
 		if cfg.Embedded() {
 			return errors.New("gateway alone needs KAFKA_BROKERS and NEO4J_URI (the embedded default lives in one process: use serve)")
@@ -64,12 +87,10 @@ func run(args []string) error {
 		return serve(ctx, cfg, log, roles{consumer: true}, false)
 	case "auth":
 		return serveAuth(ctx, cfg, log)
-	case "rebuild":
+	default: // rebuild
 		if cfg.Embedded() {
 			return errors.New("rebuild needs KAFKA_BROKERS and NEO4J_URI")
 		}
-		return rebuild(ctx, cfg, log, *force)
-	default:
-		return fmt.Errorf("unknown command %q (serve, gateway, consumer, rebuild, auth)", cmd)
+		return rebuild(ctx, cfg, log, o.force)
 	}
 }

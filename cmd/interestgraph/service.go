@@ -171,7 +171,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	limits.MaxDepth, limits.MaxComplexity = s.cfg.MaxQueryDepth, s.cfg.MaxQueryComplexity
 	ws := gateway.WSLimits{MaxSubscriptions: s.cfg.WSMaxSubscriptions, MaxConnectionsPerAddress: s.cfg.WSMaxConnsPerAddr,
 		MaxConnections: s.cfg.WSMaxConns, WriteTimeout: s.cfg.WSWriteTimeout, IdleTimeout: s.cfg.WSIdleTimeout}
-	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins, WS: ws},
+	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins, CORSOrigins: s.cfg.CORSAllowedOrigins, WS: ws},
 		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: verifier, Keys: keys, Ready: s.ready, Log: s.log})
 	return nil
 }

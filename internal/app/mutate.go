@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
@@ -68,7 +69,8 @@ func (a *App) CommandReceipt(ctx context.Context, commandID string) (Receipt, er
 	if err != nil {
 		return Receipt{}, err
 	}
-	if _, err := domain.ParsePersonID("commandId", commandID); err != nil {
+	issued, err := domain.ParseCommandID("commandId", commandID)
+	if err != nil {
 		return Receipt{}, err
 	}
 	out, actor, found, err := a.reader.CommandOutcome(ctx, commandID)
@@ -79,7 +81,29 @@ func (a *App) CommandReceipt(ctx context.Context, commandID string) (Receipt, er
 		return Receipt{}, auth.ErrForbidden
 	}
 	if !found {
+		if !a.mayBeQueued(issued) {
+			return Receipt{}, domain.NotFound("no command %s: it has no outcome and is too old (or too new) to be waiting in the queue", commandID)
+		}
 		return Receipt{CommandID: commandID, Status: domain.StatusAccepted}, nil
 	}
 	return Receipt{CommandID: commandID, Status: out.Status, Reason: out.Reason}, nil
+}
+
+// queueMargin is how long past COMMAND_WAIT_TIMEOUT a command without an
+// outcome is still believed to be on its way; clockSkew how far ahead of
+// this gateway's clock another gateway's ids may be.
+const (
+	queueMargin = time.Minute
+	clockSkew   = time.Minute
+)
+
+// mayBeQueued reports whether a command issued at issued could still be
+// waiting for its outcome. Command ids are UUIDv7, so their time bounds
+// the wait; an id that is not a UUIDv7 (zero time) was never issued here.
+func (a *App) mayBeQueued(issued time.Time) bool {
+	if issued.IsZero() {
+		return false
+	}
+	now := a.now()
+	return issued.Before(now.Add(clockSkew)) && now.Sub(issued) <= a.cfg.WaitTimeout+queueMargin
 }

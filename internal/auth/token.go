@@ -76,6 +76,7 @@ type KeyConfig struct {
 	Audience         string // of access tokens: this API
 	ClientID         string // of ID tokens: the client (OIDC aud)
 	TTL              time.Duration
+	Now              func() time.Time // nil: time.Now; tests issue tokens in the past with it
 }
 
 // NewKeys loads or generates the signing key and loads the previous ones.
@@ -96,7 +97,10 @@ func NewKeys(cfg KeyConfig) (*Keys, error) {
 		return nil, fmt.Errorf("auth: generate key: %w", err)
 	}
 	k := &Keys{priv: priv, kid: keyID(priv.Public().(ed25519.PublicKey)), verifiers: map[string]ed25519.PublicKey{},
-		issuer: cfg.Issuer, audience: cfg.Audience, clientID: cfg.ClientID, ttl: cfg.TTL, now: time.Now}
+		issuer: cfg.Issuer, audience: cfg.Audience, clientID: cfg.ClientID, ttl: cfg.TTL, now: cfg.Now}
+	if k.now == nil {
+		k.now = time.Now
+	}
 	k.verifiers[k.kid] = priv.Public().(ed25519.PublicKey)
 	for _, f := range cfg.PreviousKeyFiles {
 		old, err := loadKey(f)
@@ -207,8 +211,13 @@ func verifyAccess(ctx context.Context, token string, key func(context.Context, s
 		jwt.WithLeeway(leeway),
 		jwt.WithTimeFunc(now),
 	)
+	if errors.Is(err, jwt.ErrTokenExpired) {
+		// jwt v5 checks the signature before the claims: only a token we
+		// signed is ever called expired, so "refresh" is the right advice.
+		return Identity{}, ErrTokenExpired
+	}
 	if err != nil || !parsed.Valid {
-		return Identity{}, unauthenticated("invalid or expired token")
+		return Identity{}, unauthenticated("invalid token")
 	}
 	if _, err := domain.ParsePersonID("sub", c.Subject); err != nil {
 		return Identity{}, unauthenticated("invalid token subject")
@@ -219,6 +228,10 @@ func verifyAccess(ctx context.Context, token string, key func(context.Context, s
 func unauthenticated(msg string) error {
 	return &domain.Error{Kind: domain.KindUnauthenticated, Message: msg}
 }
+
+// ErrTokenExpired is the refusal of a genuine token past its exp: the
+// client should refresh, not sign in again. Compare with errors.Is.
+var ErrTokenExpired = &domain.Error{Kind: domain.KindUnauthenticated, Message: "token expired: get a new one with refreshToken or login"}
 
 type ctxKey struct{}
 
@@ -247,7 +260,7 @@ func Require(ctx context.Context) (Identity, error) {
 		if time.Now().Before(id.ExpiresAt.Add(leeway)) {
 			return id, nil
 		}
-		return Identity{}, unauthenticated("token expired")
+		return Identity{}, ErrTokenExpired
 	}
 	if err, ok := ctx.Value(errKey{}).(error); ok {
 		return Identity{}, err

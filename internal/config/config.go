@@ -55,7 +55,8 @@ type Config struct {
 	Introspection      bool
 	MaxQueryDepth      int
 	MaxQueryComplexity int
-	WSAllowedOrigins   []string
+	CORSAllowedOrigins []string      // browser origins (scheme://host[:port], or *) that may call the API
+	WSAllowedOrigins   []string      // defaults to CORSAllowedOrigins
 	WSMaxSubscriptions int           // active operations per WebSocket
 	WSMaxConnsPerAddr  int           // WebSockets per client address
 	WSMaxConns         int           // WebSockets per gateway
@@ -82,6 +83,7 @@ var EnvNames = []string{
 	"MUTATIONS_PER_MINUTE",
 	"WS_MAX_SUBSCRIPTIONS", "WS_MAX_CONNECTIONS_PER_ADDRESS", "WS_MAX_CONNECTIONS", "WS_WRITE_TIMEOUT", "WS_IDLE_TIMEOUT",
 	"KAFKA_SEND_TIMEOUT",
+	"CORS_ALLOWED_ORIGINS",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -176,6 +178,7 @@ func parse(get func(string) string) (Config, error) {
 		Introspection:          boolean("GRAPHQL_INTROSPECTION", true),
 		MaxQueryDepth:          num("GRAPHQL_MAX_DEPTH", 12),
 		MaxQueryComplexity:     num("GRAPHQL_MAX_COMPLEXITY", 5000),
+		CORSAllowedOrigins:     list("CORS_ALLOWED_ORIGINS"),
 		WSAllowedOrigins:       list("WS_ALLOWED_ORIGINS"),
 		WSMaxSubscriptions:     num("WS_MAX_SUBSCRIPTIONS", 50),
 		WSMaxConnsPerAddr:      num("WS_MAX_CONNECTIONS_PER_ADDRESS", 1000),
@@ -186,11 +189,33 @@ func parse(get func(string) string) (Config, error) {
 		AdminEmails:            lower(list("ADMIN_EMAILS")),
 		LogFormat:              str("LOG_FORMAT", "text"),
 	}
-	if err := c.LogLevel.UnmarshalText([]byte(str("LOG_LEVEL", "info"))); err != nil {
-		errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))
+	if len(c.WSAllowedOrigins) == 0 {
+		// A page allowed to call the API may subscribe too.
+		c.WSAllowedOrigins = c.CORSAllowedOrigins
 	}
-	errs = append(errs, c.validate()...)
+	if lvl := str("LOG_LEVEL", "info"); c.LogLevel.UnmarshalText([]byte(lvl)) != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL: %q is not a level (debug, info, warn, error)", lvl))
+	}
+	errs = append(errs, withoutRepeats(errs, c.validate())...)
 	return c, errors.Join(errs...)
+}
+
+// withoutRepeats drops range errors about variables that already failed to
+// parse: "not a whole number" says it all, "must be 1–1000" after it would
+// report one mistake twice. Every message starts with its variable's name.
+func withoutRepeats(parseErrs, rangeErrs []error) []error {
+	var out []error
+	for _, r := range rangeErrs {
+		repeat := false
+		for _, p := range parseErrs {
+			name, _, _ := strings.Cut(p.Error(), ":")
+			repeat = repeat || strings.HasPrefix(r.Error(), name+" ")
+		}
+		if !repeat {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (c Config) validate() []error {
@@ -210,8 +235,11 @@ func (c Config) validate() []error {
 	if c.CommandWaitTimeout < 0 || c.CommandWaitTimeout > time.Minute {
 		errs = append(errs, errors.New("COMMAND_WAIT_TIMEOUT must be between 0s and 1m"))
 	}
-	if c.MaxQueryDepth < 2 || c.MaxQueryComplexity < 10 {
-		errs = append(errs, errors.New("GRAPHQL_MAX_DEPTH must be at least 2 and GRAPHQL_MAX_COMPLEXITY at least 10"))
+	if c.MaxQueryDepth < 2 {
+		errs = append(errs, errors.New("GRAPHQL_MAX_DEPTH must be at least 2"))
+	}
+	if c.MaxQueryComplexity < 10 {
+		errs = append(errs, errors.New("GRAPHQL_MAX_COMPLEXITY must be at least 10"))
 	}
 	if c.WelcomeCoins < 0 || c.WelcomeCoins > 1_000_000 {
 		errs = append(errs, errors.New("WELCOME_COINS must be 0–1000000"))
@@ -245,6 +273,11 @@ func (c Config) validate() []error {
 	}
 	if (c.KafkaTLS || c.KafkaSASLMechanism != "") && len(c.KafkaBrokers) == 0 {
 		errs = append(errs, errors.New("KAFKA_TLS and KAFKA_SASL_* need KAFKA_BROKERS (the embedded broker has no security)"))
+	}
+	for _, o := range c.CORSAllowedOrigins {
+		if !validOrigin(o) {
+			errs = append(errs, fmt.Errorf("CORS_ALLOWED_ORIGINS: %q is not an origin: write scheme://host[:port] (e.g. http://localhost:5173), or *", o))
+		}
 	}
 	if c.Neo4jURI != "" && c.Neo4jPassword == "" {
 		errs = append(errs, errors.New("NEO4J_PASSWORD is required with NEO4J_URI"))
@@ -293,6 +326,16 @@ func loopbackOnly(brokers []string) bool {
 		}
 	}
 	return len(brokers) > 0
+}
+
+// validOrigin accepts what a browser sends as Origin (scheme and host, no
+// path), with * wildcards as github.com/rs/cors understands them.
+func validOrigin(o string) bool {
+	if o == "*" {
+		return true
+	}
+	scheme, host, ok := strings.Cut(o, "://")
+	return ok && (scheme == "http" || scheme == "https") && host != "" && !strings.ContainsAny(host, "/?#@ ")
 }
 
 func lower(in []string) []string {

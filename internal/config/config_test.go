@@ -1,6 +1,7 @@
 package config
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -128,5 +129,81 @@ func TestWebSocketLimits(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s: %v", want, err)
 		}
+	}
+}
+
+// TestCORSOrigins: none by default; WS_ALLOWED_ORIGINS follows
+// CORS_ALLOWED_ORIGINS unless set; an origin that is not scheme://host is
+// refused with the variable's name.
+func TestCORSOrigins(t *testing.T) {
+	c, err := parse(env(nil))
+	if err != nil || len(c.CORSAllowedOrigins) != 0 || len(c.WSAllowedOrigins) != 0 {
+		t.Fatalf("defaults: %v %v %v", c.CORSAllowedOrigins, c.WSAllowedOrigins, err)
+	}
+	c, err = parse(env(map[string]string{"CORS_ALLOWED_ORIGINS": "http://localhost:5173, https://app.example.com"}))
+	if err != nil || len(c.CORSAllowedOrigins) != 2 || strings.Join(c.WSAllowedOrigins, ",") != "http://localhost:5173,https://app.example.com" {
+		t.Fatalf("parsed: %v %v %v", c.CORSAllowedOrigins, c.WSAllowedOrigins, err)
+	}
+	c, err = parse(env(map[string]string{"CORS_ALLOWED_ORIGINS": "http://localhost:5173", "WS_ALLOWED_ORIGINS": "other.example"}))
+	if err != nil || strings.Join(c.WSAllowedOrigins, ",") != "other.example" {
+		t.Fatalf("explicit WS_ALLOWED_ORIGINS: %v %v", c.WSAllowedOrigins, err)
+	}
+	for _, bad := range []string{"localhost:5173", "http://localhost:5173/app", "ftp://x.example", "http://"} {
+		if _, err := parse(env(map[string]string{"CORS_ALLOWED_ORIGINS": bad})); err == nil || !strings.Contains(err.Error(), "CORS_ALLOWED_ORIGINS") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if _, err := parse(env(map[string]string{"CORS_ALLOWED_ORIGINS": "*"})); err != nil {
+		t.Errorf("*: %v", err)
+	}
+}
+
+// TestOneErrorPerVariable: a variable that does not parse is reported once,
+// in the project's words (not a library's).
+func TestOneErrorPerVariable(t *testing.T) {
+	_, err := parse(env(map[string]string{"KAFKA_PARTITIONS": "many", "ACCESS_TOKEN_TTL": "forever", "LOG_LEVEL": "loud", "KAFKA_SESSION_TIMEOUT": "soon", "GRAPHQL_MAX_COMPLEXITY": "lots"}))
+	if err == nil {
+		t.Fatal("bad config accepted")
+	}
+	msg := err.Error()
+	for _, n := range []string{"KAFKA_PARTITIONS", "ACCESS_TOKEN_TTL", "LOG_LEVEL", "KAFKA_SESSION_TIMEOUT", "GRAPHQL_MAX_COMPLEXITY"} {
+		if c := strings.Count(msg, n); c != 1 {
+			t.Errorf("%s reported %d times:\n%s", n, c, msg)
+		}
+	}
+	if !strings.Contains(msg, `LOG_LEVEL: "loud" is not a level (debug, info, warn, error)`) || strings.Contains(msg, "slog") {
+		t.Errorf("LOG_LEVEL error: %s", msg)
+	}
+}
+
+// TestEveryVariableIsDocumented: help is generated from Vars, so every
+// variable has a description, and its documented default is the real one:
+// setting a variable to its documented default changes nothing.
+func TestEveryVariableIsDocumented(t *testing.T) {
+	def, err := parse(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{}
+	for _, v := range Vars {
+		documented[v.Name] = true
+		if v.Doc == "" || len(v.Commands) == 0 {
+			t.Errorf("%s: no description or no command", v.Name)
+		}
+		if v.Default == "" {
+			continue
+		}
+		c, err := parse(env(map[string]string{v.Name: v.Default}))
+		if err != nil || !reflect.DeepEqual(c, def) {
+			t.Errorf("%s=%s is not the default (%v)", v.Name, v.Default, err)
+		}
+	}
+	for _, n := range EnvNames {
+		if !documented[n] {
+			t.Errorf("%s is read but not in Vars", n)
+		}
+	}
+	if len(Vars) != len(EnvNames) {
+		t.Errorf("Vars has %d entries, EnvNames %d", len(Vars), len(EnvNames))
 	}
 }

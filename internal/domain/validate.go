@@ -3,6 +3,7 @@ package domain
 import (
 	"net/mail"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -87,6 +88,21 @@ func ParsePersonID(field, id string) (string, error) {
 		return "", Invalid(field, "%q is not a valid person id", truncate(id, 64))
 	}
 	return id, nil
+}
+
+// ParseCommandID checks that id is a canonical UUID and returns when it
+// was issued if it is a UUIDv7 (every command id this service hands out
+// is), or the zero time if it cannot be one of ours.
+func ParseCommandID(field, id string) (time.Time, error) {
+	u, err := uuid.Parse(id)
+	if err != nil || u.String() != id {
+		return time.Time{}, Invalid(field, "%q is not a valid command id", truncate(id, 64))
+	}
+	if u.Version() != 7 {
+		return time.Time{}, nil
+	}
+	sec, nsec := u.Time().UnixTime()
+	return time.Unix(sec, nsec), nil
 }
 
 // NewID returns a fresh time-ordered UUID.

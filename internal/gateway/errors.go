@@ -66,6 +66,13 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gerr
 		}
 		var ge *gqlerror.Error
+		if errors.As(err, &ge) && ge.Message == "operation  not found" {
+			// gqlgen's words for a document of several operations without
+			// operationName: say what to do instead.
+			gerr.Message = "the document holds several operations: name the one to run in operationName"
+			setCode(gerr, CodeBadRequest)
+			return gerr
+		}
 		if errors.As(err, &ge) && ge.Extensions["code"] != nil {
 			return gerr // parse, validation and limit errors carry their own code
 		}

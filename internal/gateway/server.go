@@ -47,6 +47,7 @@ type Config struct {
 	Introspection  bool
 	AllowedOrigins []string // host patterns of browser origins allowed to open WebSockets; same-origin always is
 	WS             WSLimits
+	CORSOrigins    []string // browser origins allowed to call the API (CORS); none: same-origin only
 }
 
 // Deps are the gateway's collaborators.
@@ -66,7 +67,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	ws := cfg.WS.withDefaults()
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: d.Resolvers})
 	srv := handler.New(schema)
-	srv.AddTransport(transport.Options{})
+	srv.AddTransport(getTransport{}) // queries only; OPTIONS and refusals: httpRules
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(&transport.Websocket{
 		// Browsers may open a WebSocket only from the same origin or from a
@@ -100,7 +101,8 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(d.Log))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", admitSockets(newSockets(ws), withWSState(limitBody(cfg.Limits.MaxBodyBytes, authenticate(d.Verifier, d.Log, srv)))))
+	mux.Handle("/graphql", withCORS(cfg.CORSOrigins, checkWSOrigin(cfg.AllowedOrigins, admitSockets(newSockets(ws),
+		withWSState(limitBody(cfg.Limits.MaxBodyBytes, httpRules(authenticate(d.Verifier, d.Log, srv))))))))
 	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
 	if d.Keys != nil {
 		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
@@ -145,9 +147,11 @@ func bearer(v string) (string, bool) {
 	return strings.TrimSpace(tok), true
 }
 
-// authenticate puts the verified identity (or why the token was refused)
-// into the request context. Requests without a token go on anonymously;
-// operations that need identity refuse them. The token is never logged.
+// authenticate puts the verified identity into the request context.
+// Requests without a token go on anonymously; operations that need
+// identity refuse them. A token that is presented but bad refuses the
+// whole request (RFC 6750): answering it anonymously would hide from the
+// client that it must refresh or sign in again. The token is never logged.
 func authenticate(v Verifier, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -155,7 +159,12 @@ func authenticate(v Verifier, log *slog.Logger, next http.Handler) http.Handler 
 			ctx = identity.WithClientAddr(ctx, host)
 		}
 		if h := r.Header.Get("Authorization"); h != "" {
-			ctx = withToken(ctx, v, log, h)
+			id, err := verifyHeader(ctx, v, log, h)
+			if err != nil {
+				refuseToken(w, r, log, err)
+				return
+			}
+			ctx = auth.WithIdentity(ctx, id)
 		}
 		if strings.Contains(strings.ToLower(r.Header.Get("Prefer")), "respond-async") {
 			ctx = app.WithoutWaiting(ctx)
@@ -164,23 +173,46 @@ func authenticate(v Verifier, log *slog.Logger, next http.Handler) http.Handler 
 	})
 }
 
-func withToken(ctx context.Context, v Verifier, log *slog.Logger, header string) context.Context {
+// verifyHeader checks an Authorization value; every refusal is
+// KindUnauthenticated unless the verifier itself failed.
+func verifyHeader(ctx context.Context, v Verifier, log *slog.Logger, header string) (auth.Identity, error) {
 	tok, ok := bearer(header)
 	if !ok {
-		return auth.WithAuthError(ctx, errUnauthenticated("the Authorization header must be \"Bearer <token>\""))
+		return auth.Identity{}, errUnauthenticated("invalid token: the Authorization header must be \"Bearer <token>\"")
 	}
 	id, err := v.Verify(ctx, tok)
 	if err != nil {
 		log.InfoContext(ctx, "token refused", "reason", err.Error())
-		return auth.WithAuthError(ctx, err)
+		return auth.Identity{}, err
 	}
-	return auth.WithIdentity(ctx, id)
+	return id, nil
+}
+
+// refuseToken answers a request whose token was refused: 401 with
+// WWW-Authenticate (RFC 6750 §3) and an UNAUTHENTICATED body saying
+// whether the token expired. A verifier that could not decide (key set
+// unreachable) is not the client's fault: 503.
+func refuseToken(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	if domain.KindOf(err) != domain.KindUnauthenticated {
+		log.ErrorContext(r.Context(), "token verification failed", "err", err)
+		w.Header().Set("Retry-After", "5")
+		writeHTTPError(w, r, http.StatusServiceUnavailable, CodeInternal, "authentication is unavailable; try again shortly")
+		return
+	}
+	desc := "invalid token"
+	if errors.Is(err, auth.ErrTokenExpired) {
+		desc = "token expired"
+	}
+	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="`+desc+`"`)
+	writeHTTPError(w, r, http.StatusUnauthorized, CodeUnauthenticated, err.Error())
 }
 
 // wsInit authenticates the connection_init payload ("Authorization" or
 // "authorization", same value as the HTTP header). A connection without a
-// token is anonymous; one with a bad token is closed with 4403; one whose
-// token expires is closed with 4401 at that moment.
+// token is anonymous; one with an expired token is closed with 4401 (the
+// client refreshes), one with an invalid token with 4403, both with a
+// reason the client sees; one whose token expires later is closed with
+// 4401 at that moment.
 func wsInit(v Verifier, r *resolvers.Resolver) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		h := p.Authorization()
@@ -195,13 +227,17 @@ func wsInit(v Verifier, r *resolvers.Resolver) transport.WebsocketInitFunc {
 			}
 			return ctx, nil, nil
 		}
-		ctx = withToken(ctx, v, r.Log, h)
-		id, err := auth.Require(ctx)
-		if err != nil {
-			ctx = transport.WithWebsocketCloseCode(ctx, 4403)
-			return ctx, nil, errors.New("forbidden: invalid or expired token")
+		id, err := verifyHeader(ctx, v, r.Log, h)
+		if err == nil {
+			return expireAt(auth.WithIdentity(ctx, id), id.ExpiresAt), nil, nil
 		}
-		return expireAt(ctx, id.ExpiresAt), nil, nil
+		code, reason := 4403, "invalid token"
+		if errors.Is(err, auth.ErrTokenExpired) {
+			code, reason = closeUnauthorized, "token expired"
+		}
+		// gqlgen writes the close frame from this context's code and reason.
+		ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), reason)
+		return ctx, nil, err
 	}
 }
 

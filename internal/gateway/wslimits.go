@@ -17,9 +17,6 @@ import (
 const (
 	// CodeSubscriptionLimit refuses a subscription or a socket over a limit.
 	CodeSubscriptionLimit = "SUBSCRIPTION_LIMIT"
-	// CodeBadRequest refuses a request the transport cannot serve, such as
-	// a subscription over HTTP POST.
-	CodeBadRequest = "BAD_REQUEST"
 )
 
 // maxWSMessage is the largest message a client may send (1 MiB); a
