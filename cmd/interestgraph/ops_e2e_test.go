@@ -101,13 +101,23 @@ func TestLegacyGraphQLWSProtocol(t *testing.T) {
 	if m := read(); m["type"] != "connection_ack" {
 		t.Fatalf("init: %v", m)
 	}
-	write(map[string]any{"id": "1", "type": "start", "payload": map[string]any{"query": `subscription($p: ID!) { personEvents(personId: $p) { __typename } }`, "variables": map[string]any{"p": ann.ID}}})
-	rs.waitSubscriptions(t, 1)
-	rs.mutate(t, ann.Token, "addInterest", "name", "legacy clients")
+	write(map[string]any{"id": "1", "type": "start", "payload": map[string]any{"query": `subscription($p: ID!) { personEvents(personId: $p) { __typename commandId } }`, "variables": map[string]any{"p": ann.ID}}})
+	// The bystander watches Bob over the current protocol.
+	bob := rs.register(t, "Bob")
+	bystander := rs.ws(t, "")
+	bystander.subscribe("e", personEventsQuery, map[string]any{"p": bob.ID})
+	rs.waitSubscriptions(t, 2)
+	r := rs.mutate(t, ann.Token, "addInterest", "name", "legacy clients")
 	m := read()
 	raw, _ := json.Marshal(m)
-	if m["type"] != "data" || !strings.Contains(string(raw), "InterestAdded") {
+	if m["type"] != "data" || !strings.Contains(string(raw), "InterestAdded") || !strings.Contains(string(raw), r.CommandID) {
 		t.Fatalf("legacy data message: %s", raw)
+	}
+	rb := rs.mutate(t, bob.Token, "addInterest", "name", "modern clients")
+	var pe personEventMsg
+	bystander.next("e", &pe)
+	if pe.PersonEvents.CommandID != rb.CommandID || pe.PersonEvents.Person.ID != bob.ID {
+		t.Fatalf("bystander's first event is not Bob's: %+v", pe)
 	}
 }
 
@@ -269,7 +279,10 @@ func TestSubscriptionEventsReadCurrentData(t *testing.T) {
 		ann, bob := rs.register(t, "Ann"), rs.register(t, "Bob")
 		ws := rs.ws(t, "")
 		ws.subscribe("e", `subscription($p: ID!) { personEvents(personId: $p) { person { followerCount } } }`, map[string]any{"p": bob.ID})
-		rs.waitSubscriptions(t, 1)
+		// The bystander watches Ann: Bob's interests are not hers to see.
+		bystander := rs.ws(t, "")
+		bystander.subscribe("e", personEventsQuery, map[string]any{"p": ann.ID})
+		rs.waitSubscriptions(t, 2)
 		var ev struct {
 			PersonEvents struct{ Person struct{ FollowerCount int } }
 		}
@@ -278,7 +291,12 @@ func TestSubscriptionEventsReadCurrentData(t *testing.T) {
 		if ev.PersonEvents.Person.FollowerCount != 0 {
 			t.Fatalf("first event: %+v", ev)
 		}
-		rs.mutate(t, ann.Token, "follow", "personId", bob.ID)
+		f := rs.mutate(t, ann.Token, "follow", "personId", bob.ID)
+		var pe personEventMsg
+		bystander.next("e", &pe)
+		if pe.PersonEvents.Typename != "Followed" || pe.PersonEvents.CommandID != f.CommandID {
+			t.Fatalf("bystander's first event is not Ann's follow: %+v", pe)
+		}
 		rs.mutate(t, bob.Token, "addInterest", "name", "second "+testsupport.Letters())
 		ws.next("e", &ev)
 		if ev.PersonEvents.Person.FollowerCount != 1 {
