@@ -37,6 +37,9 @@ func Run(t *testing.T, newStore Factory) {
 		"ConcurrentRefresh":        testConcurrentRefresh,
 		"ReferenceTokens":          testReferenceTokens,
 		"TransferAfterLostRecord":  testTransferAfterLostRecord,
+		"Following":                testFollowing,
+		"EmptyAndReady":            testEmptyAndReady,
+		"LedgerExact":              testLedgerExact,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
