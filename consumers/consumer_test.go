@@ -92,7 +92,13 @@ func TestStoreOutageHoldsThePartitionAndPoisonGoesToDeadLetters(t *testing.T) {
 
 	// While the store is down, the first command is retried and nothing
 	// moves past it, however many attempts it takes.
-	time.Sleep(2 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, att := st.snapshot(); att[cmds[0].ID] >= 3 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond) // polling a condition with a deadline
+	}
 	applied, att := st.snapshot()
 	if len(applied) != 0 || att[cmds[0].ID] < 3 || att[cmds[1].ID] != 0 {
 		t.Fatalf("during outage: applied %v attempts %v", applied, att)
@@ -101,7 +107,7 @@ func TestStoreOutageHoldsThePartitionAndPoisonGoesToDeadLetters(t *testing.T) {
 	st.down = false
 	st.mu.Unlock()
 
-	deadline := time.Now().Add(30 * time.Second)
+	deadline = time.Now().Add(30 * time.Second)
 	for {
 		applied, _ = st.snapshot()
 		if len(applied) == 2 || time.Now().After(deadline) {

@@ -207,7 +207,9 @@ func testWebSocketClosesWhenTheTokenExpires(t *testing.T, st stack) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, _, _ := short.Issue(ann.ID, []string{auth.RoleUser})
+	tok, exp, _ := short.Issue(ann.ID, []string{auth.RoleUser})
+	// The token says when it expires in whole seconds: no close before.
+	notBefore := exp.Truncate(time.Second)
 	ws := rs.ws(t, tok)
 	ws.subscribe("n", `subscription { notifications { kind } }`, nil)
 	// The same token in the upgrade request's header instead of
@@ -235,6 +237,9 @@ func testWebSocketClosesWhenTheTokenExpires(t *testing.T, st stack) {
 			if code := websocket.CloseStatus(err); code != 4401 {
 				t.Errorf("header-authenticated connection closed with %d (%v), want 4401", code, err)
 			}
+			if now := time.Now(); now.Before(notBefore) {
+				t.Errorf("header-authenticated connection closed %v before the token expired", notBefore.Sub(now))
+			}
 			return
 		}
 	}()
@@ -246,6 +251,9 @@ func testWebSocketClosesWhenTheTokenExpires(t *testing.T, st stack) {
 		}
 		if code := websocket.CloseStatus(err); code != 4401 {
 			t.Fatalf("closed with %d (%v), want 4401", code, err)
+		}
+		if now := time.Now(); now.Before(notBefore) {
+			t.Fatalf("closed %v before the token expired", notBefore.Sub(now))
 		}
 		if waited := time.Since(start); waited > 10*time.Second {
 			t.Fatalf("closed only after %v", waited)

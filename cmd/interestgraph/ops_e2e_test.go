@@ -1,18 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -236,14 +239,42 @@ func TestGracefulShutdown(t *testing.T) {
 		}
 		return err == nil && resp.StatusCode == 200
 	})
+	// A live subscription: it has delivered an event before the signal.
+	ann := rs.register(t, "Ann")
 	ws := rs.ws(t, "")
-	ws.subscribe("1", `subscription { personEvents(personId: "00000000-0000-4000-8000-000000000000") { id } }`, nil)
-	time.Sleep(200 * time.Millisecond)
+	ws.subscribe("1", `subscription($p: ID!) { personEvents(personId: $p) { commandId } }`, map[string]any{"p": ann.ID})
+	waitLive(t, rs, ws, ann)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	// The subscription ends cleanly: "complete" for it, then a close frame
+	// with a proper code, not a dropped connection.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	completed := false
+	for {
+		var m map[string]any
+		err := wsjson.Read(ctx, ws.conn, &m)
+		if err != nil {
+			// Issue #16 asks for a proper close code here. The gateway does
+			// not send one yet: the process exits and the peer sees EOF
+			// (no production change in this branch). Until it does, a bare
+			// EOF is accepted only after "complete"; any other error fails.
+			s := websocket.CloseStatus(err)
+			if s != websocket.StatusNormalClosure && s != websocket.StatusGoingAway && !(completed && errors.Is(err, io.EOF)) {
+				t.Fatalf("subscription ended with %v (close status %d, complete seen: %v), want 1000 or 1001", err, s, completed)
+			}
+			break
+		}
+		if m["type"] == "complete" && m["id"] == "1" {
+			completed = true
+		}
+	}
+	if !completed {
+		t.Fatal("the close frame came without \"complete\" for the subscription")
+	}
 	select {
 	case err := <-done:
 		if err != nil {
@@ -252,22 +283,37 @@ func TestGracefulShutdown(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("no exit 30 s after SIGTERM")
 	}
-	// The subscription ended cleanly: "complete", then a close frame.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for {
-		var m map[string]any
-		err := wsjson.Read(ctx, ws.conn, &m)
-		if err != nil {
-			if s := websocket.CloseStatus(err); s != websocket.StatusNormalClosure && s != websocket.StatusGoingAway && !strings.Contains(err.Error(), "EOF") {
-				t.Fatalf("subscription ended with %v", err)
+}
+
+// waitLive adds interests, paced, until the subscription delivers one:
+// then it is known to be registered. (A subscription's start is not
+// acknowledged in graphql-transport-ws, and an event before it is missed.)
+func waitLive(t *testing.T, rs *running, ws *wsClient, p registered) {
+	t.Helper()
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(200 * time.Millisecond) // pacing, not synchronisation
+		defer tick.Stop()
+		for try := 0; try < 100; try++ {
+			body, _ := json.Marshal(map[string]any{"query": `mutation($n: String!) { addInterest(name: $n) { status } }`, "variables": map[string]any{"n": "alive " + strconv.Itoa(try)}})
+			req, _ := http.NewRequest(http.MethodPost, rs.url+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+p.Token)
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
 			}
-			return
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
 		}
-		if m["type"] == "complete" {
-			return
-		}
-	}
+	}()
+	var ev struct{ PersonEvents struct{ CommandID string } }
+	ws.next("1", &ev)
+	close(stop)
+	<-stopped
 }
 
 // TestSubscriptionEventsReadCurrentData: each event of a subscription reads
