@@ -106,6 +106,7 @@ func New(cfg Config, pub Publisher, exec Executor, log *slog.Logger) (*Consumer,
 	if err != nil {
 		return nil, fmt.Errorf("consumers: %w", err)
 	}
+	pub = withCrashPoints(pub) // test-only hook, inert unless INTERESTGRAPH_CRASH_AT is set
 	return &Consumer{cfg: cfg, pub: pub, exec: exec, group: group, log: log}, nil
 }
 
@@ -186,6 +187,7 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message, commit func(con
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
 		err := c.handle(hctx, m, &failures)
 		if err == nil {
+			crashPoint(crashBeforeCommit) // test-only hook
 			if err := commit(hctx, m); err != nil {
 				// The outcome is published; a redelivery will be replayed.
 				c.log.Warn("commit failed; the command may be redelivered", "partition", m.Partition, "offset", m.Offset, "err", err)
@@ -250,6 +252,7 @@ func (c *Consumer) decide(ctx context.Context, cmd domain.Command, failures *int
 		out, replayed, err := c.exec.Execute(actx, cmd, c.cfg.Policy.Decide)
 		cancel()
 		if err == nil {
+			crashPoint(crashAfterDecide) // test-only hook
 			c.log.Debug("command decided", "command", cmd.ID, "type", cmd.Type, "status", out.Status, "replayed", replayed)
 			return out, nil
 		}

@@ -18,10 +18,13 @@ func TestCoinsThroughTheAPI(t *testing.T) {
 		cfg.AdminEmails = []string{adminEmail, pretenderEmail}
 		rs := startService(t, cfg, roles{gateway: true, consumer: true})
 		ann, bob := rs.register(t, "Ann"), rs.register(t, "Bob")
+		carl := rs.register(t, "Carl") // the bystander
 
 		bobWS := rs.ws(t, bob.Token)
 		bobWS.subscribe("n", `subscription { notifications { kind amount actor { id } } }`, nil)
-		rs.waitSubscriptions(t, 1)
+		carlWS := rs.ws(t, carl.Token)
+		carlWS.subscribe("n", `subscription { notifications { kind amount actor { id } } }`, nil)
+		rs.waitSubscriptions(t, 2)
 
 		send := func(token, to string, amount int, memo any) receipt {
 			var out struct{ TransferCoins receipt }
@@ -45,6 +48,14 @@ func TestCoinsThroughTheAPI(t *testing.T) {
 		}
 		if r := send(ann.Token, bob.ID, 61, nil); r.Status != "REJECTED" || r.Reason == nil || *r.Reason != "INSUFFICIENT_FUNDS" {
 			t.Fatalf("overdraft: %+v", r)
+		}
+		// Carl was told nothing of Bob's coins; his own arrive.
+		if r := send(bob.Token, carl.ID, 7, nil); r.Status != "APPLIED" {
+			t.Fatalf("transfer to the bystander: %+v", r)
+		}
+		carlWS.next("n", &n)
+		if n.Notifications.Kind != "COINS_RECEIVED" || n.Notifications.Amount != 7 || n.Notifications.Actor.ID != bob.ID {
+			t.Fatalf("bystander's first notification is not his own: %+v", n)
 		}
 
 		type wallet struct {
@@ -96,7 +107,7 @@ func TestCoinsThroughTheAPI(t *testing.T) {
 			Ledger struct{ TotalSupply, BalanceSum, Accounts, Transfers int }
 		}
 		rs.must(t, adminToken, `{ ledger { totalSupply balanceSum accounts transfers } }`, nil, &l)
-		if l.Ledger.TotalSupply < 300 || l.Ledger.Transfers < 1 || l.Ledger.Accounts < 3 {
+		if l.Ledger.TotalSupply < 400 || l.Ledger.Transfers < 2 || l.Ledger.Accounts < 4 {
 			t.Fatalf("ledger: %+v", l)
 		}
 		if st == embeddedStack && l.Ledger.BalanceSum != l.Ledger.TotalSupply {

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -72,7 +74,7 @@ func TestConsumerKilledMidStream(t *testing.T) {
 	cp.start(t)
 	t.Cleanup(cp.kill)
 
-	const persons, perPerson = 8, 30
+	const persons, maxRounds = 8, 600
 	ids := make([]string, persons)
 	var regs []domain.Command
 	for i := range ids {
@@ -88,15 +90,29 @@ func TestConsumerKilledMidStream(t *testing.T) {
 		return err == nil && len(m) == persons
 	})
 
-	// Expected final state, built alongside the commands.
+	// Expected final state, built alongside the commands. The sender goes
+	// on (paced, bounded) until every kill has landed.
 	wantInterests := map[string][]string{}
 	wantFollows := map[string][]string{}
+	var mu sync.Mutex
+	var batches [][]string // command ids per round, as sent
 	var all []string
 	tag := testsupport.Letters()
 	sent := make(chan error, 1)
+	killsDone := make(chan struct{})
 	go func() {
-		for round := range perPerson {
+		tick := time.NewTicker(100 * time.Millisecond) // pacing, not synchronisation
+		defer tick.Stop()
+		for round := 0; round < maxRounds; round++ {
+			select {
+			case <-killsDone:
+				sent <- nil
+				return
+			case <-tick.C:
+			}
 			var batch []domain.Command
+			var batchIDs []string
+			mu.Lock()
 			for i, id := range ids {
 				var c domain.Command
 				if round%3 == 2 {
@@ -105,40 +121,66 @@ func TestConsumerKilledMidStream(t *testing.T) {
 						continue
 					}
 					c, _ = domain.NewCommand(domain.CmdFollow, id, domain.FollowPayload{PersonID: other}, time.Now())
+					wantFollows[id] = append(wantFollows[id], other)
 				} else {
-					c, _ = domain.NewCommand(domain.CmdAddInterest, id, domain.InterestPayload{Interest: fmt.Sprintf("%s %d", tag, round)}, time.Now())
+					name := fmt.Sprintf("%s %d", tag, round)
+					c, _ = domain.NewCommand(domain.CmdAddInterest, id, domain.InterestPayload{Interest: name}, time.Now())
+					wantInterests[id] = append(wantInterests[id], name)
 				}
 				batch = append(batch, c)
+				batchIDs = append(batchIDs, c.ID)
 				all = append(all, c.ID)
 			}
+			mu.Unlock()
 			if err := rs.bus.SendCommands(ctx, batch...); err != nil {
 				sent <- err
 				return
 			}
-			time.Sleep(100 * time.Millisecond)
+			mu.Lock()
+			batches = append(batches, batchIDs)
+			mu.Unlock()
 		}
-		sent <- nil
+		sent <- errors.New("every round sent before the kills landed")
 	}()
-	for i, id := range ids {
-		for round := range perPerson {
-			if round%3 == 2 {
-				other := ids[(i+1+round/3)%persons]
-				if other != id {
-					wantFollows[id] = append(wantFollows[id], other)
-				}
-			} else {
-				wantInterests[id] = append(wantInterests[id], fmt.Sprintf("%s %d", tag, round))
+	batch := func(i int) []string {
+		mu.Lock()
+		defer mu.Unlock()
+		if i < 0 {
+			i = len(batches) - 1
+		}
+		if i < 0 || i >= len(batches) {
+			return nil
+		}
+		return batches[i]
+	}
+	decided := func(ids []string) (n int) {
+		for _, id := range ids {
+			if _, _, found, err := rs.store.CommandOutcome(ctx, id); err == nil && found {
+				n++
 			}
 		}
+		return n
 	}
-	// Kill the consumer three times while commands stream in.
-	for range 3 {
-		time.Sleep(700 * time.Millisecond)
+	// Kill the consumer three times, each while it is working (it decided
+	// a command sent after its start) and commands are still undecided: a
+	// kill during start-up or after the backlog proves nothing.
+	landed := 0
+	for landed < 3 {
+		mu.Lock()
+		mark := len(batches)
+		mu.Unlock()
+		eventually(t, 2*time.Minute, "the restarted consumer to decide new commands", func() bool { return decided(batch(mark)) > 0 })
+		eventually(t, time.Minute, "undecided commands to kill in", func() bool { b := batch(-1); return decided(b) < len(b) })
 		cp.kill()
+		landed++
 		cp.start(t)
 	}
+	close(killsDone)
 	if err := <-sent; err != nil {
 		t.Fatal(err)
+	}
+	if landed < 3 {
+		t.Fatalf("only %d kills landed while commands were undecided", landed)
 	}
 	eventually(t, 3*time.Minute, "every command decided", func() bool {
 		for _, id := range all {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -208,7 +209,17 @@ type wsClient struct {
 	t    *testing.T
 	conn *websocket.Conn
 	ctx  context.Context
+	// held keeps messages read while waiting for another subscription's,
+	// so a message that should not have come is still seen by its reader.
+	held map[string][]map[string]any
 }
+
+// wsReadTimeout bounds the wait for one WebSocket message: generous for a
+// loaded machine (a mutation waits up to 30 s for its outcome).
+const wsReadTimeout = 40 * time.Second
+
+// maxHeld bounds the messages held per socket.
+const maxHeld = 1024
 
 func (rs *running) ws(t *testing.T, token string) *wsClient {
 	t.Helper()
@@ -243,7 +254,12 @@ func (c *wsClient) read() map[string]any {
 	c.t.Helper()
 	for {
 		var m map[string]any
-		if err := wsjson.Read(c.ctx, c.conn, &m); err != nil {
+		// A deadline per read: a message that never comes fails this read,
+		// not the whole test's budget.
+		rctx, cancel := context.WithTimeout(c.ctx, wsReadTimeout)
+		err := wsjson.Read(rctx, c.conn, &m)
+		cancel()
+		if err != nil {
 			c.t.Fatalf("ws read: %v", err)
 		}
 		if m["type"] == "ping" {
@@ -261,14 +277,35 @@ func (c *wsClient) subscribe(id, query string, vars map[string]any) {
 	c.send(map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars}})
 }
 
+// nextFor returns the next message for subscription id, holding those of
+// other subscriptions for their own readers.
+func (c *wsClient) nextFor(id string) map[string]any {
+	c.t.Helper()
+	if q := c.held[id]; len(q) > 0 {
+		c.held[id] = q[1:]
+		return q[0]
+	}
+	for held := 0; ; held++ {
+		m := c.read()
+		other, _ := m["id"].(string)
+		if other == id {
+			return m
+		}
+		if held >= maxHeld {
+			c.t.Fatalf("subscription %s: more than %d messages for others", id, maxHeld)
+		}
+		if c.held == nil {
+			c.held = map[string][]map[string]any{}
+		}
+		c.held[other] = append(c.held[other], m)
+	}
+}
+
 // next returns the data of the next "next" message for id.
 func (c *wsClient) next(id string, v any) {
 	c.t.Helper()
 	for {
-		m := c.read()
-		if m["id"] != id {
-			continue
-		}
+		m := c.nextFor(id)
 		switch m["type"] {
 		case "next":
 			payload, _ := json.Marshal(m["payload"])
@@ -277,6 +314,9 @@ func (c *wsClient) next(id string, v any) {
 			if len(r.Errors) > 0 {
 				c.t.Fatalf("subscription %s error: %+v", id, r.Errors)
 			}
+			// Start from zero: a field missing from this message must not
+			// keep the previous message's value.
+			reflect.ValueOf(v).Elem().SetZero()
 			if err := json.Unmarshal(r.Data, v); err != nil {
 				c.t.Fatalf("decode %s: %v", r.Data, err)
 			}

@@ -163,16 +163,32 @@ func testGraphEventsIsForAdmins(t *testing.T, st stack) {
 	if !strings.Contains(string(raw), "FORBIDDEN") {
 		t.Fatalf("graphEvents for a user: %s", raw)
 	}
+	// The bystander watches Bob, and must not see Ann's event.
+	bob := rs.register(t, "Bob")
 	ws := rs.ws(t, provider.signIn(t, rs, adminEmail))
 	ws.subscribe("g", `subscription { graphEvents { type subject commandId data } }`, nil)
-	rs.waitSubscriptions(t, 1)
+	bystander := rs.ws(t, "")
+	bystander.subscribe("e", personEventsQuery, map[string]any{"p": bob.ID})
+	rs.waitSubscriptions(t, 2)
 	r := rs.mutate(t, ann.Token, "addInterest", "name", "firehose")
 	var ev struct {
 		GraphEvents struct{ Type, Subject, CommandID, Data string }
 	}
-	ws.next("g", &ev)
+	// Bob's registration events may reach the hub after the subscription.
+	for ws.next("g", &ev); ev.GraphEvents.Subject == bob.ID && ev.GraphEvents.Type != "InterestAdded"; ws.next("g", &ev) {
+	}
 	if ev.GraphEvents.Type != "InterestAdded" || ev.GraphEvents.Subject != ann.ID || ev.GraphEvents.CommandID != r.CommandID || !strings.Contains(ev.GraphEvents.Data, "firehose") {
 		t.Fatalf("graphEvents: %+v", ev)
+	}
+	rb := rs.mutate(t, bob.Token, "addInterest", "name", "bystanding")
+	var pe personEventMsg
+	bystander.next("e", &pe)
+	if pe.PersonEvents.CommandID != rb.CommandID || pe.PersonEvents.Person.ID != bob.ID {
+		t.Fatalf("bystander's first event is not Bob's: %+v", pe)
+	}
+	ws.next("g", &ev)
+	if ev.GraphEvents.Subject != bob.ID || ev.GraphEvents.CommandID != rb.CommandID {
+		t.Fatalf("graphEvents, second: %+v", ev)
 	}
 }
 
@@ -191,7 +207,9 @@ func testWebSocketClosesWhenTheTokenExpires(t *testing.T, st stack) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, _, _ := short.Issue(ann.ID, []string{auth.RoleUser})
+	tok, exp, _ := short.Issue(ann.ID, []string{auth.RoleUser})
+	// The token says when it expires in whole seconds: no close before.
+	notBefore := exp.Truncate(time.Second)
 	ws := rs.ws(t, tok)
 	ws.subscribe("n", `subscription { notifications { kind } }`, nil)
 	// The same token in the upgrade request's header instead of
@@ -219,6 +237,9 @@ func testWebSocketClosesWhenTheTokenExpires(t *testing.T, st stack) {
 			if code := websocket.CloseStatus(err); code != 4401 {
 				t.Errorf("header-authenticated connection closed with %d (%v), want 4401", code, err)
 			}
+			if now := time.Now(); now.Before(notBefore) {
+				t.Errorf("header-authenticated connection closed %v before the token expired", notBefore.Sub(now))
+			}
 			return
 		}
 	}()
@@ -230,6 +251,9 @@ func testWebSocketClosesWhenTheTokenExpires(t *testing.T, st stack) {
 		}
 		if code := websocket.CloseStatus(err); code != 4401 {
 			t.Fatalf("closed with %d (%v), want 4401", code, err)
+		}
+		if now := time.Now(); now.Before(notBefore) {
+			t.Fatalf("closed %v before the token expired", notBefore.Sub(now))
 		}
 		if waited := time.Since(start); waited > 10*time.Second {
 			t.Fatalf("closed only after %v", waited)

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -102,13 +105,23 @@ func TestLegacyGraphQLWSProtocol(t *testing.T) {
 	if m := read(); m["type"] != "connection_ack" {
 		t.Fatalf("init: %v", m)
 	}
-	write(map[string]any{"id": "1", "type": "start", "payload": map[string]any{"query": `subscription($p: ID!) { personEvents(personId: $p) { __typename } }`, "variables": map[string]any{"p": ann.ID}}})
-	rs.waitSubscriptions(t, 1)
-	rs.mutate(t, ann.Token, "addInterest", "name", "legacy clients")
+	write(map[string]any{"id": "1", "type": "start", "payload": map[string]any{"query": `subscription($p: ID!) { personEvents(personId: $p) { __typename commandId } }`, "variables": map[string]any{"p": ann.ID}}})
+	// The bystander watches Bob over the current protocol.
+	bob := rs.register(t, "Bob")
+	bystander := rs.ws(t, "")
+	bystander.subscribe("e", personEventsQuery, map[string]any{"p": bob.ID})
+	rs.waitSubscriptions(t, 2)
+	r := rs.mutate(t, ann.Token, "addInterest", "name", "legacy clients")
 	m := read()
 	raw, _ := json.Marshal(m)
-	if m["type"] != "data" || !strings.Contains(string(raw), "InterestAdded") {
+	if m["type"] != "data" || !strings.Contains(string(raw), "InterestAdded") || !strings.Contains(string(raw), r.CommandID) {
 		t.Fatalf("legacy data message: %s", raw)
+	}
+	rb := rs.mutate(t, bob.Token, "addInterest", "name", "modern clients")
+	var pe personEventMsg
+	bystander.next("e", &pe)
+	if pe.PersonEvents.CommandID != rb.CommandID || pe.PersonEvents.Person.ID != bob.ID {
+		t.Fatalf("bystander's first event is not Bob's: %+v", pe)
 	}
 }
 
@@ -229,14 +242,42 @@ func TestGracefulShutdown(t *testing.T) {
 		}
 		return err == nil && resp.StatusCode == 200
 	})
+	// A live subscription: it has delivered an event before the signal.
+	ann := rs.register(t, "Ann")
 	ws := rs.ws(t, "")
-	ws.subscribe("1", `subscription { personEvents(personId: "00000000-0000-4000-8000-000000000000") { id } }`, nil)
-	time.Sleep(200 * time.Millisecond)
+	ws.subscribe("1", `subscription($p: ID!) { personEvents(personId: $p) { commandId } }`, map[string]any{"p": ann.ID})
+	waitLive(t, rs, ws, ann)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	// The subscription ends cleanly: "complete" for it, then a close frame
+	// with a proper code, not a dropped connection.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	completed := false
+	for {
+		var m map[string]any
+		err := wsjson.Read(ctx, ws.conn, &m)
+		if err != nil {
+			// Issue #16 asks for a proper close code here. The gateway does
+			// not send one yet: the process exits and the peer sees EOF
+			// (no production change in this branch). Until it does, a bare
+			// EOF is accepted only after "complete"; any other error fails.
+			s := websocket.CloseStatus(err)
+			if s != websocket.StatusNormalClosure && s != websocket.StatusGoingAway && !(completed && errors.Is(err, io.EOF)) {
+				t.Fatalf("subscription ended with %v (close status %d, complete seen: %v), want 1000 or 1001", err, s, completed)
+			}
+			break
+		}
+		if m["type"] == "complete" && m["id"] == "1" {
+			completed = true
+		}
+	}
+	if !completed {
+		t.Fatal("the close frame came without \"complete\" for the subscription")
+	}
 	select {
 	case err := <-done:
 		if err != nil {
@@ -245,22 +286,37 @@ func TestGracefulShutdown(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("no exit 30 s after SIGTERM")
 	}
-	// The subscription ended cleanly: "complete", then a close frame.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for {
-		var m map[string]any
-		err := wsjson.Read(ctx, ws.conn, &m)
-		if err != nil {
-			if s := websocket.CloseStatus(err); s != websocket.StatusNormalClosure && s != websocket.StatusGoingAway && !strings.Contains(err.Error(), "EOF") {
-				t.Fatalf("subscription ended with %v", err)
+}
+
+// waitLive adds interests, paced, until the subscription delivers one:
+// then it is known to be registered. (A subscription's start is not
+// acknowledged in graphql-transport-ws, and an event before it is missed.)
+func waitLive(t *testing.T, rs *running, ws *wsClient, p registered) {
+	t.Helper()
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(200 * time.Millisecond) // pacing, not synchronisation
+		defer tick.Stop()
+		for try := 0; try < 100; try++ {
+			body, _ := json.Marshal(map[string]any{"query": `mutation($n: String!) { addInterest(name: $n) { status } }`, "variables": map[string]any{"n": "alive " + strconv.Itoa(try)}})
+			req, _ := http.NewRequest(http.MethodPost, rs.url+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+p.Token)
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
 			}
-			return
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
 		}
-		if m["type"] == "complete" {
-			return
-		}
-	}
+	}()
+	var ev struct{ PersonEvents struct{ CommandID string } }
+	ws.next("1", &ev)
+	close(stop)
+	<-stopped
 }
 
 // TestSubscriptionEventsReadCurrentData: each event of a subscription reads
@@ -272,7 +328,10 @@ func TestSubscriptionEventsReadCurrentData(t *testing.T) {
 		ann, bob := rs.register(t, "Ann"), rs.register(t, "Bob")
 		ws := rs.ws(t, "")
 		ws.subscribe("e", `subscription($p: ID!) { personEvents(personId: $p) { person { followerCount } } }`, map[string]any{"p": bob.ID})
-		rs.waitSubscriptions(t, 1)
+		// The bystander watches Ann: Bob's interests are not hers to see.
+		bystander := rs.ws(t, "")
+		bystander.subscribe("e", personEventsQuery, map[string]any{"p": ann.ID})
+		rs.waitSubscriptions(t, 2)
 		var ev struct {
 			PersonEvents struct{ Person struct{ FollowerCount int } }
 		}
@@ -281,7 +340,12 @@ func TestSubscriptionEventsReadCurrentData(t *testing.T) {
 		if ev.PersonEvents.Person.FollowerCount != 0 {
 			t.Fatalf("first event: %+v", ev)
 		}
-		rs.mutate(t, ann.Token, "follow", "personId", bob.ID)
+		f := rs.mutate(t, ann.Token, "follow", "personId", bob.ID)
+		var pe personEventMsg
+		bystander.next("e", &pe)
+		if pe.PersonEvents.Typename != "Followed" || pe.PersonEvents.CommandID != f.CommandID {
+			t.Fatalf("bystander's first event is not Ann's follow: %+v", pe)
+		}
 		rs.mutate(t, bob.Token, "addInterest", "name", "second "+testsupport.Letters())
 		ws.next("e", &ev)
 		if ev.PersonEvents.Person.FollowerCount != 1 {

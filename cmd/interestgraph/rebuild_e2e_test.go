@@ -11,7 +11,9 @@ import (
 )
 
 // TestRebuildYieldsTheSameGraph: replaying the events topic reproduces the
-// graph that live processing built, node for node and edge for edge.
+// graph that live processing built, node for node and edge for edge,
+// balances and ledger included; both are checked against an end state
+// stated here, not only against each other.
 func TestRebuildYieldsTheSameGraph(t *testing.T) {
 	forStacks(t, func(t *testing.T, st stack) {
 		t.Parallel()
@@ -23,28 +25,52 @@ func TestRebuildYieldsTheSameGraph(t *testing.T) {
 			people = append(people, p)
 			ids = append(ids, p.ID)
 		}
-		topics := []string{"rebuild " + testsupport.Letters(), "rebuild " + testsupport.Letters()}
-		for i, p := range people {
-			rs.mutate(t, p.Token, "addInterest", "name", topics[i%2])
-			rs.mutate(t, p.Token, "addInterest", "name", topics[(i+1)%2])
-			rs.mutate(t, p.Token, "follow", "personId", people[(i+1)%4].ID)
-			rs.mutate(t, p.Token, "follow", "personId", people[(i+2)%4].ID)
-		}
-		rs.mutate(t, people[0].Token, "removeInterest", "name", topics[0])
-		rs.mutate(t, people[1].Token, "unfollow", "personId", people[2].ID)
-		for _, p := range people {
-			if r := rs.mutate(t, p.Token, "addInterest", "name", "last "+p.ID[:8]); r.Status != "APPLIED" {
-				t.Fatalf("last command: %+v", r)
+		w := newWorld(ids)
+		apply := func(p int, field, arg string) {
+			t.Helper()
+			before := time.Now()
+			argName := "name"
+			if field == "follow" || field == "unfollow" {
+				argName = "personId"
 			}
+			if r := rs.mutate(t, people[p].Token, field, argName, arg); r.Status != "APPLIED" {
+				t.Fatalf("%s: %+v", field, r)
+			}
+			w.apply(ids[p], field, arg, before, time.Now())
+		}
+		topics := []string{"rebuild " + testsupport.Letters(), "rebuild " + testsupport.Letters()}
+		for i := range people {
+			apply(i, "addInterest", topics[i%2])
+			apply(i, "addInterest", topics[(i+1)%2])
+			apply(i, "follow", ids[(i+1)%4])
+			apply(i, "follow", ids[(i+2)%4])
+		}
+		apply(0, "removeInterest", topics[0])
+		apply(1, "unfollow", ids[2])
+		// Transfers are not idempotent in effect: a replay that applied one
+		// twice, or skipped it, shows in the balances.
+		for _, tr := range []struct {
+			from, to int
+			amount   int
+		}{{0, 1, 30}, {1, 2, 50}, {2, 0, 10}, {3, 0, 100}} {
+			if r := rs.transfer(t, people[tr.from].Token, ids[tr.to], tr.amount); r.Status != "APPLIED" {
+				t.Fatalf("transfer: %+v", r)
+			}
+		}
+		if r := rs.transfer(t, people[3].Token, ids[1], 1); r.Status != "REJECTED" {
+			t.Fatalf("overdraft: %+v", r)
+		}
+		wantBalances := map[string]int64{ids[0]: 180, ids[1]: 80, ids[2]: 140, ids[3]: 0}
+		wantSent := map[string]int{ids[0]: 1, ids[1]: 1, ids[2]: 1, ids[3]: 1}
+		for i := range people {
+			apply(i, "addInterest", "last "+ids[i][:8])
 		}
 		ctx := ctxFor(t, 2*time.Minute)
 		live, err := rs.store.Snapshot(ctx, ids)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(live.Persons) != 4 || len(live.Persons[0].Follows) == 0 {
-			t.Fatalf("live graph incomplete: %+v", live)
-		}
+		w.check(t, "live", live, wantBalances, wantSent)
 
 		var target interface {
 			store.Projector
@@ -72,13 +98,14 @@ func TestRebuildYieldsTheSameGraph(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n < 4+8+8+2+4 {
+		if n < 4+4+8+8+2+4+4 {
 			t.Fatalf("replayed only %d events", n)
 		}
 		rebuilt, err := target.Snapshot(ctx, ids)
 		if err != nil {
 			t.Fatal(err)
 		}
+		w.check(t, "rebuilt", rebuilt, wantBalances, wantSent)
 		if !reflect.DeepEqual(live, rebuilt) {
 			t.Fatalf("rebuilt graph differs:\nlive    %+v\nrebuilt %+v", live, rebuilt)
 		}

@@ -16,14 +16,19 @@ func TestStory(t *testing.T) {
 		t.Parallel()
 		rs := startService(t, testConfig(t, st), roles{gateway: true, consumer: true})
 		ann, bob := rs.register(t, "Ann"), rs.register(t, "Bob")
+		// Dora is the bystander: she watches her own notifications and her
+		// own public events, and must see nothing of Ann's and Bob's.
+		dora := rs.register(t, "Dora")
 
 		// Bob watches his notifications; anyone may watch Ann's public events.
 		bobWS := rs.ws(t, bob.Token)
-		bobWS.subscribe("n", `subscription { notifications { id kind at actor { id name } } }`, nil)
+		bobWS.subscribe("n", `subscription { notifications { id kind at amount actor { id name } } }`, nil)
 		anonWS := rs.ws(t, "")
-		anonWS.subscribe("e", `subscription($p: ID!) { personEvents(personId: $p) { __typename commandId person { id }
-			... on InterestAdded { interest { name } } ... on Followed { followee { id name } } } }`, map[string]any{"p": ann.ID})
-		rs.waitSubscriptions(t, 2) // both registered before events flow
+		anonWS.subscribe("e", personEventsQuery, map[string]any{"p": ann.ID})
+		doraWS := rs.ws(t, dora.Token)
+		doraWS.subscribe("n", `subscription { notifications { id kind at amount actor { id name } } }`, nil)
+		doraWS.subscribe("e", personEventsQuery, map[string]any{"p": dora.ID})
+		rs.waitSubscriptions(t, 4) // all registered before events flow
 
 		// A fresh interest name: the real Neo4j is shared with earlier runs.
 		suffix := testsupport.Letters()
@@ -32,15 +37,7 @@ func TestStory(t *testing.T) {
 		if add.Status != "APPLIED" {
 			t.Fatalf("addInterest: %+v", add)
 		}
-		var ev struct {
-			PersonEvents struct {
-				Typename  string `json:"__typename"`
-				CommandID string
-				Person    struct{ ID string }
-				Interest  struct{ Name string }
-				Followee  struct{ ID, Name string }
-			}
-		}
+		var ev personEventMsg
 		anonWS.next("e", &ev)
 		if ev.PersonEvents.Typename != "InterestAdded" || ev.PersonEvents.Interest.Name != topic || ev.PersonEvents.CommandID != add.CommandID {
 			t.Fatalf("personEvents: %+v", ev)
@@ -64,12 +61,7 @@ func TestStory(t *testing.T) {
 		if f.Status != "APPLIED" {
 			t.Fatalf("follow: %+v", f)
 		}
-		var n struct {
-			Notifications struct {
-				ID, Kind string
-				Actor    struct{ ID, Name string }
-			}
-		}
+		var n notificationMsg
 		bobWS.next("n", &n)
 		if n.Notifications.Kind != "FOLLOWED" || n.Notifications.Actor.ID != ann.ID || n.Notifications.Actor.Name != "Ann" {
 			t.Fatalf("notification: %+v", n)
@@ -118,10 +110,46 @@ func TestStory(t *testing.T) {
 			t.Fatalf("recommendations: %+v", rec)
 		}
 
-		// Unfollow and login round-trip.
-		if u := rs.mutate(t, ann.Token, "unfollow", "personId", bob.ID); u.Status != "APPLIED" {
+		// A transfer is no public event of Ann's: her stream goes on with the
+		// removal, and Bob is told about the coins.
+		if r := rs.transfer(t, ann.Token, bob.ID, 5); r.Status != "APPLIED" {
+			t.Fatalf("transfer: %+v", r)
+		}
+		bobWS.next("n", &n)
+		if n.Notifications.Kind != "COINS_RECEIVED" || n.Notifications.Amount == nil || *n.Notifications.Amount != 5 || n.Notifications.Actor.ID != ann.ID {
+			t.Fatalf("coins notification: %+v", n)
+		}
+		rm := rs.mutate(t, ann.Token, "removeInterest", "name", topic)
+		if rm.Status != "APPLIED" {
+			t.Fatalf("removeInterest: %+v", rm)
+		}
+		anonWS.next("e", &ev)
+		if ev.PersonEvents.Typename != "InterestRemoved" || ev.PersonEvents.Interest.Name != topic || ev.PersonEvents.CommandID != rm.CommandID || ev.PersonEvents.Person.ID != ann.ID {
+			t.Fatalf("personEvents after a transfer and a removal (coin events must not be carried): %+v", ev)
+		}
+
+		// Unfollow, read off the socket.
+		u := rs.mutate(t, ann.Token, "unfollow", "personId", bob.ID)
+		if u.Status != "APPLIED" {
 			t.Fatalf("unfollow: %+v", u)
 		}
+		anonWS.next("e", &ev)
+		if ev.PersonEvents.Typename != "Unfollowed" || ev.PersonEvents.Followee.ID != bob.ID || ev.PersonEvents.CommandID != u.CommandID {
+			t.Fatalf("personEvents unfollow: %+v", ev)
+		}
+
+		// The bystander saw none of that; events meant for her do flow.
+		dInterest := rs.mutate(t, dora.Token, "addInterest", "name", "knitting "+suffix)
+		doraWS.next("e", &ev)
+		if ev.PersonEvents.Typename != "InterestAdded" || ev.PersonEvents.CommandID != dInterest.CommandID || ev.PersonEvents.Person.ID != dora.ID {
+			t.Fatalf("bystander's first public event is not her own: %+v", ev)
+		}
+		rs.mutate(t, carl.Token, "follow", "personId", dora.ID)
+		doraWS.next("n", &n)
+		if n.Notifications.Kind != "FOLLOWED" || n.Notifications.Actor.ID != carl.ID {
+			t.Fatalf("bystander's first notification is not hers (recipient check broken?): %+v", n)
+		}
+
 		var login struct{ Login struct{ AccessToken string } }
 		rs.must(t, "", `mutation($e: String!) { login(email: $e, password: "correct horse") { accessToken } }`, map[string]any{"e": ann.Email}, &login)
 		var me2 struct{ Me struct{ ID string } }
@@ -160,4 +188,37 @@ func TestAsyncMutationAndReceipt(t *testing.T) {
 			t.Fatalf("someone else's receipt: %+v", r.Errors)
 		}
 	})
+}
+
+// personEventsQuery selects what the subscription tests check of a
+// personEvents message.
+const personEventsQuery = `subscription($p: ID!) { personEvents(personId: $p) { __typename commandId person { id }
+	... on InterestAdded { interest { name } } ... on InterestRemoved { interest { name } }
+	... on Followed { followee { id name } } ... on Unfollowed { followee { id name } } } }`
+
+type personEventMsg struct {
+	PersonEvents struct {
+		Typename  string `json:"__typename"`
+		CommandID string
+		Person    struct{ ID string }
+		Interest  struct{ Name string }
+		Followee  struct{ ID, Name string }
+	}
+}
+
+type notificationMsg struct {
+	Notifications struct {
+		ID, Kind string
+		Amount   *int
+		Actor    struct{ ID, Name string }
+	}
+}
+
+// transfer sends amount coins from the token's owner to to.
+func (rs *running) transfer(t *testing.T, token, to string, amount int) receipt {
+	t.Helper()
+	var out struct{ TransferCoins receipt }
+	rs.must(t, token, `mutation($to: ID!, $a: Int!) { transferCoins(to: $to, amount: $a) { commandId status reason } }`,
+		map[string]any{"to": to, "a": amount}, &out)
+	return out.TransferCoins
 }

@@ -11,3 +11,5 @@ import (
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(*testing.T) store.Store { return memory.New() })
 }
+
+func TestFreshIsEmpty(t *testing.T) { storetest.FreshIsEmpty(t, memory.New()) }

@@ -38,6 +38,9 @@ func Run(t *testing.T, newStore Factory) {
 		"ReferenceTokens":          testReferenceTokens,
 		"TransferAfterLostRecord":  testTransferAfterLostRecord,
 		"PerPersonLimits":          testPerPersonLimits,
+		"Following":                testFollowing,
+		"EmptyAndReady":            testEmptyAndReady,
+		"LedgerExact":              testLedgerExact,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
