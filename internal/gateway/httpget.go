@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -39,7 +40,9 @@ func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	raw.ReadTime.End = graphql.Now()
 
 	media := responseMediaType(r)
-	opCtx, errs := exec.CreateOperationContext(ctx, raw)
+	// Over GET a subscription is a method error (405, below), not the
+	// transport error refuseUnstreamable gives a POST.
+	opCtx, errs := exec.CreateOperationContext(context.WithValue(ctx, overGETKey{}, true), raw)
 	if errs != nil {
 		w.Header().Set("Content-Type", media)
 		w.WriteHeader(statusForErrors(media, errs))
@@ -56,6 +59,9 @@ func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	writeResponse(w, responses(ctx))
 }
+
+// overGETKey marks an operation context created for a GET request.
+type overGETKey struct{}
 
 func decodeObject(s string, into *map[string]any) error {
 	dec := json.NewDecoder(strings.NewReader(s))

@@ -140,6 +140,9 @@ func (refuseUnstreamable) MutateOperationContext(ctx context.Context, oc *graphq
 	if streaming, _ := ctx.Value(streamingKey{}).(bool); streaming {
 		return nil
 	}
+	if overGET, _ := ctx.Value(overGETKey{}).(bool); overGET {
+		return nil // getTransport answers 405 with Allow: POST
+	}
 	return &gqlerror.Error{Message: "subscriptions need a WebSocket (graphql-transport-ws)",
 		Extensions: map[string]any{"code": CodeBadRequest}}
 }
