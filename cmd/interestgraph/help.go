@@ -35,7 +35,7 @@ func lookup(name string) (subcommand, bool) {
 // options are the flags of every subcommand; each subcommand registers
 // only its own, so `serve -force` is an error, not silently ignored.
 type options struct {
-	demo, force bool
+	demo, force, wipe, confirm bool
 }
 
 func flagSet(cmd string, o *options) *flag.FlagSet {
@@ -46,6 +46,8 @@ func flagSet(cmd string, o *options) *flag.FlagSet {
 		fs.BoolVar(&o.demo, "demo", false, "load a small demo social graph (a few hundred persons) at start")
 	case "rebuild":
 		fs.BoolVar(&o.force, "force", false, "replay even if the graph is not empty (the projection is idempotent)")
+		fs.BoolVar(&o.wipe, "wipe", false, "first remove the projection (Person, Interest, Transfer nodes and their edges), in batches;\n\tonly with -confirm (without it, say what would be removed); accounts and command records stay")
+		fs.BoolVar(&o.confirm, "confirm", false, "confirm -wipe")
 	}
 	return fs
 }

@@ -91,6 +91,6 @@ func dispatch(ctx context.Context, cmd string, cfg config.Config, log *slog.Logg
 		if cfg.Embedded() {
 			return errors.New("rebuild needs KAFKA_BROKERS and NEO4J_URI")
 		}
-		return rebuild(ctx, cfg, log, o.force)
+		return rebuild(ctx, cfg, log, rebuildOptions{force: o.force, wipe: o.wipe, confirm: o.confirm})
 	}
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -15,8 +17,22 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
 )
 
-// rebuild replays the events topic into the graph.
-func rebuild(ctx context.Context, cfg config.Config, log *slog.Logger, force bool) error {
+type rebuildOptions struct {
+	force   bool // replay over a non-empty graph
+	wipe    bool // remove the projection first
+	confirm bool // the operator confirmed the wipe
+}
+
+// errWipeUnconfirmed: -wipe without -confirm removes nothing.
+var errWipeUnconfirmed = errors.New("rebuild -wipe removes nothing without -confirm")
+
+// rebuild replays the events topic into the graph. With wipe (and
+// confirm), it first removes the projection, so a rebuild on Neo4j
+// Community, which has one database, is one command.
+func rebuild(ctx context.Context, cfg config.Config, log *slog.Logger, o rebuildOptions) error {
+	if o.confirm && !o.wipe {
+		return errors.New("rebuild: -confirm confirms -wipe, which was not given")
+	}
 	st, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase})
 	if err != nil {
 		return err
@@ -26,11 +42,40 @@ func rebuild(ctx context.Context, cfg config.Config, log *slog.Logger, force boo
 	if err != nil {
 		return err
 	}
-	n, err := replay(ctx, bc, st, force)
+	if o.wipe {
+		if err := wipe(ctx, st, log, o.confirm); err != nil {
+			return err
+		}
+	}
+	n, err := replay(ctx, bc, st, o.force)
 	if err != nil {
 		return err
 	}
 	log.Info("rebuild done", "events", n)
+	return nil
+}
+
+// wipe removes the projection's nodes after the operator confirmed it, and
+// says what it would remove when they did not.
+func wipe(ctx context.Context, st *neo4jstore.Store, log *slog.Logger, confirm bool) error {
+	counts, err := st.CountLabels(ctx, neo4jstore.ProjectionLabels)
+	if err != nil {
+		return err
+	}
+	var what []string
+	for _, l := range neo4jstore.ProjectionLabels {
+		what = append(what, fmt.Sprintf("%d %s", counts[l], l))
+	}
+	if !confirm {
+		return fmt.Errorf("%w: it would remove %s nodes and their relationships (accounts, tokens and command records stay); run rebuild -wipe -confirm",
+			errWipeUnconfirmed, strings.Join(what, ", "))
+	}
+	log.Info("wiping the projection", "nodes", strings.Join(what, ", "))
+	n, err := st.DeleteLabels(ctx, neo4jstore.ProjectionLabels, func(total int64) { log.Info("wiping", "removed", total) })
+	if err != nil {
+		return err
+	}
+	log.Info("projection wiped", "removed", n)
 	return nil
 }
 
