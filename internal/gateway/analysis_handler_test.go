@@ -191,3 +191,26 @@ func TestIntrospectionCannotBeMultiplied(t *testing.T) {
 		t.Fatalf("aliased __type: %+v", r.Errors)
 	}
 }
+
+// TestRepeatedFieldsAreRefusedBeforeValidation: validation compares fields
+// that share a response name pairwise, so 9,000 copies of one field cost
+// seconds before any limit of ours saw the document. The selection cap
+// answers first.
+func TestRepeatedFieldsAreRefusedBeforeValidation(t *testing.T) {
+	url, tok := testGateway(t)
+	for name, q := range map[string]string{
+		"me.id":         "{ me { " + strings.Repeat("id ", 9000) + "} }",
+		"interest.name": `{ interest(name: "go") { ` + strings.Repeat("name ", 9000) + "} }",
+		"in fragments":  "{ me { ...A } } fragment A on Person { " + strings.Repeat("id ", 600) + " ...B } fragment B on Person { " + strings.Repeat("name ", 600) + " }",
+	} {
+		start := time.Now()
+		r := post(t, url, tok, q)
+		if took := time.Since(start); r.code() != gateway.CodeTooComplex || took > 300*time.Millisecond {
+			t.Errorf("%s: code %q after %v, want %s at once", name, r.code(), took, gateway.CodeTooComplex)
+		}
+	}
+	// The full introspection query is far below the cap.
+	if r := post(t, url, "", introspection.Query); len(r.Errors) > 0 {
+		t.Fatalf("introspection: %+v", r.Errors)
+	}
+}
