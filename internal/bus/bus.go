@@ -40,6 +40,9 @@ func DefaultTopics(prefix string) Topics {
 	}
 }
 
+// CommandRetention is how long the commands topic keeps a command.
+const CommandRetention = 7 * 24 * time.Hour
+
 // Config says how to reach Kafka and how to lay out topics.
 type Config struct {
 	Brokers           []string
@@ -88,7 +91,7 @@ func EnsureTopics(ctx context.Context, c Config) error {
 	ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
 	topics := []kafka.TopicConfig{
 		{Topic: c.Topics.Commands, NumPartitions: c.Partitions, ReplicationFactor: c.ReplicationFactor,
-			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: ms(7 * 24 * time.Hour)}}},
+			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: ms(CommandRetention)}}},
 		{Topic: c.Topics.Events, NumPartitions: c.Partitions, ReplicationFactor: c.ReplicationFactor,
 			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: "-1"}, {ConfigName: "retention.bytes", ConfigValue: "-1"}}},
 		{Topic: c.Topics.Outcomes, NumPartitions: c.Partitions, ReplicationFactor: c.ReplicationFactor,
