@@ -21,11 +21,11 @@ type weight struct {
 // selection. The one table for the complexity figure; fields not listed
 // cost 1 + child, introspection fields cost nothing.
 var weights = map[string]weight{
-	"Person.followers":                     {base: 1, page: 20},
-	"Person.following":                     {base: 1, page: 20},
-	"Wallet.transfers":                     {base: 1, page: 20},
-	"Interest.persons":                     {base: 1, page: 20},
-	"Query.recommendedPeople":              {base: 1, page: 10},
+	"Person.followers":        {base: 1, page: 20},
+	"Person.following":        {base: 1, page: 20},
+	"Wallet.transfers":        {base: 1, page: 20},
+	"Interest.persons":        {base: 1, page: 20},
+	"Query.recommendedPeople": {base: 1, page: 10},
 	// Unpaged lists bounded by the per-person cap of 1,000 interests
 	// (domain.MaxInterestsPerPerson): charged at 100, a tenth of the worst
 	// case, so one level costs what a heavy real person costs and nesting
