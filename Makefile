@@ -38,10 +38,11 @@ devstack-status: ## show whether they run
 generate: ## regenerate the GraphQL code (gqlgen)
 	$(GO) run github.com/99designs/gqlgen generate
 
-lint: ## gofmt check and go vet
+lint: ## gofmt check, go vet, and the import rules (internal/archtest)
 	@unformatted="$$(gofmt -l .)"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) test -count=1 ./internal/archtest/
 
 bench: ## benchmarks: ours vs raw Kafka/Neo4j vs @neo4j/graphql (dev stack up; ARGS=-scale=large; docs/BENCHMARKS.md)
 	@# Without KAFKA_BROKERS set, use the dev stack's addresses (scripts/devstack up must have run).
