@@ -117,3 +117,22 @@ func TestLayerOfLongestMatch(t *testing.T) {
 		t.Error(`"cmdx" matched "cmd/..."`)
 	}
 }
+
+// TestServiceLinksNoBenchmarkLibraries: the benchmark's plotting libraries
+// live in bench/'s own module; the service binary must not link them, nor
+// may the service's go.mod require them.
+func TestServiceLinksNoBenchmarkLibraries(t *testing.T) {
+	dir, module := moduleRoot(t)
+	pkgs := listPackages(t, dir, "-deps", "./cmd/interestgraph")
+	if len(pkgs) < 50 {
+		t.Fatalf("go list -deps found only %d packages; the check would prove nothing", len(pkgs))
+	}
+	for _, p := range pkgs {
+		if strings.HasPrefix(p.ImportPath, "gonum.org/") || strings.HasPrefix(p.ImportPath, module+"/bench") {
+			t.Errorf("the service links %s", p.ImportPath)
+		}
+	}
+	if mods := string(goCmd(t, dir, "list", "-m", "all")); strings.Contains(mods, "gonum.org/") {
+		t.Error("the service module requires gonum: run go mod tidy (the benchmark has its own go.mod)")
+	}
+}
