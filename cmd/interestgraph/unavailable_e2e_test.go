@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interestgraph/interestgraph/internal/config"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
@@ -15,15 +16,35 @@ import (
 // registration leaves no account without its person: registering again
 // with the same password once Kafka is back signs in to one account whose
 // person is in the graph (whether the first attempt's account was undone,
-// or kept because its send may still have been written).
+// or kept because its send may still have been written). Embedded: the broker refuses produce requests. Real
+// stack: every connection to Kafka goes through a fault proxy (a dial hook,
+// since kafka-go dials the advertised addresses after the bootstrap), which
+// is cut.
 func TestKafkaUnreachableAtMutationTime(t *testing.T) {
-	t.Parallel()
-	cfg := testConfig(t, embeddedStack)
-	cfg.KafkaSendTimeout = time.Second
-	rs := startService(t, cfg, roles{gateway: true, consumer: true})
-	ann := rs.register(t, "Ann")
+	forStacks(t, func(t *testing.T, st stack) {
+		t.Parallel()
+		cfg := testConfig(t, st)
+		cfg.KafkaSendTimeout = time.Second
+		var opts []startOption
+		kafkaProxy := testsupport.NewProxyDialer(t)
+		if st == realStack {
+			opts = append(opts, withKafkaDial(kafkaProxy.DialContext))
+		}
+		rs := startService(t, cfg, roles{gateway: true, consumer: true}, opts...)
+		cut := func() (restore func()) {
+			if st == embeddedStack {
+				return rs.broker.RefuseProduce()
+			}
+			kafkaProxy.Cut()
+			return kafkaProxy.Restore
+		}
+		testKafkaUnreachable(t, cfg, rs, cut)
+	})
+}
 
-	restore := rs.broker.RefuseProduce()
+func testKafkaUnreachable(t *testing.T, cfg config.Config, rs *running, cut func() func()) {
+	ann := rs.register(t, "Ann")
+	restore := cut()
 	defer restore()
 	unavailable := func(what string, r gqlResponse, took time.Duration) {
 		t.Helper()

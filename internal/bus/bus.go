@@ -15,6 +15,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"time"
 
@@ -56,6 +57,10 @@ type Config struct {
 	// SendTimeout bounds SendCommands, so that a mutation answers even
 	// when Kafka does not (0: DefaultSendTimeout).
 	SendTimeout time.Duration
+	// Dial, if set, opens every connection to a broker (bootstrap and
+	// advertised addresses alike); nil dials directly. Fault-injection
+	// tests route Kafka through a proxy with it; it is not configuration.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 // DefaultSendTimeout is the default of Config.SendTimeout.
