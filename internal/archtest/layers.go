@@ -40,6 +40,7 @@ var Packages = map[string]Layer{
 	"internal/identity":         Adapter,
 
 	"internal/store/storetest": TestSupport,
+	"internal/bus/bustest":     TestSupport,
 	"internal/testsupport":     TestSupport,
 	"internal/deploytest":      TestSupport,
 	"internal/archtest":        TestSupport,
