@@ -26,6 +26,10 @@ func toPerson(ctx context.Context, p store.Person) *gqlmodel.Person {
 		email := p.Email
 		out.Email = &email
 	}
+	if p.Bio != "" {
+		bio := p.Bio
+		out.Bio = &bio
+	}
 	return out
 }
 

@@ -108,7 +108,7 @@ func (s *Store) ApplyEvents(ctx context.Context, events []domain.Event) error {
 }
 
 const (
-	cypherRegistered    = `MERGE (p:Person {id: $id}) SET p.name = $name, p.email = $email, p.registeredAt = $at`
+	cypherRegistered    = `MERGE (p:Person {id: $id}) SET p.name = $name, p.email = $email, p.registeredAt = $at, p.searchName = $search`
 	cypherInterestAdded = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
 MERGE (p)-[r:INTERESTED_IN]->(i) ON CREATE SET r.since = $at`
 	cypherInterestRemoved = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
@@ -190,7 +190,7 @@ func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []doma
 			if err := ev.DecodeData(&d); err != nil {
 				return err
 			}
-			cypher, params = cypherRegistered, map[string]any{"id": d.PersonID, "name": d.Name, "email": d.Email, "at": ev.At}
+			cypher, params = cypherRegistered, map[string]any{"id": d.PersonID, "name": d.Name, "email": d.Email, "at": ev.At, "search": domain.SearchKey(d.Name)}
 		case domain.EvInterestAdded, domain.EvInterestRemoved:
 			var d domain.InterestData
 			if err := ev.DecodeData(&d); err != nil {

@@ -15,7 +15,7 @@ import (
 
 // personMap projects a registered person node x with its counts; stubs
 // (persons seen only at the end of an edge) have no name and are skipped.
-const personMap = `x {.id, .name, .email, .registeredAt, .balance,
+const personMap = `x {.id, .name, .email, .registeredAt, .balance, .bio,
   followers: COUNT { (x)<-[:FOLLOWS]-(f:Person) WHERE f.name IS NOT NULL },
   following: COUNT { (x)-[:FOLLOWS]->(g:Person) WHERE g.name IS NOT NULL }}`
 
@@ -31,6 +31,7 @@ func toPerson(v any) store.Person {
 	p.FollowerCount = toInt(m["followers"])
 	p.FollowingCount = toInt(m["following"])
 	p.Balance, _ = m["balance"].(int64)
+	p.Bio, _ = m["bio"].(string)
 	return p
 }
 
