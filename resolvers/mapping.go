@@ -117,6 +117,9 @@ func toPersonEvent(m hub.Message) gqlmodel.PersonEvent {
 		if ev.Type == domain.EvPersonRegistered {
 			return &gqlmodel.PersonRegistered{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject}
 		}
+		if ev.Type == domain.EvProfileUpdated {
+			return &gqlmodel.ProfileUpdated{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject}
+		}
 	case domain.InterestData:
 		if ev.Type == domain.EvInterestAdded {
 			return &gqlmodel.InterestAdded{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, InterestName: d.Interest}

@@ -128,5 +128,6 @@ func toRelationship(rel store.Relationship) *model.Relationship {
 		Blocking: rel.Blocking, BlockedBy: rel.BlockedBy, Muting: rel.Muting}
 }
 
-// errNotYet answers the operations of the contract not built yet.
-var errNotYet = domain.Invalid("", "this operation is not available yet")
+// errNotYet answers the operations of the contract not built yet
+// (FORBIDDEN, so that no test of bad input can pass on a stub).
+var errNotYet = &domain.Error{Kind: domain.KindForbidden, Message: "this operation is not available yet"}

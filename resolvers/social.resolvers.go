@@ -36,7 +36,11 @@ func (r *interestResolver) Related(ctx context.Context, obj *gqlmodel.Interest, 
 
 // UpdateProfile is the resolver for the updateProfile field.
 func (r *mutationResolver) UpdateProfile(ctx context.Context, input model.UpdateProfileInput) (*model.CommandReceipt, error) {
-	return nil, errNotYet
+	rc, err := r.App.UpdateProfile(ctx, domain.ProfilePayload{Name: input.Name, Bio: input.Bio})
+	if err != nil {
+		return nil, err
+	}
+	return toReceipt(rc), nil
 }
 
 // Block is the resolver for the block field.

@@ -90,10 +90,16 @@ func TestSocialBadInput(t *testing.T) {
 		t.Parallel()
 		rs := startService(t, testConfig(t, st), roles{gateway: true, consumer: true})
 		long := strings.Repeat("a", 101)
+		ann := rs.register(t, "Ann")
+		bio := `mutation($b: String) { updateProfile(input: {bio: $b}) { status } }`
 		for name, c := range map[string]struct {
 			query string
 			vars  map[string]any
 		}{
+			"bio of 301":         {bio, map[string]any{"b": strings.Repeat("b", 301)}},
+			"bidi override name": {`mutation { updateProfile(input: {name: "Ann\u202Egnp.exe"}) { status } }`, nil},
+			"empty profile":      {`mutation { updateProfile(input: {}) { status } }`, nil},
+			"name of 101":        {`mutation($n: String) { updateProfile(input: {name: $n}) { status } }`, map[string]any{"n": long}},
 			"long search":        {`query($q: String!) { searchPersons(query: $q) { totalCount } }`, map[string]any{"q": long}},
 			"empty search":       {`{ searchPersons(query: " - ") { totalCount } }`, nil},
 			"search page of 101": {`{ searchPersons(query: "a", first: 101) { totalCount } }`, nil},
@@ -102,7 +108,7 @@ func TestSocialBadInput(t *testing.T) {
 			"trending of 0":      {`{ trendingInterests(first: 0) { adopters } }`, nil},
 			"directory of 101":   {`{ interests(first: 101) { totalCount } }`, nil},
 		} {
-			if r := rs.do(t, "", c.query, c.vars); r.code() != "BAD_USER_INPUT" {
+			if r := rs.do(t, ann.Token, c.query, c.vars); r.code() != "BAD_USER_INPUT" {
 				t.Errorf("%s: code %q (errors %+v)", name, r.code(), r.Errors)
 			}
 		}

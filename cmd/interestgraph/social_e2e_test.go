@@ -87,6 +87,7 @@ func TestSocialReads(t *testing.T) {
 		if !strings.Contains(string(anon.Data), `"relationship":null`) || !strings.Contains(string(anon.Data), `"followersYouKnow":{"totalCount":0`) {
 			t.Fatalf("without a token: %s %+v", anon.Data, anon.Errors)
 		}
+		testUpdateProfile(t, rs, zoe, u)
 		testInterestReads(t, rs, st, u, []registered{zoe, bob, cid, rs.registerNamed(t, "Dee "+u)})
 	})
 }
@@ -142,5 +143,26 @@ func testInterestReads(t *testing.T, rs *running, st stack, u string, people []r
 	}
 	if len(got) != 1 && st == embeddedStack {
 		t.Fatalf("trending in the last hour: %s (4 adopters, score 2) missing from %+v", hot, tr)
+	}
+}
+
+func testUpdateProfile(t *testing.T, rs *running, p registered, u string) {
+	var out struct{ UpdateProfile receipt }
+	rs.must(t, p.Token, `mutation($in: UpdateProfileInput!) { updateProfile(input: $in) { commandId status reason } }`,
+		map[string]any{"in": map[string]any{"name": "Zoé Renée " + u, "bio": "Climbs. Writes Go."}}, &out)
+	if out.UpdateProfile.Status != "APPLIED" {
+		t.Fatalf("updateProfile: %+v", out)
+	}
+	var seen struct {
+		Person struct{ Name, Bio string }
+	}
+	rs.must(t, "", `query($id: ID!) { person(id: $id) { name bio } }`, map[string]any{"id": p.ID}, &seen)
+	if seen.Person.Name != "Zoé Renée "+u || seen.Person.Bio != "Climbs. Writes Go." {
+		t.Fatalf("after updateProfile: %+v", seen)
+	}
+	var found struct{ SearchPersons conn }
+	rs.must(t, "", `query($q: String!) { searchPersons(query: $q) { totalCount edges { node { id } } } }`, map[string]any{"q": "renee " + u}, &found)
+	if got := found.SearchPersons.ids(); len(got) != 1 || got[0] != p.ID {
+		t.Fatalf("search by the new name: %+v", found)
 	}
 }

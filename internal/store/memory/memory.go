@@ -171,6 +171,10 @@ func (s *Store) applyLocked(events []domain.Event, live bool) error {
 				return domain.ErrInsufficientFunds
 			}
 			s.record(store.Transfer{ID: d.TransferID, Kind: domain.TransferKind, From: d.From, To: d.To, Amount: d.Amount, Memo: d.Memo, At: ev.At})
+		default:
+			if err := s.applySocial(ev); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -223,6 +223,11 @@ func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []doma
 				return err
 			}
 			cypher, params = cypherTransferred, map[string]any{"from": d.From, "to": d.To, "tid": d.TransferID, "amount": d.Amount, "memo": d.Memo, "at": ev.At}
+		case domain.EvProfileUpdated:
+			var err error
+			if cypher, params, err = socialStatement(ev); err != nil {
+				return err
+			}
 		default:
 			continue // an event type this version does not project
 		}

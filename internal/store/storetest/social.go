@@ -3,6 +3,7 @@ package storetest
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -232,4 +233,35 @@ func sorted(a, b string) []string {
 		return []string{b, a}
 	}
 	return []string{a, b}
+}
+
+// testUpdateProfile: a name change is found by search under the new name
+// only; a bio is set, kept when only the name changes, and cleared by "".
+func testUpdateProfile(t *testing.T, s store.Store) {
+	u := testsupport.Letters()
+	id := register(t, s, "Old "+u)
+	str := func(v string) *string { return &v }
+	if out := exec(t, s, domain.CmdUpdateProfile, id, domain.ProfilePayload{Name: str("Émile " + u), Bio: str("hi")}); out.Status != domain.StatusApplied || len(out.Events) != 1 || out.Events[0].Type != domain.EvProfileUpdated {
+		t.Fatalf("update: %+v", out)
+	}
+	if p := person(t, s, id); p.Name != "Émile "+u || p.Bio != "hi" {
+		t.Fatalf("after update: %+v", p)
+	}
+	if got := search(t, s, "", "emile "+u, store.OffsetPage{First: 5}); !same(got, []string{id}) {
+		t.Fatalf("search by the new name: %v", got)
+	}
+	if got := search(t, s, "", "old "+u, store.OffsetPage{First: 5}); len(got) != 0 {
+		t.Fatalf("search by the old name: %v", got)
+	}
+	exec(t, s, domain.CmdUpdateProfile, id, domain.ProfilePayload{Name: str("Emil " + u)})
+	if p := person(t, s, id); p.Bio != "hi" {
+		t.Fatalf("bio lost on a name change: %+v", p)
+	}
+	exec(t, s, domain.CmdUpdateProfile, id, domain.ProfilePayload{Bio: str("")})
+	if p := person(t, s, id); p.Bio != "" || p.Name != "Emil "+u {
+		t.Fatalf("bio not cleared: %+v", p)
+	}
+	if out := exec(t, s, domain.CmdUpdateProfile, id, domain.ProfilePayload{Bio: str(strings.Repeat("x", domain.MaxBioLen+1))}); out.Status != domain.StatusRejected || out.Reason != domain.ReasonInvalidPayload {
+		t.Fatalf("long bio: %+v", out)
+	}
 }
