@@ -131,3 +131,17 @@ func toRelationship(rel store.Relationship) *model.Relationship {
 // errNotYet answers the operations of the contract not built yet
 // (FORBIDDEN, so that no test of bad input can pass on a stub).
 var errNotYet = &domain.Error{Kind: domain.KindForbidden, Message: "this operation is not available yet"}
+
+// reasonsOf derives the reasons of a recommendation from its score: one
+// point per shared interest, half a point per followed person who follows
+// the candidate, so any score beyond the shared interests is the latter.
+func reasonsOf(rec store.Recommendation) []model.RecommendationReason {
+	out := []model.RecommendationReason{}
+	if len(rec.SharedInterests) > 0 {
+		out = append(out, model.RecommendationReasonSharedInterests)
+	}
+	if rec.Score > float64(len(rec.SharedInterests)) {
+		out = append(out, model.RecommendationReasonFollowedByYourFollows)
+	}
+	return out
+}

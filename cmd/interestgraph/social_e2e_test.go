@@ -166,3 +166,23 @@ func testUpdateProfile(t *testing.T, rs *running, p registered, u string) {
 		t.Fatalf("search by the new name: %+v", found)
 	}
 }
+
+// TestRecommendationReasons: a recommendation says why it is made.
+func TestRecommendationReasons(t *testing.T) {
+	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
+	ann, bob, cat := rs.register(t, "Ann"), rs.register(t, "Bob"), rs.register(t, "Cat")
+	rs.applied(t, ann.Token, "follow", "personId", bob.ID)
+	rs.applied(t, bob.Token, "follow", "personId", cat.ID)
+	rs.applied(t, ann.Token, "addInterest", "name", "chess")
+	rs.applied(t, cat.Token, "addInterest", "name", "chess")
+	var out struct {
+		RecommendedPeople []struct {
+			Person  struct{ ID string }
+			Reasons []string
+		}
+	}
+	rs.must(t, ann.Token, `{ recommendedPeople { person { id } reasons followedBy { id } } }`, nil, &out)
+	if r := out.RecommendedPeople; len(r) != 1 || r[0].Person.ID != cat.ID || strings.Join(r[0].Reasons, ",") != "SHARED_INTERESTS,FOLLOWED_BY_YOUR_FOLLOWS" {
+		t.Fatalf("recommendations: %+v", r)
+	}
+}
