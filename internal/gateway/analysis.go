@@ -32,6 +32,14 @@ var weights = map[string]weight{
 	// them (interests → persons → interests) multiplies out of the limit.
 	"Person.interests":                     {base: 1, mult: 100},
 	"PersonRecommendation.sharedInterests": {base: 1, mult: 50},
+	// The social graph (social.graphqls).
+	"Query.searchPersons":             {base: 1, page: 20},
+	"Query.interests":                 {base: 1, page: 20},
+	"Query.trendingInterests":         {base: 1, page: 10},
+	"Interest.related":                {base: 1, page: 10},
+	"Person.mutuals":                  {base: 1, page: 20},
+	"Person.followersYouKnow":         {base: 1, page: 20},
+	"PersonRecommendation.followedBy": {base: 1, mult: 3},
 	// Password hashing makes these the most expensive fields of all.
 	"Mutation.login":    {base: 100, mult: 1},
 	"Mutation.register": {base: 100, mult: 1},

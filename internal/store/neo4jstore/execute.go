@@ -114,7 +114,7 @@ func (s *Store) ApplyEvents(ctx context.Context, events []domain.Event) error {
 }
 
 const (
-	cypherRegistered    = `MERGE (p:Person {id: $id}) SET p.name = $name, p.email = $email, p.registeredAt = $at`
+	cypherRegistered    = `MERGE (p:Person {id: $id}) SET p.name = $name, p.email = $email, p.registeredAt = $at, p.searchName = $search`
 	cypherInterestAdded = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
 MERGE (p)-[r:INTERESTED_IN]->(i) ON CREATE SET r.since = $at`
 	cypherInterestRemoved = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
@@ -196,7 +196,7 @@ func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []doma
 			if err := ev.DecodeData(&d); err != nil {
 				return err
 			}
-			cypher, params = cypherRegistered, map[string]any{"id": d.PersonID, "name": d.Name, "email": d.Email, "at": ev.At}
+			cypher, params = cypherRegistered, map[string]any{"id": d.PersonID, "name": d.Name, "email": d.Email, "at": ev.At, "search": domain.SearchKey(d.Name)}
 		case domain.EvInterestAdded, domain.EvInterestRemoved:
 			var d domain.InterestData
 			if err := ev.DecodeData(&d); err != nil {
@@ -229,6 +229,11 @@ func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []doma
 				return err
 			}
 			cypher, params = cypherTransferred, map[string]any{"from": d.From, "to": d.To, "tid": d.TransferID, "amount": d.Amount, "memo": d.Memo, "at": ev.At}
+		case domain.EvProfileUpdated:
+			var err error
+			if cypher, params, err = socialStatement(ev); err != nil {
+				return err
+			}
 		default:
 			continue // an event type this version does not project
 		}

@@ -14,7 +14,7 @@ import (
 
 // personMap projects a registered person node x with its counts; stubs
 // (persons seen only at the end of an edge) have no name and are skipped.
-const personMap = `x {.id, .name, .email, .registeredAt, .balance,
+const personMap = `x {.id, .name, .email, .registeredAt, .balance, .bio,
   followers: COUNT { (x)<-[:FOLLOWS]-(f:Person) WHERE f.name IS NOT NULL },
   following: COUNT { (x)-[:FOLLOWS]->(g:Person) WHERE g.name IS NOT NULL }}`
 
@@ -35,6 +35,7 @@ func toPerson(v any) (store.Person, error) {
 		FollowerCount:  count(f, "followers"),
 		FollowingCount: count(f, "following"),
 		Balance:        opt[int64](f, "balance"),
+		Bio:            opt[string](f, "bio"),
 	}
 	return p, f.err
 }
