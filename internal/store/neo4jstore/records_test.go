@@ -67,7 +67,7 @@ func TestFieldsKeepsFirstProblemWithContext(t *testing.T) {
 
 func validPerson() map[string]any {
 	return map[string]any{"id": "p1", "name": "Ada", "email": nil, "registeredAt": nil,
-		"balance": nil, "followers": int64(2), "following": int64(0)}
+		"balance": nil, "bio": nil, "followers": int64(2), "following": int64(0)}
 }
 
 func TestToPersonMapsAndRejects(t *testing.T) {
