@@ -23,3 +23,4 @@ CALL {
   RETURN 'balance = received - sent' AS check, p.id AS id, expected, actual
 }
 RETURN check, id, expected, actual, expected = actual AS ok
+ORDER BY check DESC, id
