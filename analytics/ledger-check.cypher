@@ -1,5 +1,6 @@
-// Ledger consistency: the coins minted (grants) equal the sum of balances, and every balance equals
-// what its owner received minus what they sent. Prints the supply row, then only the persons whose
+// Ledger consistency check: minted coins equal the sum of balances, and each balance its transfers.
+// The coins minted (grants) must equal the sum of balances, and every balance must equal what its
+// owner received minus what they sent. Prints the supply row, then only the persons whose
 // balance is off (none when the ledger is consistent). With a scope, the supply row holds only if
 // no coins crossed the scope's border.
 // @param scope string "" 0..200 only persons whose id starts with this prefix ("" = the whole graph)

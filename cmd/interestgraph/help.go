@@ -21,6 +21,7 @@ var subcommands = []subcommand{
 	{"consumer", "the command consumers alone (needs KAFKA_BROKERS and NEO4J_URI)."},
 	{"rebuild", "replay the events topic into an empty graph (needs KAFKA_BROKERS and NEO4J_URI)."},
 	{"auth", "the auth component alone; gateways reach it with AUTH_URL and AUTH_SHARED_SECRET."},
+	{"analytics", "list the Cypher analytics queries, or run one read-only against NEO4J_URI:\ninterestgraph analytics NAME [-param name=value]... [-format table|csv|json]"},
 }
 
 func lookup(name string) (subcommand, bool) {
@@ -36,6 +37,9 @@ func lookup(name string) (subcommand, bool) {
 // only its own, so `serve -force` is an error, not silently ignored.
 type options struct {
 	demo, force bool
+	query       string // analytics: the query's name, given before the flags
+	params      paramFlags
+	format      string
 }
 
 func flagSet(cmd string, o *options) *flag.FlagSet {
@@ -46,6 +50,9 @@ func flagSet(cmd string, o *options) *flag.FlagSet {
 		fs.BoolVar(&o.demo, "demo", false, "load a small demo social graph (a few hundred persons) at start")
 	case "rebuild":
 		fs.BoolVar(&o.force, "force", false, "replay even if the graph is not empty (the projection is idempotent)")
+	case "analytics":
+		fs.Var(&o.params, "param", "name=value, a parameter of the query (repeatable)")
+		fs.StringVar(&o.format, "format", "table", "table, csv or json")
 	}
 	return fs
 }
@@ -99,6 +106,10 @@ func help(out io.Writer, args []string) error {
 		return unknownCommand(args[0])
 	}
 	commandHelp(out, c)
+	if c.name == "analytics" {
+		fmt.Fprintln(out)
+		return listQueries(out)
+	}
 	return nil
 }
 
