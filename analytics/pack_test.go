@@ -179,3 +179,25 @@ func TestResolveRefusesUnknownAndVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestRunTimeoutStopsTheQuery: the server itself stops a query that runs
+// past the runner's timeout, so an analyst's runaway question does not
+// keep burning the shared database after the client gives up.
+func TestRunTimeoutStopsTheQuery(t *testing.T) {
+	r := testRunner(t)
+	r.Timeout = time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	q, err := Parse("slow", "// slow\n// @cost a billion rows\nUNWIND range(1, 1000000000) AS x WITH x WHERE x < 0 RETURN count(*) AS n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = r.Run(ctx, q, nil)
+	if err == nil || !strings.Contains(err.Error(), "TimedOut") {
+		t.Fatalf("want a server timeout, got %v", err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("stopped after %s", d)
+	}
+}

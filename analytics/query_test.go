@@ -2,6 +2,8 @@ package analytics
 
 import (
 	"errors"
+	"math"
+	"strings"
 	"testing"
 )
 
@@ -76,5 +78,15 @@ func TestBind(t *testing.T) {
 		if _, err := q.Bind(bad); !errors.Is(err, ErrBadParam) {
 			t.Errorf("%v: %v", bad, err)
 		}
+	}
+}
+
+// TestJSONHasNoNaN: Cypher's 0.0/0.0 is NaN, which JSON cannot encode;
+// it prints as null instead of failing the whole result.
+func TestJSONHasNoNaN(t *testing.T) {
+	var b strings.Builder
+	res := Result{Query: "q", Columns: []string{"x"}, Rows: [][]any{{plain(math.NaN())}, {plain(math.Inf(1))}}}
+	if err := Write(&b, res, "json"); err != nil || strings.Count(b.String(), "null") != 2 {
+		t.Fatalf("%v\n%s", err, b.String())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -31,6 +32,10 @@ const runParam = "run"
 type Runner struct {
 	Driver   neo4j.DriverWithContext
 	Database string // "" is the server's default
+	// Timeout bounds each transaction on the server, which then stops the
+	// query itself: a client giving up alone would leave it running.
+	// Zero is the server's default.
+	Timeout time.Duration
 }
 
 // Resolve returns the query to run for name: its plugin variant when the
@@ -88,6 +93,10 @@ func (r Runner) Run(ctx context.Context, q Query, params map[string]any) (Result
 		p[k] = v
 	}
 	stmts := strings.Split(q.Cypher, "\n;\n")
+	var txOpts []func(*neo4j.TransactionConfig)
+	if r.Timeout > 0 {
+		txOpts = append(txOpts, neo4j.WithTxTimeout(r.Timeout))
+	}
 	out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		// A fresh name per attempt: the driver retries transient errors,
 		// and an earlier attempt's projection may still exist.
@@ -125,7 +134,7 @@ func (r Runner) Run(ctx context.Context, q Query, params map[string]any) (Result
 			}
 		}
 		return res, nil
-	})
+	}, txOpts...)
 	if err != nil {
 		return Result{}, fmt.Errorf("analytics: run %s: %w", q.Name, err)
 	}

@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"math"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -11,6 +12,11 @@ import (
 // properties (the queries return values, but an analyst's edit may not).
 func plain(v any) any {
 	switch x := v.(type) {
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil // 0.0/0.0 in Cypher; JSON has no NaN
+		}
+		return x
 	case time.Time:
 		return x.UTC().Format(time.RFC3339)
 	case dbtype.Date:

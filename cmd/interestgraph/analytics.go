@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -48,6 +49,9 @@ func runAnalytics(ctx context.Context, cfg config.Config, out io.Writer, o optio
 		}
 		return listQueries(out)
 	}
+	if o.timeout < time.Second || o.timeout > time.Hour {
+		return fmt.Errorf("analytics: -timeout %s: want 1s to 1h", o.timeout)
+	}
 	if !validFormat(o.format) {
 		return fmt.Errorf("analytics: -format %q: want %s", o.format, strings.Join(analytics.Formats, ", "))
 	}
@@ -69,7 +73,7 @@ func runAnalytics(ctx context.Context, cfg config.Config, out io.Writer, o optio
 		return fmt.Errorf("analytics: neo4j driver: %w", err)
 	}
 	defer drv.Close(context.Background())
-	r := analytics.Runner{Driver: drv, Database: cfg.Neo4jDatabase}
+	r := analytics.Runner{Driver: drv, Database: cfg.Neo4jDatabase, Timeout: o.timeout}
 	q, err := r.Resolve(ctx, o.query)
 	if err != nil {
 		return err

@@ -37,6 +37,7 @@ func TestAnalyticsCommand(t *testing.T) {
 		{"analytics", "-param", "limit=1"},
 		{"analytics", "top-interests", "-param", "limit=1", "-param", "limit=2"},
 		{"analytics", "top-interests", "extra"},
+		{"analytics", "top-interests", "-timeout", "2h"},
 	} {
 		if _, err := runOut(t, args...); err == nil {
 			t.Errorf("%v accepted", args)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/interestgraph/interestgraph/internal/config"
 )
@@ -40,6 +41,7 @@ type options struct {
 	query       string // analytics: the query's name, given before the flags
 	params      paramFlags
 	format      string
+	timeout     time.Duration
 }
 
 func flagSet(cmd string, o *options) *flag.FlagSet {
@@ -53,6 +55,7 @@ func flagSet(cmd string, o *options) *flag.FlagSet {
 	case "analytics":
 		fs.Var(&o.params, "param", "name=value, a parameter of the query (repeatable)")
 		fs.StringVar(&o.format, "format", "table", "table, csv or json")
+		fs.DurationVar(&o.timeout, "timeout", time.Minute, "the server stops the query after this long (1s-1h)")
 	}
 	return fs
 }
