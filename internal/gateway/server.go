@@ -197,7 +197,7 @@ func refuseToken(w http.ResponseWriter, r *http.Request, log *slog.Logger, err e
 	if domain.KindOf(err) != domain.KindUnauthenticated {
 		log.ErrorContext(r.Context(), "token verification failed", "err", err)
 		w.Header().Set("Retry-After", "5")
-		writeHTTPError(w, r, http.StatusServiceUnavailable, CodeInternal, "authentication is unavailable; try again shortly")
+		writeHTTPError(w, r, http.StatusServiceUnavailable, CodeUnavailable, "authentication is unavailable; try again shortly")
 		return
 	}
 	desc := "invalid token"
@@ -233,8 +233,13 @@ func wsInit(v Verifier, r *resolvers.Resolver) transport.WebsocketInitFunc {
 			return expireAt(auth.WithIdentity(ctx, id), id.ExpiresAt), nil, nil
 		}
 		code, reason := 4403, "invalid token"
-		if errors.Is(err, auth.ErrTokenExpired) {
+		switch {
+		case errors.Is(err, auth.ErrTokenExpired):
 			code, reason = closeUnauthorized, "token expired"
+		case domain.KindOf(err) != domain.KindUnauthenticated:
+			// The verifier could not decide (key set unreachable): the
+			// client's token may be fine, so "try again", not "invalid".
+			code, reason = 1013, "authentication is unavailable; try again shortly"
 		}
 		// gqlgen writes the close frame from this context's code and reason.
 		ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), reason)
