@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -156,9 +155,7 @@ func bearer(v string) (string, bool) {
 func authenticate(v Verifier, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-			ctx = identity.WithClientAddr(ctx, host)
-		}
+		ctx = identity.WithClientAddr(ctx, clientKey(r.RemoteAddr))
 		if h := r.Header.Get("Authorization"); h != "" {
 			id, err := verifyHeader(ctx, v, log, h)
 			if err != nil {
