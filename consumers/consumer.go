@@ -19,6 +19,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/bus"
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -161,6 +162,7 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 	commit := func(_ context.Context, m kafka.Message) error {
 		return gen.CommitOffsets(map[string]map[int]int64{topic: {m.Partition: m.Offset + 1}})
 	}
+	var run batch
 	for {
 		// Without a group, the reader commits nothing: offsets are ours.
 		m, err := r.FetchMessage(gctx)
@@ -170,6 +172,7 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 		if c.process(ctx, m, commit) || gctx.Err() != nil {
 			return
 		}
+		run.done(a.ID, r.Lag())
 	}
 }
 
@@ -217,8 +220,11 @@ func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) e
 	if err != nil {
 		// No command id, so nobody to answer: the message is only set aside.
 		c.log.Warn("malformed command sent to dead-letter topic", "partition", m.Partition, "offset", m.Offset, "reason", err)
-		return retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, err) })
+		err := retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, err) })
+		countOutcome(err, "unknown", metrics.StatusDeadLettered)
+		return err
 	}
+	var status string // DEAD_LETTERED, or the outcome's
 	out, err := c.decide(ctx, cmd, failures)
 	if reason := err; errors.Is(reason, errUnprocessable) {
 		c.log.Error("command sent to dead-letter topic", "command", cmd.ID, "type", cmd.Type, "err", reason)
@@ -226,10 +232,16 @@ func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) e
 			return err
 		}
 		out = c.reject(ctx, cmd)
+		status = metrics.StatusDeadLettered
 	} else if err != nil {
 		return err
 	}
-	return retry(ctx, c.log, "publish outcome", func() error { return c.pub.PublishOutcome(ctx, cmd.Actor, out) })
+	err = retry(ctx, c.log, "publish outcome", func() error { return c.pub.PublishOutcome(ctx, cmd.Actor, out) })
+	if status == "" {
+		status = string(out.Status)
+	}
+	countOutcome(err, string(cmd.Type), status)
+	return err
 }
 
 // errUnprocessable: the command failed MaxAttempts times while the store
@@ -249,7 +261,9 @@ func (c *Consumer) decide(ctx context.Context, cmd domain.Command, failures *int
 			return domain.Outcome{}, fmt.Errorf("%w: command %s failed %d times", errUnprocessable, cmd.ID, *failures)
 		}
 		actx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
+		start := time.Now()
 		out, replayed, err := c.exec.Execute(actx, cmd, c.cfg.Policy.Decide)
+		metrics.DecideDuration(time.Since(start))
 		cancel()
 		if err == nil {
 			crashPoint(crashAfterDecide) // test-only hook

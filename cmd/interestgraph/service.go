@@ -24,6 +24,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/gateway"
 	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/identity"
+	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
@@ -171,7 +172,12 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	limits.MaxDepth, limits.MaxComplexity = s.cfg.MaxQueryDepth, s.cfg.MaxQueryComplexity
 	ws := gateway.WSLimits{MaxSubscriptions: s.cfg.WSMaxSubscriptions, MaxConnectionsPerAddress: s.cfg.WSMaxConnsPerAddr,
 		MaxConnections: s.cfg.WSMaxConns, WriteTimeout: s.cfg.WSWriteTimeout, IdleTimeout: s.cfg.WSIdleTimeout}
-	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins, CORSOrigins: s.cfg.CORSAllowedOrigins, WS: ws},
+	var metricsHandler http.Handler // /metrics on the gateway's port unless METRICS_ADDR has its own
+	if s.cfg.MetricsAddr == "" {
+		metricsHandler = metrics.Handler()
+	}
+	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins,
+		CORSOrigins: s.cfg.CORSAllowedOrigins, WS: ws, Metrics: metricsHandler},
 		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: verifier, Keys: keys, Ready: s.ready, Log: s.log})
 	return nil
 }
@@ -282,6 +288,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, de
 		return err
 	}
 	defer s.stop()
+	if addr := metricsAddr(cfg, r); addr != "" {
+		stopMetrics, err := serveMetrics(addr, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 	if !r.gateway {
 		log.Info("consumer running; stop with SIGTERM")
 		select {

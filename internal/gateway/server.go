@@ -47,7 +47,8 @@ type Config struct {
 	Introspection  bool
 	AllowedOrigins []string // host patterns of browser origins allowed to open WebSockets; same-origin always is
 	WS             WSLimits
-	CORSOrigins    []string // browser origins allowed to call the API (CORS); none: same-origin only
+	CORSOrigins    []string     // browser origins allowed to call the API (CORS); none: same-origin only
+	Metrics        http.Handler // served at /metrics; nil when METRICS_ADDR serves them elsewhere
 }
 
 // Deps are the gateway's collaborators.
@@ -82,6 +83,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		// Larger messages close the socket with 1009 (coder/websocket).
 		PayloadReadLimit: &maxWSMessage,
 	})
+	srv.Use(requestMetrics{}) // first: it also sees requests the others refuse
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
 	if cfg.Introspection {
@@ -114,6 +116,9 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write(d.Keys.Discovery())
 		})
+	}
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/metrics"
 )
 
 // DefaultBuffer is the per-subscription buffer.
@@ -60,6 +61,7 @@ func (h *Hub) Subscribe(ctx context.Context, topic Topic) <-chan Message {
 	}
 	set[s] = struct{}{}
 	h.n++
+	metrics.SubscriptionOpened(topic.kind.String())
 	h.mu.Unlock()
 	go func() {
 		<-ctx.Done()
@@ -81,6 +83,7 @@ func (h *Hub) removeLocked(s *sub) {
 		delete(h.topics, s.topic)
 	}
 	h.n--
+	metrics.SubscriptionClosed(s.topic.kind.String())
 	close(s.ch)
 }
 
@@ -95,6 +98,7 @@ func (h *Hub) Publish(ev domain.Event) {
 			select {
 			case s.ch <- m:
 			default:
+				metrics.EventDropped()
 				h.removeLocked(s)
 				h.log.Warn("subscription ended: subscriber fell behind", "buffer", h.buffer)
 			}

@@ -10,6 +10,19 @@ const (
 	kindFirehose
 )
 
+// String names the kind for the subscriptions_active metric: a fixed set.
+func (k topicKind) String() string {
+	switch k {
+	case kindPerson:
+		return "person"
+	case kindRecipient:
+		return "recipient"
+	case kindFirehose:
+		return "firehose"
+	}
+	return "other"
+}
+
 // Topic is what a subscription listens to. The hub indexes subscriptions
 // by topic, so a publish costs only as much as the subscriptions the event
 // is for, however many listen to other topics.

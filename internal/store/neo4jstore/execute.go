@@ -10,6 +10,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -38,6 +39,7 @@ func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.De
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	var lastTxErr error // the driver reports only the deadline if it ends its retries
+	defer observe(metrics.TxDecide, time.Now())
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		out, err := decideAndRecord(ctx, tx, cmd, decide, s.now())
 		lastTxErr = err
@@ -97,6 +99,7 @@ func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domai
 func (s *Store) ApplyEvents(ctx context.Context, events []domain.Event) error {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
+	defer observe(metrics.TxApply, time.Now())
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return nil, applyEvents(ctx, tx, events)
 	})
@@ -289,3 +292,7 @@ func single(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, par
 	}
 	return nil, res.Err()
 }
+
+// observe records a transaction of kind that began at start (deferred, so
+// failed transactions count too).
+func observe(kind string, start time.Time) { metrics.Neo4jTransaction(kind, time.Since(start)) }
