@@ -78,13 +78,15 @@ var Registry = newRegistry()
 
 func newRegistry() *prometheus.Registry {
 	r := prometheus.NewRegistry()
-	r.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		graphqlRequests, graphqlDuration, commands, decideDuration, batchSize, consumerLag,
-		subscriptions, dropped, produceDuration, neo4jDuration,
-	)
+	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	r.MustRegister(ours...)
 	return r
+}
+
+// ours are the service's own collectors.
+var ours = []prometheus.Collector{
+	graphqlRequests, graphqlDuration, commands, decideDuration, batchSize, consumerLag,
+	subscriptions, dropped, produceDuration, neo4jDuration,
 }
 
 // Handler serves the registry in the Prometheus exposition format.
