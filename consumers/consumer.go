@@ -21,6 +21,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store"
+	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
 // GroupID is the consumer group of the command handlers. Renaming it makes
@@ -215,7 +216,9 @@ const defaultAttemptTimeout = 5 * time.Second
 // handle makes the effect of m durable: applied and published, or set
 // aside in the dead-letter topic and answered REJECTED UNPROCESSABLE. It
 // returns an error only when ctx ends.
-func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) error {
+func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) (err error) {
+	ctx, span := tracing.StartProcess(bus.TraceContext(ctx, m), m.Topic, c.cfg.GroupID, m.Partition, m.Offset)
+	defer func() { tracing.End(span, err) }()
 	cmd, err := domain.DecodeCommand(m.Value)
 	if err != nil {
 		// No command id, so nobody to answer: the message is only set aside.
@@ -261,9 +264,7 @@ func (c *Consumer) decide(ctx context.Context, cmd domain.Command, failures *int
 			return domain.Outcome{}, fmt.Errorf("%w: command %s failed %d times", errUnprocessable, cmd.ID, *failures)
 		}
 		actx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
-		start := time.Now()
-		out, replayed, err := c.exec.Execute(actx, cmd, c.cfg.Policy.Decide)
-		metrics.DecideDuration(time.Since(start))
+		out, replayed, err := c.execute(actx, cmd)
 		cancel()
 		if err == nil {
 			crashPoint(crashAfterDecide) // test-only hook

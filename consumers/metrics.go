@@ -1,6 +1,29 @@
 package consumers
 
-import "github.com/interestgraph/interestgraph/internal/metrics"
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/metrics"
+	"github.com/interestgraph/interestgraph/internal/tracing"
+)
+
+// execute is one attempt at cmd against the store, in a decision span and
+// timed for the decide metric.
+func (c *Consumer) execute(ctx context.Context, cmd domain.Command) (domain.Outcome, bool, error) {
+	ctx, span := tracing.StartInternal(ctx, "decide "+string(cmd.Type), attribute.String("interestgraph.command.type", string(cmd.Type)))
+	start := time.Now()
+	out, replayed, err := c.exec.Execute(ctx, cmd, c.cfg.Policy.Decide)
+	metrics.DecideDuration(time.Since(start))
+	if err == nil {
+		span.SetAttributes(attribute.String("interestgraph.command.status", string(out.Status)), attribute.Bool("interestgraph.command.replayed", replayed))
+	}
+	tracing.End(span, err)
+	return out, replayed, err
+}
 
 // countOutcome counts a command once its answer is on Kafka (err == nil):
 // a pass that ran out of time is tried again and counted then.

@@ -22,8 +22,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/interestgraph/interestgraph/internal/config"
+	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
 func main() {
@@ -68,6 +70,17 @@ func run(args []string, out io.Writer) error {
 	log := cfg.Logger()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	shutdown, err := tracing.Setup(ctx, cfg.Tracing, "interestgraph-"+cmd)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := shutdown(sctx); err != nil {
+			log.Warn("flushing traces failed", "err", err)
+		}
+	}()
 	return dispatch(ctx, cmd, cfg, log, o)
 }
 

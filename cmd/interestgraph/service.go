@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/interestgraph/interestgraph/consumers"
 	"github.com/interestgraph/interestgraph/internal/app"
@@ -155,13 +156,13 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	})
 	s.goLoop("event tail", func() error {
 		defer events.Close()
-		events.Run(loops, func(_ context.Context, m kafka.Message) {
+		events.Run(loops, func(ctx context.Context, m kafka.Message) {
 			ev, err := bus.DecodeEvent(m)
 			if err != nil {
 				s.log.Warn("unreadable event skipped", "offset", m.Offset, "err", err)
 				return
 			}
-			s.hub.Publish(ev)
+			s.hub.PublishTraced(ev, trace.SpanContextFromContext(bus.TraceContext(ctx, m)))
 		})
 		return nil
 	})

@@ -7,6 +7,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/interestgraph/interestgraph/internal/metrics"
+	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
 // Topic roles label the produce metric: the role, not the (prefixed) topic
@@ -19,10 +20,17 @@ const (
 	roleRaw         = "raw"
 )
 
-// write is every produce of the bus: it times the batch for the metric.
+// write is every produce of the bus: a producer span whose context goes
+// into the messages' headers, and the batch's time for the metric.
 func (b *Bus) write(ctx context.Context, role string, msgs ...kafka.Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	ctx, span := tracing.StartSend(ctx, msgs[0].Topic, len(msgs))
+	inject(ctx, msgs)
 	start := time.Now()
 	err := b.w.WriteMessages(ctx, msgs...)
 	metrics.Produced(role, time.Since(start))
+	tracing.End(span, err)
 	return err
 }

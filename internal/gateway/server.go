@@ -84,6 +84,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		PayloadReadLimit: &maxWSMessage,
 	})
 	srv.Use(requestMetrics{}) // first: it also sees requests the others refuse
+	srv.Use(operationTracing{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
 	if cfg.Introspection {
@@ -103,8 +104,8 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(d.Log))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withCORS(cfg.CORSOrigins, checkWSOrigin(cfg.AllowedOrigins, admitSockets(newSockets(ws),
-		withWSState(limitBody(cfg.Limits.MaxBodyBytes, httpRules(authenticate(d.Verifier, d.Log, srv))))))))
+	mux.Handle("/graphql", withTraceContext(withCORS(cfg.CORSOrigins, checkWSOrigin(cfg.AllowedOrigins, admitSockets(newSockets(ws),
+		withWSState(limitBody(cfg.Limits.MaxBodyBytes, httpRules(authenticate(d.Verifier, d.Log, srv)))))))))
 	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
 	if d.Keys != nil {
 		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {

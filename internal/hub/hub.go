@@ -18,6 +18,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/metrics"
 )
@@ -88,8 +90,13 @@ func (h *Hub) removeLocked(s *sub) {
 }
 
 // Publish hands ev to every subscription of its topics without blocking.
-func (h *Hub) Publish(ev domain.Event) {
+func (h *Hub) Publish(ev domain.Event) { h.PublishTraced(ev, trace.SpanContext{}) }
+
+// PublishTraced is Publish for an event whose publishing span is known, so
+// that its deliveries continue that trace.
+func (h *Hub) PublishTraced(ev domain.Event, parent trace.SpanContext) {
 	m := decode(ev)
+	m.Trace = parent
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, t := range m.topics() {

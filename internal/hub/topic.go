@@ -1,6 +1,10 @@
 package hub
 
-import "github.com/interestgraph/interestgraph/internal/domain"
+import (
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+)
 
 type topicKind uint8
 
@@ -49,6 +53,9 @@ type Message struct {
 	// types subscriptions read: InterestData, FollowData,
 	// CoinsTransferredData. nil for other types or data that did not decode.
 	Data any
+	// Trace is the span that published the event (from its Kafka headers),
+	// the parent of each delivery's span; invalid when there was none.
+	Trace trace.SpanContext
 }
 
 // decode reads the data of ev once, for routing and for every subscriber.

@@ -12,6 +12,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store"
+	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
 type execResult struct {
@@ -35,7 +36,9 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command, decide store.De
 	}
 }
 
-func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
+func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (_ domain.Outcome, _ bool, err error) {
+	ctx, span := tracing.StartDB(ctx, metrics.TxDecide)
+	defer func() { tracing.End(span, err) }()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	var lastTxErr error // the driver reports only the deadline if it ends its retries
