@@ -31,6 +31,10 @@ func serveMetrics(addr string, log *slog.Logger) (stop func(), err error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s for metrics: %w", addr, err)
 	}
+	return serveMetricsOn(ln, log), nil
+}
+
+func serveMetricsOn(ln net.Listener, log *slog.Logger) (stop func()) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
@@ -41,7 +45,7 @@ func serveMetrics(addr string, log *slog.Logger) (stop func(), err error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
-	}, nil
+	}
 }
 
 // metricsAddr is where a process of roles serves /metrics on a listener of

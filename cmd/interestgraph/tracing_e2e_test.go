@@ -35,15 +35,20 @@ func spanRecorder() *tracetest.SpanRecorder {
 // trace across the gateway's operation, the command on Kafka, the
 // consumer's processing and decision, the events on Kafka and the
 // subscription's delivery, each span the child of the one that caused it.
+// On the real stack the decision's Neo4j transaction is in the trace too.
 func TestOneMutationOneTrace(t *testing.T) {
+	traceIDs := map[stack]string{embeddedStack: "4bf92f3577b34da6a3ce929d0e0e4736", realStack: "5cf92f3577b34da6a3ce929d0e0e4737"}
+	forStacks(t, func(t *testing.T, st stack) { oneMutationOneTrace(t, st, traceIDs[st]) })
+}
+
+func oneMutationOneTrace(t *testing.T, st stack, traceID string) {
 	rec := spanRecorder()
-	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
+	rs := startService(t, testConfig(t, st), roles{gateway: true, consumer: true})
 	ann, bob := rs.register(t, "Ann"), rs.register(t, "Bob")
 	annWS := rs.ws(t, ann.Token)
 	annWS.subscribe("n", `subscription { notifications { kind } }`, nil)
 	rs.waitSubscriptions(t, 1)
 
-	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
 	resp := rs.doWith(t, `mutation($id: ID!) { follow(personId: $id) { status } }`, map[string]any{"id": ann.ID}, func(h http.Header) {
 		h.Set("Authorization", "Bearer "+bob.Token)
 		h.Set("traceparent", "00-"+traceID+"-00f067aa0ba902b7-01")
@@ -56,6 +61,9 @@ func TestOneMutationOneTrace(t *testing.T) {
 
 	topics := rs.busCfg.Topics
 	chain := []string{"mutation", "send " + topics.Commands, "process " + topics.Commands, "decide Follow", "send " + topics.Events, "subscription deliver"}
+	if st == realStack {
+		chain = append(chain, "decide neo4j")
+	}
 	var spans map[string]sdktrace.ReadOnlySpan
 	eventually(t, 10*time.Second, "the spans of the trace", func() bool {
 		spans = spansOf(rec, traceID)
@@ -70,6 +78,12 @@ func TestOneMutationOneTrace(t *testing.T) {
 	// the processing of the command.
 	parents := map[string]string{
 		chain[1]: chain[0], chain[2]: chain[1], chain[3]: chain[2], chain[4]: chain[2], chain[5]: chain[4],
+	}
+	if st == realStack {
+		parents["decide neo4j"] = "decide Follow"
+		if got := attrs(spans["decide neo4j"])["db.system.name"]; got != "neo4j" {
+			t.Errorf("Neo4j span: db.system.name = %q", got)
+		}
 	}
 	for child, parent := range parents {
 		if spans[child].Parent().SpanID() != spans[parent].SpanContext().SpanID() {
