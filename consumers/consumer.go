@@ -163,6 +163,7 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 	commit := func(_ context.Context, m kafka.Message) error {
 		return gen.CommitOffsets(map[string]map[int]int64{topic: {m.Partition: m.Offset + 1}})
 	}
+	defer watchLag(gctx, r, a.ID)()
 	var run batch
 	for {
 		// Without a group, the reader commits nothing: offsets are ours.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/segmentio/kafka-go"
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
@@ -45,5 +46,40 @@ func (b *batch) done(partition int, lag int64) {
 	if lag <= 0 {
 		metrics.ConsumerBatch(b.n)
 		b.n = 0
+	}
+}
+
+// lagInterval is how often a worker asks the broker how far behind it is,
+// between commands: a worker stuck on one command (the store is down) shows
+// its lag growing instead of the value from before it got stuck.
+const lagInterval = 15 * time.Second
+
+// watchLag refreshes the lag of partition until ctx ends or the returned
+// stop is called; stop waits for it and removes the partition's series,
+// as this process no longer works on it.
+func watchLag(ctx context.Context, r *kafka.Reader, partition int) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(lagInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			rctx, rcancel := context.WithTimeout(ctx, 5*time.Second)
+			if lag, err := r.ReadLag(rctx); err == nil {
+				metrics.ConsumerLag(partition, lag)
+			}
+			rcancel()
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		metrics.ConsumerLagGone(partition)
 	}
 }

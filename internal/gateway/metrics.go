@@ -74,10 +74,10 @@ func operationType(op ast.Operation) string {
 	return metrics.OpUnknown
 }
 
-// outcome is "error" when the response carries any error (a subscription
-// that ends without an event answers nil).
+// outcome is "error" when the response carries any error. A subscription
+// that ends before its first event (the client left) answers nil: ok.
 func outcome(resp *graphql.Response) string {
-	if resp == nil || len(resp.Errors) > 0 {
+	if resp != nil && len(resp.Errors) > 0 {
 		return metrics.OutcomeError
 	}
 	return metrics.OutcomeOK

@@ -46,6 +46,10 @@ func ConsumerLag(partition int, lag int64) {
 	consumerLag.WithLabelValues(strconv.Itoa(partition)).Set(float64(lag))
 }
 
+// ConsumerLagGone removes the lag of a partition this process no longer
+// works on (the group gave it to another member).
+func ConsumerLagGone(partition int) { consumerLag.DeleteLabelValues(strconv.Itoa(partition)) }
+
 // SubscriptionOpened and SubscriptionClosed track open subscriptions of a
 // kind (a fixed set named by the hub).
 func SubscriptionOpened(kind string) { subscriptions.WithLabelValues(kind).Inc() }
