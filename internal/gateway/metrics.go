@@ -27,6 +27,29 @@ var (
 func (requestMetrics) ExtensionName() string                   { return "RequestMetrics" }
 func (requestMetrics) Validate(graphql.ExecutableSchema) error { return nil }
 
+// Pre-resolved series: the hot path does no label lookups.
+var (
+	opTypes   = [...]string{metrics.OpQuery, metrics.OpMutation, metrics.OpSubscription, metrics.OpUnknown}
+	requestOK = newRequestSeries(metrics.OutcomeOK)
+	requestKO = newRequestSeries(metrics.OutcomeError)
+)
+
+func newRequestSeries(outcome string) map[string]metrics.RequestSeries {
+	m := make(map[string]metrics.RequestSeries, len(opTypes))
+	for _, op := range opTypes {
+		m[op] = metrics.NewRequestSeries(op, outcome)
+	}
+	return m
+}
+
+func record(opType string, resp *graphql.Response, d time.Duration) {
+	if outcome(resp) == metrics.OutcomeOK {
+		requestOK[opType].Observe(d)
+	} else {
+		requestKO[opType].Observe(d)
+	}
+}
+
 func (requestMetrics) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	rc := graphql.GetOperationContext(ctx)
 	opType, start := metrics.OpUnknown, rc.Stats.OperationStart
@@ -41,7 +64,7 @@ func (requestMetrics) InterceptOperation(ctx context.Context, next graphql.Opera
 	return func(ctx context.Context) *graphql.Response {
 		resp := h(context.WithValue(ctx, recordedKey{}, true))
 		if recorded.CompareAndSwap(false, true) {
-			metrics.GraphQLRequest(opType, outcome(resp), time.Since(start))
+			record(opType, resp, time.Since(start))
 		}
 		return resp
 	}
@@ -58,7 +81,7 @@ func (requestMetrics) InterceptResponse(ctx context.Context, next graphql.Respon
 	}
 	start := time.Now()
 	resp := next(ctx)
-	metrics.GraphQLRequest(metrics.OpUnknown, outcome(resp), time.Since(start))
+	record(metrics.OpUnknown, resp, time.Since(start))
 	return resp
 }
 

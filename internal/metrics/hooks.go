@@ -3,6 +3,8 @@ package metrics
 import (
 	"strconv"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Values of the bounded labels. Callers pass one of these or a value of a
@@ -23,10 +25,23 @@ const (
 	TxRead   = "read"   // queries of the read side
 )
 
-// GraphQLRequest records one answered operation.
-func GraphQLRequest(opType, outcome string, d time.Duration) {
-	graphqlRequests.WithLabelValues(opType, outcome).Inc()
-	graphqlDuration.WithLabelValues(opType).Observe(d.Seconds())
+// RequestSeries are the request counter and latency histogram of one
+// operation type and outcome, resolved once so that recording a request
+// looks up no labels.
+type RequestSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+// NewRequestSeries resolves the series of opType and outcome.
+func NewRequestSeries(opType, outcome string) RequestSeries {
+	return RequestSeries{graphqlRequests.WithLabelValues(opType, outcome), graphqlDuration.WithLabelValues(opType)}
+}
+
+// Observe records one answered operation that took d.
+func (s RequestSeries) Observe(d time.Duration) {
+	s.count.Inc()
+	s.duration.Observe(d.Seconds())
 }
 
 // CommandDecided records the outcome of one command. typ is a validated
