@@ -224,7 +224,8 @@ func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) (
 	if err != nil {
 		// No command id, so nobody to answer: the message is only set aside.
 		c.log.Warn("malformed command sent to dead-letter topic", "partition", m.Partition, "offset", m.Offset, "reason", err)
-		err := retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, err) })
+		reason := err
+		err = retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, reason) })
 		countOutcome(err, "unknown", metrics.StatusDeadLettered)
 		return err
 	}
