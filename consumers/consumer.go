@@ -19,7 +19,9 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/bus"
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store"
+	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
 // GroupID is the consumer group of the command handlers. Renaming it makes
@@ -161,6 +163,8 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 	commit := func(_ context.Context, m kafka.Message) error {
 		return gen.CommitOffsets(map[string]map[int]int64{topic: {m.Partition: m.Offset + 1}})
 	}
+	defer watchLag(gctx, r, a.ID)()
+	var run batch
 	for {
 		// Without a group, the reader commits nothing: offsets are ours.
 		m, err := r.FetchMessage(gctx)
@@ -170,6 +174,7 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 		if c.process(ctx, gctx, m, commit) || gctx.Err() != nil {
 			return
 		}
+		run.done(a.ID, r.Lag())
 	}
 }
 
@@ -215,11 +220,16 @@ const defaultAttemptTimeout = 5 * time.Second
 // handle makes the effect of m durable: applied and published, or set
 // aside in the dead-letter topic and answered REJECTED UNPROCESSABLE. It
 // returns an error only when ctx ends.
-func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) error {
+func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) (err error) {
+	ctx, span := tracing.StartProcess(bus.TraceContext(ctx, m), m.Topic, c.cfg.GroupID, m.Partition, m.Offset)
+	defer func() { tracing.End(span, err) }()
 	cmd, err := domain.DecodeCommand(m.Value)
 	if err != nil {
 		c.log.Warn("malformed command sent to dead-letter topic", "partition", m.Partition, "offset", m.Offset, "reason", err)
-		if err := retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, err) }); err != nil {
+		reason := err
+		err = retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, reason) })
+		countOutcome(err, "unknown", metrics.StatusDeadLettered)
+		if err != nil {
 			return err
 		}
 		// With a readable id and actor someone may be waiting: answer them.
@@ -231,6 +241,7 @@ func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) e
 		out := c.reject(ctx, answer)
 		return retry(ctx, c.log, "publish outcome", func() error { return c.pub.PublishOutcome(ctx, answer.Actor, out) })
 	}
+	var status string // DEAD_LETTERED, or the outcome's
 	out, err := c.decide(ctx, cmd, failures)
 	if reason := err; errors.Is(reason, errUnprocessable) {
 		c.log.Error("command sent to dead-letter topic", "command", cmd.ID, "type", cmd.Type, "err", reason)
@@ -238,10 +249,16 @@ func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) e
 			return err
 		}
 		out = c.reject(ctx, cmd)
+		status = metrics.StatusDeadLettered
 	} else if err != nil {
 		return err
 	}
-	return retry(ctx, c.log, "publish outcome", func() error { return c.pub.PublishOutcome(ctx, cmd.Actor, out) })
+	err = retry(ctx, c.log, "publish outcome", func() error { return c.pub.PublishOutcome(ctx, cmd.Actor, out) })
+	if status == "" {
+		status = string(out.Status)
+	}
+	countOutcome(err, string(cmd.Type), status)
+	return err
 }
 
 // errUnprocessable: the command failed MaxAttempts times while the store
@@ -261,7 +278,7 @@ func (c *Consumer) decide(ctx context.Context, cmd domain.Command, failures *int
 			return domain.Outcome{}, fmt.Errorf("%w: command %s failed %d times", errUnprocessable, cmd.ID, *failures)
 		}
 		actx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
-		out, replayed, err := c.exec.Execute(actx, cmd, c.cfg.Policy.Decide)
+		out, replayed, err := c.execute(actx, cmd)
 		cancel()
 		if err == nil {
 			crashPoint(crashAfterDecide) // test-only hook

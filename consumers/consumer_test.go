@@ -17,6 +17,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/bus"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/embedded"
+	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
 )
@@ -221,6 +222,8 @@ func TestStoreOutageHoldsThePartitionAndPoisonGoesToDeadLetters(t *testing.T) {
 	st := newFlakyStore()
 	st.down = true
 	st.failing[cmds[1].ID] = true
+	deadLettered := map[string]string{"type": string(cmds[1].Type), "status": "DEAD_LETTERED"}
+	deadBefore := metrics.Read("interestgraph_commands_total", deadLettered)
 	r := startRig(t, ctx, st, consumers.Config{MaxAttempts: 3}, cmds...)
 
 	// While the store is down, the first command is retried and nothing
@@ -270,6 +273,10 @@ func TestStoreOutageHoldsThePartitionAndPoisonGoesToDeadLetters(t *testing.T) {
 	}
 	if outs[cmds[0].ID].Status != domain.StatusApplied || outs[cmds[2].ID].Status != domain.StatusApplied {
 		t.Fatalf("published outcomes: %+v", outs)
+	}
+	// Operators see it: counted DEAD_LETTERED (other tests may add more).
+	if got := metrics.Read("interestgraph_commands_total", deadLettered) - deadBefore; got < 1 {
+		t.Fatalf("commands_total%v rose by %v, want at least 1", deadLettered, got)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/store"
+	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
 // findPerson returns the person or nil when there is none.
@@ -65,9 +66,13 @@ func subscribe[T any](ctx context.Context, r *Resolver, topic hub.Topic, conv fu
 			if !ok {
 				continue
 			}
+			// The delivery span ends when gqlgen takes the value to write.
+			_, span := tracing.StartDelivery(ctx, m.Trace)
 			select {
 			case out <- v:
+				span.End()
 			case <-ctx.Done():
+				span.End()
 				return
 			}
 		}

@@ -37,6 +37,14 @@ func serveAuth(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.MetricsAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
+	h = withMetrics(cfg.MetricsAddr, h)
 	ln, err := net.Listen("tcp", cfg.AuthHTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.AuthHTTPAddr, err)

@@ -23,8 +23,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/interestgraph/interestgraph/internal/config"
+	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
 func main() {
@@ -77,6 +79,17 @@ func run(args []string, out io.Writer) error {
 	if cmd == "analytics" {
 		return runAnalytics(ctx, cfg, out, o)
 	}
+	shutdown, err := tracing.Setup(ctx, cfg.Tracing, "interestgraph-"+cmd)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := shutdown(sctx); err != nil {
+			log.Warn("flushing traces failed", "err", err)
+		}
+	}()
 	return dispatch(ctx, cmd, cfg, log, o)
 }
 

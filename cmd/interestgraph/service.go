@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/interestgraph/interestgraph/consumers"
 	"github.com/interestgraph/interestgraph/internal/app"
@@ -24,6 +25,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/gateway"
 	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/identity"
+	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
@@ -159,13 +161,13 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	})
 	s.goLoop("event tail", func() error {
 		defer events.Close()
-		events.Run(loops, func(_ context.Context, m kafka.Message) {
+		events.Run(loops, func(ctx context.Context, m kafka.Message) {
 			ev, err := bus.DecodeEvent(m)
 			if err != nil {
 				s.log.Warn("unreadable event skipped", "offset", m.Offset, "err", err)
 				return
 			}
-			s.hub.Publish(ev)
+			s.hub.PublishTraced(ev, trace.SpanContextFromContext(bus.TraceContext(ctx, m)))
 		})
 		return nil
 	})
@@ -176,7 +178,12 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	limits.MaxDepth, limits.MaxComplexity = s.cfg.MaxQueryDepth, s.cfg.MaxQueryComplexity
 	ws := gateway.WSLimits{MaxSubscriptions: s.cfg.WSMaxSubscriptions, MaxConnectionsPerAddress: s.cfg.WSMaxConnsPerAddr,
 		MaxConnections: s.cfg.WSMaxConns, WriteTimeout: s.cfg.WSWriteTimeout, IdleTimeout: s.cfg.WSIdleTimeout}
-	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins, CORSOrigins: s.cfg.CORSAllowedOrigins, WS: ws},
+	var metricsHandler http.Handler // /metrics on the gateway's port unless METRICS_ADDR has its own
+	if s.cfg.MetricsAddr == "" {
+		metricsHandler = metrics.Handler()
+	}
+	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins,
+		CORSOrigins: s.cfg.CORSAllowedOrigins, WS: ws, Metrics: metricsHandler},
 		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: verifier, Keys: keys, Ready: s.ready, Log: s.log})
 	return nil
 }
@@ -287,6 +294,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, de
 		return err
 	}
 	defer s.stop()
+	if addr := metricsAddr(cfg, r); addr != "" {
+		stopMetrics, err := serveMetrics(addr, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 	if !r.gateway {
 		log.Info("consumer running; stop with SIGTERM")
 		select {

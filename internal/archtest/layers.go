@@ -25,6 +25,9 @@ var Packages = map[string]Layer{
 	"internal/domain": Domain,
 
 	"internal/ratelimit": Support,
+	// Observability: they import nothing of ours, so any layer may call them.
+	"internal/metrics": Support,
+	"internal/tracing": Support,
 
 	"internal/app": Application,
 	// The store contract is the application's port to persistence (its

@@ -62,7 +62,7 @@ func (b *Bus) SendCommands(ctx context.Context, cmds ...domain.Command) error {
 	// should wait; the caller answers "try again" instead.
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := b.w.WriteMessages(ctx, msgs...); err != nil {
+	if err := b.write(ctx, roleCommands, msgs...); err != nil {
 		return fmt.Errorf("kafka: send %d commands: %w", len(cmds), err)
 	}
 	return nil
@@ -76,7 +76,7 @@ func (b *Bus) PublishOutcome(ctx context.Context, actor string, out domain.Outco
 		msgs = append(msgs, EncodeEvent(b.cfg.Topics.Events, ev))
 	}
 	if len(msgs) > 0 {
-		if err := b.w.WriteMessages(ctx, msgs...); err != nil {
+		if err := b.write(ctx, roleEvents, msgs...); err != nil {
 			return fmt.Errorf("kafka: publish events of %s: %w", out.CommandID, err)
 		}
 	}
@@ -86,7 +86,7 @@ func (b *Bus) PublishOutcome(ctx context.Context, actor string, out domain.Outco
 	if err != nil {
 		return fmt.Errorf("encode outcome: %w", err)
 	}
-	if err := b.w.WriteMessages(ctx, kafka.Message{Topic: b.cfg.Topics.Outcomes, Key: []byte(actor), Value: raw}); err != nil {
+	if err := b.write(ctx, roleOutcomes, kafka.Message{Topic: b.cfg.Topics.Outcomes, Key: []byte(actor), Value: raw}); err != nil {
 		return fmt.Errorf("kafka: publish outcome of %s: %w", out.CommandID, err)
 	}
 	return nil
@@ -98,7 +98,7 @@ func (b *Bus) PublishEvents(ctx context.Context, events []domain.Event) error {
 	for _, ev := range events {
 		msgs = append(msgs, EncodeEvent(b.cfg.Topics.Events, ev))
 	}
-	if err := b.w.WriteMessages(ctx, msgs...); err != nil {
+	if err := b.write(ctx, roleEvents, msgs...); err != nil {
 		return fmt.Errorf("kafka: publish events: %w", err)
 	}
 	return nil
@@ -116,7 +116,7 @@ func (b *Bus) DeadLetter(ctx context.Context, m kafka.Message, reason error) err
 		kafka.Header{Key: "dlq-time", Value: []byte(time.Now().UTC().Format(time.RFC3339Nano))},
 	)
 	dl := kafka.Message{Topic: b.cfg.Topics.DeadLetters, Key: m.Key, Value: m.Value, Headers: headers}
-	if err := b.w.WriteMessages(ctx, dl); err != nil {
+	if err := b.write(ctx, roleDeadLetters, dl); err != nil {
 		return fmt.Errorf("kafka: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
 	}
 	return nil
@@ -125,5 +125,5 @@ func (b *Bus) DeadLetter(ctx context.Context, m kafka.Message, reason error) err
 // WriteRaw writes arbitrary messages (tests use it to inject malformed
 // commands).
 func (b *Bus) WriteRaw(ctx context.Context, msgs ...kafka.Message) error {
-	return b.w.WriteMessages(ctx, msgs...)
+	return b.write(ctx, roleRaw, msgs...)
 }

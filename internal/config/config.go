@@ -16,7 +16,11 @@ import (
 
 // Config is the whole configuration.
 type Config struct {
-	HTTPAddr string
+	HTTPAddr    string
+	MetricsAddr string // a separate listener for /metrics; "" serves it on the process's HTTP listener
+	// Tracing: an OTLP endpoint is configured. The exporter reads the
+	// OTEL_* variables itself; this only decides whether it is made.
+	Tracing bool
 
 	KafkaBrokers           []string // empty: the embedded broker
 	KafkaTopicPrefix       string
@@ -84,6 +88,7 @@ var EnvNames = []string{
 	"WS_MAX_SUBSCRIPTIONS", "WS_MAX_CONNECTIONS_PER_ADDRESS", "WS_MAX_CONNECTIONS", "WS_WRITE_TIMEOUT", "WS_IDLE_TIMEOUT",
 	"KAFKA_SEND_TIMEOUT",
 	"CORS_ALLOWED_ORIGINS",
+	"METRICS_ADDR", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -144,6 +149,8 @@ func parse(get func(string) string) (Config, error) {
 	}
 	c := Config{
 		HTTPAddr:               str("HTTP_ADDR", "127.0.0.1:8080"),
+		MetricsAddr:            str("METRICS_ADDR", ""),
+		Tracing:                str("OTEL_EXPORTER_OTLP_ENDPOINT", "") != "" || str("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "") != "",
 		KafkaBrokers:           list("KAFKA_BROKERS"),
 		KafkaTopicPrefix:       str("KAFKA_TOPIC_PREFIX", ""),
 		KafkaPartitions:        num("KAFKA_PARTITIONS", 6),

@@ -20,11 +20,15 @@ var (
 	gatewayCmds = []string{"serve", "gateway"}
 	authCmds    = []string{"serve", "gateway", "auth"}
 	groupCmds   = []string{"serve", "gateway", "consumer"}
+	metricsCmds = []string{"serve", "gateway", "consumer", "auth"}
 )
 
 // Vars documents every variable of EnvNames.
 var Vars = []Var{
-	{"HTTP_ADDR", "127.0.0.1:8080", "where the GraphQL gateway listens", gatewayCmds},
+	{"HTTP_ADDR", "127.0.0.1:8080", "where the GraphQL gateway listens (a consumer alone: where it serves /metrics)", groupCmds},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "OTLP/HTTP endpoint of a trace collector; unset: tracing off (other OTEL_* variables: docs/OPERATIONS.md)", metricsCmds},
+	{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "", "OTLP/HTTP endpoint for traces only; also turns tracing on", metricsCmds},
+	{"METRICS_ADDR", "", "a separate listener for Prometheus /metrics; unset: /metrics on the process's own listener", metricsCmds},
 	{"KAFKA_BROKERS", "", "comma-separated Kafka brokers; unset: the embedded in-process broker (serve only)", kafkaCmds},
 	{"KAFKA_TOPIC_PREFIX", "", "prefix of every topic name, to share a cluster", kafkaCmds},
 	{"KAFKA_PARTITIONS", "6", "partitions of topics this service creates (1-1000)", kafkaCmds},

@@ -46,7 +46,8 @@ type Config struct {
 	Introspection  bool
 	AllowedOrigins []string // host patterns of browser origins allowed to open WebSockets; same-origin always is
 	WS             WSLimits
-	CORSOrigins    []string // browser origins allowed to call the API (CORS); none: same-origin only
+	CORSOrigins    []string     // browser origins allowed to call the API (CORS); none: same-origin only
+	Metrics        http.Handler // served at /metrics; nil when METRICS_ADDR serves them elsewhere
 }
 
 // Deps are the gateway's collaborators.
@@ -81,6 +82,8 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		// Larger messages close the socket with 1009 (coder/websocket).
 		PayloadReadLimit: &maxWSMessage,
 	})
+	srv.Use(requestMetrics{}) // first: it also sees requests the others refuse
+	srv.Use(operationTracing{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
 	if cfg.Introspection {
@@ -101,8 +104,8 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(d.Log))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withCORS(cfg.CORSOrigins, checkWSOrigin(cfg.AllowedOrigins, admitSockets(newSockets(ws),
-		withWSState(limitBody(cfg.Limits.MaxBodyBytes, httpRules(authenticate(d.Verifier, d.Log, srv))))))))
+	mux.Handle("/graphql", withTraceContext(withCORS(cfg.CORSOrigins, checkWSOrigin(cfg.AllowedOrigins, admitSockets(newSockets(ws),
+		withWSState(limitBody(cfg.Limits.MaxBodyBytes, httpRules(authenticate(d.Verifier, d.Log, srv)))))))))
 	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
 	if d.Keys != nil {
 		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
@@ -114,6 +117,9 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write(d.Keys.Discovery())
 		})
+	}
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))

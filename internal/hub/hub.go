@@ -18,7 +18,10 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/metrics"
 )
 
 // DefaultBuffer is the per-subscription buffer.
@@ -60,6 +63,7 @@ func (h *Hub) Subscribe(ctx context.Context, topic Topic) <-chan Message {
 	}
 	set[s] = struct{}{}
 	h.n++
+	metrics.SubscriptionOpened(topic.kind.String())
 	h.mu.Unlock()
 	go func() {
 		<-ctx.Done()
@@ -81,12 +85,18 @@ func (h *Hub) removeLocked(s *sub) {
 		delete(h.topics, s.topic)
 	}
 	h.n--
+	metrics.SubscriptionClosed(s.topic.kind.String())
 	close(s.ch)
 }
 
 // Publish hands ev to every subscription of its topics without blocking.
-func (h *Hub) Publish(ev domain.Event) {
+func (h *Hub) Publish(ev domain.Event) { h.PublishTraced(ev, trace.SpanContext{}) }
+
+// PublishTraced is Publish for an event whose publishing span is known, so
+// that its deliveries continue that trace.
+func (h *Hub) PublishTraced(ev domain.Event, parent trace.SpanContext) {
 	m := decode(ev)
+	m.Trace = parent
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, t := range m.topics() {
@@ -95,6 +105,7 @@ func (h *Hub) Publish(ev domain.Event) {
 			select {
 			case s.ch <- m:
 			default:
+				metrics.EventDropped()
 				h.removeLocked(s)
 				h.log.Warn("subscription ended: subscriber fell behind", "buffer", h.buffer)
 			}

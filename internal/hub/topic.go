@@ -1,6 +1,10 @@
 package hub
 
-import "github.com/interestgraph/interestgraph/internal/domain"
+import (
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+)
 
 type topicKind uint8
 
@@ -9,6 +13,19 @@ const (
 	kindRecipient
 	kindFirehose
 )
+
+// String names the kind for the subscriptions_active metric: a fixed set.
+func (k topicKind) String() string {
+	switch k {
+	case kindPerson:
+		return "person"
+	case kindRecipient:
+		return "recipient"
+	case kindFirehose:
+		return "firehose"
+	}
+	return "other"
+}
 
 // Topic is what a subscription listens to. The hub indexes subscriptions
 // by topic, so a publish costs only as much as the subscriptions the event
@@ -36,6 +53,9 @@ type Message struct {
 	// types subscriptions read: InterestData, FollowData,
 	// CoinsTransferredData. nil for other types or data that did not decode.
 	Data any
+	// Trace is the span that published the event (from its Kafka headers),
+	// the parent of each delivery's span; invalid when there was none.
+	Trace trace.SpanContext
 }
 
 // decode reads the data of ev once, for routing and for every subscriber.

@@ -10,7 +10,9 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store"
+	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
 type execResult struct {
@@ -34,10 +36,13 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command, decide store.De
 	}
 }
 
-func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
+func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (_ domain.Outcome, _ bool, err error) {
+	ctx, span := tracing.StartDB(ctx, metrics.TxDecide)
+	defer func() { tracing.End(span, err) }()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	var lastTxErr error // the driver reports only the deadline if it ends its retries
+	defer observe(metrics.TxDecide, time.Now())
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		out, err := decideAndRecord(ctx, tx, cmd, decide, s.now())
 		lastTxErr = err
@@ -103,6 +108,7 @@ func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domai
 func (s *Store) ApplyEvents(ctx context.Context, events []domain.Event) error {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
+	defer observe(metrics.TxApply, time.Now())
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return nil, applyEvents(ctx, tx, events)
 	})
@@ -299,3 +305,7 @@ func single(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, par
 	}
 	return nil, res.Err()
 }
+
+// observe records a transaction of kind that began at start (deferred, so
+// failed transactions count too).
+func observe(kind string, start time.Time) { metrics.Neo4jTransaction(kind, time.Since(start)) }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -116,6 +117,7 @@ func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 
 // read runs a read query with the shared bookmark manager.
 func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	defer observe(metrics.TxRead, time.Now())
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		s.dbOpt(), neo4j.ExecuteQueryWithReadersRouting(), neo4j.ExecuteQueryWithBookmarkManager(s.reads))
 	if err != nil {
