@@ -52,7 +52,9 @@ export class EgoGraph {
   render(me: Me): void {
     this.cy.elements().remove();
     this.cy.add(elements(me));
-    this.cy.layout({ name: 'concentric', concentric: (n) => (n.hasClass('me') ? 3 : n.hasClass('interest') ? 2 : 1), levelWidth: () => 1, animate: false }).run();
+    // Force-directed: shared interests pull people together, and the
+    // follow edges stay apart from the interest nodes.
+    this.cy.layout({ name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 8000, idealEdgeLength: () => 80 }).run();
     // The follow edges drawn, for tests and assistive tools (the canvas
     // itself is opaque to both).
     this.container.dataset.follows = this.cy.edges('.follows').map((e) => e.id()).join(' ');

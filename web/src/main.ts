@@ -116,7 +116,12 @@ function wireForms(): void {
 }
 
 session.onSignedOut = signedOut;
-live.onStatus = (s) => ($('live-status').textContent = s);
+live.onStatus = (s) => {
+  $('live-status').textContent = s;
+  // Events published while the socket was down (a network blip, or a
+  // reconnect after 4401) are not replayed: read the current state.
+  if (s === 'live' && session.tokens) scheduleReload();
+};
 wireForms();
 if (session.tokens) signedIn();
 else signedOut();
