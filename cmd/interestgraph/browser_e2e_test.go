@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -101,5 +102,38 @@ func (tb *tab) playground(base, name string) {
 	tb.eval(`[...document.scripts].map(s => s.src).filter(Boolean)`, &scripts)
 	if len(scripts) == 0 {
 		tb.t.Errorf("the playground has no script of ours")
+	}
+}
+
+// An access token outlived by the page: the gateway closes the socket with
+// 4401 when it expires; the app refreshes the session, reopens the socket
+// and stays live (a follow after the expiry still reaches the graph).
+func TestBrowserStaysLiveAcrossTokenExpiry(t *testing.T) {
+	br := newBrowser(t)
+	cfg := testConfig(t, embeddedStack)
+	cfg.AccessTokenTTL = 3 * time.Second // below the configurable minimum: the socket must expire during the test
+	rs := startService(t, cfg, roles{gateway: true, consumer: true})
+	id := strings.ToLower(testsupport.Letters())
+
+	ada, bo := br.newTab(t, "ada"), br.newTab(t, "bo")
+	adaID := ada.signUp(rs.url, "Ada "+id, "ada-"+id+"@example.com")
+	var first string
+	ada.eval(`JSON.parse(localStorage.getItem('interestgraph.session')).accessToken`, &first)
+	ada.waitFor("socket reopened after 4401 with a refreshed token", fmt.Sprintf(`(() => {
+		const s = document.getElementById('live-status');
+		return Number(s.dataset.reauthenticated) >= 1 && s.textContent === 'live' &&
+			JSON.parse(localStorage.getItem('interestgraph.session')).accessToken !== %q;
+	})()`, first))
+
+	boID := bo.signUp(rs.url, "Bo "+id, "bo-"+id+"@example.com")
+	bo.do("follow Ada by id",
+		chromedp.SendKeys(chromedp.CSS(`#follow-form input[name=id]`), adaID),
+		chromedp.Click(chromedp.CSS(`#follow-form button[type=submit]`)),
+	)
+	ada.waitFor("edge after the expiry", fmt.Sprintf(
+		`document.getElementById('graph').dataset.follows.split(' ').includes(%q)`, fmt.Sprintf("f:%s>%s", boID, adaID)))
+	ada.screenshot("after-expiry")
+	if errs := ada.consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
 	}
 }

@@ -21,6 +21,8 @@ function isClose(e: unknown, code: number): boolean {
 export class Live {
   private client?: Client;
   private readonly subs = new Set<Sub>();
+  /** How many times the socket was reopened with a refreshed token. */
+  reauthenticated = 0;
   onStatus: (s: string) => void = () => {};
 
   constructor(private readonly session: Session) {}
@@ -83,6 +85,7 @@ export class Live {
       }
       this.client?.dispose();
       this.client = undefined;
+      this.reauthenticated++;
       this.subs.forEach((s) => this.start(s));
     })().finally(() => (this.reconnecting = undefined));
     await this.reconnecting;

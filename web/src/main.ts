@@ -117,7 +117,9 @@ function wireForms(): void {
 
 session.onSignedOut = signedOut;
 live.onStatus = (s) => {
-  $('live-status').textContent = s;
+  const el = $('live-status');
+  el.textContent = s;
+  el.dataset.reauthenticated = String(live.reauthenticated);
   // Events published while the socket was down (a network blip, or a
   // reconnect after 4401) are not replayed: read the current state.
   if (s === 'live' && session.tokens) scheduleReload();
