@@ -46,6 +46,30 @@ func TestBrowserFollowShowsLiveAndPlaygroundRunsOffline(t *testing.T) {
 	ada.screenshot("followed")
 	bo.screenshot("following")
 
+	// Bo pays Ada from the wallet form; Ada is told and her balance grows.
+	var before string
+	ada.eval(`document.getElementById('balance').textContent`, &before)
+	bo.do("transfer",
+		chromedp.SendKeys(chromedp.CSS(`#transfer-form input[name=to]`), adaID),
+		chromedp.SendKeys(chromedp.CSS(`#transfer-form input[name=amount]`), "7"),
+		chromedp.SendKeys(chromedp.CSS(`#transfer-form input[name=memo]`), "for the kite"),
+		chromedp.Click(chromedp.CSS(`#transfer-form button[type=submit]`)),
+	)
+	ada.waitFor("coins received", fmt.Sprintf(
+		`!!document.querySelector('#notifications li[data-kind="COINS_RECEIVED"][data-actor=%q]')`, boID))
+	ada.waitFor("balance", fmt.Sprintf(`document.getElementById('balance').textContent === String(%s + 7)`, before))
+
+	// Bo signs out and in again: the graph is back.
+	bo.do("sign out", chromedp.Click(chromedp.CSS(`#signout`)), chromedp.WaitVisible(chromedp.CSS(`#signin`)))
+	bo.waitFor("page forgotten", `document.getElementById('me-id').textContent === '' &&
+		document.getElementById('graph').dataset.follows === '' && localStorage.getItem('interestgraph.session') === null`)
+	bo.do("sign in",
+		chromedp.SendKeys(chromedp.CSS(`#signin input[name=email]`), "bo-"+id+"@example.com"),
+		chromedp.SendKeys(chromedp.CSS(`#signin input[name=password]`), "correct horse battery"),
+		chromedp.Click(chromedp.CSS(`#signin button[type=submit]`)),
+	)
+	bo.waitFor("edge after signing in", fmt.Sprintf(`document.getElementById('graph').dataset.follows.split(' ').includes(%q)`, edge))
+
 	ada.playground(rs.url, "Ada "+id)
 	for _, tb := range []*tab{ada, bo} {
 		if errs := tb.consoleErrors(); len(errs) > 0 {

@@ -49,6 +49,11 @@ export class EgoGraph {
     this.cy = cytoscape({ container, style: STYLE, minZoom: 0.3, maxZoom: 3, wheelSensitivity: 0.3 });
   }
 
+  clear(): void {
+    this.cy.elements().remove();
+    this.container.dataset.follows = '';
+  }
+
   render(me: Me): void {
     this.cy.elements().remove();
     this.cy.add(elements(me));

@@ -7,7 +7,7 @@ import { EgoGraph } from './graph';
 import { Live } from './live';
 import * as Q from './queries';
 import { Session, toTokens } from './session';
-import { addNotification, renderMe, renderRecommendations, type Actions } from './views';
+import { addNotification, clearViews, renderMe, renderRecommendations, type Actions } from './views';
 
 type AuthResult = Parameters<typeof toTokens>[0];
 
@@ -43,6 +43,7 @@ function fail(err: unknown): void {
 
 async function reload(): Promise<void> {
   const { me } = await session.call<{ me: Q.Me | null }>(Q.ME);
+  if (!session.tokens) return; // signed out while the query ran
   if (!me) return signedOut();
   renderMe(me, actions);
   graph ??= new EgoGraph($('graph'));
@@ -81,6 +82,9 @@ function signedOut(): void {
   stopLive.forEach((s) => s());
   stopLive = [];
   live.close();
+  window.clearTimeout(reloadTimer);
+  clearViews();
+  graph?.clear();
   document.body.dataset.state = 'out';
 }
 

@@ -58,3 +58,11 @@ export function addNotification(n: Notification): void {
   list.prepend(h('li', { 'data-kind': n.kind, 'data-actor': n.actor?.id ?? '' }, `${new Date(n.at).toLocaleTimeString()} ${text}`));
   while (list.children.length > MAX_NOTIFICATIONS) list.lastElementChild?.remove();
 }
+
+/** clearViews forgets the signed-out person's page (a shared computer). */
+export function clearViews(): void {
+  for (const id of ['me-name', 'me-id', 'follow-counts', 'balance']) $(id).textContent = '';
+  for (const id of ['interests', 'following', 'followers', 'recommendations', 'notifications', 'transfers']) {
+    $(id).replaceChildren();
+  }
+}
