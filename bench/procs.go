@@ -29,18 +29,21 @@ type proc struct {
 	done chan struct{}
 }
 
+// repoRoot finds the repository root above the working directory: the
+// directory that holds the service (bench/ has a go.mod of its own, so the
+// nearest go.mod is not it).
 func repoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, "cmd", "interestgraph", "main.go")); err == nil {
 			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory")
+			return "", errors.New("cmd/interestgraph not found above the working directory")
 		}
 		dir = parent
 	}

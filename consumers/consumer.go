@@ -167,7 +167,7 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 		if err != nil {
 			return // the generation ended, or the consumer stops
 		}
-		if c.process(ctx, m, commit) || gctx.Err() != nil {
+		if c.process(ctx, gctx, m, commit) || gctx.Err() != nil {
 			return
 		}
 	}
@@ -180,8 +180,11 @@ const rebalanceTimeout = 30 * time.Second
 // process makes m durable and commits it. A stop request lets the message
 // in hand finish and commit within a bound, so a graceful shutdown
 // redelivers nothing; it never moves past m without its outcome, since a
-// later commit would skip it for good. It reports whether ctx ended.
-func (c *Consumer) process(ctx context.Context, m kafka.Message, commit func(context.Context, kafka.Message) error) (stopped bool) {
+// later commit would skip it for good. When the generation (gctx) ends
+// after a failed pass, it leaves m uncommitted for the partition's next
+// owner instead of holding the rebalance for as long as the store is down.
+// It reports whether ctx ended.
+func (c *Consumer) process(ctx, gctx context.Context, m kafka.Message, commit func(context.Context, kafka.Message) error) (stopped bool) {
 	failures := 0 // of this message while the store answers, across passes
 	for {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
@@ -194,7 +197,7 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message, commit func(con
 			}
 		}
 		cancel()
-		if err == nil || ctx.Err() != nil {
+		if err == nil || ctx.Err() != nil || gctx.Err() != nil {
 			return ctx.Err() != nil
 		}
 		// The bound ran out while the store or the bus is failing: try the

@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	Notification() NotificationResolver
 	Person() PersonResolver
 	PersonRegistered() PersonRegisteredResolver
+	ProfileUpdated() ProfileUpdatedResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	Transfer() TransferResolver
@@ -84,6 +85,7 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 		PersonCount func(childComplexity int) int
 		Persons     func(childComplexity int, first *int, after *string) int
+		Related     func(childComplexity int, first *int) int
 	}
 
 	InterestAdded struct {
@@ -92,6 +94,17 @@ type ComplexityRoot struct {
 		ID        func(childComplexity int) int
 		Interest  func(childComplexity int) int
 		Person    func(childComplexity int) int
+	}
+
+	InterestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InterestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	InterestRemoved struct {
@@ -110,16 +123,23 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddInterest      func(childComplexity int, name string) int
-		Follow           func(childComplexity int, personID string) int
-		Login            func(childComplexity int, email string, password string) int
-		LoginWithIDToken func(childComplexity int, provider string, idToken string) int
-		Logout           func(childComplexity int, refreshToken string) int
-		RefreshToken     func(childComplexity int, refreshToken string) int
-		Register         func(childComplexity int, input model.RegisterInput) int
-		RemoveInterest   func(childComplexity int, name string) int
-		TransferCoins    func(childComplexity int, to string, amount int, memo *string) int
-		Unfollow         func(childComplexity int, personID string) int
+		AddInterest           func(childComplexity int, name string) int
+		Block                 func(childComplexity int, personID string) int
+		DeleteAccount         func(childComplexity int, password *string) int
+		DismissRecommendation func(childComplexity int, personID string) int
+		Follow                func(childComplexity int, personID string) int
+		Login                 func(childComplexity int, email string, password string) int
+		LoginWithIDToken      func(childComplexity int, provider string, idToken string) int
+		Logout                func(childComplexity int, refreshToken string) int
+		Mute                  func(childComplexity int, personID string) int
+		RefreshToken          func(childComplexity int, refreshToken string) int
+		Register              func(childComplexity int, input model.RegisterInput) int
+		RemoveInterest        func(childComplexity int, name string) int
+		TransferCoins         func(childComplexity int, to string, amount int, memo *string) int
+		Unblock               func(childComplexity int, personID string) int
+		Unfollow              func(childComplexity int, personID string) int
+		Unmute                func(childComplexity int, personID string) int
+		UpdateProfile         func(childComplexity int, input model.UpdateProfileInput) int
 	}
 
 	Notification struct {
@@ -136,16 +156,20 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
-		Email          func(childComplexity int) int
-		FollowerCount  func(childComplexity int) int
-		Followers      func(childComplexity int, first *int, after *string) int
-		Following      func(childComplexity int, first *int, after *string) int
-		FollowingCount func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Interests      func(childComplexity int) int
-		Name           func(childComplexity int) int
-		RegisteredAt   func(childComplexity int) int
-		Wallet         func(childComplexity int) int
+		Bio              func(childComplexity int) int
+		Email            func(childComplexity int) int
+		FollowerCount    func(childComplexity int) int
+		Followers        func(childComplexity int, first *int, after *string) int
+		FollowersYouKnow func(childComplexity int, first *int, after *string) int
+		Following        func(childComplexity int, first *int, after *string) int
+		FollowingCount   func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Interests        func(childComplexity int) int
+		Mutuals          func(childComplexity int, first *int, after *string) int
+		Name             func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+		Relationship     func(childComplexity int) int
+		Wallet           func(childComplexity int) int
 	}
 
 	PersonConnection struct {
@@ -160,7 +184,9 @@ type ComplexityRoot struct {
 	}
 
 	PersonRecommendation struct {
+		FollowedBy      func(childComplexity int) int
 		Person          func(childComplexity int) int
+		Reasons         func(childComplexity int) int
 		Score           func(childComplexity int) int
 		SharedInterests func(childComplexity int) int
 	}
@@ -172,13 +198,38 @@ type ComplexityRoot struct {
 		Person    func(childComplexity int) int
 	}
 
+	ProfileUpdated struct {
+		At        func(childComplexity int) int
+		CommandID func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Person    func(childComplexity int) int
+	}
+
 	Query struct {
 		CommandReceipt    func(childComplexity int, commandID string) int
 		Interest          func(childComplexity int, name string) int
+		Interests         func(childComplexity int, query *string, orderBy *model.InterestOrder, first *int, after *string) int
 		Ledger            func(childComplexity int) int
 		Me                func(childComplexity int) int
 		Person            func(childComplexity int, id string) int
 		RecommendedPeople func(childComplexity int, first *int) int
+		SearchPersons     func(childComplexity int, query string, first *int, after *string) int
+		TrendingInterests func(childComplexity int, window *model.TrendWindow, first *int) int
+	}
+
+	RelatedInterest struct {
+		Interest      func(childComplexity int) int
+		Score         func(childComplexity int) int
+		SharedPersons func(childComplexity int) int
+	}
+
+	Relationship struct {
+		BlockedBy  func(childComplexity int) int
+		Blocking   func(childComplexity int) int
+		FollowedBy func(childComplexity int) int
+		Following  func(childComplexity int) int
+		Muting     func(childComplexity int) int
+		Mutual     func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -208,6 +259,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TrendingInterest struct {
+		Adopters func(childComplexity int) int
+		Interest func(childComplexity int) int
+		Score    func(childComplexity int) int
+	}
+
 	Unfollowed struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
@@ -233,6 +290,7 @@ type FollowedResolver interface {
 type InterestResolver interface {
 	PersonCount(ctx context.Context, obj *gqlmodel.Interest) (int, error)
 	Persons(ctx context.Context, obj *gqlmodel.Interest, first *int, after *string) (*model.PersonConnection, error)
+	Related(ctx context.Context, obj *gqlmodel.Interest, first *int) ([]model.RelatedInterest, error)
 }
 type InterestAddedResolver interface {
 	Person(ctx context.Context, obj *gqlmodel.InterestAdded) (*gqlmodel.Person, error)
@@ -253,6 +311,13 @@ type MutationResolver interface {
 	Follow(ctx context.Context, personID string) (*model.CommandReceipt, error)
 	Unfollow(ctx context.Context, personID string) (*model.CommandReceipt, error)
 	TransferCoins(ctx context.Context, to string, amount int, memo *string) (*model.CommandReceipt, error)
+	UpdateProfile(ctx context.Context, input model.UpdateProfileInput) (*model.CommandReceipt, error)
+	Block(ctx context.Context, personID string) (*model.CommandReceipt, error)
+	Unblock(ctx context.Context, personID string) (*model.CommandReceipt, error)
+	Mute(ctx context.Context, personID string) (*model.CommandReceipt, error)
+	Unmute(ctx context.Context, personID string) (*model.CommandReceipt, error)
+	DismissRecommendation(ctx context.Context, personID string) (*model.CommandReceipt, error)
+	DeleteAccount(ctx context.Context, password *string) (*model.CommandReceipt, error)
 }
 type NotificationResolver interface {
 	Actor(ctx context.Context, obj *gqlmodel.Notification) (*gqlmodel.Person, error)
@@ -263,9 +328,16 @@ type PersonResolver interface {
 	Following(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error)
 
 	Wallet(ctx context.Context, obj *gqlmodel.Person) (*gqlmodel.Wallet, error)
+
+	Mutuals(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error)
+	FollowersYouKnow(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error)
+	Relationship(ctx context.Context, obj *gqlmodel.Person) (*model.Relationship, error)
 }
 type PersonRegisteredResolver interface {
 	Person(ctx context.Context, obj *gqlmodel.PersonRegistered) (*gqlmodel.Person, error)
+}
+type ProfileUpdatedResolver interface {
+	Person(ctx context.Context, obj *gqlmodel.ProfileUpdated) (*gqlmodel.Person, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*gqlmodel.Person, error)
@@ -274,6 +346,9 @@ type QueryResolver interface {
 	RecommendedPeople(ctx context.Context, first *int) ([]model.PersonRecommendation, error)
 	CommandReceipt(ctx context.Context, commandID string) (*model.CommandReceipt, error)
 	Ledger(ctx context.Context) (*model.Ledger, error)
+	SearchPersons(ctx context.Context, query string, first *int, after *string) (*model.PersonConnection, error)
+	Interests(ctx context.Context, query *string, orderBy *model.InterestOrder, first *int, after *string) (*model.InterestConnection, error)
+	TrendingInterests(ctx context.Context, window *model.TrendWindow, first *int) ([]model.TrendingInterest, error)
 }
 type SubscriptionResolver interface {
 	Notifications(ctx context.Context) (<-chan *gqlmodel.Notification, error)
@@ -451,6 +526,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Interest.Persons(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Interest.related":
+		if e.ComplexityRoot.Interest.Related == nil {
+			break
+		}
+
+		args, err := ec.field_Interest_related_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Interest.Related(childComplexity, args["first"].(*int)), true
 
 	case "InterestAdded.at":
 		if e.ComplexityRoot.InterestAdded.At == nil {
@@ -482,6 +568,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InterestAdded.Person(childComplexity), true
+
+	case "InterestConnection.edges":
+		if e.ComplexityRoot.InterestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterestConnection.Edges(childComplexity), true
+	case "InterestConnection.pageInfo":
+		if e.ComplexityRoot.InterestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterestConnection.PageInfo(childComplexity), true
+	case "InterestConnection.totalCount":
+		if e.ComplexityRoot.InterestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterestConnection.TotalCount(childComplexity), true
+
+	case "InterestEdge.cursor":
+		if e.ComplexityRoot.InterestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterestEdge.Cursor(childComplexity), true
+	case "InterestEdge.node":
+		if e.ComplexityRoot.InterestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterestEdge.Node(childComplexity), true
 
 	case "InterestRemoved.at":
 		if e.ComplexityRoot.InterestRemoved.At == nil {
@@ -550,6 +668,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddInterest(childComplexity, args["name"].(string)), true
+	case "Mutation.block":
+		if e.ComplexityRoot.Mutation.Block == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_block_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Block(childComplexity, args["personId"].(string)), true
+	case "Mutation.deleteAccount":
+		if e.ComplexityRoot.Mutation.DeleteAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAccount(childComplexity, args["password"].(*string)), true
+	case "Mutation.dismissRecommendation":
+		if e.ComplexityRoot.Mutation.DismissRecommendation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_dismissRecommendation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DismissRecommendation(childComplexity, args["personId"].(string)), true
 	case "Mutation.follow":
 		if e.ComplexityRoot.Mutation.Follow == nil {
 			break
@@ -594,6 +745,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.mute":
+		if e.ComplexityRoot.Mutation.Mute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Mute(childComplexity, args["personId"].(string)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -638,6 +800,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TransferCoins(childComplexity, args["to"].(string), args["amount"].(int), args["memo"].(*string)), true
+	case "Mutation.unblock":
+		if e.ComplexityRoot.Mutation.Unblock == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unblock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Unblock(childComplexity, args["personId"].(string)), true
 	case "Mutation.unfollow":
 		if e.ComplexityRoot.Mutation.Unfollow == nil {
 			break
@@ -649,6 +822,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Unfollow(childComplexity, args["personId"].(string)), true
+	case "Mutation.unmute":
+		if e.ComplexityRoot.Mutation.Unmute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unmute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Unmute(childComplexity, args["personId"].(string)), true
+	case "Mutation.updateProfile":
+		if e.ComplexityRoot.Mutation.UpdateProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProfile(childComplexity, args["input"].(model.UpdateProfileInput)), true
 
 	case "Notification.actor":
 		if e.ComplexityRoot.Notification.Actor == nil {
@@ -694,6 +889,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "Person.bio":
+		if e.ComplexityRoot.Person.Bio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Bio(childComplexity), true
 	case "Person.email":
 		if e.ComplexityRoot.Person.Email == nil {
 			break
@@ -717,6 +918,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Followers(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Person.followersYouKnow":
+		if e.ComplexityRoot.Person.FollowersYouKnow == nil {
+			break
+		}
+
+		args, err := ec.field_Person_followersYouKnow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.FollowersYouKnow(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Person.following":
 		if e.ComplexityRoot.Person.Following == nil {
 			break
@@ -746,6 +958,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Interests(childComplexity), true
+	case "Person.mutuals":
+		if e.ComplexityRoot.Person.Mutuals == nil {
+			break
+		}
+
+		args, err := ec.field_Person_mutuals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Mutuals(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Person.name":
 		if e.ComplexityRoot.Person.Name == nil {
 			break
@@ -758,6 +981,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.RegisteredAt(childComplexity), true
+	case "Person.relationship":
+		if e.ComplexityRoot.Person.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Relationship(childComplexity), true
 	case "Person.wallet":
 		if e.ComplexityRoot.Person.Wallet == nil {
 			break
@@ -797,12 +1026,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PersonEdge.Node(childComplexity), true
 
+	case "PersonRecommendation.followedBy":
+		if e.ComplexityRoot.PersonRecommendation.FollowedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRecommendation.FollowedBy(childComplexity), true
 	case "PersonRecommendation.person":
 		if e.ComplexityRoot.PersonRecommendation.Person == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PersonRecommendation.Person(childComplexity), true
+	case "PersonRecommendation.reasons":
+		if e.ComplexityRoot.PersonRecommendation.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRecommendation.Reasons(childComplexity), true
 	case "PersonRecommendation.score":
 		if e.ComplexityRoot.PersonRecommendation.Score == nil {
 			break
@@ -841,6 +1082,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PersonRegistered.Person(childComplexity), true
 
+	case "ProfileUpdated.at":
+		if e.ComplexityRoot.ProfileUpdated.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProfileUpdated.At(childComplexity), true
+	case "ProfileUpdated.commandId":
+		if e.ComplexityRoot.ProfileUpdated.CommandID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProfileUpdated.CommandID(childComplexity), true
+	case "ProfileUpdated.id":
+		if e.ComplexityRoot.ProfileUpdated.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProfileUpdated.ID(childComplexity), true
+	case "ProfileUpdated.person":
+		if e.ComplexityRoot.ProfileUpdated.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProfileUpdated.Person(childComplexity), true
+
 	case "Query.commandReceipt":
 		if e.ComplexityRoot.Query.CommandReceipt == nil {
 			break
@@ -863,6 +1129,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Interest(childComplexity, args["name"].(string)), true
+	case "Query.interests":
+		if e.ComplexityRoot.Query.Interests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_interests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Interests(childComplexity, args["query"].(*string), args["orderBy"].(*model.InterestOrder), args["first"].(*int), args["after"].(*string)), true
 
 	case "Query.ledger":
 		if e.ComplexityRoot.Query.Ledger == nil {
@@ -898,6 +1175,84 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RecommendedPeople(childComplexity, args["first"].(*int)), true
+	case "Query.searchPersons":
+		if e.ComplexityRoot.Query.SearchPersons == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchPersons_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchPersons(childComplexity, args["query"].(string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.trendingInterests":
+		if e.ComplexityRoot.Query.TrendingInterests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_trendingInterests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TrendingInterests(childComplexity, args["window"].(*model.TrendWindow), args["first"].(*int)), true
+
+	case "RelatedInterest.interest":
+		if e.ComplexityRoot.RelatedInterest.Interest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedInterest.Interest(childComplexity), true
+	case "RelatedInterest.score":
+		if e.ComplexityRoot.RelatedInterest.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedInterest.Score(childComplexity), true
+	case "RelatedInterest.sharedPersons":
+		if e.ComplexityRoot.RelatedInterest.SharedPersons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedInterest.SharedPersons(childComplexity), true
+
+	case "Relationship.blockedBy":
+		if e.ComplexityRoot.Relationship.BlockedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.BlockedBy(childComplexity), true
+	case "Relationship.blocking":
+		if e.ComplexityRoot.Relationship.Blocking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Blocking(childComplexity), true
+	case "Relationship.followedBy":
+		if e.ComplexityRoot.Relationship.FollowedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.FollowedBy(childComplexity), true
+	case "Relationship.following":
+		if e.ComplexityRoot.Relationship.Following == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Following(childComplexity), true
+	case "Relationship.muting":
+		if e.ComplexityRoot.Relationship.Muting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Muting(childComplexity), true
+	case "Relationship.mutual":
+		if e.ComplexityRoot.Relationship.Mutual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Mutual(childComplexity), true
 
 	case "Subscription.graphEvents":
 		if e.ComplexityRoot.Subscription.GraphEvents == nil {
@@ -998,6 +1353,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TransferEdge.Node(childComplexity), true
 
+	case "TrendingInterest.adopters":
+		if e.ComplexityRoot.TrendingInterest.Adopters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingInterest.Adopters(childComplexity), true
+	case "TrendingInterest.interest":
+		if e.ComplexityRoot.TrendingInterest.Interest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingInterest.Interest(childComplexity), true
+	case "TrendingInterest.score":
+		if e.ComplexityRoot.TrendingInterest.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendingInterest.Score(childComplexity), true
+
 	case "Unfollowed.at":
 		if e.ComplexityRoot.Unfollowed.At == nil {
 			break
@@ -1057,6 +1431,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("RegisterInput", ec.unmarshalInputRegisterInput),
+			graphql.NewInputUnmarshaler("UpdateProfileInput", ec.unmarshalInputUpdateProfileInput),
 		)
 	}
 	first := true
@@ -1391,6 +1766,122 @@ type Unfollowed implements PersonEvent {
   followee: Person!
 }
 `, BuiltIn: false},
+	{Name: "../social.graphqls", Input: `# The social graph (issue #13): search, discovery, relationships, block,
+# mute, profile, leaving. Extends schema.graphqls; the names here are a
+# contract like the rest: extend, never rename.
+
+extend type Query {
+  "Persons whose name matches, best first: case- and accent-insensitive, every word of the query a prefix of a word of the name. Ranked by relevance (query words that are whole words of the name), then follower count. query: at most 100 characters; first: 1–100; at most the best 1,000 matches are paged."
+  searchPersons(query: String!, first: Int = 20, after: String): PersonConnection!
+  "Interests, optionally only those whose name starts with query (at most 100 characters). POPULAR: most persons first; NAME: alphabetical. first: 1–100."
+  interests(query: String, orderBy: InterestOrder = POPULAR, first: Int = 20, after: String): InterestConnection!
+  "Interests with the most new adopters within the window, most first: adopters are the persons who added the interest within the window (and still hold it), and score = adopters / sqrt(personCount), the interest's size now, so that a long-established giant does not always win. Ordered by score, then adopters, then name. first: 1–100."
+  trendingInterests(window: TrendWindow = DAY, first: Int = 10): [TrendingInterest!]!
+}
+
+extend type Person {
+  "At most 300 characters; null when the person has none."
+  bio: String
+  "Persons who follow this person and whom this person follows."
+  mutuals(first: Int = 20, after: String): PersonConnection!
+  "For the caller: persons the caller follows who follow this person. Empty without a token."
+  followersYouKnow(first: Int = 20, after: String): PersonConnection!
+  "How the caller and this person relate; null without a token."
+  relationship: Relationship
+}
+
+type Relationship {
+  following: Boolean!
+  followedBy: Boolean!
+  mutual: Boolean!
+  blocking: Boolean!
+  blockedBy: Boolean!
+  muting: Boolean!
+}
+
+extend type Interest {
+  "Interests most often held together with this one: Jaccard similarity of their persons, highest first. first: 1–100."
+  related(first: Int = 10): [RelatedInterest!]!
+}
+
+type RelatedInterest {
+  interest: Interest!
+  score: Float!
+  sharedPersons: Int!
+}
+
+type TrendingInterest {
+  interest: Interest!
+  adopters: Int!
+  score: Float!
+}
+
+type InterestConnection {
+  totalCount: Int!
+  edges: [InterestEdge!]!
+  pageInfo: PageInfo!
+}
+
+type InterestEdge {
+  cursor: String!
+  node: Interest!
+}
+
+enum InterestOrder {
+  POPULAR
+  NAME
+}
+
+enum TrendWindow {
+  HOUR
+  DAY
+  WEEK
+}
+
+enum RecommendationReason {
+  SHARED_INTERESTS
+  FOLLOWED_BY_YOUR_FOLLOWS
+  FOLLOWS_YOU
+  POPULAR
+}
+
+extend type PersonRecommendation {
+  "Why this person is recommended. Scores: one point per shared interest (SHARED_INTERESTS), half a point per person you follow who follows them (FOLLOWED_BY_YOUR_FOLLOWS), half a point if they follow you (FOLLOWS_YOU); POPULAR (most-followed persons, for those with nothing else to go on) scores 0."
+  reasons: [RecommendationReason!]!
+  "Up to 3 persons the caller follows who follow the recommended person (social proof)."
+  followedBy: [Person!]!
+}
+
+input UpdateProfileInput {
+  "1–100 characters"
+  name: String
+  "at most 300 characters; empty clears it"
+  bio: String
+}
+
+extend type Mutation {
+  "Change the caller's name and/or bio (fields left out stay as they are). Emits ProfileUpdated."
+  updateProfile(input: UpdateProfileInput!): CommandReceipt!
+  "Block a person: both follows between you are removed; they cannot follow you, neither can pay the other (REJECTED BLOCKED), and you disappear from each other's search, recommendations, mutuals and followers-you-know. Private."
+  block(personId: ID!): CommandReceipt!
+  unblock(personId: ID!): CommandReceipt!
+  "Mute a person: no notifications caused by them, no recommendation of them. Private: they see nothing of it."
+  mute(personId: ID!): CommandReceipt!
+  unmute(personId: ID!): CommandReceipt!
+  "Never recommend this person again. Private."
+  dismissRecommendation(personId: ID!): CommandReceipt!
+  "Erase the caller's account. password: required for password accounts."
+  deleteAccount(password: String): CommandReceipt!
+}
+
+"A person changed their name or bio."
+type ProfileUpdated implements PersonEvent {
+  id: ID!
+  at: Time!
+  commandId: ID!
+  person: Person!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1452,8 +1943,32 @@ func (ec *executionContext) childFields_Interest(ctx context.Context, field grap
 		return ec.fieldContext_Interest_personCount(ctx, field)
 	case "persons":
 		return ec.fieldContext_Interest_persons(ctx, field)
+	case "related":
+		return ec.fieldContext_Interest_related(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Interest", field.Name)
+}
+
+func (ec *executionContext) childFields_InterestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_InterestConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_InterestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InterestConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InterestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InterestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InterestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InterestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InterestEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Ledger(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1518,6 +2033,14 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_followingCount(ctx, field)
 	case "wallet":
 		return ec.fieldContext_Person_wallet(ctx, field)
+	case "bio":
+		return ec.fieldContext_Person_bio(ctx, field)
+	case "mutuals":
+		return ec.fieldContext_Person_mutuals(ctx, field)
+	case "followersYouKnow":
+		return ec.fieldContext_Person_followersYouKnow(ctx, field)
+	case "relationship":
+		return ec.fieldContext_Person_relationship(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
@@ -1552,8 +2075,42 @@ func (ec *executionContext) childFields_PersonRecommendation(ctx context.Context
 		return ec.fieldContext_PersonRecommendation_score(ctx, field)
 	case "sharedInterests":
 		return ec.fieldContext_PersonRecommendation_sharedInterests(ctx, field)
+	case "reasons":
+		return ec.fieldContext_PersonRecommendation_reasons(ctx, field)
+	case "followedBy":
+		return ec.fieldContext_PersonRecommendation_followedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonRecommendation", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedInterest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "interest":
+		return ec.fieldContext_RelatedInterest_interest(ctx, field)
+	case "score":
+		return ec.fieldContext_RelatedInterest_score(ctx, field)
+	case "sharedPersons":
+		return ec.fieldContext_RelatedInterest_sharedPersons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedInterest", field.Name)
+}
+
+func (ec *executionContext) childFields_Relationship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "following":
+		return ec.fieldContext_Relationship_following(ctx, field)
+	case "followedBy":
+		return ec.fieldContext_Relationship_followedBy(ctx, field)
+	case "mutual":
+		return ec.fieldContext_Relationship_mutual(ctx, field)
+	case "blocking":
+		return ec.fieldContext_Relationship_blocking(ctx, field)
+	case "blockedBy":
+		return ec.fieldContext_Relationship_blockedBy(ctx, field)
+	case "muting":
+		return ec.fieldContext_Relationship_muting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
 
 func (ec *executionContext) childFields_Transfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1596,6 +2153,18 @@ func (ec *executionContext) childFields_TransferEdge(ctx context.Context, field 
 		return ec.fieldContext_TransferEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TransferEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TrendingInterest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "interest":
+		return ec.fieldContext_TrendingInterest_interest(ctx, field)
+	case "adopters":
+		return ec.fieldContext_TrendingInterest_adopters(ctx, field)
+	case "score":
+		return ec.fieldContext_TrendingInterest_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrendingInterest", field.Name)
 }
 
 func (ec *executionContext) childFields_Wallet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1746,6 +2315,20 @@ func (ec *executionContext) field_Interest_persons_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Interest_related_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addInterest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1757,6 +2340,48 @@ func (ec *executionContext) field_Mutation_addInterest_args(ctx context.Context,
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_block_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "personId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["personId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "password",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["password"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_dismissRecommendation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "personId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["personId"] = arg0
 	return args, nil
 }
 
@@ -1832,6 +2457,20 @@ func (ec *executionContext) field_Mutation_logout_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_mute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "personId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["personId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1904,6 +2543,20 @@ func (ec *executionContext) field_Mutation_transferCoins_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_unblock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "personId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["personId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unfollow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1915,6 +2568,56 @@ func (ec *executionContext) field_Mutation_unfollow_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["personId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unmute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "personId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["personId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateProfileInput, error) {
+			return ec.unmarshalNUpdateProfileInput2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐUpdateProfileInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_followersYouKnow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -1941,6 +2644,28 @@ func (ec *executionContext) field_Person_followers_args(ctx context.Context, raw
 }
 
 func (ec *executionContext) field_Person_following_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_mutuals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -2004,6 +2729,44 @@ func (ec *executionContext) field_Query_interest_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_interests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.InterestOrder, error) {
+			return ec.unmarshalOInterestOrder2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐInterestOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2029,6 +2792,58 @@ func (ec *executionContext) field_Query_recommendedPeople_args(ctx context.Conte
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchPersons_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_trendingInterests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "window",
+		func(ctx context.Context, v any) (*model.TrendWindow, error) {
+			return ec.unmarshalOTrendWindow2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTrendWindow(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["window"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -2696,6 +3511,50 @@ func (ec *executionContext) fieldContext_Interest_persons(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Interest_related(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Interest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interest_related(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Interest().Related(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RelatedInterest) graphql.Marshaler {
+			return ec.marshalNRelatedInterest2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRelatedInterestᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interest_related(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Interest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedInterest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Interest_related_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InterestAdded_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.InterestAdded) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2822,6 +3681,148 @@ func (ec *executionContext) fieldContext_InterestAdded_interest(_ context.Contex
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Interest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InterestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InterestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterestConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InterestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InterestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InterestEdge) graphql.Marshaler {
+			return ec.marshalNInterestEdge2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐInterestEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InterestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InterestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InterestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InterestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InterestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InterestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InterestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterestEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InterestEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InterestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Interest) graphql.Marshaler {
+			return ec.marshalNInterest2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐInterest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InterestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Interest(ctx, field)
 		},
@@ -3494,6 +4495,314 @@ func (ec *executionContext) fieldContext_Mutation_transferCoins(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateProfile(ctx, fc.Args["input"].(model.UpdateProfileInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommandReceipt) graphql.Marshaler {
+			return ec.marshalNCommandReceipt2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐCommandReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateProfile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommandReceipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_block(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_block(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Block(ctx, fc.Args["personId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommandReceipt) graphql.Marshaler {
+			return ec.marshalNCommandReceipt2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐCommandReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_block(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommandReceipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_block_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unblock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unblock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Unblock(ctx, fc.Args["personId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommandReceipt) graphql.Marshaler {
+			return ec.marshalNCommandReceipt2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐCommandReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unblock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommandReceipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unblock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mute(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Mute(ctx, fc.Args["personId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommandReceipt) graphql.Marshaler {
+			return ec.marshalNCommandReceipt2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐCommandReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mute(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommandReceipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unmute(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unmute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Unmute(ctx, fc.Args["personId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommandReceipt) graphql.Marshaler {
+			return ec.marshalNCommandReceipt2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐCommandReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unmute(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommandReceipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unmute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_dismissRecommendation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_dismissRecommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DismissRecommendation(ctx, fc.Args["personId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommandReceipt) graphql.Marshaler {
+			return ec.marshalNCommandReceipt2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐCommandReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_dismissRecommendation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommandReceipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_dismissRecommendation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteAccount(ctx, fc.Args["password"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommandReceipt) graphql.Marshaler {
+			return ec.marshalNCommandReceipt2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐCommandReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommandReceipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Notification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3954,6 +5263,149 @@ func (ec *executionContext) fieldContext_Person_wallet(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_bio(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_bio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_bio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_mutuals(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_mutuals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Mutuals(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
+			return ec.marshalNPersonConnection2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐPersonConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_mutuals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_mutuals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_followersYouKnow(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_followersYouKnow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().FollowersYouKnow(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
+			return ec.marshalNPersonConnection2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐPersonConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_followersYouKnow(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_followersYouKnow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_relationship(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Relationship(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4183,6 +5635,61 @@ func (ec *executionContext) fieldContext_PersonRecommendation_sharedInterests(_ 
 	return fc, nil
 }
 
+func (ec *executionContext) _PersonRecommendation_reasons(ctx context.Context, field graphql.CollectedField, obj *model.PersonRecommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRecommendation_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RecommendationReason) graphql.Marshaler {
+			return ec.marshalNRecommendationReason2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRecommendationReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRecommendation_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRecommendation", field, false, false, "RecommendationReason")
+}
+
+func (ec *executionContext) _PersonRecommendation_followedBy(ctx context.Context, field graphql.CollectedField, obj *model.PersonRecommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRecommendation_followedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FollowedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []gqlmodel.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRecommendation_followedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonRecommendation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PersonRegistered_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PersonRegistered) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4274,6 +5781,107 @@ func (ec *executionContext) _PersonRegistered_person(ctx context.Context, field 
 func (ec *executionContext) fieldContext_PersonRegistered_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PersonRegistered",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProfileUpdated_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ProfileUpdated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProfileUpdated_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProfileUpdated_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProfileUpdated", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ProfileUpdated_at(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ProfileUpdated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProfileUpdated_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProfileUpdated_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProfileUpdated", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ProfileUpdated_commandId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ProfileUpdated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProfileUpdated_commandId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommandID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProfileUpdated_commandId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProfileUpdated", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ProfileUpdated_person(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ProfileUpdated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProfileUpdated_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProfileUpdated().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProfileUpdated_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProfileUpdated",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
@@ -4524,6 +6132,138 @@ func (ec *executionContext) fieldContext_Query_ledger(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_searchPersons(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchPersons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchPersons(ctx, fc.Args["query"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
+			return ec.marshalNPersonConnection2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐPersonConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchPersons(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchPersons_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_interests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_interests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Interests(ctx, fc.Args["query"].(*string), fc.Args["orderBy"].(*model.InterestOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InterestConnection) graphql.Marshaler {
+			return ec.marshalNInterestConnection2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐInterestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_interests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InterestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_interests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_trendingInterests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_trendingInterests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TrendingInterests(ctx, fc.Args["window"].(*model.TrendWindow), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TrendingInterest) graphql.Marshaler {
+			return ec.marshalNTrendingInterest2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTrendingInterestᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_trendingInterests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrendingInterest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_trendingInterests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4598,6 +6338,222 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RelatedInterest_interest(ctx context.Context, field graphql.CollectedField, obj *model.RelatedInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedInterest_interest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Interest) graphql.Marshaler {
+			return ec.marshalNInterest2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐInterest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedInterest_interest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedInterest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Interest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedInterest_score(ctx context.Context, field graphql.CollectedField, obj *model.RelatedInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedInterest_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedInterest_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedInterest", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RelatedInterest_sharedPersons(ctx context.Context, field graphql.CollectedField, obj *model.RelatedInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedInterest_sharedPersons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedPersons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedInterest_sharedPersons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedInterest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Relationship_following(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_following(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Following, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_following(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Relationship_followedBy(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_followedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FollowedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_followedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Relationship_mutual(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_mutual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mutual, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_mutual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Relationship_blocking(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_blocking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blocking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_blocking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Relationship_blockedBy(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_blockedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlockedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_blockedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Relationship_muting(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_muting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Muting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_muting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Subscription_notifications(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -5027,6 +6983,84 @@ func (ec *executionContext) fieldContext_TransferEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TrendingInterest_interest(ctx context.Context, field graphql.CollectedField, obj *model.TrendingInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingInterest_interest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Interest) graphql.Marshaler {
+			return ec.marshalNInterest2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐInterest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingInterest_interest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrendingInterest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Interest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrendingInterest_adopters(ctx context.Context, field graphql.CollectedField, obj *model.TrendingInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingInterest_adopters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Adopters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingInterest_adopters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingInterest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrendingInterest_score(ctx context.Context, field graphql.CollectedField, obj *model.TrendingInterest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendingInterest_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendingInterest_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendingInterest", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Unfollowed_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Unfollowed) (ret graphql.Marshaler) {
@@ -6358,6 +8392,55 @@ func UnmarshalRegisterInput(ctx context.Context, raw any) (model.RegisterInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateProfileInput(ctx context.Context, obj any) (model.UpdateProfileInput, error) {
+	var it model.UpdateProfileInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "bio"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "bio":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bio"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bio = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateProfileInput unmarshals raw into the UpdateProfileInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateProfileInput(ctx context.Context, raw any) (model.UpdateProfileInput, error) {
+	var out model.UpdateProfileInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateProfileInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -6373,6 +8456,13 @@ func (ec *executionContext) _PersonEvent(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._Unfollowed(ctx, sel, obj)
+	case gqlmodel.ProfileUpdated:
+		return ec._ProfileUpdated(ctx, sel, &obj)
+	case *gqlmodel.ProfileUpdated:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ProfileUpdated(ctx, sel, obj)
 	case gqlmodel.PersonRegistered:
 		return ec._PersonRegistered(ctx, sel, &obj)
 	case *gqlmodel.PersonRegistered:
@@ -6651,6 +8741,12 @@ func (ec *executionContext) _Interest(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Interest_persons(ctx, field, obj)
 				})
+		case "related":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Interest_related(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6706,6 +8802,87 @@ func (ec *executionContext) _InterestAdded(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InterestAdded_interest(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var interestConnectionImplementors = []string{"InterestConnection"}
+
+func (ec *executionContext) _InterestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InterestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, interestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InterestConnection")
+		case "totalCount":
+			out.Values[i] = ec._InterestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._InterestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InterestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var interestEdgeImplementors = []string{"InterestEdge"}
+
+func (ec *executionContext) _InterestEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InterestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, interestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InterestEdge")
+		case "cursor":
+			out.Values[i] = ec._InterestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InterestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6915,6 +9092,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateProfile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "block":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_block(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unblock":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unblock(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mute":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mute(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmute":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unmute(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dismissRecommendation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_dismissRecommendation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7089,6 +9315,29 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_wallet(ctx, field, obj)
 				})
+		case "bio":
+			out.Values[i] = ec._Person_bio(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mutuals":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_mutuals(ctx, field, obj)
+				})
+		case "followersYouKnow":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_followersYouKnow(ctx, field, obj)
+				})
+		case "relationship":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_relationship(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7213,6 +9462,16 @@ func (ec *executionContext) _PersonRecommendation(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reasons":
+			out.Values[i] = ec._PersonRecommendation_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "followedBy":
+			out.Values[i] = ec._PersonRecommendation_followedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7261,6 +9520,55 @@ func (ec *executionContext) _PersonRegistered(ctx context.Context, sel ast.Selec
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PersonRegistered_person(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var profileUpdatedImplementors = []string{"ProfileUpdated", "PersonEvent"}
+
+func (ec *executionContext) _ProfileUpdated(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ProfileUpdated) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, profileUpdatedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProfileUpdated")
+		case "id":
+			out.Values[i] = ec._ProfileUpdated_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._ProfileUpdated_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commandId":
+			out.Values[i] = ec._ProfileUpdated_commandId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProfileUpdated_person(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7334,6 +9642,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_ledger(ctx, field)
 				})
+		case "searchPersons":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchPersons(ctx, field)
+				})
+		case "interests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_interests(ctx, field)
+				})
+		case "trendingInterests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_trendingInterests(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -7347,6 +9673,107 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedInterestImplementors = []string{"RelatedInterest"}
+
+func (ec *executionContext) _RelatedInterest(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedInterest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedInterestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedInterest")
+		case "interest":
+			out.Values[i] = ec._RelatedInterest_interest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._RelatedInterest_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedPersons":
+			out.Values[i] = ec._RelatedInterest_sharedPersons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationshipImplementors = []string{"Relationship"}
+
+func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *model.Relationship) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Relationship")
+		case "following":
+			out.Values[i] = ec._Relationship_following(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "followedBy":
+			out.Values[i] = ec._Relationship_followedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mutual":
+			out.Values[i] = ec._Relationship_mutual(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blocking":
+			out.Values[i] = ec._Relationship_blocking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blockedBy":
+			out.Values[i] = ec._Relationship_blockedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "muting":
+			out.Values[i] = ec._Relationship_muting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7515,6 +9942,49 @@ func (ec *executionContext) _TransferEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._TransferEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trendingInterestImplementors = []string{"TrendingInterest"}
+
+func (ec *executionContext) _TrendingInterest(ctx context.Context, sel ast.SelectionSet, obj *model.TrendingInterest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trendingInterestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrendingInterest")
+		case "interest":
+			out.Values[i] = ec._TrendingInterest_interest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adopters":
+			out.Values[i] = ec._TrendingInterest_adopters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._TrendingInterest_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -8109,6 +10579,34 @@ func (ec *executionContext) marshalNInterest2ᚖgithubᚗcomᚋinterestgraphᚋi
 	return ec._Interest(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNInterestConnection2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐInterestConnection(ctx context.Context, sel ast.SelectionSet, v *model.InterestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InterestConnection!")
+		return graphql.Null
+	}
+	return ec._InterestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInterestEdge2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐInterestEdge(ctx context.Context, sel ast.SelectionSet, v model.InterestEdge) graphql.Marshaler {
+	return ec._InterestEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInterestEdge2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐInterestEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.InterestEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInterestEdge2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐInterestEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNLedger2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐLedger(ctx context.Context, sel ast.SelectionSet, v *model.Ledger) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Ledger!")
@@ -8146,6 +10644,26 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋinterestgraphᚋi
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPerson2githubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v gqlmodel.Person) graphql.Marshaler {
+	return ec._Person(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPerson2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []gqlmodel.Person) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerson2githubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐPerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Person) graphql.Marshaler {
@@ -8212,9 +10730,69 @@ func (ec *executionContext) marshalNPersonRecommendation2ᚕgithubᚗcomᚋinter
 	return ret
 }
 
+func (ec *executionContext) unmarshalNRecommendationReason2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRecommendationReason(ctx context.Context, v any) (model.RecommendationReason, error) {
+	var res model.RecommendationReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecommendationReason2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRecommendationReason(ctx context.Context, sel ast.SelectionSet, v model.RecommendationReason) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRecommendationReason2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRecommendationReasonᚄ(ctx context.Context, v any) ([]model.RecommendationReason, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.RecommendationReason, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecommendationReason2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRecommendationReason(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRecommendationReason2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRecommendationReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RecommendationReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecommendationReason2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRecommendationReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNRegisterInput2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRegisterInput(ctx context.Context, v any) (model.RegisterInput, error) {
 	res, err := ec.unmarshalInputRegisterInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelatedInterest2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRelatedInterest(ctx context.Context, sel ast.SelectionSet, v model.RelatedInterest) graphql.Marshaler {
+	return ec._RelatedInterest(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRelatedInterest2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRelatedInterestᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelatedInterest) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelatedInterest2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRelatedInterest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -8294,6 +10872,31 @@ func (ec *executionContext) marshalNTransferKind2githubᚗcomᚋinterestgraphᚋ
 		graphql.AddInvalidNullFromMarshaler(ctx, "TransferKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTrendingInterest2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTrendingInterest(ctx context.Context, sel ast.SelectionSet, v model.TrendingInterest) graphql.Marshaler {
+	return ec._TrendingInterest(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTrendingInterest2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTrendingInterestᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TrendingInterest) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrendingInterest2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTrendingInterest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNUpdateProfileInput2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐUpdateProfileInput(ctx context.Context, v any) (model.UpdateProfileInput, error) {
+	res, err := ec.unmarshalInputUpdateProfileInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -8493,11 +11096,34 @@ func (ec *executionContext) marshalOInterest2ᚖgithubᚗcomᚋinterestgraphᚋi
 	return ec._Interest(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOInterestOrder2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐInterestOrder(ctx context.Context, v any) (*model.InterestOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.InterestOrder)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInterestOrder2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐInterestOrder(ctx context.Context, sel ast.SelectionSet, v *model.InterestOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Person) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORelationship2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Relationship(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -8516,6 +11142,22 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTrendWindow2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTrendWindow(ctx context.Context, v any) (*model.TrendWindow, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TrendWindow)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTrendWindow2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐTrendWindow(ctx context.Context, sel ast.SelectionSet, v *model.TrendWindow) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOWallet2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐWallet(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Wallet) graphql.Marshaler {

@@ -25,6 +25,7 @@ type Loaders struct {
 	Followers       *dataloadgen.Loader[pageKey, store.PersonPage]
 	Following       *dataloadgen.Loader[pageKey, store.PersonPage]
 	InterestPersons *dataloadgen.Loader[pageKey, store.PersonPage]
+	Social          *SocialLoaders
 }
 
 const loaderWait = time.Millisecond
@@ -58,6 +59,7 @@ func NewLoaders(r store.Reader) *Loaders {
 		Followers:       pageLoader(r.Followers),
 		Following:       pageLoader(r.Following),
 		InterestPersons: pageLoader(r.InterestPersons),
+		Social:          newSocialLoaders(r),
 	}
 }
 

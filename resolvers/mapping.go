@@ -26,6 +26,10 @@ func toPerson(ctx context.Context, p store.Person) *gqlmodel.Person {
 		email := p.Email
 		out.Email = &email
 	}
+	if p.Bio != "" {
+		bio := p.Bio
+		out.Bio = &bio
+	}
 	return out
 }
 
@@ -112,6 +116,9 @@ func toPersonEvent(m hub.Message) gqlmodel.PersonEvent {
 	case nil:
 		if ev.Type == domain.EvPersonRegistered {
 			return &gqlmodel.PersonRegistered{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject}
+		}
+		if ev.Type == domain.EvProfileUpdated {
+			return &gqlmodel.ProfileUpdated{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject}
 		}
 	case domain.InterestData:
 		if ev.Type == domain.EvInterestAdded {

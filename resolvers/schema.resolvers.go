@@ -244,7 +244,8 @@ func (r *queryResolver) RecommendedPeople(ctx context.Context, first *int) ([]mo
 	for _, rec := range recs {
 		shared := all[:len(rec.SharedInterests):len(rec.SharedInterests)]
 		all = all[len(rec.SharedInterests):]
-		out = append(out, model.PersonRecommendation{Person: toPerson(ctx, rec.Person), Score: rec.Score, SharedInterests: shared})
+		out = append(out, model.PersonRecommendation{Person: toPerson(ctx, rec.Person), Score: rec.Score, SharedInterests: shared,
+			Reasons: reasonsOf(rec), FollowedBy: []gqlmodel.Person{}})
 	}
 	return out, nil
 }

@@ -83,3 +83,34 @@ func tamper(tok string) string {
 	}
 	return parts[0] + "." + string(p) + "." + parts[2]
 }
+
+// TestSocialBadInput: the social reads refuse bad input with BAD_USER_INPUT.
+func TestSocialBadInput(t *testing.T) {
+	forStacks(t, func(t *testing.T, st stack) {
+		t.Parallel()
+		rs := startService(t, testConfig(t, st), roles{gateway: true, consumer: true})
+		long := strings.Repeat("a", 101)
+		ann := rs.register(t, "Ann")
+		bio := `mutation($b: String) { updateProfile(input: {bio: $b}) { status } }`
+		for name, c := range map[string]struct {
+			query string
+			vars  map[string]any
+		}{
+			"bio of 301":         {bio, map[string]any{"b": strings.Repeat("b", 301)}},
+			"bidi override name": {`mutation { updateProfile(input: {name: "Ann\u202Egnp.exe"}) { status } }`, nil},
+			"empty profile":      {`mutation { updateProfile(input: {}) { status } }`, nil},
+			"name of 101":        {`mutation($n: String) { updateProfile(input: {name: $n}) { status } }`, map[string]any{"n": long}},
+			"long search":        {`query($q: String!) { searchPersons(query: $q) { totalCount } }`, map[string]any{"q": long}},
+			"empty search":       {`{ searchPersons(query: " - ") { totalCount } }`, nil},
+			"search page of 101": {`{ searchPersons(query: "a", first: 101) { totalCount } }`, nil},
+			"search cursor":      {`{ searchPersons(query: "a", after: "cDox") { totalCount } }`, nil},
+			"long directory":     {`query($q: String) { interests(query: $q) { totalCount } }`, map[string]any{"q": long}},
+			"trending of 0":      {`{ trendingInterests(first: 0) { adopters } }`, nil},
+			"directory of 101":   {`{ interests(first: 101) { totalCount } }`, nil},
+		} {
+			if r := rs.do(t, ann.Token, c.query, c.vars); r.code() != "BAD_USER_INPUT" {
+				t.Errorf("%s: code %q (errors %+v)", name, r.code(), r.Errors)
+			}
+		}
+	})
+}

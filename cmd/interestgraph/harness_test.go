@@ -73,11 +73,11 @@ type running struct {
 
 // startService starts the service with roles and serves its gateway (if
 // any) on a loopback HTTP server.
-func startService(t *testing.T, cfg config.Config, r roles) *running {
+func startService(t *testing.T, cfg config.Config, r roles, opts ...startOption) *running {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	s, err := start(ctx, cfg, testLogger(t), r, testArgon2)
+	s, err := start(ctx, cfg, testLogger(t), r, testArgon2, opts...)
 	if err != nil {
 		t.Fatalf("start service: %v", err)
 	}

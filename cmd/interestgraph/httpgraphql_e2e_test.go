@@ -80,6 +80,10 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{"malformed JSON", "POST", "", "application/json", `{"query": "{ me {`, 400, "BAD_REQUEST", "", "JSON"},
 		{"JSON array", "POST", "", "application/json", `[{"query":"{ __typename }"}]`, 400, "BAD_REQUEST", "", "JSON object"},
 		{"query not a string", "POST", "", "application/json", `{"query": 42}`, 400, "BAD_REQUEST", "", "query"},
+		// Keys match case-insensitively in Go's decoder, as gqlgen reads
+		// the body: these must not reach gqlgen's error, which quotes it.
+		{"variables in another case", "POST", "", "application/json", `{"query":"{ __typename }","Variables":[1]}`, 400, "BAD_REQUEST", "", "JSON object"},
+		{"query twice", "POST", "", "application/json", `{"query":"{ __typename }","QUERY":1}`, 400, "BAD_REQUEST", "", "JSON object"},
 		{"two operations, no name", "POST", "", "application/json", `{"query":"query A { __typename } query B { __typename }"}`, 422, "BAD_REQUEST", "", "operationName"},
 		{"body too large", "POST", "", "application/json", `{"query":"` + strings.Repeat(" ", 2<<20) + `{ __typename }"}`, 413, "BAD_REQUEST", "", "bytes"},
 	}

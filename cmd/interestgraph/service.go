@@ -58,8 +58,9 @@ type bookmarkObserver interface {
 
 // start connects everything and starts the background loops. The caller
 // serves s.handler (if a gateway) and calls s.stop.
-func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, argon2 auth.Argon2Params) (_ *service, err error) {
+func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, argon2 auth.Argon2Params, options ...startOption) (_ *service, err error) {
 	s := &service{cfg: cfg, log: log, errs: make(chan error, 4), argon2: argon2}
+	opts := applyStartOptions(options)
 	defer func() {
 		if err != nil {
 			s.stop()
@@ -79,6 +80,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 		return nil, err
 	}
 	s.busCfg.SendTimeout = cfg.KafkaSendTimeout
+	s.busCfg.Dial = opts.kafkaDial
 	if err := retryStartup(ctx, log, "create Kafka topics", func(ctx context.Context) error { return bus.EnsureTopics(ctx, s.busCfg) }); err != nil {
 		return nil, err
 	}
@@ -98,6 +100,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 			return nil, err
 		}
 		log.Info("mode: Neo4j graph store", "uri", cfg.Neo4jURI)
+	}
+	if opts.wrapStore != nil {
+		s.store = opts.wrapStore(s.store)
 	}
 
 	loops, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -164,7 +169,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 		})
 		return nil
 	})
-	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, MutationsPerMinute: s.cfg.MutationsPerMinute}, s.bus, waiter, s.store, ids); err != nil {
+	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, MutationsPerMinute: s.cfg.MutationsPerMinute, CommandRetention: bus.CommandRetention}, s.bus, waiter, s.store, ids); err != nil {
 		return err
 	}
 	limits := gateway.DefaultLimits

@@ -42,6 +42,17 @@ type GraphEvent struct {
 	Data string `json:"data"`
 }
 
+type InterestConnection struct {
+	TotalCount int            `json:"totalCount"`
+	Edges      []InterestEdge `json:"edges"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+}
+
+type InterestEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *gqlmodel.Interest `json:"node"`
+}
+
 type Ledger struct {
 	// Coins ever minted (grants).
 	TotalSupply int `json:"totalSupply"`
@@ -75,6 +86,10 @@ type PersonRecommendation struct {
 	// One point per shared interest, half a point per person you follow who follows them.
 	Score           float64             `json:"score"`
 	SharedInterests []gqlmodel.Interest `json:"sharedInterests"`
+	// Why this person is recommended. Scores: one point per shared interest (SHARED_INTERESTS), half a point per person you follow who follows them (FOLLOWED_BY_YOUR_FOLLOWS), half a point if they follow you (FOLLOWS_YOU); POPULAR (most-followed persons, for those with nothing else to go on) scores 0.
+	Reasons []RecommendationReason `json:"reasons"`
+	// Up to 3 persons the caller follows who follow the recommended person (social proof).
+	FollowedBy []gqlmodel.Person `json:"followedBy"`
 }
 
 type Query struct {
@@ -86,6 +101,21 @@ type RegisterInput struct {
 	Password string `json:"password"`
 	// 1–100 characters.
 	Name string `json:"name"`
+}
+
+type RelatedInterest struct {
+	Interest      *gqlmodel.Interest `json:"interest"`
+	Score         float64            `json:"score"`
+	SharedPersons int                `json:"sharedPersons"`
+}
+
+type Relationship struct {
+	Following  bool `json:"following"`
+	FollowedBy bool `json:"followedBy"`
+	Mutual     bool `json:"mutual"`
+	Blocking   bool `json:"blocking"`
+	BlockedBy  bool `json:"blockedBy"`
+	Muting     bool `json:"muting"`
 }
 
 type Subscription struct {
@@ -100,6 +130,19 @@ type TransferConnection struct {
 type TransferEdge struct {
 	Cursor string             `json:"cursor"`
 	Node   *gqlmodel.Transfer `json:"node"`
+}
+
+type TrendingInterest struct {
+	Interest *gqlmodel.Interest `json:"interest"`
+	Adopters int                `json:"adopters"`
+	Score    float64            `json:"score"`
+}
+
+type UpdateProfileInput struct {
+	// 1–100 characters
+	Name *string `json:"name,omitempty"`
+	// at most 300 characters; empty clears it
+	Bio *string `json:"bio,omitempty"`
 }
 
 type CommandStatus string
@@ -154,6 +197,177 @@ func (e *CommandStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e CommandStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type InterestOrder string
+
+const (
+	InterestOrderPopular InterestOrder = "POPULAR"
+	InterestOrderName    InterestOrder = "NAME"
+)
+
+var AllInterestOrder = []InterestOrder{
+	InterestOrderPopular,
+	InterestOrderName,
+}
+
+func (e InterestOrder) IsValid() bool {
+	switch e {
+	case InterestOrderPopular, InterestOrderName:
+		return true
+	}
+	return false
+}
+
+func (e InterestOrder) String() string {
+	return string(e)
+}
+
+func (e *InterestOrder) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InterestOrder(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InterestOrder", str)
+	}
+	return nil
+}
+
+func (e InterestOrder) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InterestOrder) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InterestOrder) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RecommendationReason string
+
+const (
+	RecommendationReasonSharedInterests       RecommendationReason = "SHARED_INTERESTS"
+	RecommendationReasonFollowedByYourFollows RecommendationReason = "FOLLOWED_BY_YOUR_FOLLOWS"
+	RecommendationReasonFollowsYou            RecommendationReason = "FOLLOWS_YOU"
+	RecommendationReasonPopular               RecommendationReason = "POPULAR"
+)
+
+var AllRecommendationReason = []RecommendationReason{
+	RecommendationReasonSharedInterests,
+	RecommendationReasonFollowedByYourFollows,
+	RecommendationReasonFollowsYou,
+	RecommendationReasonPopular,
+}
+
+func (e RecommendationReason) IsValid() bool {
+	switch e {
+	case RecommendationReasonSharedInterests, RecommendationReasonFollowedByYourFollows, RecommendationReasonFollowsYou, RecommendationReasonPopular:
+		return true
+	}
+	return false
+}
+
+func (e RecommendationReason) String() string {
+	return string(e)
+}
+
+func (e *RecommendationReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RecommendationReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RecommendationReason", str)
+	}
+	return nil
+}
+
+func (e RecommendationReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RecommendationReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RecommendationReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TrendWindow string
+
+const (
+	TrendWindowHour TrendWindow = "HOUR"
+	TrendWindowDay  TrendWindow = "DAY"
+	TrendWindowWeek TrendWindow = "WEEK"
+)
+
+var AllTrendWindow = []TrendWindow{
+	TrendWindowHour,
+	TrendWindowDay,
+	TrendWindowWeek,
+}
+
+func (e TrendWindow) IsValid() bool {
+	switch e {
+	case TrendWindowHour, TrendWindowDay, TrendWindowWeek:
+		return true
+	}
+	return false
+}
+
+func (e TrendWindow) String() string {
+	return string(e)
+}
+
+func (e *TrendWindow) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TrendWindow(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TrendWindow", str)
+	}
+	return nil
+}
+
+func (e TrendWindow) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TrendWindow) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TrendWindow) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

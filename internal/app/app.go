@@ -44,7 +44,16 @@ type Config struct {
 	// MutationsPerMinute bounds the commands one person sends (a burst of
 	// twice as many at once); 0 lifts the limit.
 	MutationsPerMinute int
+	// CommandRetention is how long the commands topic keeps a command: a
+	// command without an outcome may be waiting that long (a consumer
+	// holds a partition while the graph store is down), so its receipt
+	// stays ACCEPTED until then. 0: DefaultCommandRetention.
+	CommandRetention time.Duration
 }
+
+// DefaultCommandRetention is the commands topic's retention as the service
+// creates it.
+const DefaultCommandRetention = 7 * 24 * time.Hour
 
 // App is the gateway's application layer.
 type App struct {

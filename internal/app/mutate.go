@@ -89,21 +89,24 @@ func (a *App) CommandReceipt(ctx context.Context, commandID string) (Receipt, er
 	return Receipt{CommandID: commandID, Status: out.Status, Reason: out.Reason}, nil
 }
 
-// queueMargin is how long past COMMAND_WAIT_TIMEOUT a command without an
-// outcome is still believed to be on its way; clockSkew how far ahead of
-// this gateway's clock another gateway's ids may be.
-const (
-	queueMargin = time.Minute
-	clockSkew   = time.Minute
-)
+// clockSkew is how far ahead of this gateway's clock another gateway's ids
+// may be.
+const clockSkew = time.Minute
 
 // mayBeQueued reports whether a command issued at issued could still be
 // waiting for its outcome. Command ids are UUIDv7, so their time bounds
-// the wait; an id that is not a UUIDv7 (zero time) was never issued here.
+// the wait: a command older than the commands topic's retention can no
+// longer be decided. Anything shorter would be a guess, and a wrong
+// NOT_FOUND makes a client repeat a transfer that is only queued behind a
+// store outage. An id that is not a UUIDv7 (zero time) was never issued.
 func (a *App) mayBeQueued(issued time.Time) bool {
 	if issued.IsZero() {
 		return false
 	}
+	retention := a.cfg.CommandRetention
+	if retention <= 0 {
+		retention = DefaultCommandRetention
+	}
 	now := a.now()
-	return issued.Before(now.Add(clockSkew)) && now.Sub(issued) <= a.cfg.WaitTimeout+queueMargin
+	return issued.Before(now.Add(clockSkew)) && now.Sub(issued) <= retention
 }

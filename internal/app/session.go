@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -79,8 +80,13 @@ func (a *App) signedIn(ctx context.Context, s identity.Session) (Session, error)
 	if err != nil {
 		return Session{}, err
 	}
-	if _, err := a.dispatch(ctx, cmd); err != nil {
-		if s.Created {
+	if _, err := a.dispatch(context.WithoutCancel(ctx), cmd); err != nil {
+		// Undo the account only when the command surely did not go out. A
+		// send that ran out of time may still be written (kafka-go keeps
+		// the batch), and undoing then would leave a person without an
+		// account: the account stays, and registering again with the same
+		// password (or signing in) sends the person, idempotently.
+		if s.Created && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
 			a.abandon(ctx, s)
 		}
 		return Session{}, fmt.Errorf("register %s: %w", s.PersonID, err)

@@ -15,6 +15,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"time"
 
@@ -40,6 +41,9 @@ func DefaultTopics(prefix string) Topics {
 	}
 }
 
+// CommandRetention is how long the commands topic keeps a command.
+const CommandRetention = 7 * 24 * time.Hour
+
 // Config says how to reach Kafka and how to lay out topics.
 type Config struct {
 	Brokers           []string
@@ -53,6 +57,10 @@ type Config struct {
 	// SendTimeout bounds SendCommands, so that a mutation answers even
 	// when Kafka does not (0: DefaultSendTimeout).
 	SendTimeout time.Duration
+	// Dial, if set, opens every connection to a broker (bootstrap and
+	// advertised addresses alike); nil dials directly. Fault-injection
+	// tests route Kafka through a proxy with it; it is not configuration.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 // DefaultSendTimeout is the default of Config.SendTimeout.
@@ -88,7 +96,7 @@ func EnsureTopics(ctx context.Context, c Config) error {
 	ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
 	topics := []kafka.TopicConfig{
 		{Topic: c.Topics.Commands, NumPartitions: c.Partitions, ReplicationFactor: c.ReplicationFactor,
-			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: ms(7 * 24 * time.Hour)}}},
+			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: ms(CommandRetention)}}},
 		{Topic: c.Topics.Events, NumPartitions: c.Partitions, ReplicationFactor: c.ReplicationFactor,
 			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: "-1"}, {ConfigName: "retention.bytes", ConfigValue: "-1"}}},
 		{Topic: c.Topics.Outcomes, NumPartitions: c.Partitions, ReplicationFactor: c.ReplicationFactor,

@@ -85,11 +85,15 @@ func Security(o SecurityOptions) (*tls.Config, sasl.Mechanism, error) {
 // Dialer returns a kafka-go dialer with the configured security, for
 // readers and the consumer group.
 func (c Config) Dialer() *kafka.Dialer {
-	return &kafka.Dialer{Timeout: 10 * time.Second, DualStack: true, TLS: c.TLS, SASLMechanism: c.SASL}
+	return &kafka.Dialer{Timeout: 10 * time.Second, DualStack: true, TLS: c.TLS, SASLMechanism: c.SASL, DialFunc: c.Dial}
 }
 
 // transport returns a kafka-go transport with the configured security, for
 // the writer and the admin client.
 func (c Config) transport() *kafka.Transport {
-	return &kafka.Transport{Dial: (&net.Dialer{Timeout: 5 * time.Second}).DialContext, TLS: c.TLS, SASL: c.SASL}
+	dial := c.Dial
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: 5 * time.Second}).DialContext
+	}
+	return &kafka.Transport{Dial: dial, TLS: c.TLS, SASL: c.SASL}
 }

@@ -61,8 +61,8 @@ func NormalizeName(raw string) (string, error) {
 		return "", Invalid("name", "name must be 1–%d characters", MaxNameLen)
 	}
 	for _, r := range name {
-		if unicode.IsControl(r) {
-			return "", Invalid("name", "name must not contain control characters")
+		if unicode.IsControl(r) || isBidiControl(r) {
+			return "", Invalid("name", "name must not contain control or bidi-override characters")
 		}
 	}
 	return name, nil

@@ -21,13 +21,25 @@ type weight struct {
 // selection. The one table for the complexity figure; fields not listed
 // cost 1 + child, introspection fields cost nothing.
 var weights = map[string]weight{
-	"Person.followers":                     {base: 1, page: 20},
-	"Person.following":                     {base: 1, page: 20},
-	"Wallet.transfers":                     {base: 1, page: 20},
-	"Interest.persons":                     {base: 1, page: 20},
-	"Query.recommendedPeople":              {base: 1, page: 10},
-	"Person.interests":                     {base: 1, mult: 25},
-	"PersonRecommendation.sharedInterests": {base: 1, mult: 10},
+	"Person.followers":        {base: 1, page: 20},
+	"Person.following":        {base: 1, page: 20},
+	"Wallet.transfers":        {base: 1, page: 20},
+	"Interest.persons":        {base: 1, page: 20},
+	"Query.recommendedPeople": {base: 1, page: 10},
+	// Unpaged lists bounded by the per-person cap of 1,000 interests
+	// (domain.MaxInterestsPerPerson): charged at 100, a tenth of the worst
+	// case, so one level costs what a heavy real person costs and nesting
+	// them (interests → persons → interests) multiplies out of the limit.
+	"Person.interests":                     {base: 1, mult: 100},
+	"PersonRecommendation.sharedInterests": {base: 1, mult: 50},
+	// The social graph (social.graphqls).
+	"Query.searchPersons":             {base: 1, page: 20},
+	"Query.interests":                 {base: 1, page: 20},
+	"Query.trendingInterests":         {base: 1, page: 10},
+	"Interest.related":                {base: 1, page: 10},
+	"Person.mutuals":                  {base: 1, page: 20},
+	"Person.followersYouKnow":         {base: 1, page: 20},
+	"PersonRecommendation.followedBy": {base: 1, mult: 3},
 	// Password hashing makes these the most expensive fields of all.
 	"Mutation.login":    {base: 100, mult: 1},
 	"Mutation.register": {base: 100, mult: 1},
@@ -45,6 +57,7 @@ type figures struct {
 	fields     int // fields at its top, through fragments; aliases count
 	signIns    int // of those, sign-in fields
 	complexity int
+	aliased    bool // some field at any depth has an alias other than its name
 }
 
 func (f *figures) add(g figures) {
@@ -52,12 +65,20 @@ func (f *figures) add(g figures) {
 	f.fields = addSat(f.fields, g.fields)
 	f.signIns = addSat(f.signIns, g.signIns)
 	f.complexity = addSat(f.complexity, g.complexity)
+	f.aliased = f.aliased || g.aliased
 }
 
 // analysis is the outcome of analysing one operation.
 type analysis struct {
 	depth, rootFields, signIns, complexity int
 	steps                                  int // selections visited: linear in the document
+	// introspectionAliases: an alias under __schema or __type. Introspection
+	// costs nothing in the complexity figure (the playground's introspection
+	// query must pass), which is safe only while every path in it is
+	// unique: without aliases, repeated fields merge into one answer, so an
+	// answer is at most the schema's size; with them, n aliases at three
+	// levels make n³ copies of it.
+	introspectionAliases bool
 }
 
 // analyse computes the figures of op in one pass over the document: each
@@ -80,7 +101,7 @@ func analyse(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefini
 		}
 	}
 	f := a.selections(op.SelectionSet)
-	r := analysis{depth: f.depth, rootFields: f.fields, complexity: f.complexity, steps: a.steps}
+	r := analysis{depth: f.depth, rootFields: f.fields, complexity: f.complexity, steps: a.steps, introspectionAliases: a.introspectionAliases}
 	if op.Operation == ast.Mutation {
 		r.signIns = f.signIns
 	}
@@ -94,6 +115,8 @@ type analyser struct {
 	memo   map[string]figures // by fragment name
 	active map[string]bool    // fragments being walked: a spread of one is a cycle
 	steps  int
+
+	introspectionAliases bool
 }
 
 func (a *analyser) selections(set ast.SelectionSet) figures {
@@ -114,7 +137,19 @@ func (a *analyser) selections(set ast.SelectionSet) figures {
 
 func (a *analyser) field(s *ast.Field) figures {
 	child := a.selections(s.SelectionSet)
-	f := figures{depth: child.depth + 1, fields: 1, complexity: a.cost(s, child.complexity)}
+	if child.aliased && (s.Name == "__schema" || s.Name == "__type") {
+		a.introspectionAliases = true
+	}
+	f := figures{depth: child.depth + 1, fields: 1, complexity: a.cost(s, child.complexity),
+		aliased: child.aliased || (s.Alias != "" && s.Alias != s.Name)}
+	if s.Name == "__schema" || s.Name == "__type" {
+		// The schema bounds an introspection answer, not the depth limit:
+		// validation (gqlparser's MaxIntrospectionDepth) refuses nesting
+		// __Type's lists more than three deep, and aliases are refused
+		// above, so the full introspection query (15 levels of ofType and
+		// fragments) passes while nothing in it can multiply.
+		f.depth = 1
+	}
 	if signIns[s.Name] {
 		f.signIns = 1
 	}

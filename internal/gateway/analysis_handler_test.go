@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql/introspection"
+
 	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
@@ -50,7 +52,7 @@ func testGateway(t *testing.T) (url, token string) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := gateway.NewHandler(gateway.Config{}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Hub: hub.New(0, log), Log: log},
+	h := gateway.NewHandler(gateway.Config{Introspection: true}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Hub: hub.New(0, log), Log: log},
 		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: log})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -150,5 +152,65 @@ func TestPageSizeOutOfRangeIsBadInput(t *testing.T) {
 	q := `{ me { followers(first: 100) { edges { node { followers(first: 100) { totalCount } } } } } }`
 	if r := post(t, url, tok, q); r.code() != gateway.CodeTooComplex {
 		t.Errorf("100×100: code %q, want %s", r.code(), gateway.CodeTooComplex)
+	}
+}
+
+// TestIntrospectionCannotBeMultiplied: introspection is free in the
+// complexity figure so that the playground's full introspection query
+// passes, and so aliases inside it are refused: 20 aliases at each of three
+// levels would otherwise answer 20³ copies of the schema (megabytes from a
+// 1 KB anonymous request).
+func TestIntrospectionCannotBeMultiplied(t *testing.T) {
+	url, _ := testGateway(t)
+	if r := post(t, url, "", introspection.Query); len(r.Errors) > 0 {
+		t.Fatalf("the full introspection query: %+v", r.Errors)
+	}
+	var aliases func(prefix, sel string, n int) string
+	aliases = func(prefix, sel string, n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "%s%d: %s ", prefix, i, sel)
+		}
+		return b.String()
+	}
+	for name, q := range map[string]string{
+		"fragments": "query{__schema{...S}} fragment S on __Schema{" + aliases("t", "types{...T}", 20) + "} fragment T on __Type{" +
+			aliases("f", "fields{...F}", 20) + "} fragment F on __Field{" + aliases("n", "name", 20) + "}",
+		"inline": "{__type(name: \"Query\"){" + aliases("f", "fields{name}", 20) + "}}",
+		"nested": "{__schema{types{name x: name}}}",
+	} {
+		start := time.Now()
+		r := post(t, url, "", q)
+		if r.code() != gateway.CodeTooComplex || time.Since(start) > time.Second {
+			t.Errorf("%s: code %q after %v, want %s at once", name, r.code(), time.Since(start), gateway.CodeTooComplex)
+		}
+	}
+	// Aliases outside introspection, and on the introspection root field
+	// itself, are ordinary.
+	if r := post(t, url, "", `{ q: __type(name: "Query") { name } t: __typename }`); len(r.Errors) > 0 {
+		t.Fatalf("aliased __type: %+v", r.Errors)
+	}
+}
+
+// TestRepeatedFieldsAreRefusedBeforeValidation: validation compares fields
+// that share a response name pairwise, so 9,000 copies of one field cost
+// seconds before any limit of ours saw the document. The selection cap
+// answers first.
+func TestRepeatedFieldsAreRefusedBeforeValidation(t *testing.T) {
+	url, tok := testGateway(t)
+	for name, q := range map[string]string{
+		"me.id":         "{ me { " + strings.Repeat("id ", 9000) + "} }",
+		"interest.name": `{ interest(name: "go") { ` + strings.Repeat("name ", 9000) + "} }",
+		"in fragments":  "{ me { ...A } } fragment A on Person { " + strings.Repeat("id ", 600) + " ...B } fragment B on Person { " + strings.Repeat("name ", 600) + " }",
+	} {
+		start := time.Now()
+		r := post(t, url, tok, q)
+		if took := time.Since(start); r.code() != gateway.CodeTooComplex || took > 300*time.Millisecond {
+			t.Errorf("%s: code %q after %v, want %s at once", name, r.code(), took, gateway.CodeTooComplex)
+		}
+	}
+	// The full introspection query is far below the cap.
+	if r := post(t, url, "", introspection.Query); len(r.Errors) > 0 {
+		t.Fatalf("introspection: %+v", r.Errors)
 	}
 }

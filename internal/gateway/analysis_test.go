@@ -261,11 +261,11 @@ func weightsBefore() graph.ComplexityRoot {
 	}
 	c.Person.Followers = func(child int, first *int, _ *string) int { return page(child, first, 20) }
 	c.Person.Following = func(child int, first *int, _ *string) int { return page(child, first, 20) }
-	c.Person.Interests = func(child int) int { return 1 + 25*child }
+	c.Person.Interests = func(child int) int { return 1 + 100*child }
 	c.Wallet.Transfers = func(child int, first *int, _ *string) int { return page(child, first, 20) }
 	c.Interest.Persons = func(child int, first *int, _ *string) int { return page(child, first, 20) }
 	c.Query.RecommendedPeople = func(child int, first *int) int { return page(child, first, 10) }
-	c.PersonRecommendation.SharedInterests = func(child int) int { return 1 + 10*child }
+	c.PersonRecommendation.SharedInterests = func(child int) int { return 1 + 50*child }
 	c.Mutation.Login = func(child int, _ string, _ string) int { return 100 + child }
 	c.Mutation.Register = func(child int, _ model.RegisterInput) int { return 100 + child }
 	return c

@@ -98,6 +98,19 @@ func checkRequestShape(body []byte) string {
 			return fmt.Sprintf("%q has the wrong type; %s", name, requestShape)
 		}
 	}
+	// Decode as gqlgen will, with the same types: JSON keys match fields
+	// case-insensitively and the last duplicate wins, so {"Variables": [1]}
+	// passes the check above and would reach gqlgen's decoder, whose error
+	// quotes the whole body.
+	var probe struct {
+		Query         string         `json:"query"`
+		OperationName string         `json:"operationName"`
+		Variables     map[string]any `json:"variables"`
+		Extensions    map[string]any `json:"extensions"`
+	}
+	if err := json.Unmarshal(body, &probe); err != nil {
+		return requestShape
+	}
 	return ""
 }
 

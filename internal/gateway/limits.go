@@ -64,6 +64,8 @@ func (q *queryLimit) MutateOperationContext(_ context.Context, oc *graphql.Opera
 		return limitError(fmt.Sprintf("at most %d sign-in (register, login, loginWithIdToken, refreshToken) per request", q.l.MaxCredentials))
 	case a.complexity > q.l.MaxComplexity:
 		return limitError(fmt.Sprintf("operation has complexity %d, which exceeds the limit of %d", a.complexity, q.l.MaxComplexity))
+	case a.introspectionAliases:
+		return limitError("aliases are not allowed inside __schema or __type: ask for each introspection field once")
 	}
 	return nil
 }

@@ -89,7 +89,8 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(refuseUnstreamable{}) // a POST subscription is refused before it is costed
+	srv.Use(selectionCap{maxTokens: cfg.Limits.MaxTokens}) // before validation, which is quadratic in repeated fields
+	srv.Use(refuseUnstreamable{})                          // a POST subscription is refused before it is costed
 	srv.Use(&queryLimit{l: cfg.Limits})
 	// Fresh dataloaders for every response: each query, mutation and each
 	// event of a subscription reads current data, and a failed or empty

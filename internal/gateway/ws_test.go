@@ -307,3 +307,39 @@ func TestClientThatStopsReadingIsDisconnected(t *testing.T) {
 		}
 	}
 }
+
+// TestTrailingBytesDoNotDodgeTheLimits: gqlgen reads the first JSON value of
+// a message and ignores what follows, so a subscribe with trailing bytes is
+// a subscribe: it counts toward the socket's limit, and a reused id with
+// trailing bytes still closes the socket with 4409.
+func TestTrailingBytesDoNotDodgeTheLimits(t *testing.T) {
+	srv, h := startGateway(t, WSLimits{MaxSubscriptions: 2})
+	c := mustDial(t, srv)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p, _ := json.Marshal(map[string]any{"query": `subscription($p: ID!) { personEvents(personId: $p) { id } }`,
+		"variables": map[string]string{"p": personA}})
+	send := func(id string) {
+		t.Helper()
+		if err := c.Write(ctx, websocket.MessageText, []byte(fmt.Sprintf(`{"id":%q,"type":"subscribe","payload":%s} x`, id, p))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send("a")
+	send("b")
+	send("c")
+	m, err := next(t, c)
+	if err != nil || m.Type != "error" || m.ID != "c" || !strings.Contains(string(m.Payload), CodeSubscriptionLimit) {
+		t.Fatalf("third subscribe with trailing bytes: %+v %v, want SUBSCRIPTION_LIMIT", m, err)
+	}
+	waitSubscribed(t, c, h, 2, "a", "b")
+	send("a")
+	for {
+		if _, err := next(t, c); err != nil {
+			if websocket.CloseStatus(err) != 4409 {
+				t.Fatalf("reused id with trailing bytes: %v, want close 4409", err)
+			}
+			return
+		}
+	}
+}

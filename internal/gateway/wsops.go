@@ -60,10 +60,12 @@ type envelope struct {
 
 // admit decides what to do with a message from the client. Anything that
 // is not a well-formed start of an operation goes to gqlgen, which answers
-// malformed messages itself.
+// malformed messages itself. The message is read exactly as gqlgen reads it
+// (the first JSON value, whatever follows), so that nothing gqlgen would
+// start escapes the count.
 func (o *ops) admit(data []byte) admission {
 	var m envelope
-	if json.Unmarshal(data, &m) != nil || m.Type != o.start {
+	if json.NewDecoder(bytes.NewReader(data)).Decode(&m) != nil || m.Type != o.start {
 		return admission{verdict: admitted}
 	}
 	o.mu.Lock()

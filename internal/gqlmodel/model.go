@@ -16,6 +16,7 @@ type Person struct {
 	RegisteredAt   time.Time `json:"registeredAt"`
 	FollowerCount  int       `json:"followerCount"`
 	FollowingCount int       `json:"followingCount"`
+	Bio            *string   `json:"bio"`
 }
 
 // Interest is an interest; personCount is resolved.

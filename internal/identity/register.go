@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/interestgraph/interestgraph/internal/auth"
@@ -30,12 +31,39 @@ func (s *Service) Register(ctx context.Context, email, password, name string) (S
 	}
 	acc := store.Account{PersonID: domain.NewID(), Email: email, Name: name, PasswordHash: hash,
 		Roles: s.rolesFor(email, false), CreatedAt: s.now().UTC()}
-	if err := s.st.CreateAccount(ctx, acc); err != nil {
+	if err := s.st.CreateAccount(ctx, acc); errors.Is(err, domain.ErrEmailTaken) {
+		return s.repeatedRegistration(ctx, email, password)
+	} else if err != nil {
 		return Session{}, err
 	}
 	sess, err := s.session(ctx, acc, "")
 	sess.Created = true
 	return sess, err
+}
+
+// repeatedRegistration answers a registration of a taken email. With the
+// account's own password it is the same person trying again (the first
+// answer was lost, or Kafka was unreachable and the account kept, since a
+// send that timed out may still arrive): it signs them in, and signing in
+// sends a person that never reached the graph. Anything else is
+// ALREADY_EXISTS, as before. It spends the login limits, so registering is
+// no way around them.
+func (s *Service) repeatedRegistration(ctx context.Context, email, password string) (Session, error) {
+	if err := s.limits.login(ctx, email); err != nil {
+		return Session{}, err
+	}
+	acc, err := s.st.AccountByEmail(ctx, email)
+	if err != nil || acc.PasswordHash == "" {
+		return Session{}, domain.ErrEmailTaken
+	}
+	ok, err := auth.VerifyPassword(ctx, password, acc.PasswordHash)
+	if domain.KindOf(err) == domain.KindRateLimited {
+		return Session{}, err
+	}
+	if err != nil || !ok {
+		return Session{}, domain.ErrEmailTaken
+	}
+	return s.session(ctx, acc, "")
 }
 
 // rolesFor returns the roles a new account with email gets. The admin role

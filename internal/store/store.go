@@ -22,6 +22,7 @@ type Person struct {
 	FollowerCount  int
 	FollowingCount int
 	Balance        int64
+	Bio            string
 }
 
 // Interest is an interest with the number of persons who declared it.
@@ -142,6 +143,7 @@ type Reader interface {
 	Ledger(ctx context.Context) (Ledger, error)
 	// CommandOutcome returns the recorded outcome of a command and its actor.
 	CommandOutcome(ctx context.Context, commandID string) (out domain.Outcome, actor string, found bool, err error)
+	SocialReader
 }
 
 // Accounts stores credentials; only the auth component uses it.

@@ -42,9 +42,14 @@ function fail(err: unknown): void {
 }
 
 async function reload(): Promise<void> {
-  const { me } = await session.call<{ me: Q.Me | null }>(Q.ME);
-  if (!session.tokens) return; // signed out while the query ran
-  if (!me) return signedOut();
+  type Ego = Pick<Q.Me, 'followers' | 'following'>;
+  const [{ me: core }, { me: ego }] = await Promise.all([
+    session.call<{ me: Omit<Q.Me, 'followers' | 'following'> | null }>(Q.ME),
+    session.call<{ me: Ego | null }>(Q.EGO),
+  ]);
+  if (!session.tokens) return; // signed out while the queries ran
+  if (!core || !ego) return signedOut();
+  const me: Q.Me = { ...core, ...ego };
   renderMe(me, actions);
   graph ??= new EgoGraph($('graph'));
   graph.render(me);

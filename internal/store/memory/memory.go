@@ -24,6 +24,7 @@ type person struct {
 	followers    map[string]struct{}
 	balance      int64
 	ledger       []string // ids of the records the person sent, received or was granted
+	social                // bio, blocks, mutes, dismissals (social.go)
 }
 
 // Store is the in-memory store. One mutex serialises writers, which is what
@@ -95,7 +96,7 @@ func (s *Store) ApplyEvents(_ context.Context, events []domain.Event) error {
 func (s *Store) node(id string) *person {
 	p, ok := s.persons[id]
 	if !ok {
-		p = &person{id: id, interests: map[string]time.Time{}, follows: map[string]time.Time{}, followers: map[string]struct{}{}}
+		p = &person{id: id, interests: map[string]time.Time{}, follows: map[string]time.Time{}, followers: map[string]struct{}{}, social: newSocial()}
 		s.persons[id] = p
 	}
 	return p
@@ -170,6 +171,10 @@ func (s *Store) applyLocked(events []domain.Event, live bool) error {
 				return domain.ErrInsufficientFunds
 			}
 			s.record(store.Transfer{ID: d.TransferID, Kind: domain.TransferKind, From: d.From, To: d.To, Amount: d.Amount, Memo: d.Memo, At: ev.At})
+		default:
+			if err := s.applySocial(ev); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -22,7 +22,7 @@ func (s *Store) view(p *person) store.Person {
 			followers++
 		}
 	}
-	return store.Person{ID: p.id, Name: p.name, Email: p.email, RegisteredAt: p.registeredAt, FollowerCount: followers, FollowingCount: following, Balance: p.balance}
+	return store.Person{ID: p.id, Name: p.name, Email: p.email, RegisteredAt: p.registeredAt, FollowerCount: followers, FollowingCount: following, Balance: p.balance, Bio: p.bio}
 }
 
 func (s *Store) registered(id string) (*person, bool) {

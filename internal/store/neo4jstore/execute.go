@@ -50,7 +50,10 @@ func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.De
 		}
 		return domain.Outcome{}, false, Classify(fmt.Errorf("neo4j: execute %s: %w", cmd.ID, err))
 	}
-	r := res.(execResult)
+	r, ok := res.(execResult)
+	if !ok {
+		return domain.Outcome{}, false, fmt.Errorf("neo4j: execute %s: transaction returned %T", cmd.ID, res)
+	}
 	r.out.Bookmarks = sess.LastBookmarks()
 	return r.out, r.replayed, nil
 }
@@ -63,9 +66,12 @@ func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domai
 		return nil, err
 	}
 	if rec != nil {
-		raw, _ := rec.Get("outcome")
+		raw, err := get[string](rec, "outcome")
+		if err != nil {
+			return nil, fmt.Errorf("recorded outcome of %s: %w", cmd.ID, err)
+		}
 		var out domain.Outcome
-		if err := json.Unmarshal([]byte(fmt.Sprint(raw)), &out); err != nil {
+		if err := json.Unmarshal([]byte(raw), &out); err != nil {
 			return nil, fmt.Errorf("decode recorded outcome of %s: %w", cmd.ID, err)
 		}
 		return execResult{out: out, replayed: true}, nil
@@ -108,7 +114,7 @@ func (s *Store) ApplyEvents(ctx context.Context, events []domain.Event) error {
 }
 
 const (
-	cypherRegistered    = `MERGE (p:Person {id: $id}) SET p.name = $name, p.email = $email, p.registeredAt = $at`
+	cypherRegistered    = `MERGE (p:Person {id: $id}) SET p.name = $name, p.email = $email, p.registeredAt = $at, p.searchName = $search`
 	cypherInterestAdded = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
 MERGE (p)-[r:INTERESTED_IN]->(i) ON CREATE SET r.since = $at`
 	cypherInterestRemoved = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
@@ -190,7 +196,7 @@ func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []doma
 			if err := ev.DecodeData(&d); err != nil {
 				return err
 			}
-			cypher, params = cypherRegistered, map[string]any{"id": d.PersonID, "name": d.Name, "email": d.Email, "at": ev.At}
+			cypher, params = cypherRegistered, map[string]any{"id": d.PersonID, "name": d.Name, "email": d.Email, "at": ev.At, "search": domain.SearchKey(d.Name)}
 		case domain.EvInterestAdded, domain.EvInterestRemoved:
 			var d domain.InterestData
 			if err := ev.DecodeData(&d); err != nil {
@@ -223,6 +229,11 @@ func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []doma
 				return err
 			}
 			cypher, params = cypherTransferred, map[string]any{"from": d.From, "to": d.To, "tid": d.TransferID, "amount": d.Amount, "memo": d.Memo, "at": ev.At}
+		case domain.EvProfileUpdated:
+			var err error
+			if cypher, params, err = socialStatement(ev); err != nil {
+				return err
+			}
 		default:
 			continue // an event type this version does not project
 		}
@@ -268,10 +279,9 @@ func (t txState) count(ctx context.Context, cypher, id string) (int, error) {
 	if err != nil || rec == nil {
 		return 0, err
 	}
-	n, _ := rec.Get("n")
-	c, ok := n.(int64)
-	if !ok {
-		return 0, fmt.Errorf("count of %s: unexpected %T", id, n)
+	c, err := get[int64](rec, "n")
+	if err != nil {
+		return 0, fmt.Errorf("count of %s: %w", id, err)
 	}
 	return int(c), nil
 }

@@ -2,7 +2,6 @@ package neo4jstore
 
 import (
 	"context"
-	"time"
 
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -11,19 +10,24 @@ import (
 const transferMap = `t {.id, .kind, .amount, .memo, .at,
   from: head([(f:Person)-[:SENT]->(t) | f.id]), to: head([(t)-[:RECEIVED_BY]->(r:Person) | r.id])}`
 
-func toTransfer(v any) store.Transfer {
-	m, _ := v.(map[string]any)
-	var t store.Transfer
-	t.ID, _ = m["id"].(string)
-	t.Kind, _ = m["kind"].(string)
-	t.From, _ = m["from"].(string)
-	t.To, _ = m["to"].(string)
-	t.Amount, _ = m["amount"].(int64)
-	t.Memo, _ = m["memo"].(string)
-	if at, ok := m["at"].(time.Time); ok {
-		t.At = at.UTC()
+// toTransfer maps a transfer record. A grant has no sender and a transfer
+// may have no memo; the rest is always written with the record.
+func toTransfer(v any) (store.Transfer, error) {
+	m, err := asRow(v, "transfer")
+	if err != nil {
+		return store.Transfer{}, err
 	}
-	return t
+	f := &fields{src: m, what: "transfer"}
+	t := store.Transfer{
+		ID:     req[string](f, "id"),
+		Kind:   req[string](f, "kind"),
+		From:   opt[string](f, "from"),
+		To:     req[string](f, "to"),
+		Amount: req[int64](f, "amount"),
+		Memo:   opt[string](f, "memo"),
+		At:     optTime(f, "at"),
+	}
+	return t, f.err
 }
 
 // Transfers implements store.Reader.
@@ -42,15 +46,22 @@ RETURN size(records) AS total, [t IN [x IN records WHERE $after = '' OR x.id < $
 	if err != nil || len(recs) == 0 {
 		return res, err
 	}
-	total, _ := recs[0].Get("total")
-	page, _ := recs[0].Get("page")
-	res.TotalCount = toInt(total)
-	for _, v := range page.([]any) {
+	f := &fields{src: recs[0], what: "page of transfers"}
+	res.TotalCount = count(f, "total")
+	page := list[any](f, "page")
+	if f.err != nil {
+		return store.TransferPage{}, f.err
+	}
+	for _, v := range page {
 		if len(res.Transfers) == pg.First {
 			res.HasNext = true
 			break
 		}
-		res.Transfers = append(res.Transfers, toTransfer(v))
+		t, err := toTransfer(v)
+		if err != nil {
+			return store.TransferPage{}, err
+		}
+		res.Transfers = append(res.Transfers, t)
 	}
 	return res, nil
 }
@@ -66,11 +77,15 @@ RETURN balances, accounts, supply, transfers`, nil)
 	if err != nil || len(recs) == 0 {
 		return store.Ledger{}, err
 	}
-	m := recs[0].AsMap()
-	var l store.Ledger
-	l.BalanceSum, _ = m["balances"].(int64)
-	l.TotalSupply, _ = m["supply"].(int64)
-	l.Accounts = toInt(m["accounts"])
-	l.Transfers = toInt(m["transfers"])
+	f := &fields{src: recs[0], what: "ledger"}
+	l := store.Ledger{
+		BalanceSum:  req[int64](f, "balances"),
+		TotalSupply: req[int64](f, "supply"),
+		Accounts:    count(f, "accounts"),
+		Transfers:   count(f, "transfers"),
+	}
+	if f.err != nil {
+		return store.Ledger{}, f.err
+	}
 	return l, nil
 }

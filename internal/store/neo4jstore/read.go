@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -15,28 +14,30 @@ import (
 
 // personMap projects a registered person node x with its counts; stubs
 // (persons seen only at the end of an edge) have no name and are skipped.
-const personMap = `x {.id, .name, .email, .registeredAt, .balance,
+const personMap = `x {.id, .name, .email, .registeredAt, .balance, .bio,
   followers: COUNT { (x)<-[:FOLLOWS]-(f:Person) WHERE f.name IS NOT NULL },
   following: COUNT { (x)-[:FOLLOWS]->(g:Person) WHERE g.name IS NOT NULL }}`
 
-func toPerson(v any) store.Person {
-	m, _ := v.(map[string]any)
-	p := store.Person{}
-	p.ID, _ = m["id"].(string)
-	p.Name, _ = m["name"].(string)
-	p.Email, _ = m["email"].(string)
-	if t, ok := m["registeredAt"].(time.Time); ok {
-		p.RegisteredAt = t.UTC()
+// toPerson maps a personMap projection. Only registered persons are
+// projected, so id and name are required; the rest may be unset (a person
+// who never received coins has no balance property).
+func toPerson(v any) (store.Person, error) {
+	m, err := asRow(v, "person")
+	if err != nil {
+		return store.Person{}, err
 	}
-	p.FollowerCount = toInt(m["followers"])
-	p.FollowingCount = toInt(m["following"])
-	p.Balance, _ = m["balance"].(int64)
-	return p
-}
-
-func toInt(v any) int {
-	n, _ := v.(int64)
-	return int(n)
+	f := &fields{src: m, what: "person"}
+	p := store.Person{
+		ID:             req[string](f, "id"),
+		Name:           req[string](f, "name"),
+		Email:          opt[string](f, "email"),
+		RegisteredAt:   optTime(f, "registeredAt"),
+		FollowerCount:  count(f, "followers"),
+		FollowingCount: count(f, "following"),
+		Balance:        opt[int64](f, "balance"),
+		Bio:            opt[string](f, "bio"),
+	}
+	return p, f.err
 }
 
 // PersonsByIDs implements store.Reader.
@@ -49,7 +50,10 @@ RETURN `+personMap+` AS p`, map[string]any{"ids": ids})
 	out := make(map[string]store.Person, len(recs))
 	for _, r := range recs {
 		v, _ := r.Get("p")
-		p := toPerson(v)
+		p, err := toPerson(v)
+		if err != nil {
+			return nil, err
+		}
 		out[p.ID] = p
 	}
 	return out, nil
@@ -69,13 +73,12 @@ RETURN id, collect(name) AS names`, map[string]any{"ids": ids})
 		out[id] = []string{}
 	}
 	for _, r := range recs {
-		id, _ := r.Get("id")
-		names, _ := r.Get("names")
-		list := []string{}
-		for _, n := range names.([]any) {
-			list = append(list, n.(string))
+		f := &fields{src: r, what: "interests of a person"}
+		id, names := req[string](f, "id"), list[string](f, "names")
+		if f.err != nil {
+			return nil, f.err
 		}
-		out[id.(string)] = list
+		out[id] = names
 	}
 	return out, nil
 }
@@ -108,20 +111,36 @@ func (s *Store) pages(ctx context.Context, cypher string, keys []string, pg stor
 	}
 	out := make(map[string]store.PersonPage, len(keys))
 	for _, r := range recs {
-		key, _ := r.Get("key")
-		total, _ := r.Get("total")
-		persons, _ := r.Get("persons")
-		page := store.PersonPage{TotalCount: toInt(total), Persons: []store.Person{}}
-		for _, v := range persons.([]any) {
-			if len(page.Persons) == pg.First {
-				page.HasNext = true
-				break
-			}
-			page.Persons = append(page.Persons, toPerson(v))
+		f := &fields{src: r, what: "page of persons"}
+		key, total, persons := req[string](f, "key"), count(f, "total"), list[any](f, "persons")
+		if f.err != nil {
+			return nil, f.err
 		}
-		out[key.(string)] = page
+		page, err := personPage(total, persons, pg.First)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = page
 	}
 	return out, nil
+}
+
+// personPage keeps the first persons of a page read with one extra, which
+// only says whether there is a next page.
+func personPage(total int, persons []any, first int) (store.PersonPage, error) {
+	page := store.PersonPage{TotalCount: total, Persons: []store.Person{}}
+	for _, v := range persons {
+		if len(page.Persons) == first {
+			page.HasNext = true
+			break
+		}
+		p, err := toPerson(v)
+		if err != nil {
+			return store.PersonPage{}, err
+		}
+		page.Persons = append(page.Persons, p)
+	}
+	return page, nil
 }
 
 // Followers implements store.Reader.
@@ -148,9 +167,12 @@ RETURN i.name AS name, COUNT { (i)<-[:INTERESTED_IN]-(p:Person) WHERE p.name IS 
 	}
 	out := make(map[string]store.Interest, len(recs))
 	for _, r := range recs {
-		name, _ := r.Get("name")
-		n, _ := r.Get("n")
-		out[name.(string)] = store.Interest{Name: name.(string), PersonCount: toInt(n)}
+		f := &fields{src: r, what: "interest"}
+		i := store.Interest{Name: req[string](f, "name"), PersonCount: count(f, "n")}
+		if f.err != nil {
+			return nil, f.err
+		}
+		out[i.Name] = i
 	}
 	return out, nil
 }
@@ -176,16 +198,17 @@ RETURN `+personMap+` AS p, score, shared`, map[string]any{"id": id, "first": fir
 	}
 	out := make([]store.Recommendation, 0, len(recs))
 	for _, r := range recs {
-		p, _ := r.Get("p")
-		score, _ := r.Get("score")
-		shared, _ := r.Get("shared")
-		names := []string{}
-		for _, n := range shared.([]any) {
-			names = append(names, n.(string))
+		f := &fields{src: r, what: "recommendation"}
+		score, names, p := req[float64](f, "score"), list[string](f, "shared"), req[any](f, "p")
+		if f.err != nil {
+			return nil, f.err
+		}
+		person, err := toPerson(p)
+		if err != nil {
+			return nil, err
 		}
 		sort.Strings(names)
-		f, _ := score.(float64)
-		out = append(out, store.Recommendation{Person: toPerson(p), Score: f, SharedInterests: names})
+		out = append(out, store.Recommendation{Person: person, Score: score, SharedInterests: names})
 	}
 	return out, nil
 }
@@ -194,8 +217,8 @@ RETURN `+personMap+` AS p, score, shared`, map[string]any{"id": id, "first": fir
 func (s *Store) Snapshot(ctx context.Context, ids []string) (store.Snapshot, error) {
 	recs, err := s.read(ctx, `UNWIND $ids AS id MATCH (p:Person {id: id})
 RETURN p.id AS id, p.name AS name, p.email AS email, p.registeredAt AS at, coalesce(p.balance, 0) AS balance,
-  [(p)-[:SENT]->(t:Transfer) | t {.*, from: p.id, to: head([(t)-[:RECEIVED_BY]->(r) | r.id])}] +
-  [(g:Transfer {kind: 'GRANT'})-[:RECEIVED_BY]->(p) | g {.*, from: null, to: p.id}] AS ledger,
+  [(p)-[:SENT]->(t:Transfer) | t {.id, .kind, .amount, .memo, .at, from: p.id, to: head([(t)-[:RECEIVED_BY]->(r) | r.id])}] +
+  [(g:Transfer {kind: 'GRANT'})-[:RECEIVED_BY]->(p) | g {.id, .kind, .amount, .memo, .at, from: null, to: p.id}] AS ledger,
   [(p)-[r:INTERESTED_IN]->(i:Interest) | {to: i.name, since: r.since}] AS interests,
   [(p)-[r:FOLLOWS]->(q:Person) | {to: q.id, since: r.since}] AS follows
 ORDER BY id`, map[string]any{"ids": ids})
@@ -204,41 +227,65 @@ ORDER BY id`, map[string]any{"ids": ids})
 	}
 	var snap store.Snapshot
 	for _, r := range recs {
-		m := r.AsMap()
-		sp := store.SnapshotPerson{}
-		sp.ID, _ = m["id"].(string)
-		sp.Name, _ = m["name"].(string)
-		sp.Email, _ = m["email"].(string)
-		if t, ok := m["at"].(time.Time); ok {
-			sp.RegisteredAt = t.UTC()
+		sp, err := toSnapshotPerson(r)
+		if err != nil {
+			return store.Snapshot{}, err
 		}
-		sp.Interests = toEdges(m["interests"])
-		sp.Follows = toEdges(m["follows"])
-		sp.Balance, _ = m["balance"].(int64)
-		sp.Ledger = []store.Transfer{}
-		for _, v := range m["ledger"].([]any) {
-			sp.Ledger = append(sp.Ledger, toTransfer(v))
-		}
-		sort.Slice(sp.Ledger, func(i, j int) bool { return sp.Ledger[i].ID < sp.Ledger[j].ID })
 		snap.Persons = append(snap.Persons, sp)
 	}
 	return snap, nil
 }
 
-func toEdges(v any) []store.SnapshotEdge {
-	list, _ := v.([]any)
+// toSnapshotPerson maps a row of Snapshot. Stubs (persons seen only at the
+// end of an edge) are included, so only the id is required.
+func toSnapshotPerson(r getter) (store.SnapshotPerson, error) {
+	f := &fields{src: r, what: "snapshot person"}
+	sp := store.SnapshotPerson{
+		ID:           req[string](f, "id"),
+		Name:         opt[string](f, "name"),
+		Email:        opt[string](f, "email"),
+		RegisteredAt: optTime(f, "at"),
+		Balance:      req[int64](f, "balance"),
+		Ledger:       []store.Transfer{},
+	}
+	interests, follows, ledger := list[any](f, "interests"), list[any](f, "follows"), list[any](f, "ledger")
+	if f.err != nil {
+		return store.SnapshotPerson{}, f.err
+	}
+	var err error
+	if sp.Interests, err = toEdges(interests); err != nil {
+		return store.SnapshotPerson{}, err
+	}
+	if sp.Follows, err = toEdges(follows); err != nil {
+		return store.SnapshotPerson{}, err
+	}
+	for _, v := range ledger {
+		t, err := toTransfer(v)
+		if err != nil {
+			return store.SnapshotPerson{}, err
+		}
+		sp.Ledger = append(sp.Ledger, t)
+	}
+	sort.Slice(sp.Ledger, func(i, j int) bool { return sp.Ledger[i].ID < sp.Ledger[j].ID })
+	return sp, nil
+}
+
+func toEdges(list []any) ([]store.SnapshotEdge, error) {
 	out := make([]store.SnapshotEdge, 0, len(list))
 	for _, e := range list {
-		m := e.(map[string]any)
-		edge := store.SnapshotEdge{}
-		edge.To, _ = m["to"].(string)
-		if t, ok := m["since"].(time.Time); ok {
-			edge.Since = t.UTC()
+		m, err := asRow(e, "edge")
+		if err != nil {
+			return nil, err
+		}
+		f := &fields{src: m, what: "edge"}
+		edge := store.SnapshotEdge{To: req[string](f, "to"), Since: optTime(f, "since")}
+		if f.err != nil {
+			return nil, f.err
 		}
 		out = append(out, edge)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].To < out[j].To })
-	return out
+	return out, nil
 }
 
 // Empty implements store.Snapshotter.
@@ -288,21 +335,24 @@ func (s *Store) account(ctx context.Context, match, key, missing string) (store.
 	if len(res.Records) == 0 {
 		return store.Account{}, domain.NotFound("%s", missing)
 	}
-	m := res.Records[0].AsMap()
-	a := store.Account{}
-	a.Email, _ = m["email"].(string)
-	a.ProviderKey, _ = m["provider"].(string)
-	a.PersonID, _ = m["pid"].(string)
-	a.Name, _ = m["name"].(string)
-	a.PasswordHash, _ = m["hash"].(string)
-	roles, _ := m["roles"].([]any)
-	for _, r := range roles {
-		if role, ok := r.(string); ok {
-			a.Roles = append(a.Roles, role)
-		}
+	return toAccount(res.Records[0])
+}
+
+// toAccount maps an account row. Accounts from a provider have no password
+// hash and may have no email; every account belongs to a person.
+func toAccount(r getter) (store.Account, error) {
+	f := &fields{src: r, what: "account"}
+	a := store.Account{
+		PersonID:     req[string](f, "pid"),
+		Email:        opt[string](f, "email"),
+		ProviderKey:  opt[string](f, "provider"),
+		Name:         opt[string](f, "name"),
+		PasswordHash: opt[string](f, "hash"),
+		CreatedAt:    optTime(f, "at"),
 	}
-	if t, ok := m["at"].(time.Time); ok {
-		a.CreatedAt = t.UTC()
+	a.Roles = optList[string](f, "roles")
+	if f.err != nil {
+		return store.Account{}, f.err
 	}
 	return a, nil
 }
@@ -313,14 +363,16 @@ func (s *Store) CommandOutcome(ctx context.Context, id string) (domain.Outcome, 
 	if err != nil || len(recs) == 0 {
 		return domain.Outcome{}, "", false, err
 	}
-	raw, _ := recs[0].Get("outcome")
-	actor, _ := recs[0].Get("actor")
+	f := &fields{src: recs[0], what: "command"}
+	raw, actor := req[string](f, "outcome"), opt[string](f, "actor")
+	if f.err != nil {
+		return domain.Outcome{}, "", false, f.err
+	}
 	var out domain.Outcome
-	if err := json.Unmarshal([]byte(fmt.Sprint(raw)), &out); err != nil {
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
 		return domain.Outcome{}, "", false, fmt.Errorf("decode outcome of %s: %w", id, err)
 	}
-	a, _ := actor.(string)
-	return out, a, true, nil
+	return out, actor, true, nil
 }
 
 // nilIfEmpty leaves a property unset instead of storing "": uniqueness

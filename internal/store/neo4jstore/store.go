@@ -67,6 +67,10 @@ var schema = []string{
 	"CREATE CONSTRAINT refresh_token_hash IF NOT EXISTS FOR (t:RefreshToken) REQUIRE t.hash IS UNIQUE",
 	"CREATE CONSTRAINT token_family_id IF NOT EXISTS FOR (f:TokenFamily) REQUIRE f.id IS UNIQUE",
 	"CREATE CONSTRAINT reference_token_hash IF NOT EXISTS FOR (r:ReferenceToken) REQUIRE r.hash IS UNIQUE",
+	// Search matches domain.SearchKey words, already folded in Go, so the
+	// index splits on spaces only and never drops a word as a stop word.
+	"CREATE FULLTEXT INDEX person_search IF NOT EXISTS FOR (p:Person) ON EACH [p.searchName] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+	"CREATE INDEX interested_since IF NOT EXISTS FOR ()-[r:INTERESTED_IN]-() ON (r.since)",
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {

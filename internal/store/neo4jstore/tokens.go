@@ -38,17 +38,17 @@ RETURN t.uses AS uses, f.revoked AS revoked, t.familyId AS family, t.personId AS
 		if err != nil || rec == nil {
 			return nil, err
 		}
-		m := rec.AsMap()
-		t := store.RefreshToken{Hash: hash}
-		t.FamilyID, _ = m["family"].(string)
-		t.PersonID, _ = m["person"].(string)
-		if exp, ok := m["exp"].(time.Time); ok {
-			t.ExpiresAt = exp
+		f := &fields{src: rec, what: "refresh token"}
+		t := store.RefreshToken{Hash: hash, FamilyID: req[string](f, "family"),
+			PersonID: req[string](f, "person"), ExpiresAt: req[time.Time](f, "exp")}
+		revoked, uses := req[bool](f, "revoked"), req[int64](f, "uses")
+		if f.err != nil {
+			return nil, f.err
 		}
-		if revoked, _ := m["revoked"].(bool); revoked || !now.Before(t.ExpiresAt) {
+		if revoked || !now.Before(t.ExpiresAt) {
 			return nil, store.ErrTokenInvalid
 		}
-		if uses, _ := m["uses"].(int64); uses > 1 {
+		if uses > 1 {
 			if _, err := tx.Run(ctx, "MATCH (f:TokenFamily {id: $family}) SET f.revoked = true", map[string]any{"family": t.FamilyID}); err != nil {
 				return nil, err
 			}
@@ -71,7 +71,11 @@ RETURN t.uses AS uses, f.revoked AS revoked, t.familyId AS family, t.personId AS
 	case res == nil:
 		return store.RefreshToken{}, store.ErrTokenInvalid
 	}
-	return res.(store.RefreshToken), nil
+	t, ok := res.(store.RefreshToken)
+	if !ok {
+		return store.RefreshToken{}, fmt.Errorf("neo4j: use refresh token: transaction returned %T", res)
+	}
+	return t, nil
 }
 
 // RevokeFamilyOf implements store.RefreshTokens.
@@ -94,8 +98,11 @@ func (s *Store) AccountByPersonID(ctx context.Context, id string) (store.Account
 	if len(res.Records) == 0 {
 		return store.Account{}, domain.NotFound("no account for this person")
 	}
-	email, _ := res.Records[0].Get("email")
-	return s.AccountByEmail(ctx, email.(string))
+	email, err := get[string](res.Records[0], "email")
+	if err != nil {
+		return store.Account{}, fmt.Errorf("account of a person: %w", err)
+	}
+	return s.AccountByEmail(ctx, email)
 }
 
 // DeleteAccount implements store.Accounts.
@@ -131,8 +138,10 @@ func (s *Store) LookupReference(ctx context.Context, hash string, now time.Time)
 	if len(recs) == 0 {
 		return "", time.Time{}, store.ErrTokenInvalid
 	}
-	jwt, _ := recs[0].Get("jwt")
-	exp, _ := recs[0].Get("exp")
-	t, _ := exp.(time.Time)
-	return jwt.(string), t, nil
+	f := &fields{src: recs[0], what: "reference token"}
+	jwt, exp := req[string](f, "jwt"), req[time.Time](f, "exp")
+	if f.err != nil {
+		return "", time.Time{}, f.err
+	}
+	return jwt, exp, nil
 }

@@ -42,6 +42,9 @@ func Run(t *testing.T, newStore Factory) {
 		"EmptyAndReady":            testEmptyAndReady,
 		"LedgerExact":              testLedgerExact,
 	}
+	for name, fn := range socialTests {
+		tests[name] = fn
+	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

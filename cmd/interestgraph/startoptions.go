@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"net"
+
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// startOption changes how start wires a process. Only tests pass any: they
+// route Kafka through a fault-injecting proxy or watch the store from
+// outside. Nothing here is configuration.
+type startOption func(*startOptions)
+
+type startOptions struct {
+	kafkaDial func(ctx context.Context, network, address string) (net.Conn, error)
+	wrapStore func(store.Store) store.Store
+}
+
+// withKafkaDial opens every Kafka connection of the process with dial.
+func withKafkaDial(dial func(ctx context.Context, network, address string) (net.Conn, error)) startOption {
+	return func(o *startOptions) { o.kafkaDial = dial }
+}
+
+// withStoreWrapper puts wrap around the store every part of the process
+// uses.
+func withStoreWrapper(wrap func(store.Store) store.Store) startOption {
+	return func(o *startOptions) { o.wrapStore = wrap }
+}
+
+func applyStartOptions(opts []startOption) startOptions {
+	var o startOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}

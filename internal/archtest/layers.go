@@ -1,0 +1,118 @@
+package archtest
+
+// Layer is one ring of the architecture. Imports point inwards:
+// cmd → transport → application → domain, and adapter → application →
+// domain. An adapter never imports a transport, nor a transport an adapter.
+type Layer string
+
+// The layers, innermost first.
+const (
+	Domain      Layer = "domain"      // commands, events, decisions; imports nothing of ours
+	Support     Layer = "support"     // small leaf libraries any layer may use (bounded tables)
+	Application Layer = "application" // use cases and the ports they declare
+	Adapter     Layer = "adapter"     // Kafka, Neo4j, memory, tokens, identity, hub: implement ports
+	Transport   Layer = "transport"   // GraphQL/HTTP and the command topic: drive the application
+	Config      Layer = "config"      // environment variables; read only by the composition root
+	TestSupport Layer = "testsupport" // helpers and contract suites imported by tests only
+	Root        Layer = "cmd"         // composition roots: may import everything
+)
+
+// Packages maps each package of the module, by path relative to the module
+// root, to its layer. A path ending in "/..." also covers the packages below
+// it; the longest match wins. A package that matches nothing fails the check:
+// whoever adds a package decides its layer here.
+var Packages = map[string]Layer{
+	"internal/domain": Domain,
+
+	"internal/ratelimit": Support,
+
+	"internal/app": Application,
+	// The store contract is the application's port to persistence (its
+	// implementations live below it, in memory/ and neo4jstore/).
+	"internal/store": Application,
+
+	"internal/bus":              Adapter,
+	"internal/embedded":         Adapter,
+	"internal/store/memory":     Adapter,
+	"internal/store/neo4jstore": Adapter,
+	"internal/hub":              Adapter,
+	"internal/auth":             Adapter,
+	"internal/identity":         Adapter,
+
+	"internal/store/storetest": TestSupport,
+	"internal/bus/bustest":     TestSupport,
+	"internal/testsupport":     TestSupport,
+	"internal/deploytest":      TestSupport,
+	"internal/archtest":        TestSupport,
+
+	"internal/gateway":  Transport,
+	"internal/webapp":   Transport, // serves web's embedded files
+	"web":               Transport, // only the embedded build of the web app
+	"internal/gqlmodel": Transport,
+	"resolvers":         Transport,
+	"graph/...":         Transport,
+	"consumers":         Transport,
+
+	"internal/config": Config,
+	// bench/ is a module of its own (it links plotting libraries the
+	// service must not), so `go list` of this module does not list it.
+	"cmd/...": Root,
+}
+
+// Allowed says which layers each layer may import, itself included only
+// where listed: adapters must not know each other, so that each can be
+// replaced alone.
+var Allowed = map[Layer][]Layer{
+	Domain:      {},
+	Support:     {},
+	Application: {Domain, Support, Application},
+	Adapter:     {Domain, Support, Application},
+	Transport:   {Domain, Support, Application, Transport},
+	Config:      {},
+	TestSupport: {Domain, Support, Application, Adapter, TestSupport},
+	Root:        {Domain, Support, Application, Adapter, Transport, Config, Root},
+}
+
+// Drivers are third-party packages that only adapters (and the roots and
+// test helpers that wire or clean them) may import: resolvers, gateway,
+// application and domain never speak Kafka or Bolt themselves.
+var Drivers = []string{
+	"github.com/segmentio/kafka-go",
+	"github.com/neo4j/neo4j-go-driver",
+	"github.com/twmb/franz-go",
+	"gonum.org/v1/plot", // the benchmark's charts; never linked into the service
+}
+
+// DriverLayers may import Drivers.
+var DriverLayers = []Layer{Adapter, TestSupport, Root}
+
+// Exception is an import that breaks the rules today and is allowed until
+// the application layer is restructured (issue #10). Each says why it exists
+// and what removes it. An exception that no longer matches any import fails
+// the check, so the table cannot go stale.
+type Exception struct {
+	From, To string // package paths relative to the module, or a Drivers prefix for To
+	Why      string
+}
+
+// Exceptions are the known violations, recorded rather than refactored.
+var Exceptions = []Exception{
+	{"internal/app", "internal/auth", "app authorizes with auth.Require/Identity; " +
+		"the caller's identity and the rule table belong in the application layer"},
+	{"internal/app", "internal/identity", "sign-in use cases call the identity component's " +
+		"Service/Client directly instead of a port declared in app"},
+	{"internal/identity", "internal/auth", "identity hashes passwords and signs tokens with " +
+		"auth's concrete Keys/Argon instead of ports it declares"},
+	{"internal/gateway", "internal/auth", "the gateway verifies tokens and builds keys with " +
+		"auth directly; a Verifier port in the application layer would replace it"},
+	{"internal/gateway", "internal/identity", "the gateway mounts the identity HTTP API and " +
+		"reads identity.Session; the HTTP API should be a transport of its own"},
+	{"resolvers", "internal/auth", "resolvers still decide authorization (auth.Require, " +
+		"CanSeePrivate); it moves into the application layer's rule table"},
+	{"resolvers", "internal/hub", "subscription resolvers subscribe to the hub directly " +
+		"instead of through a subscription query handler"},
+	{"consumers", "internal/bus", "the consumer loop builds its own bus for dead letters " +
+		"and outcomes; cmd should hand it ports"},
+	{"consumers", "github.com/segmentio/kafka-go", "the consumer loop is written against " +
+		"kafka-go's consumer group; the Kafka half belongs in internal/bus"},
+}
