@@ -218,9 +218,18 @@ const defaultAttemptTimeout = 5 * time.Second
 func (c *Consumer) handle(ctx context.Context, m kafka.Message, failures *int) error {
 	cmd, err := domain.DecodeCommand(m.Value)
 	if err != nil {
-		// No command id, so nobody to answer: the message is only set aside.
 		c.log.Warn("malformed command sent to dead-letter topic", "partition", m.Partition, "offset", m.Offset, "reason", err)
-		return retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, err) })
+		if err := retry(ctx, c.log, "dead-letter", func() error { return c.pub.DeadLetter(ctx, m, err) }); err != nil {
+			return err
+		}
+		// With a readable id and actor someone may be waiting: answer them.
+		// Without, nobody can be: the message is only set aside.
+		answer, ok := domain.Answerable(m.Value)
+		if !ok {
+			return nil
+		}
+		out := c.reject(ctx, answer)
+		return retry(ctx, c.log, "publish outcome", func() error { return c.pub.PublishOutcome(ctx, answer.Actor, out) })
 	}
 	out, err := c.decide(ctx, cmd, failures)
 	if reason := err; errors.Is(reason, errUnprocessable) {

@@ -344,3 +344,28 @@ func TestDeadlineCountsAsFailure(t *testing.T) {
 		t.Fatalf("outcome of the hanging command: %+v", o)
 	}
 }
+
+// TestUnknownCommandTypeIsAnswered: a command this version cannot decode
+// but whose id and actor it can read (a newer gateway's command type during
+// a rolling deploy) goes to the dead-letter topic and is answered REJECTED
+// UNPROCESSABLE, recorded and published, so nobody waits for it for ever.
+// The next command of the partition is applied.
+func TestUnknownCommandTypeIsAnswered(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmds := newCommands(t, 2)
+	cmds[0].Type = "CommandFromTheFuture"
+	st := newFlakyStore()
+	r := startRig(t, ctx, st, consumers.Config{MaxAttempts: 2}, cmds...)
+	eventually(t, 30*time.Second, "the unknown command answered and the next applied", func() bool {
+		outs := r.outcomes(t, ctx)
+		o := outs[cmds[0].ID]
+		return o.Status == domain.StatusRejected && o.Reason == domain.ReasonUnprocessable && outs[cmds[1].ID].Status == domain.StatusApplied
+	})
+	if dead := r.read(t, ctx, r.cfg.Topics.DeadLetters); len(dead) != 1 {
+		t.Fatalf("dead letters: %d, want 1", len(dead))
+	}
+	if _, _, rec := st.snapshot(); rec[cmds[0].ID].Reason != domain.ReasonUnprocessable {
+		t.Fatalf("recorded outcome of the unknown command: %+v", rec[cmds[0].ID])
+	}
+}

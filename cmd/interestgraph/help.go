@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/interestgraph/interestgraph/internal/config"
 )
@@ -21,6 +22,7 @@ var subcommands = []subcommand{
 	{"consumer", "the command consumers alone (needs KAFKA_BROKERS and NEO4J_URI)."},
 	{"rebuild", "replay the events topic into an empty graph (needs KAFKA_BROKERS and NEO4J_URI)."},
 	{"auth", "the auth component alone; gateways reach it with AUTH_URL and AUTH_SHARED_SECRET."},
+	{"analytics", "list the Cypher analytics queries, or run one read-only against NEO4J_URI:\ninterestgraph analytics NAME [-param name=value]... [-format table|csv|json]"},
 }
 
 func lookup(name string) (subcommand, bool) {
@@ -36,6 +38,10 @@ func lookup(name string) (subcommand, bool) {
 // only its own, so `serve -force` is an error, not silently ignored.
 type options struct {
 	demo, force, wipe, confirm bool
+	query                      string // analytics: the query's name, given before the flags
+	params                     paramFlags
+	format                     string
+	timeout                    time.Duration
 }
 
 func flagSet(cmd string, o *options) *flag.FlagSet {
@@ -48,6 +54,10 @@ func flagSet(cmd string, o *options) *flag.FlagSet {
 		fs.BoolVar(&o.force, "force", false, "replay even if the graph is not empty (the projection is idempotent)")
 		fs.BoolVar(&o.wipe, "wipe", false, "first remove the projection (Person, Interest, Transfer nodes and their edges), in batches;\n\tonly with -confirm (without it, say what would be removed); accounts and command records stay")
 		fs.BoolVar(&o.confirm, "confirm", false, "confirm -wipe")
+	case "analytics":
+		fs.Var(&o.params, "param", "name=value, a parameter of the query (repeatable)")
+		fs.StringVar(&o.format, "format", "table", "table, csv or json")
+		fs.DurationVar(&o.timeout, "timeout", time.Minute, "the server stops the query after this long (1s-1h)")
 	}
 	return fs
 }
@@ -101,6 +111,10 @@ func help(out io.Writer, args []string) error {
 		return unknownCommand(args[0])
 	}
 	commandHelp(out, c)
+	if c.name == "analytics" {
+		fmt.Fprintln(out)
+		return listQueries(out)
+	}
 	return nil
 }
 

@@ -23,7 +23,7 @@ func TestHelp(t *testing.T) {
 		if err != nil {
 			t.Errorf("%v: %v", args, err)
 		}
-		for _, want := range []string{"serve", "gateway", "consumer", "rebuild", "auth", "help"} {
+		for _, want := range []string{"serve", "gateway", "consumer", "rebuild", "auth", "analytics", "help"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%v does not list %s:\n%s", args, want, out)
 			}

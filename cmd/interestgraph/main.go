@@ -5,6 +5,7 @@
 //	interestgraph consumer  the command consumers alone
 //	interestgraph rebuild   replay the events topic into an empty graph
 //	interestgraph auth      the auth component alone (gateways reach it with AUTH_URL)
+//	interestgraph analytics [NAME]  list the Cypher analytics queries, or run one
 //	interestgraph help [SUBCOMMAND]  purpose, flags and environment variables
 //
 // Configuration comes from the environment (see the README). With neither
@@ -51,10 +52,15 @@ func run(args []string, out io.Writer) error {
 		return unknownCommand(cmd)
 	}
 	var o options
+	if cmd == "analytics" && len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		o.query, args = args[0], args[1:] // the query's name comes before its flags
+	}
 	fs := flagSet(cmd, &o)
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		commandHelp(out, c)
-		return nil
+		if o.query != "" {
+			return describeQuery(out, o.query)
+		}
+		return help(out, []string{c.name})
 	} else if err != nil {
 		return fmt.Errorf("%s: %w (interestgraph help %s lists its flags)", cmd, err, cmd)
 	}
@@ -68,6 +74,9 @@ func run(args []string, out io.Writer) error {
 	log := cfg.Logger()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if cmd == "analytics" {
+		return runAnalytics(ctx, cfg, out, o)
+	}
 	return dispatch(ctx, cmd, cfg, log, o)
 }
 

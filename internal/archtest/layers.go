@@ -38,6 +38,8 @@ var Packages = map[string]Layer{
 	"internal/hub":              Adapter,
 	"internal/auth":             Adapter,
 	"internal/identity":         Adapter,
+	// The analytics pack reads the graph through the driver, as analysts do.
+	"analytics": Adapter,
 
 	"internal/store/storetest": TestSupport,
 	"internal/bus/bustest":     TestSupport,

@@ -36,6 +36,12 @@ type RemoteKeys struct {
 	fetches singleflight.Group
 }
 
+// ErrKeySetUnavailable: the key set could not be fetched, so a token could
+// not be checked at all. It is the verifier's trouble, not the client's:
+// callers answer "try again" (503, UNAVAILABLE), never "invalid token",
+// which would sign every client out while a key server is down.
+var ErrKeySetUnavailable = errors.New("auth: the key set could not be fetched")
+
 // refetchEvery bounds refetches on unknown key ids.
 const refetchEvery = time.Minute
 
@@ -73,7 +79,7 @@ func (r *RemoteKeys) Key(ctx context.Context, kid string) (crypto.PublicKey, err
 		return nil, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, err)
 	}
 	r.mu.Lock()
 	k, ok = r.keys[kid]

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
 // TestRemoteKeysRecoverFromAFailedFetch: a provider that is down for one
@@ -93,5 +96,38 @@ func TestConcurrentUnknownKidsShareOneFetch(t *testing.T) {
 	}
 	if got := calls.Load(); got != 1 {
 		t.Fatalf("%d fetches for %d concurrent lookups, want 1", got, n)
+	}
+}
+
+// TestUnreachableKeySetIsUnavailableNotInvalid: when the key set cannot be
+// fetched, a token cannot be checked at all; that is the verifier's
+// trouble (UNAVAILABLE, try again), not an invalid token that would sign
+// the client out.
+func TestUnreachableKeySetIsUnavailableNotInvalid(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "down", http.StatusBadGateway)
+	}))
+	defer srv.Close()
+	signer, err := NewKeys(KeyConfig{Issuer: "iss", Audience: "aud", TTL: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := signer.Issue("0190e5a4-1c2b-7d3e-8f40-123456789abc", []string{"user"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewRemoteVerifier(srv.URL, "iss", "aud").Verify(context.Background(), tok)
+	if domain.KindOf(err) != domain.KindUnavailable || !errors.Is(err, ErrKeySetUnavailable) {
+		t.Fatalf("key set down: %v (kind %v), want UNAVAILABLE", err, domain.KindOf(err))
+	}
+	// A forged token is still refused as invalid once keys are known.
+	good := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(signer.JWKS()) }))
+	defer good.Close()
+	v := NewRemoteVerifier(good.URL, "iss", "aud")
+	if _, err := v.Verify(context.Background(), tok); err != nil {
+		t.Fatalf("key set up: %v", err)
+	}
+	if _, err := v.Verify(context.Background(), tok[:len(tok)-4]+"AAAA"); domain.KindOf(err) != domain.KindUnauthenticated {
+		t.Fatalf("tampered token with the key set up: %v", err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
 // Provider is an external OpenID Connect identity provider whose ID tokens
@@ -81,6 +83,9 @@ func (p *Provider) VerifyIDToken(ctx context.Context, token string) (ExternalIde
 		jwt.WithLeeway(leeway),
 		jwt.WithTimeFunc(time.Now),
 	)
+	if errors.Is(err, ErrKeySetUnavailable) {
+		return ExternalIdentity{}, domain.Unavailable("", err)
+	}
 	if err != nil || !parsed.Valid || c.Subject == "" {
 		return ExternalIdentity{}, unauthenticated("invalid ID token from " + p.Name)
 	}

@@ -211,6 +211,9 @@ func verifyAccess(ctx context.Context, token string, key func(context.Context, s
 		jwt.WithLeeway(leeway),
 		jwt.WithTimeFunc(now),
 	)
+	if errors.Is(err, ErrKeySetUnavailable) {
+		return Identity{}, domain.Unavailable("", err)
+	}
 	if errors.Is(err, jwt.ErrTokenExpired) {
 		// jwt v5 checks the signature before the claims: only a token we
 		// signed is ever called expired, so "refresh" is the right advice.

@@ -14,9 +14,9 @@ type Var struct {
 
 // Subcommand groups, by what each part of the service reads.
 var (
-	allCmds     = []string{"serve", "gateway", "consumer", "rebuild", "auth"}
+	allCmds     = []string{"serve", "gateway", "consumer", "rebuild", "auth", "analytics"}
 	kafkaCmds   = []string{"serve", "gateway", "consumer", "rebuild"}
-	graphCmds   = []string{"serve", "gateway", "consumer", "rebuild", "auth"}
+	graphCmds   = []string{"serve", "gateway", "consumer", "rebuild", "auth", "analytics"}
 	gatewayCmds = []string{"serve", "gateway"}
 	authCmds    = []string{"serve", "gateway", "auth"}
 	groupCmds   = []string{"serve", "gateway", "consumer"}

@@ -81,3 +81,27 @@ func DecodeCommand(raw []byte) (Command, error) {
 	}
 	return c, nil
 }
+
+// Answerable returns who is waiting for a message that DecodeCommand
+// refused, when its id and actor can still be read: a command of a type
+// this version does not know (a newer gateway during a rolling deploy), or
+// one without a time. Such a command is answered REJECTED with
+// ReasonUnprocessable, so that no client waits for it for ever; a message
+// without a readable id has nobody to answer.
+func Answerable(raw []byte) (Command, bool) {
+	var c struct {
+		ID    string      `json:"id"`
+		Actor string      `json:"actor"`
+		Type  CommandType `json:"type"`
+	}
+	if json.Unmarshal(raw, &c) != nil {
+		return Command{}, false
+	}
+	if _, err := ParsePersonID("id", c.ID); err != nil {
+		return Command{}, false
+	}
+	if _, err := ParsePersonID("actor", c.Actor); err != nil {
+		return Command{}, false
+	}
+	return Command{ID: c.ID, Actor: c.Actor, Type: c.Type}, true
+}

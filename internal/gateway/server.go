@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -157,9 +156,7 @@ func bearer(v string) (string, bool) {
 func authenticate(v Verifier, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-			ctx = identity.WithClientAddr(ctx, host)
-		}
+		ctx = identity.WithClientAddr(ctx, clientKey(r.RemoteAddr))
 		if h := r.Header.Get("Authorization"); h != "" {
 			id, err := verifyHeader(ctx, v, log, h)
 			if err != nil {
@@ -198,7 +195,7 @@ func refuseToken(w http.ResponseWriter, r *http.Request, log *slog.Logger, err e
 	if domain.KindOf(err) != domain.KindUnauthenticated {
 		log.ErrorContext(r.Context(), "token verification failed", "err", err)
 		w.Header().Set("Retry-After", "5")
-		writeHTTPError(w, r, http.StatusServiceUnavailable, CodeInternal, "authentication is unavailable; try again shortly")
+		writeHTTPError(w, r, http.StatusServiceUnavailable, CodeUnavailable, "authentication is unavailable; try again shortly")
 		return
 	}
 	desc := "invalid token"
@@ -234,8 +231,13 @@ func wsInit(v Verifier, r *resolvers.Resolver) transport.WebsocketInitFunc {
 			return expireAt(auth.WithIdentity(ctx, id), id.ExpiresAt), nil, nil
 		}
 		code, reason := 4403, "invalid token"
-		if errors.Is(err, auth.ErrTokenExpired) {
+		switch {
+		case errors.Is(err, auth.ErrTokenExpired):
 			code, reason = closeUnauthorized, "token expired"
+		case domain.KindOf(err) != domain.KindUnauthenticated:
+			// The verifier could not decide (key set unreachable): the
+			// client's token may be fine, so "try again", not "invalid".
+			code, reason = 1013, "authentication is unavailable; try again shortly"
 		}
 		// gqlgen writes the close frame from this context's code and reason.
 		ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), reason)

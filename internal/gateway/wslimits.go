@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -105,10 +104,7 @@ func admitSockets(s *sockets, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		addr, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			addr = r.RemoteAddr
-		}
+		addr := clientKey(r.RemoteAddr)
 		if !s.acquire(addr) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Retry-After", strconv.Itoa(5))
