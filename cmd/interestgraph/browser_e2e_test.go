@@ -13,7 +13,8 @@ import (
 
 // Two people in two browsers on the embedded default: Bo finds Ada among
 // the recommendations and follows her; Ada's page shows the notification
-// and the new edge of her ego graph live, without a reload. Then Ada opens
+// and the new edge of her ego graph live, without a reload. Ada finds Bo
+// by name and follows back; Bo pays Ada; Bo signs out and in. Then Ada opens
 // the playground at /, which loads only from our origin and runs a query
 // with her token in the headers editor.
 func TestBrowserFollowShowsLiveAndPlaygroundRunsOffline(t *testing.T) {
@@ -45,6 +46,19 @@ func TestBrowserFollowShowsLiveAndPlaygroundRunsOffline(t *testing.T) {
 	bo.waitFor("edge on Bo's graph", fmt.Sprintf(`document.getElementById('graph').dataset.follows.split(' ').includes(%q)`, edge))
 	ada.screenshot("followed")
 	bo.screenshot("following")
+
+	// Ada finds Bo by name and follows back.
+	back := fmt.Sprintf(`#search-results button.follow[data-id=%q]`, boID)
+	ada.do("search Bo",
+		chromedp.SendKeys(chromedp.CSS(`#search-form input[name=q]`), "Bo "+id),
+		chromedp.Click(chromedp.CSS(`#search-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(back)),
+		chromedp.Click(chromedp.CSS(back)),
+	)
+	bo.waitFor("Bo told", fmt.Sprintf(
+		`!!document.querySelector('#notifications li[data-kind="FOLLOWED"][data-actor=%q]')`, adaID))
+	bo.waitFor("edge back on Bo's graph", fmt.Sprintf(
+		`document.getElementById('graph').dataset.follows.split(' ').includes(%q)`, fmt.Sprintf("f:%s>%s", adaID, boID)))
 
 	// Bo pays Ada from the wallet form; Ada is told and her balance grows.
 	var before string

@@ -7,7 +7,7 @@ import { EgoGraph } from './graph';
 import { Live } from './live';
 import * as Q from './queries';
 import { Session, toTokens } from './session';
-import { addNotification, clearViews, renderMe, renderRecommendations, type Actions } from './views';
+import { addNotification, clearViews, renderMe, renderRecommendations, renderSearch, type Actions } from './views';
 
 type AuthResult = Parameters<typeof toTokens>[0];
 
@@ -16,8 +16,10 @@ const live = new Live(session);
 let graph: EgoGraph | undefined;
 let stopLive: (() => void)[] = [];
 
-function say(msg: string): void {
-  $('message').textContent = msg;
+function say(msg: string, error = false): void {
+  const m = $('message');
+  m.textContent = msg;
+  m.classList.toggle('error', error);
 }
 
 function receiptText(r: Q.Receipt): string {
@@ -33,12 +35,20 @@ async function command(query: string, vars: Record<string, unknown>, field: stri
 
 const actions: Actions = {
   removeInterest: (name) => void command(Q.REMOVE_INTEREST, { name }, 'removeInterest').then(say, fail),
-  follow: (id) => void command(Q.FOLLOW, { id }, 'follow').then((s) => say(`follow: ${s}`), fail),
-  unfollow: (id) => void command(Q.UNFOLLOW, { id }, 'unfollow').then((s) => say(`unfollow: ${s}`), fail),
+  follow: (id) => void command(Q.FOLLOW, { id }, 'follow').then(followed('follow'), fail),
+  unfollow: (id) => void command(Q.UNFOLLOW, { id }, 'unfollow').then(followed('unfollow'), fail),
 };
 
 function fail(err: unknown): void {
-  say(err instanceof Error ? err.message : String(err));
+  say(err instanceof Error ? err.message : String(err), true);
+}
+
+// A follow changes who is recommended.
+function followed(verb: string) {
+  return (s: string) => {
+    say(`${verb}: ${s}`);
+    void loadRecommendations().catch(fail);
+  };
 }
 
 async function reload(): Promise<void> {
@@ -111,6 +121,10 @@ function wireForms(): void {
     f.reset();
     void loadRecommendations().catch(fail);
     return r;
+  });
+  onSubmit($('search-form') as HTMLFormElement, async (f) => {
+    const d = await session.call<{ searchPersons: { edges: { node: Q.SearchHit }[] } }>(Q.SEARCH, { q: input(f, 'q') });
+    renderSearch(d.searchPersons.edges.map((e) => e.node), actions);
   });
   onSubmit($('follow-form') as HTMLFormElement, (f) => command(Q.FOLLOW, { id: input(f, 'id') }, 'follow'));
   onSubmit($('transfer-form') as HTMLFormElement, (f) =>

@@ -24,6 +24,10 @@ export const EGO = `query Ego {
   }
 }`;
 
+export const SEARCH = `query Search($q: String!) {
+  searchPersons(query: $q, first: 10) { edges { node { id name followerCount } } }
+}`;
+
 export const RECOMMENDED = `query Recommended {
   recommendedPeople(first: 10) { score person { id name } sharedInterests { name } }
 }`;
@@ -99,4 +103,9 @@ export interface Notification {
   at: string;
   amount: number | null;
   actor: { id: string; name: string } | null;
+}
+export interface SearchHit {
+  id: string;
+  name: string;
+  followerCount: number;
 }

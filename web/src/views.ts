@@ -1,6 +1,6 @@
 // Rendering of the signed-in page's sections from query results.
 import { $, button, h } from './dom';
-import type { Me, Notification, Recommendation } from './queries';
+import type { Me, Notification, Recommendation, SearchHit } from './queries';
 
 export interface Actions {
   removeInterest(name: string): void;
@@ -49,6 +49,20 @@ export function renderRecommendations(recs: Recommendation[], act: Actions): voi
   if (recs.length === 0) $('recommendations').append(h('li', {}, 'No one yet: add interests others have.'));
 }
 
+export function renderSearch(hits: SearchHit[], act: Actions): void {
+  $('search-results').replaceChildren(
+    ...hits.map((p) =>
+      h(
+        'li',
+        { 'data-id': p.id },
+        `${p.name} (${p.followerCount} followers) `,
+        button('follow', () => act.follow(p.id), { class: 'follow', 'data-id': p.id }),
+      ),
+    ),
+  );
+  if (hits.length === 0) $('search-results').append(h('li', {}, 'No one by that name.'));
+}
+
 const MAX_NOTIFICATIONS = 50;
 
 export function addNotification(n: Notification): void {
@@ -62,7 +76,7 @@ export function addNotification(n: Notification): void {
 /** clearViews forgets the signed-out person's page (a shared computer). */
 export function clearViews(): void {
   for (const id of ['me-name', 'me-id', 'follow-counts', 'balance']) $(id).textContent = '';
-  for (const id of ['interests', 'following', 'followers', 'recommendations', 'notifications', 'transfers']) {
+  for (const id of ['interests', 'following', 'followers', 'recommendations', 'search-results', 'notifications', 'transfers']) {
     $(id).replaceChildren();
   }
 }
