@@ -83,7 +83,7 @@ func (b *browser) newTab(t *testing.T, name string) *tab {
 // do runs steps with a deadline, failing the test (with a screenshot).
 func (tb *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, 25*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		tb.screenshot("failed")
@@ -91,12 +91,14 @@ func (tb *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// waitFor polls a JavaScript condition until it holds (or 10 s pass).
+// waitFor polls a JavaScript condition until it holds. The deadline is
+// generous for a loaded CI machine; on an idle one each wait takes well
+// under a second.
 func (tb *tab) waitFor(what, condition string) {
 	tb.t.Helper()
 	tb.do(what, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := chromedp.Poll[chromedp.Void](condition,
-			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))(ctx, t)
+			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second))(ctx, t)
 		return err
 	}))
 }
