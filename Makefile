@@ -5,7 +5,7 @@
 .DEFAULT_GOAL := help
 GO ?= go
 
-.PHONY: help run build test fuzz storm devstack-up devstack-down devstack-status generate lint bench
+.PHONY: help run build test fuzz storm devstack-up devstack-down devstack-status generate lint bench web
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-16s %s\n", $$1, $$2 }'
@@ -34,6 +34,9 @@ devstack-down: ## stop them
 
 devstack-status: ## show whether they run
 	@scripts/devstack status
+
+web: ## rebuild the embedded web app and GraphiQL playground (web/dist, committed) with npm
+	cd web && npm ci && npm run test && npm run build
 
 generate: ## regenerate the GraphQL code (gqlgen)
 	$(GO) run github.com/99designs/gqlgen generate

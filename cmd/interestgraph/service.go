@@ -316,7 +316,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, de
 	}
 	srv := newHTTPServer(s.handler)
 	go func() { _ = srv.Serve(ln) }()
-	log.Info("playground ready", "url", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql")
+	log.Info("playground ready", "url", "http://"+ln.Addr().String()+"/", "app", "http://"+ln.Addr().String()+"/app/",
+		"graphql", "http://"+ln.Addr().String()+"/graphql")
 	if demo {
 		if err := loadDemo(ctx, s, log); err != nil {
 			log.Error("demo data not loaded", "err", err)

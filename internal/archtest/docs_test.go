@@ -12,7 +12,7 @@ import (
 // packageRef matches a backticked package path of this repository in
 // Markdown: `internal/...`, `cmd/...`, `resolvers`, `consumers`, `graph`,
 // `graph/model`, `bench/` (a trailing slash is allowed).
-var packageRef = regexp.MustCompile("`((?:internal|cmd)/[a-z0-9_/]+|resolvers|consumers|analytics|graph(?:/[a-z0-9_]+)?|bench)/?`")
+var packageRef = regexp.MustCompile("`((?:internal|cmd)/[a-z0-9_/]+|resolvers|consumers|analytics|web|graph(?:/[a-z0-9_]+)?|bench)/?`")
 
 // namedPackages returns the package paths doc names, sorted, once each.
 func namedPackages(doc string) []string {

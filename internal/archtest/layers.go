@@ -51,6 +51,8 @@ var Packages = map[string]Layer{
 	"internal/archtest":        TestSupport,
 
 	"internal/gateway":  Transport,
+	"internal/webapp":   Transport, // serves web's embedded files
+	"web":               Transport, // only the embedded build of the web app
 	"internal/gqlmodel": Transport,
 	"resolvers":         Transport,
 	"graph/...":         Transport,

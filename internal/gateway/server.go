@@ -1,7 +1,8 @@
 // Package gateway is the HTTP side of the service: GraphQL over POST and
-// WebSocket (graphql-transport-ws and the legacy graphql-ws), the GraphiQL
-// playground, and health endpoints. It authenticates every request and
-// bounds what a request may cost; resolvers do the rest.
+// WebSocket (graphql-transport-ws and the legacy graphql-ws), the web app
+// and the GraphiQL playground (embedded, internal/webapp), and health
+// endpoints. It authenticates every request and bounds what a request may
+// cost; resolvers do the rest.
 package gateway
 
 import (
@@ -17,7 +18,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -26,6 +26,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/identity"
+	"github.com/interestgraph/interestgraph/internal/webapp"
 	"github.com/interestgraph/interestgraph/resolvers"
 )
 
@@ -106,7 +107,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withTraceContext(withCORS(cfg.CORSOrigins, checkWSOrigin(cfg.AllowedOrigins, admitSockets(newSockets(ws),
 		withWSState(limitBody(cfg.Limits.MaxBodyBytes, httpRules(authenticate(d.Verifier, d.Log, srv)))))))))
-	mux.Handle("GET /{$}", playground.Handler("interestgraph", "/graphql"))
+	webapp.Mount(mux) // the app at /app/, GraphiQL at /: embedded, same-origin only
 	if d.Keys != nil {
 		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/jwk-set+json")
