@@ -47,7 +47,7 @@ func (r *Resolver) connection(ctx context.Context, l interface {
 	if err != nil {
 		return nil, err
 	}
-	pg, err := l.Load(ctx, pageKey{Key: key, First: n, After: a})
+	pg, err := l.Load(ctx, pageKey{Key: key, First: n, After: a, SkipTotal: !selects(ctx, "totalCount")})
 	if err != nil {
 		return nil, err
 	}

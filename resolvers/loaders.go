@@ -11,9 +11,10 @@ import (
 
 // pageKey names one page of one parent's list.
 type pageKey struct {
-	Key   string
-	First int
-	After string
+	Key       string
+	First     int
+	After     string
+	SkipTotal bool
 }
 
 // Loaders batch the lookups of one request, so that a selection costs one
@@ -68,7 +69,7 @@ func pageLoader(fetch func(context.Context, []string, store.Page) (map[string]st
 	return dataloadgen.NewLoader(func(ctx context.Context, keys []pageKey) ([]store.PersonPage, []error) {
 		groups := map[store.Page][]string{}
 		for _, k := range keys {
-			pg := store.Page{First: k.First, After: k.After}
+			pg := store.Page{First: k.First, After: k.After, SkipTotal: k.SkipTotal}
 			groups[pg] = append(groups[pg], k.Key)
 		}
 		results := map[pageKey]store.PersonPage{}
@@ -78,7 +79,7 @@ func pageLoader(fetch func(context.Context, []string, store.Page) (map[string]st
 				return fill(keys, err, func(pageKey) store.PersonPage { return store.PersonPage{} })
 			}
 			for id, page := range m {
-				results[pageKey{Key: id, First: pg.First, After: pg.After}] = page
+				results[pageKey{Key: id, First: pg.First, After: pg.After, SkipTotal: pg.SkipTotal}] = page
 			}
 		}
 		return fill(keys, nil, func(k pageKey) store.PersonPage {

@@ -32,15 +32,25 @@ type Interest struct {
 }
 
 // Page asks for First items after the cursor After (a person id; "" for
-// the start). Lists are ordered by person id.
+// the start). Lists are ordered by person id unless Order says otherwise.
 type Page struct {
 	First int
 	After string
+	// Order orders a person list (ByID when empty). For any other order
+	// AfterKey holds the order key (PersonPage.Keys) of the item After.
+	Order    FollowOrder
+	AfterKey string
+	// SkipTotal leaves TotalCount at 0: counting a long list costs as
+	// much as reading it, so it is done only when a client asks.
+	SkipTotal bool
 }
 
 // PersonPage is one page of a person list.
 type PersonPage struct {
-	Persons    []Person
+	Persons []Person
+	// Keys holds each person's order key (for cursors) when the page was
+	// read in an order other than ByID.
+	Keys       []string
 	TotalCount int
 	HasNext    bool
 }
