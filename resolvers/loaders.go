@@ -14,6 +14,8 @@ type pageKey struct {
 	Key       string
 	First     int
 	After     string
+	Order     store.FollowOrder
+	AfterKey  string
 	SkipTotal bool
 }
 
@@ -26,6 +28,7 @@ type Loaders struct {
 	Followers       *dataloadgen.Loader[pageKey, store.PersonPage]
 	Following       *dataloadgen.Loader[pageKey, store.PersonPage]
 	InterestPersons *dataloadgen.Loader[pageKey, store.PersonPage]
+	Ranked          *dataloadgen.Loader[rankedKey, []store.Interest]
 	Social          *SocialLoaders
 }
 
@@ -60,6 +63,7 @@ func NewLoaders(r store.Reader) *Loaders {
 		Followers:       pageLoader(r.Followers),
 		Following:       pageLoader(r.Following),
 		InterestPersons: pageLoader(r.InterestPersons),
+		Ranked:          rankedLoader(r),
 		Social:          newSocialLoaders(r),
 	}
 }
@@ -69,7 +73,7 @@ func pageLoader(fetch func(context.Context, []string, store.Page) (map[string]st
 	return dataloadgen.NewLoader(func(ctx context.Context, keys []pageKey) ([]store.PersonPage, []error) {
 		groups := map[store.Page][]string{}
 		for _, k := range keys {
-			pg := store.Page{First: k.First, After: k.After, SkipTotal: k.SkipTotal}
+			pg := store.Page{First: k.First, After: k.After, Order: k.Order, AfterKey: k.AfterKey, SkipTotal: k.SkipTotal}
 			groups[pg] = append(groups[pg], k.Key)
 		}
 		results := map[pageKey]store.PersonPage{}
@@ -79,7 +83,7 @@ func pageLoader(fetch func(context.Context, []string, store.Page) (map[string]st
 				return fill(keys, err, func(pageKey) store.PersonPage { return store.PersonPage{} })
 			}
 			for id, page := range m {
-				results[pageKey{Key: id, First: pg.First, After: pg.After, SkipTotal: pg.SkipTotal}] = page
+				results[pageKey{Key: id, First: pg.First, After: pg.After, Order: pg.Order, AfterKey: pg.AfterKey, SkipTotal: pg.SkipTotal}] = page
 			}
 		}
 		return fill(keys, nil, func(k pageKey) store.PersonPage {

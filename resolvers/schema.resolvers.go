@@ -37,8 +37,8 @@ func (r *interestResolver) PersonCount(ctx context.Context, obj *gqlmodel.Intere
 }
 
 // Persons is the resolver for the persons field.
-func (r *interestResolver) Persons(ctx context.Context, obj *gqlmodel.Interest, first *int, after *string) (*model.PersonConnection, error) {
-	return r.connection(ctx, r.loaders(ctx).InterestPersons, obj.Name, first, after)
+func (r *interestResolver) Persons(ctx context.Context, obj *gqlmodel.Interest, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error) {
+	return r.orderedConnection(ctx, r.loaders(ctx).InterestPersons, obj.Name, first, after, orderBy)
 }
 
 // Person is the resolver for the person field.
@@ -160,22 +160,18 @@ func (r *notificationResolver) Actor(ctx context.Context, obj *gqlmodel.Notifica
 }
 
 // Interests is the resolver for the interests field.
-func (r *personResolver) Interests(ctx context.Context, obj *gqlmodel.Person) ([]gqlmodel.Interest, error) {
-	names, err := r.loaders(ctx).InterestsOf.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	return toInterests(names), nil
+func (r *personResolver) Interests(ctx context.Context, obj *gqlmodel.Person, first *int, orderBy *model.InterestOrder) ([]gqlmodel.Interest, error) {
+	return r.personInterests(ctx, obj.ID, first, orderBy)
 }
 
 // Followers is the resolver for the followers field.
-func (r *personResolver) Followers(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error) {
-	return r.connection(ctx, r.loaders(ctx).Followers, obj.ID, first, after)
+func (r *personResolver) Followers(ctx context.Context, obj *gqlmodel.Person, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error) {
+	return r.orderedConnection(ctx, r.loaders(ctx).Followers, obj.ID, first, after, orderBy)
 }
 
 // Following is the resolver for the following field.
-func (r *personResolver) Following(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error) {
-	return r.connection(ctx, r.loaders(ctx).Following, obj.ID, first, after)
+func (r *personResolver) Following(ctx context.Context, obj *gqlmodel.Person, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error) {
+	return r.orderedConnection(ctx, r.loaders(ctx).Following, obj.ID, first, after, orderBy)
 }
 
 // Wallet is the resolver for the wallet field.

@@ -141,6 +141,10 @@ type Projector interface {
 type Reader interface {
 	PersonsByIDs(ctx context.Context, ids []string) (map[string]Person, error)
 	InterestsOf(ctx context.Context, personIDs []string) (map[string][]string, error)
+	// RankedInterestsOf returns each person's first interests in order:
+	// by name, or the most held first (then by name) with their
+	// PersonCount, which ordering by name leaves at 0.
+	RankedInterestsOf(ctx context.Context, personIDs []string, order InterestOrder, first int) (map[string][]Interest, error)
 	Followers(ctx context.Context, personIDs []string, page Page) (map[string]PersonPage, error)
 	Following(ctx context.Context, personIDs []string, page Page) (map[string]PersonPage, error)
 	InterestsByNames(ctx context.Context, names []string) (map[string]Interest, error)

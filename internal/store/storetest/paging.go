@@ -12,7 +12,40 @@ import (
 
 // pagingTests page person lists in every order, with and without totals.
 var pagingTests = map[string]func(*testing.T, store.Store){
-	"OrderedPages": testOrderedPages,
+	"OrderedPages":    testOrderedPages,
+	"RankedInterests": testRankedInterests,
+}
+
+// testRankedInterests: a person's interests by popularity (with counts)
+// and by name, cut at first; an unknown person has none.
+func testRankedInterests(t *testing.T, s store.Store) {
+	me, other, third := register(t, s, "Me"), register(t, s, "Other"), register(t, s, "Third")
+	topic := "ranked " + testsupport.Letters() + " "
+	for _, n := range []string{"a", "b", "c"} {
+		exec(t, s, domain.CmdAddInterest, me, domain.InterestPayload{Interest: topic + n})
+	}
+	for _, p := range []string{other, third} {
+		exec(t, s, domain.CmdAddInterest, p, domain.InterestPayload{Interest: topic + "b"})
+	}
+	exec(t, s, domain.CmdAddInterest, other, domain.InterestPayload{Interest: topic + "c"})
+	for _, c := range []struct {
+		order store.InterestOrder
+		first int
+		want  []store.Interest
+	}{
+		{store.InterestsByPopularity, 10, []store.Interest{{Name: topic + "b", PersonCount: 3}, {Name: topic + "c", PersonCount: 2}, {Name: topic + "a", PersonCount: 1}}},
+		{store.InterestsByPopularity, 1, []store.Interest{{Name: topic + "b", PersonCount: 3}}},
+		{store.InterestsByName, 2, []store.Interest{{Name: topic + "a"}, {Name: topic + "b"}}},
+	} {
+		unknown := domain.NewID()
+		got, err := s.RankedInterestsOf(ctx(t), []string{me, unknown}, c.order, c.first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got[me], c.want) || len(got[unknown]) != 0 {
+			t.Errorf("%s, first %d: %+v, unknown person %+v; want %+v", c.order, c.first, got[me], got[unknown], c.want)
+		}
+	}
 }
 
 // testOrderedPages makes seven persons who follow a hub, whom the hub

@@ -1,0 +1,93 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"github.com/interestgraph/interestgraph/graph/model"
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// maxCursor bounds a cursor's decoded size: an id and a name or a time.
+const maxCursor = 1_024
+
+// followOrder maps the schema's FollowOrder (NEWEST when absent, the
+// schema's default) to the store's.
+func followOrder(o *model.FollowOrder) (store.FollowOrder, error) {
+	if o == nil {
+		return store.ByNewest, nil
+	}
+	so := store.FollowOrder(*o)
+	if so == store.ByID || !so.Valid() {
+		return "", domain.Invalid("orderBy", "unknown order")
+	}
+	return so, nil
+}
+
+// Ordered cursors are opaque to clients: base64 of "k:", the order, the
+// person id and the order key of the last item, so that a page boundary
+// is one exact point of that order, stable while the list changes.
+func encodeOrderedCursor(o store.FollowOrder, id, key string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("k:" + string(o) + ":" + id + ":" + key))
+}
+
+// decodeOrderedCursor reads a cursor of order o into a store.Page's After
+// and AfterKey; a cursor of another order is refused, not reinterpreted.
+func decodeOrderedCursor(c *string, o store.FollowOrder) (after, key string, err error) {
+	if c == nil || *c == "" {
+		return "", "", nil
+	}
+	bad := domain.Invalid("after", "malformed cursor, or one of another orderBy")
+	if len(*c) > base64.RawURLEncoding.EncodedLen(maxCursor) {
+		return "", "", bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(*c)
+	if err != nil {
+		return "", "", bad
+	}
+	parts := strings.SplitN(string(raw), ":", 4)
+	if len(parts) != 4 || parts[0] != "k" || parts[1] != string(o) || parts[2] == "" {
+		return "", "", bad
+	}
+	if o.ByTime() {
+		if _, err := store.ParseTimeKey(parts[3]); err != nil {
+			return "", "", bad
+		}
+	}
+	return parts[2], parts[3], nil
+}
+
+// orderedConnection is connection for the lists users can order.
+func (r *Resolver) orderedConnection(ctx context.Context, l pageLoad, key string, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error) {
+	o, err := followOrder(orderBy)
+	if err != nil {
+		return nil, err
+	}
+	n, _, err := pageArgs(first, nil, 20)
+	if err != nil {
+		return nil, err
+	}
+	a, k, err := decodeOrderedCursor(after, o)
+	if err != nil {
+		return nil, err
+	}
+	pg, err := l.Load(ctx, pageKey{Key: key, First: n, After: a, Order: o, AfterKey: k, SkipTotal: !selects(ctx, "totalCount")})
+	if err != nil {
+		return nil, err
+	}
+	if len(pg.Keys) != len(pg.Persons) {
+		return nil, fmt.Errorf("page of %d persons with %d order keys", len(pg.Persons), len(pg.Keys))
+	}
+	conn := &model.PersonConnection{TotalCount: pg.TotalCount, Edges: []model.PersonEdge{}}
+	var end *string
+	for i, p := range pg.Persons {
+		c := encodeOrderedCursor(o, p.ID, pg.Keys[i])
+		conn.Edges = append(conn.Edges, model.PersonEdge{Cursor: c, Node: toPerson(ctx, p)})
+		end = &c
+	}
+	conn.PageInfo = &model.PageInfo{HasNextPage: pg.HasNext, EndCursor: end}
+	return conn, nil
+}
