@@ -158,6 +158,7 @@ type Reader interface {
 	// CommandOutcome returns the recorded outcome of a command and its actor.
 	CommandOutcome(ctx context.Context, commandID string) (out domain.Outcome, actor string, found bool, err error)
 	SocialReader
+	PlanReader
 }
 
 // Accounts stores credentials; only the auth component uses it.

@@ -2,7 +2,6 @@ package memory
 
 import (
 	"context"
-	"sort"
 
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -13,23 +12,10 @@ func (s *Store) RankedInterestsOf(_ context.Context, ids []string, order store.I
 	defer s.mu.RUnlock()
 	out := make(map[string][]store.Interest, len(ids))
 	for _, id := range ids {
-		list := []store.Interest{}
+		out[id] = []store.Interest{}
 		if p, ok := s.registered(id); ok {
-			for n := range p.interests {
-				i := store.Interest{Name: n}
-				if order == store.InterestsByPopularity {
-					i.PersonCount = s.holders(n)
-				}
-				list = append(list, i)
-			}
+			out[id] = s.rankedOf(p, store.InterestsPlan{Order: order, First: first})
 		}
-		sort.Slice(list, func(a, b int) bool {
-			if list[a].PersonCount != list[b].PersonCount {
-				return list[a].PersonCount > list[b].PersonCount
-			}
-			return list[a].Name < list[b].Name
-		})
-		out[id] = list[:min(first, len(list))]
 	}
 	return out, nil
 }

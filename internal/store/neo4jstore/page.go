@@ -13,11 +13,30 @@ import (
 // what comes after the cursor ($after, $key), and the ORDER BY.
 type orderSpec struct{ key, after, by string }
 
-var orderSpecs = map[store.FollowOrder]orderSpec{
-	store.ByID:     {key: "x.id", after: "x.id > $after", by: "x.id"},
-	store.ByNewest: {key: "r.since", after: "($after = '' OR r.since < $key OR (r.since = $key AND x.id > $after))", by: "r.since DESC, x.id"},
-	store.ByOldest: {key: "r.since", after: "($after = '' OR r.since > $key OR (r.since = $key AND x.id > $after))", by: "r.since, x.id"},
-	store.ByName:   {key: "x.name", after: "($after = '' OR x.name > $key OR (x.name = $key AND x.id > $after))", by: "x.name, x.id"},
+// orderSpecs are the orders over x and r of the fixed page statements (a
+// variable, not init, so that the statements built from it see it filled).
+var orderSpecs = func() map[store.FollowOrder]orderSpec {
+	out := map[store.FollowOrder]orderSpec{}
+	for _, o := range []store.FollowOrder{store.ByID, store.ByNewest, store.ByOldest, store.ByName} {
+		out[o] = orderOf(o, "x", "r", "$after", "$key")
+	}
+	return out
+}()
+
+// orderOf is the orderSpec of o over person x and edge r, with the
+// cursor's id and order key in the parameters after and key.
+func orderOf(o store.FollowOrder, x, r, after, key string) orderSpec {
+	first := "(" + after + " = '' OR "
+	tie := " OR (%s = " + key + " AND " + x + ".id > " + after + "))"
+	switch o {
+	case store.ByNewest:
+		return orderSpec{key: r + ".since", after: first + r + ".since < " + key + fmt.Sprintf(tie, r+".since"), by: r + ".since DESC, " + x + ".id"}
+	case store.ByOldest:
+		return orderSpec{key: r + ".since", after: first + r + ".since > " + key + fmt.Sprintf(tie, r+".since"), by: r + ".since, " + x + ".id"}
+	case store.ByName:
+		return orderSpec{key: x + ".name", after: first + x + ".name > " + key + fmt.Sprintf(tie, x+".name"), by: x + ".name, " + x + ".id"}
+	}
+	return orderSpec{key: x + ".id", after: x + ".id > " + after, by: x + ".id"}
 }
 
 // listShape is a person list: the anchor a bound from key, the pattern

@@ -14,6 +14,7 @@ import (
 var pagingTests = map[string]func(*testing.T, store.Store){
 	"OrderedPages":    testOrderedPages,
 	"RankedInterests": testRankedInterests,
+	"PlannedRead":     testPlannedRead,
 }
 
 // testRankedInterests: a person's interests by popularity (with counts)
