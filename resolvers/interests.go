@@ -51,7 +51,11 @@ func rankedLoader(r store.Reader) *dataloadgen.Loader[rankedKey, []store.Interes
 // personInterests resolves Person.interests. The default (all, by name)
 // reads names only; a page or the popular order reads ranked, and the
 // counts that ranking read are primed, so personCount costs nothing more.
-func (r *Resolver) personInterests(ctx context.Context, id string, first *int, orderBy *model.InterestOrder) ([]gqlmodel.Interest, error) {
+func (r *Resolver) personInterests(ctx context.Context, obj *gqlmodel.Person, first *int, orderBy *model.InterestOrder) ([]gqlmodel.Interest, error) {
+	if out, ok := r.prefetchedInterests(ctx, obj); ok {
+		return out, nil
+	}
+	id := obj.ID
 	order := store.InterestsByName
 	if orderBy != nil && *orderBy == model.InterestOrderPopular {
 		order = store.InterestsByPopularity

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/interestgraph/interestgraph/graph/model"
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -60,24 +63,50 @@ func decodeOrderedCursor(c *string, o store.FollowOrder) (after, key string, err
 	return parts[2], parts[3], nil
 }
 
-// orderedConnection is connection for the lists users can order.
-func (r *Resolver) orderedConnection(ctx context.Context, l pageLoad, key string, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error) {
+// pageOf reads the arguments of an orderable list into a store page.
+func pageOf(first *int, after *string, orderBy *model.FollowOrder) (store.Page, error) {
 	o, err := followOrder(orderBy)
 	if err != nil {
-		return nil, err
+		return store.Page{}, err
 	}
 	n, _, err := pageArgs(first, nil, 20)
 	if err != nil {
-		return nil, err
+		return store.Page{}, err
 	}
 	a, k, err := decodeOrderedCursor(after, o)
 	if err != nil {
-		return nil, err
+		return store.Page{}, err
 	}
-	pg, err := l.Load(ctx, pageKey{Key: key, First: n, After: a, Order: o, AfterKey: k, SkipTotal: !selects(ctx, "totalCount")})
+	return store.Page{First: n, After: a, Order: o, AfterKey: k}, nil
+}
+
+// orderedConnection is connection for the lists users can order: from
+// what a compiled read holds (obj's Prefetched) or else through loader l.
+func (r *Resolver) orderedConnection(ctx context.Context, obj *gqlmodel.Person, l pageLoad, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error) {
+	if pf := obj.Prefetched; pf != nil {
+		// A read without the list (a store that did not plan it) leaves
+		// it to the loader.
+		if lk, ok := pf.Keys.Lists[graphql.GetFieldContext(ctx).Field.Alias]; ok && lk.Index < len(pf.Read.Lists) {
+			lr := pf.Read.Lists[lk.Index]
+			return orderedPage(lk.Order, lr.Page, func(i int, p store.Person) *gqlmodel.Person {
+				return prefetched(ctx, lr.Members[i], lk.Members)
+			})
+		}
+	}
+	pg, err := pageOf(first, after, orderBy)
 	if err != nil {
 		return nil, err
 	}
+	pg.SkipTotal = !selects(ctx, "totalCount")
+	page, err := l.Load(ctx, pageKey{Key: obj.ID, First: pg.First, After: pg.After, Order: pg.Order, AfterKey: pg.AfterKey, SkipTotal: pg.SkipTotal})
+	if err != nil {
+		return nil, err
+	}
+	return orderedPage(pg.Order, page, func(_ int, p store.Person) *gqlmodel.Person { return toPerson(ctx, p) })
+}
+
+// orderedPage maps a page read in order o; node maps its i-th person.
+func orderedPage(o store.FollowOrder, pg store.PersonPage, node func(int, store.Person) *gqlmodel.Person) (*model.PersonConnection, error) {
 	if len(pg.Keys) != len(pg.Persons) {
 		return nil, fmt.Errorf("page of %d persons with %d order keys", len(pg.Persons), len(pg.Keys))
 	}
@@ -85,7 +114,7 @@ func (r *Resolver) orderedConnection(ctx context.Context, l pageLoad, key string
 	var end *string
 	for i, p := range pg.Persons {
 		c := encodeOrderedCursor(o, p.ID, pg.Keys[i])
-		conn.Edges = append(conn.Edges, model.PersonEdge{Cursor: c, Node: toPerson(ctx, p)})
+		conn.Edges = append(conn.Edges, model.PersonEdge{Cursor: c, Node: node(i, p)})
 		end = &c
 	}
 	conn.PageInfo = &model.PageInfo{HasNextPage: pg.HasNext, EndCursor: end}

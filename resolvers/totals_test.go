@@ -37,6 +37,23 @@ func (p *pageRecorder) Followers(ctx context.Context, ids []string, pg store.Pag
 	return p.Reader.Followers(ctx, ids, pg)
 }
 
+func (p *pageRecorder) InterestPersons(ctx context.Context, names []string, pg store.Page) (map[string]store.PersonPage, error) {
+	p.mu.Lock()
+	p.pages = append(p.pages, pg)
+	p.mu.Unlock()
+	return p.Reader.InterestPersons(ctx, names, pg)
+}
+
+// ReadPerson records the pages of a compiled read's lists.
+func (p *pageRecorder) ReadPerson(ctx context.Context, id string, plan store.PersonPlan) (*store.PersonRead, error) {
+	p.mu.Lock()
+	for _, l := range plan.Lists {
+		p.pages = append(p.pages, l.Page)
+	}
+	p.mu.Unlock()
+	return p.Reader.ReadPerson(ctx, id, plan)
+}
+
 // readServer serves the gateway over reader with one registered person,
 // whose id and token it returns.
 func readServer(t *testing.T, st *memory.Store, reader store.Reader) (url, id, token string) {
@@ -67,7 +84,9 @@ func post(t *testing.T, url, token, query string, vars map[string]any) []byte {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -78,12 +97,16 @@ func post(t *testing.T, url, token, query string, vars map[string]any) []byte {
 }
 
 // TestTotalCountOnlyWhenSelected: a connection read without totalCount
-// (directly, through a fragment, or skipped) asks the store not to count.
+// (directly, through a fragment, or skipped) asks the store not to count,
+// in a compiled read (person) and through the loaders (interest).
 func TestTotalCountOnlyWhenSelected(t *testing.T) {
 	st := memory.New()
 	rec := &pageRecorder{Reader: st}
 	url, me, tok := readServer(t, st, rec)
+	run(t, st, domain.CmdAddInterest, me, domain.InterestPayload{Interest: "go"})
 	for query, skip := range map[string]bool{
+		`query($id: ID!) { interest(name: "go") { persons(first: 5) { edges { cursor } } } person(id: $id) { id } }`:          true,
+		`query($id: ID!) { interest(name: "go") { persons(first: 5) { totalCount } } person(id: $id) { id } }`:                false,
 		`query($id: ID!) { person(id: $id) { followers(first: 5) { edges { cursor } } } }`:                                    true,
 		`query($id: ID!) { person(id: $id) { followers(first: 5) { totalCount } } }`:                                          false,
 		`query($id: ID!) { person(id: $id) { followers(first: 5) { ...T } } } fragment T on PersonConnection { totalCount }`:  false,
