@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -31,10 +32,11 @@ func followOrder(o *model.FollowOrder) (store.FollowOrder, error) {
 }
 
 // Ordered cursors are opaque to clients: base64 of "k:", the order, the
-// person id and the order key of the last item, so that a page boundary
-// is one exact point of that order, stable while the list changes.
+// length of the person id, the id and the order key of the last item, so
+// that a page boundary is one exact point of that order, stable while the
+// list changes. The length makes any id and key decode to themselves.
 func encodeOrderedCursor(o store.FollowOrder, id, key string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("k:" + string(o) + ":" + id + ":" + key))
+	return base64.RawURLEncoding.EncodeToString([]byte("k:" + string(o) + ":" + strconv.Itoa(len(id)) + ":" + id + key))
 }
 
 // decodeOrderedCursor reads a cursor of order o into a store.Page's After
@@ -51,16 +53,19 @@ func decodeOrderedCursor(c *string, o store.FollowOrder) (after, key string, err
 	if err != nil {
 		return "", "", bad
 	}
-	parts := strings.SplitN(string(raw), ":", 4)
-	if len(parts) != 4 || parts[0] != "k" || parts[1] != string(o) || parts[2] == "" {
+	rest, ok := strings.CutPrefix(string(raw), "k:"+string(o)+":")
+	n, rest, found := strings.Cut(rest, ":")
+	size, err := strconv.Atoi(n)
+	if !ok || !found || err != nil || size < 1 || size > len(rest) {
 		return "", "", bad
 	}
+	after, key = rest[:size], rest[size:]
 	if o.ByTime() {
-		if _, err := store.ParseTimeKey(parts[3]); err != nil {
+		if _, err := store.ParseTimeKey(key); err != nil {
 			return "", "", bad
 		}
 	}
-	return parts[2], parts[3], nil
+	return after, key, nil
 }
 
 // pageOf reads the arguments of an orderable list into a store page.
