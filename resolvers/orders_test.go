@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 )
 
-func run(t *testing.T, st *memory.Store, typ domain.CommandType, actor string, payload any) {
+func run(t *testing.T, st store.Store, typ domain.CommandType, actor string, payload any) {
 	t.Helper()
 	cmd, _ := domain.NewCommand(typ, actor, payload, time.Now())
 	if out, _, err := st.Execute(context.Background(), cmd, domain.Decide); err != nil || out.Status != domain.StatusApplied {

@@ -56,7 +56,7 @@ func (p *pageRecorder) ReadPerson(ctx context.Context, id string, plan store.Per
 
 // readServer serves the gateway over reader with one registered person,
 // whose id and token it returns.
-func readServer(t *testing.T, st *memory.Store, reader store.Reader) (url, id, token string) {
+func readServer(t *testing.T, st store.Store, reader store.Reader) (url, id, token string) {
 	t.Helper()
 	id = domain.NewID()
 	cmd, _ := domain.NewCommand(domain.CmdRegisterPerson, id, domain.RegisterPersonPayload{Name: "Me", Email: "me@example.com"}, time.Now())
