@@ -15,7 +15,20 @@ import (
 // variables and defaults applied. A field the plan cannot take (arguments
 // out of range, two edges or node fields under one list, too deep) is left
 // out: its resolver then loads it and reports any error itself.
-func planSelection(op *graphql.OperationContext, sel ast.SelectionSet, depth int) (store.PersonPlan, *gqlmodel.PlanKeys) {
+//
+// A plan holds at most maxPlannedLists person and interest lists
+// together: the statement's text grows with them, and Neo4j parses and
+// caches every distinct text. Past that the fields resolve through the
+// loaders, which the complexity limit already bounds.
+func planSelection(op *graphql.OperationContext, sel ast.SelectionSet) (store.PersonPlan, *gqlmodel.PlanKeys) {
+	budget := maxPlannedLists
+	return planLevel(op, sel, 0, &budget)
+}
+
+// maxPlannedLists bounds the lists of one compiled read.
+const maxPlannedLists = 64
+
+func planLevel(op *graphql.OperationContext, sel ast.SelectionSet, depth int, budget *int) (store.PersonPlan, *gqlmodel.PlanKeys) {
 	var plan store.PersonPlan
 	keys := &gqlmodel.PlanKeys{Interests: map[string]gqlmodel.InterestsKey{}, Lists: map[string]gqlmodel.ListKey{}}
 	for _, f := range graphql.CollectFields(op, sel, []string{"Person"}) {
@@ -23,15 +36,20 @@ func planSelection(op *graphql.OperationContext, sel ast.SelectionSet, depth int
 		case "followerCount", "followingCount":
 			plan.Counts = true
 		case "interests":
+			if *budget <= 0 {
+				continue
+			}
 			if ip, ok := interestsPlan(op, f); ok {
+				*budget--
 				keys.Interests[f.Alias] = gqlmodel.InterestsKey{Index: len(plan.Interests), Counted: ip.Counts}
 				plan.Interests = append(plan.Interests, ip)
 			}
 		case "followers", "following":
-			if depth >= store.MaxPlanDepth {
+			if depth >= store.MaxPlanDepth || *budget <= 0 {
 				continue
 			}
-			if lp, members, ok := listPlan(op, f, depth); ok {
+			*budget--
+			if lp, members, ok := listPlan(op, f, depth, budget); ok {
 				keys.Lists[f.Alias] = gqlmodel.ListKey{Index: len(plan.Lists), Order: lp.Page.Order, Members: members}
 				plan.Lists = append(plan.Lists, lp)
 			}
@@ -63,7 +81,7 @@ func interestsPlan(op *graphql.OperationContext, f graphql.CollectedField) (stor
 
 // listPlan plans Person.followers/following(first, after, orderBy) with
 // the selection of its nodes.
-func listPlan(op *graphql.OperationContext, f graphql.CollectedField, depth int) (store.ListPlan, *gqlmodel.PlanKeys, bool) {
+func listPlan(op *graphql.OperationContext, f graphql.CollectedField, depth int, budget *int) (store.ListPlan, *gqlmodel.PlanKeys, bool) {
 	args := f.ArgumentMap(op.Variables)
 	var first *int
 	if v := args["first"]; v != nil {
@@ -107,7 +125,7 @@ func listPlan(op *graphql.OperationContext, f graphql.CollectedField, depth int)
 	switch len(nodes) {
 	case 0:
 	case 1:
-		lp.Member, members = planSelection(op, nodes[0].Selections, depth+1)
+		lp.Member, members = planLevel(op, nodes[0].Selections, depth+1, budget)
 	default: // two edges or node aliases: left to the loaders
 		return store.ListPlan{}, nil, false
 	}

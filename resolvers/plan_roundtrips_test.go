@@ -2,6 +2,7 @@ package resolvers_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -118,5 +119,18 @@ func TestCompiledReadOneStatementPerRootField(t *testing.T) {
 				t.Errorf("depth %d, %d root fields: %d statements, want %d", depth, roots, got, roots)
 			}
 		}
+	}
+	// Past the plan's budget of lists, the rest load in one batch.
+	var many strings.Builder
+	for i := range 70 {
+		fmt.Fprintf(&many, " a%d: followers(first: 2) { totalCount edges { node { name } } }", i)
+	}
+	counter.n.Store(0)
+	raw := post(t, srv.URL, tok, `query($id: ID!) { person(id: $id) {`+many.String()+` } }`, map[string]any{"id": ids[1]})
+	if strings.Contains(string(raw), `"errors"`) || !strings.Contains(string(raw), `"a69":{"totalCount":3`) {
+		t.Fatalf("70 lists: %s", raw)
+	}
+	if got := counter.n.Load(); got != 2 {
+		t.Errorf("70 lists: %d statements, want 2 (64 planned, 6 in one loader batch)", got)
 	}
 }

@@ -14,7 +14,7 @@ import (
 // one store call (one statement): the child resolvers then return what
 // the read holds. nil when there is no such person.
 func (r *Resolver) readPerson(ctx context.Context, id string) (*gqlmodel.Person, error) {
-	plan, keys := planSelection(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections, 0)
+	plan, keys := planSelection(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections)
 	read, err := r.App.Reader().ReadPerson(ctx, id, plan)
 	if err != nil || read == nil {
 		return nil, err
