@@ -30,10 +30,12 @@ var readQueries = []readQuery{
 		peer:  `query($id: ID!) { people(where: {id: {eq: $id}}) { id name interests { name } } }`,
 		floor: `MATCH (p:Person {id: $id}) RETURN p.id AS id, p.name AS name, [(p)-[:INTERESTED_IN]->(i:Interest) | i.name] AS interests`},
 	{name: "person → following → interests",
-		ours: `query($id: ID!) { person(id: $id) { id name following(first: 20) { edges { node { id name interests { name } } } } } }`,
-		peer: `query($id: ID!) { people(where: {id: {eq: $id}}) { id name follows(limit: 20, sort: [{id: ASC}]) { id name interests { name } } } }`,
+		// By name: our lists have no id order (NEWEST is the default), and
+		// the bench graph's names are unique, so all three agree.
+		ours: `query($id: ID!) { person(id: $id) { id name following(first: 20, orderBy: NAME) { edges { node { id name interests { name } } } } } }`,
+		peer: `query($id: ID!) { people(where: {id: {eq: $id}}) { id name follows(limit: 20, sort: [{name: ASC}]) { id name interests { name } } } }`,
 		floor: `MATCH (p:Person {id: $id})
-CALL { WITH p MATCH (p)-[:FOLLOWS]->(f:Person) WITH f ORDER BY f.id LIMIT 20
+CALL { WITH p MATCH (p)-[:FOLLOWS]->(f:Person) WITH f ORDER BY f.name, f.id LIMIT 20
   RETURN collect(f {.id, .name, interests: [(f)-[:INTERESTED_IN]->(i:Interest) | i.name]}) AS following }
 RETURN p.id AS id, p.name AS name, following`},
 	{name: "recommendations", self: true,

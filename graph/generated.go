@@ -84,7 +84,7 @@ type ComplexityRoot struct {
 	Interest struct {
 		Name        func(childComplexity int) int
 		PersonCount func(childComplexity int) int
-		Persons     func(childComplexity int, first *int, after *string) int
+		Persons     func(childComplexity int, first *int, after *string, orderBy *model.FollowOrder) int
 		Related     func(childComplexity int, first *int) int
 	}
 
@@ -159,12 +159,12 @@ type ComplexityRoot struct {
 		Bio              func(childComplexity int) int
 		Email            func(childComplexity int) int
 		FollowerCount    func(childComplexity int) int
-		Followers        func(childComplexity int, first *int, after *string) int
+		Followers        func(childComplexity int, first *int, after *string, orderBy *model.FollowOrder) int
 		FollowersYouKnow func(childComplexity int, first *int, after *string) int
-		Following        func(childComplexity int, first *int, after *string) int
+		Following        func(childComplexity int, first *int, after *string, orderBy *model.FollowOrder) int
 		FollowingCount   func(childComplexity int) int
 		ID               func(childComplexity int) int
-		Interests        func(childComplexity int) int
+		Interests        func(childComplexity int, first *int, orderBy *model.InterestOrder) int
 		Mutuals          func(childComplexity int, first *int, after *string) int
 		Name             func(childComplexity int) int
 		RegisteredAt     func(childComplexity int) int
@@ -289,7 +289,7 @@ type FollowedResolver interface {
 }
 type InterestResolver interface {
 	PersonCount(ctx context.Context, obj *gqlmodel.Interest) (int, error)
-	Persons(ctx context.Context, obj *gqlmodel.Interest, first *int, after *string) (*model.PersonConnection, error)
+	Persons(ctx context.Context, obj *gqlmodel.Interest, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error)
 	Related(ctx context.Context, obj *gqlmodel.Interest, first *int) ([]model.RelatedInterest, error)
 }
 type InterestAddedResolver interface {
@@ -323,9 +323,9 @@ type NotificationResolver interface {
 	Actor(ctx context.Context, obj *gqlmodel.Notification) (*gqlmodel.Person, error)
 }
 type PersonResolver interface {
-	Interests(ctx context.Context, obj *gqlmodel.Person) ([]gqlmodel.Interest, error)
-	Followers(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error)
-	Following(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error)
+	Interests(ctx context.Context, obj *gqlmodel.Person, first *int, orderBy *model.InterestOrder) ([]gqlmodel.Interest, error)
+	Followers(ctx context.Context, obj *gqlmodel.Person, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error)
+	Following(ctx context.Context, obj *gqlmodel.Person, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error)
 
 	Wallet(ctx context.Context, obj *gqlmodel.Person) (*gqlmodel.Wallet, error)
 
@@ -525,7 +525,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Interest.Persons(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Interest.Persons(childComplexity, args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.FollowOrder)), true
 	case "Interest.related":
 		if e.ComplexityRoot.Interest.Related == nil {
 			break
@@ -917,7 +917,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Followers(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Followers(childComplexity, args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.FollowOrder)), true
 	case "Person.followersYouKnow":
 		if e.ComplexityRoot.Person.FollowersYouKnow == nil {
 			break
@@ -939,7 +939,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Following(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Following(childComplexity, args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.FollowOrder)), true
 	case "Person.followingCount":
 		if e.ComplexityRoot.Person.FollowingCount == nil {
 			break
@@ -957,7 +957,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Person.Interests(childComplexity), true
+		args, err := ec.field_Person_interests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Interests(childComplexity, args["first"].(*int), args["orderBy"].(*model.InterestOrder)), true
 	case "Person.mutuals":
 		if e.ComplexityRoot.Person.Mutuals == nil {
 			break
@@ -1525,6 +1530,20 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../reads.graphqls", Input: `# Reads (issue #12): how person lists are ordered.
+
+"""
+How a list of followers, follows or an interest's persons is ordered; ties
+go by person id. NEWEST and OLDEST order by when the follow (or the
+interest) was made, NAME by the person's name. A cursor belongs to the
+order it was read in.
+"""
+enum FollowOrder {
+  NEWEST
+  OLDEST
+  NAME
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `# interestgraph GraphQL API. The operations, arguments, enums and error codes
 # here are a contract with clients outside this repository: extend, never
 # rename.
@@ -1621,10 +1640,11 @@ type Person {
   "Only for the person themself (and admins); null for anyone else."
   email: String
   registeredAt: Time!
-  interests: [Interest!]!
-  "first: 1–100; after: an endCursor."
-  followers(first: Int = 20, after: String): PersonConnection!
-  following(first: Int = 20, after: String): PersonConnection!
+  "first: 1–1000 (all when absent)."
+  interests(first: Int, orderBy: InterestOrder = NAME): [Interest!]!
+  "first: 1–100; after: an endCursor of the same orderBy."
+  followers(first: Int = 20, after: String, orderBy: FollowOrder = NEWEST): PersonConnection!
+  following(first: Int = 20, after: String, orderBy: FollowOrder = NEWEST): PersonConnection!
   followerCount: Int!
   followingCount: Int!
   "Only for the person themself (and admins); null for anyone else."
@@ -1693,7 +1713,7 @@ type PageInfo {
 type Interest {
   name: String!
   personCount: Int!
-  persons(first: Int = 20, after: String): PersonConnection!
+  persons(first: Int = 20, after: String, orderBy: FollowOrder = NEWEST): PersonConnection!
 }
 
 type PersonRecommendation {
@@ -2312,6 +2332,14 @@ func (ec *executionContext) field_Interest_persons_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.FollowOrder, error) {
+			return ec.unmarshalOFollowOrder2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐFollowOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2640,6 +2668,14 @@ func (ec *executionContext) field_Person_followers_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.FollowOrder, error) {
+			return ec.unmarshalOFollowOrder2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐFollowOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2662,6 +2698,36 @@ func (ec *executionContext) field_Person_following_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.FollowOrder, error) {
+			return ec.unmarshalOFollowOrder2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐFollowOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_interests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.InterestOrder, error) {
+			return ec.unmarshalOInterestOrder2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐInterestOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
 	return args, nil
 }
 
@@ -3477,7 +3543,7 @@ func (ec *executionContext) _Interest_persons(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Interest().Persons(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Interest().Persons(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.FollowOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -5074,7 +5140,8 @@ func (ec *executionContext) _Person_interests(ctx context.Context, field graphql
 			return ec.fieldContext_Person_interests(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Interests(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Interests(ctx, obj, fc.Args["first"].(*int), fc.Args["orderBy"].(*model.InterestOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []gqlmodel.Interest) graphql.Marshaler {
@@ -5084,7 +5151,7 @@ func (ec *executionContext) _Person_interests(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Person_interests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Person_interests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
@@ -5093,6 +5160,17 @@ func (ec *executionContext) fieldContext_Person_interests(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Interest(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_interests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5107,7 +5185,7 @@ func (ec *executionContext) _Person_followers(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Followers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Followers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.FollowOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -5151,7 +5229,7 @@ func (ec *executionContext) _Person_following(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Following(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Following(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.FollowOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -11069,6 +11147,22 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOFollowOrder2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐFollowOrder(ctx context.Context, v any) (*model.FollowOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FollowOrder)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFollowOrder2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐFollowOrder(ctx context.Context, sel ast.SelectionSet, v *model.FollowOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

@@ -40,14 +40,17 @@ func toInterests(names []string) []gqlmodel.Interest {
 	return out
 }
 
-func (r *Resolver) connection(ctx context.Context, l interface {
+// pageLoad is a loader of person pages.
+type pageLoad interface {
 	Load(context.Context, pageKey) (store.PersonPage, error)
-}, key string, first *int, after *string) (*model.PersonConnection, error) {
+}
+
+func (r *Resolver) connection(ctx context.Context, l pageLoad, key string, first *int, after *string) (*model.PersonConnection, error) {
 	n, a, err := pageArgs(first, after, 20)
 	if err != nil {
 		return nil, err
 	}
-	pg, err := l.Load(ctx, pageKey{Key: key, First: n, After: a})
+	pg, err := l.Load(ctx, pageKey{Key: key, First: n, After: a, SkipTotal: !selects(ctx, "totalCount")})
 	if err != nil {
 		return nil, err
 	}

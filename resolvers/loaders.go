@@ -11,9 +11,12 @@ import (
 
 // pageKey names one page of one parent's list.
 type pageKey struct {
-	Key   string
-	First int
-	After string
+	Key       string
+	First     int
+	After     string
+	Order     store.FollowOrder
+	AfterKey  string
+	SkipTotal bool
 }
 
 // Loaders batch the lookups of one request, so that a selection costs one
@@ -25,6 +28,7 @@ type Loaders struct {
 	Followers       *dataloadgen.Loader[pageKey, store.PersonPage]
 	Following       *dataloadgen.Loader[pageKey, store.PersonPage]
 	InterestPersons *dataloadgen.Loader[pageKey, store.PersonPage]
+	Ranked          *dataloadgen.Loader[rankedKey, []store.Interest]
 	Social          *SocialLoaders
 }
 
@@ -59,6 +63,7 @@ func NewLoaders(r store.Reader) *Loaders {
 		Followers:       pageLoader(r.Followers),
 		Following:       pageLoader(r.Following),
 		InterestPersons: pageLoader(r.InterestPersons),
+		Ranked:          rankedLoader(r),
 		Social:          newSocialLoaders(r),
 	}
 }
@@ -68,7 +73,7 @@ func pageLoader(fetch func(context.Context, []string, store.Page) (map[string]st
 	return dataloadgen.NewLoader(func(ctx context.Context, keys []pageKey) ([]store.PersonPage, []error) {
 		groups := map[store.Page][]string{}
 		for _, k := range keys {
-			pg := store.Page{First: k.First, After: k.After}
+			pg := store.Page{First: k.First, After: k.After, Order: k.Order, AfterKey: k.AfterKey, SkipTotal: k.SkipTotal}
 			groups[pg] = append(groups[pg], k.Key)
 		}
 		results := map[pageKey]store.PersonPage{}
@@ -78,7 +83,7 @@ func pageLoader(fetch func(context.Context, []string, store.Page) (map[string]st
 				return fill(keys, err, func(pageKey) store.PersonPage { return store.PersonPage{} })
 			}
 			for id, page := range m {
-				results[pageKey{Key: id, First: pg.First, After: pg.After}] = page
+				results[pageKey{Key: id, First: pg.First, After: pg.After, Order: pg.Order, AfterKey: pg.AfterKey, SkipTotal: pg.SkipTotal}] = page
 			}
 		}
 		return fill(keys, nil, func(k pageKey) store.PersonPage {

@@ -37,8 +37,8 @@ func (r *interestResolver) PersonCount(ctx context.Context, obj *gqlmodel.Intere
 }
 
 // Persons is the resolver for the persons field.
-func (r *interestResolver) Persons(ctx context.Context, obj *gqlmodel.Interest, first *int, after *string) (*model.PersonConnection, error) {
-	return r.connection(ctx, r.loaders(ctx).InterestPersons, obj.Name, first, after)
+func (r *interestResolver) Persons(ctx context.Context, obj *gqlmodel.Interest, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error) {
+	return r.interestPersons(ctx, obj.Name, first, after, orderBy)
 }
 
 // Person is the resolver for the person field.
@@ -160,22 +160,18 @@ func (r *notificationResolver) Actor(ctx context.Context, obj *gqlmodel.Notifica
 }
 
 // Interests is the resolver for the interests field.
-func (r *personResolver) Interests(ctx context.Context, obj *gqlmodel.Person) ([]gqlmodel.Interest, error) {
-	names, err := r.loaders(ctx).InterestsOf.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	return toInterests(names), nil
+func (r *personResolver) Interests(ctx context.Context, obj *gqlmodel.Person, first *int, orderBy *model.InterestOrder) ([]gqlmodel.Interest, error) {
+	return r.personInterests(ctx, obj, first, orderBy)
 }
 
 // Followers is the resolver for the followers field.
-func (r *personResolver) Followers(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error) {
-	return r.connection(ctx, r.loaders(ctx).Followers, obj.ID, first, after)
+func (r *personResolver) Followers(ctx context.Context, obj *gqlmodel.Person, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error) {
+	return r.orderedConnection(ctx, obj, r.loaders(ctx).Followers, first, after, orderBy)
 }
 
 // Following is the resolver for the following field.
-func (r *personResolver) Following(ctx context.Context, obj *gqlmodel.Person, first *int, after *string) (*model.PersonConnection, error) {
-	return r.connection(ctx, r.loaders(ctx).Following, obj.ID, first, after)
+func (r *personResolver) Following(ctx context.Context, obj *gqlmodel.Person, first *int, after *string, orderBy *model.FollowOrder) (*model.PersonConnection, error) {
+	return r.orderedConnection(ctx, obj, r.loaders(ctx).Following, first, after, orderBy)
 }
 
 // Wallet is the resolver for the wallet field.
@@ -197,7 +193,7 @@ func (r *queryResolver) Me(ctx context.Context) (*gqlmodel.Person, error) {
 	if !ok {
 		return nil, nil
 	}
-	return r.findPerson(ctx, id.PersonID)
+	return r.readPerson(ctx, id.PersonID)
 }
 
 // Person is the resolver for the person field.
@@ -205,7 +201,7 @@ func (r *queryResolver) Person(ctx context.Context, id string) (*gqlmodel.Person
 	if _, err := domain.ParsePersonID("id", id); err != nil {
 		return nil, err
 	}
-	return r.findPerson(ctx, id)
+	return r.readPerson(ctx, id)
 }
 
 // Interest is the resolver for the interest field.

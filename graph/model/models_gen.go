@@ -202,6 +202,67 @@ func (e CommandStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a list of followers, follows or an interest's persons is ordered; ties
+// go by person id. NEWEST and OLDEST order by when the follow (or the
+// interest) was made, NAME by the person's name. A cursor belongs to the
+// order it was read in.
+type FollowOrder string
+
+const (
+	FollowOrderNewest FollowOrder = "NEWEST"
+	FollowOrderOldest FollowOrder = "OLDEST"
+	FollowOrderName   FollowOrder = "NAME"
+)
+
+var AllFollowOrder = []FollowOrder{
+	FollowOrderNewest,
+	FollowOrderOldest,
+	FollowOrderName,
+}
+
+func (e FollowOrder) IsValid() bool {
+	switch e {
+	case FollowOrderNewest, FollowOrderOldest, FollowOrderName:
+		return true
+	}
+	return false
+}
+
+func (e FollowOrder) String() string {
+	return string(e)
+}
+
+func (e *FollowOrder) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FollowOrder(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FollowOrder", str)
+	}
+	return nil
+}
+
+func (e FollowOrder) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FollowOrder) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FollowOrder) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type InterestOrder string
 
 const (

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"math"
 	"strings"
 
@@ -12,9 +13,10 @@ import (
 
 // weight is how a field's complexity grows with the complexity of its
 // selection: base + mult×child. For a paged list, mult is the page size:
-// the field's `first` argument, or page when it has none.
+// the field's `first` argument (at most max, resolvers.MaxPageSize when
+// 0), or page when it has none.
 type weight struct {
-	base, mult, page int
+	base, mult, page, max int
 }
 
 // weights are the complexity of fields that cost more than one plus their
@@ -26,11 +28,12 @@ var weights = map[string]weight{
 	"Wallet.transfers":        {base: 1, page: 20},
 	"Interest.persons":        {base: 1, page: 20},
 	"Query.recommendedPeople": {base: 1, page: 10},
-	// Unpaged lists bounded by the per-person cap of 1,000 interests
-	// (domain.MaxInterestsPerPerson): charged at 100, a tenth of the worst
-	// case, so one level costs what a heavy real person costs and nesting
-	// them (interests → persons → interests) multiplies out of the limit.
-	"Person.interests":                     {base: 1, mult: 100},
+	// Lists bounded by the per-person cap of 1,000 interests
+	// (domain.MaxInterestsPerPerson): without `first` charged at 100, a
+	// tenth of the worst case, so one level costs what a heavy real person
+	// costs and nesting them (interests → persons → interests) multiplies
+	// out of the limit; with `first`, at first.
+	"Person.interests":                     {base: 1, page: 100, max: resolvers.MaxInterestsFirst},
 	"PersonRecommendation.sharedInterests": {base: 1, mult: 50},
 	// The social graph (social.graphqls).
 	"Query.searchPersons":             {base: 1, page: 20},
@@ -201,7 +204,7 @@ func (a *analyser) fieldCost(typ string, s *ast.Field, child int) int {
 	}
 	mult := w.mult
 	if w.page > 0 {
-		mult = a.pageSize(s, w.page)
+		mult = a.pageSize(s, w.page, cmp.Or(w.max, resolvers.MaxPageSize))
 	}
 	return addSat(w.base, mulSat(mult, child))
 }
@@ -210,7 +213,7 @@ func (a *analyser) fieldCost(typ string, s *ast.Field, child int) int {
 // gqlgen resolves it for the resolver. Out of range it is clamped: the
 // resolver refuses it with a range error, which says more than a
 // complexity figure of a million would.
-func (a *analyser) pageSize(s *ast.Field, def int) int {
+func (a *analyser) pageSize(s *ast.Field, def, most int) int {
 	v, ok := a.argument(s, "first")
 	if !ok || v == nil {
 		return def
@@ -219,7 +222,7 @@ func (a *analyser) pageSize(s *ast.Field, def int) int {
 	if err != nil || n < 1 {
 		return def
 	}
-	return min(n, resolvers.MaxPageSize)
+	return min(n, most)
 }
 
 // argument is the value of the named argument of s, like ast's

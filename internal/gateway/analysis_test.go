@@ -165,6 +165,7 @@ func TestAnalysisMatchesGqlgen(t *testing.T) {
 		{`{ interest(name: "go") { persons(first: 100) { edges { cursor node { followers(first: 2) { pageInfo { hasNextPage } } } } } } }`, nil},
 		{`{ ledger { totalSupply } commandReceipt(commandId: "x") { status reason } }`, nil},
 		{`{ me { followers(first: 100) { edges { node { followers(first: 100) { totalCount } } } } } }`, nil},
+		{`{ me { interests(first: 7, orderBy: POPULAR) { name personCount } following(orderBy: NAME) { totalCount } } }`, nil},
 	} {
 		doc := mustLoad(t, c.query)
 		op := doc.Operations[0]
@@ -189,6 +190,9 @@ func TestAnalysisClampsPageSize(t *testing.T) {
 		`{ me { followers(first: 1000000) { totalCount } } }`: 1 + 1 + 100,
 		`{ me { followers(first: 0) { totalCount } } }`:       1 + 1 + 20,
 		`{ me { followers(first: -5) { totalCount } } }`:      1 + 1 + 20,
+		`{ me { interests(first: 3) { name } } }`:             1 + 1 + 3,
+		`{ me { interests(first: 5000) { name } } }`:          1 + 1 + 1000,
+		`{ me { interests { name } } }`:                       1 + 1 + 100,
 	} {
 		doc := mustLoad(t, q)
 		if a := analyse(testSchema, doc, doc.Operations[0], nil); a.complexity != want {
@@ -259,11 +263,11 @@ func weightsBefore() graph.ComplexityRoot {
 		}
 		return 1 + n*child
 	}
-	c.Person.Followers = func(child int, first *int, _ *string) int { return page(child, first, 20) }
-	c.Person.Following = func(child int, first *int, _ *string) int { return page(child, first, 20) }
-	c.Person.Interests = func(child int) int { return 1 + 100*child }
+	c.Person.Followers = func(child int, first *int, _ *string, _ *model.FollowOrder) int { return page(child, first, 20) }
+	c.Person.Following = func(child int, first *int, _ *string, _ *model.FollowOrder) int { return page(child, first, 20) }
+	c.Person.Interests = func(child int, first *int, _ *model.InterestOrder) int { return page(child, first, 100) }
 	c.Wallet.Transfers = func(child int, first *int, _ *string) int { return page(child, first, 20) }
-	c.Interest.Persons = func(child int, first *int, _ *string) int { return page(child, first, 20) }
+	c.Interest.Persons = func(child int, first *int, _ *string, _ *model.FollowOrder) int { return page(child, first, 20) }
 	c.Query.RecommendedPeople = func(child int, first *int) int { return page(child, first, 10) }
 	c.PersonRecommendation.SharedInterests = func(child int) int { return 1 + 50*child }
 	c.Mutation.Login = func(child int, _ string, _ string) int { return 100 + child }

@@ -17,6 +17,8 @@ type Person struct {
 	FollowerCount  int       `json:"followerCount"`
 	FollowingCount int       `json:"followingCount"`
 	Bio            *string   `json:"bio"`
+	// Prefetched is set on persons read by a compiled plan.
+	Prefetched *Prefetched `json:"-"`
 }
 
 // Interest is an interest; personCount is resolved.

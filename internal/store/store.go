@@ -32,15 +32,25 @@ type Interest struct {
 }
 
 // Page asks for First items after the cursor After (a person id; "" for
-// the start). Lists are ordered by person id.
+// the start). Lists are ordered by person id unless Order says otherwise.
 type Page struct {
 	First int
 	After string
+	// Order orders a person list (ByID when empty). For any other order
+	// AfterKey holds the order key (PersonPage.Keys) of the item After.
+	Order    FollowOrder
+	AfterKey string
+	// SkipTotal leaves TotalCount at 0: counting a long list costs as
+	// much as reading it, so it is done only when a client asks.
+	SkipTotal bool
 }
 
 // PersonPage is one page of a person list.
 type PersonPage struct {
-	Persons    []Person
+	Persons []Person
+	// Keys holds each person's order key (for cursors) when the page was
+	// read in an order other than ByID.
+	Keys       []string
 	TotalCount int
 	HasNext    bool
 }
@@ -131,6 +141,10 @@ type Projector interface {
 type Reader interface {
 	PersonsByIDs(ctx context.Context, ids []string) (map[string]Person, error)
 	InterestsOf(ctx context.Context, personIDs []string) (map[string][]string, error)
+	// RankedInterestsOf returns each person's first interests in order:
+	// by name, or the most held first (then by name) with their
+	// PersonCount, which ordering by name leaves at 0.
+	RankedInterestsOf(ctx context.Context, personIDs []string, order InterestOrder, first int) (map[string][]Interest, error)
 	Followers(ctx context.Context, personIDs []string, page Page) (map[string]PersonPage, error)
 	Following(ctx context.Context, personIDs []string, page Page) (map[string]PersonPage, error)
 	InterestsByNames(ctx context.Context, names []string) (map[string]Interest, error)
@@ -144,6 +158,7 @@ type Reader interface {
 	// CommandOutcome returns the recorded outcome of a command and its actor.
 	CommandOutcome(ctx context.Context, commandID string) (out domain.Outcome, actor string, found bool, err error)
 	SocialReader
+	PlanReader
 }
 
 // Accounts stores credentials; only the auth component uses it.

@@ -61,53 +61,45 @@ func (s *Store) InterestsOf(_ context.Context, ids []string) (map[string][]strin
 	return out, nil
 }
 
-func (s *Store) page(ids map[string]struct{}, pg store.Page) store.PersonPage {
-	var all []string
-	for id := range ids {
-		if _, ok := s.registered(id); ok {
-			all = append(all, id)
+// followersOf maps the persons following p to when they did.
+func (s *Store) followersOf(p *person) map[string]time.Time {
+	out := make(map[string]time.Time, len(p.followers))
+	for id := range p.followers {
+		if q := s.persons[id]; q != nil {
+			out[id] = q.follows[p.id]
 		}
 	}
-	sort.Strings(all)
-	res := store.PersonPage{TotalCount: len(all), Persons: []store.Person{}}
-	for _, id := range all {
-		if id <= pg.After {
-			continue
-		}
-		if len(res.Persons) == pg.First {
-			res.HasNext = true
-			break
-		}
-		res.Persons = append(res.Persons, s.view(s.persons[id]))
-	}
-	return res
+	return out
 }
 
-func keys[V any](m map[string]V) map[string]struct{} {
-	out := make(map[string]struct{}, len(m))
-	for k := range m {
-		out[k] = struct{}{}
+// interestMembers maps the persons holding interest n to when they took it.
+func (s *Store) interestMembers(n string) map[string]time.Time {
+	out := make(map[string]time.Time, len(s.interests[n]))
+	for id := range s.interests[n] {
+		if q := s.persons[id]; q != nil {
+			out[id] = q.interests[n]
+		}
 	}
 	return out
 }
 
 // Followers implements store.Reader.
 func (s *Store) Followers(_ context.Context, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
-	return s.pages(ids, pg, func(p *person) map[string]struct{} { return p.followers }), nil
+	return s.pages(ids, pg, s.followersOf), nil
 }
 
 // Following implements store.Reader.
 func (s *Store) Following(_ context.Context, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
-	return s.pages(ids, pg, func(p *person) map[string]struct{} { return keys(p.follows) }), nil
+	return s.pages(ids, pg, func(p *person) map[string]time.Time { return p.follows }), nil
 }
 
 // pages pages the set of person ids members(p) for each registered p.
-func (s *Store) pages(ids []string, pg store.Page, members func(*person) map[string]struct{}) map[string]store.PersonPage {
+func (s *Store) pages(ids []string, pg store.Page, members func(*person) map[string]time.Time) map[string]store.PersonPage {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make(map[string]store.PersonPage, len(ids))
 	for _, id := range ids {
-		var set map[string]struct{}
+		var set map[string]time.Time
 		if p, ok := s.registered(id); ok {
 			set = members(p)
 		}
@@ -143,7 +135,7 @@ func (s *Store) InterestPersons(_ context.Context, names []string, pg store.Page
 	defer s.mu.RUnlock()
 	out := make(map[string]store.PersonPage, len(names))
 	for _, n := range names {
-		out[n] = s.page(s.interests[n], pg)
+		out[n] = s.page(s.interestMembers(n), pg)
 	}
 	return out, nil
 }

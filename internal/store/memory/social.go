@@ -224,11 +224,11 @@ func (s *Store) socialPages(viewer string, ids []string, pg store.Page, members 
 	defer s.mu.RUnlock()
 	out := make(map[string]store.PersonPage, len(ids))
 	for _, id := range ids {
-		set := map[string]struct{}{}
+		set := map[string]time.Time{} // social lists are by id: no edge time
 		if p, ok := s.registered(id); ok && !s.blocked(viewer, id) {
 			for m := range members(p) {
 				if !s.blocked(viewer, m) {
-					set[m] = struct{}{}
+					set[m] = time.Time{}
 				}
 			}
 		}

@@ -83,48 +83,6 @@ RETURN id, collect(name) AS names`, map[string]any{"ids": ids})
 	return out, nil
 }
 
-// pageQuery pages the persons matched by pattern (which binds x from the
-// anchor a) for every anchor key in $keys, in one statement.
-func pageQuery(anchor, pattern string) string {
-	return `UNWIND $keys AS key
-OPTIONAL MATCH ` + anchor + `
-CALL {
-  WITH a
-  OPTIONAL MATCH ` + pattern + ` WHERE x.name IS NOT NULL
-  WITH x ORDER BY x.id
-  WITH collect(x) AS members
-  RETURN size(members) AS total, [y IN members WHERE y.id > $after][0..$limit] AS page
-}
-RETURN key, total, [x IN page | ` + personMap + `] AS persons`
-}
-
-var (
-	followersQuery = pageQuery("(a:Person {id: key}) WHERE a.name IS NOT NULL", "(a)<-[:FOLLOWS]-(x:Person)")
-	followingQuery = pageQuery("(a:Person {id: key}) WHERE a.name IS NOT NULL", "(a)-[:FOLLOWS]->(x:Person)")
-	interestQuery  = pageQuery("(a:Interest {name: key})", "(a)<-[:INTERESTED_IN]-(x:Person)")
-)
-
-func (s *Store) pages(ctx context.Context, cypher string, keys []string, pg store.Page) (map[string]store.PersonPage, error) {
-	recs, err := s.read(ctx, cypher, map[string]any{"keys": keys, "after": pg.After, "limit": pg.First + 1})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]store.PersonPage, len(keys))
-	for _, r := range recs {
-		f := &fields{src: r, what: "page of persons"}
-		key, total, persons := req[string](f, "key"), count(f, "total"), list[any](f, "persons")
-		if f.err != nil {
-			return nil, f.err
-		}
-		page, err := personPage(total, persons, pg.First)
-		if err != nil {
-			return nil, err
-		}
-		out[key] = page
-	}
-	return out, nil
-}
-
 // personPage keeps the first persons of a page read with one extra, which
 // only says whether there is a next page.
 func personPage(total int, persons []any, first int) (store.PersonPage, error) {
@@ -145,17 +103,17 @@ func personPage(total int, persons []any, first int) (store.PersonPage, error) {
 
 // Followers implements store.Reader.
 func (s *Store) Followers(ctx context.Context, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
-	return s.pages(ctx, followersQuery, ids, pg)
+	return s.pages(ctx, followersStatements, ids, pg)
 }
 
 // Following implements store.Reader.
 func (s *Store) Following(ctx context.Context, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
-	return s.pages(ctx, followingQuery, ids, pg)
+	return s.pages(ctx, followingStatements, ids, pg)
 }
 
 // InterestPersons implements store.Reader.
 func (s *Store) InterestPersons(ctx context.Context, names []string, pg store.Page) (map[string]store.PersonPage, error) {
-	return s.pages(ctx, interestQuery, names, pg)
+	return s.pages(ctx, interestStatements, names, pg)
 }
 
 // InterestsByNames implements store.Reader.

@@ -158,51 +158,28 @@ func (s *Store) RelatedInterests(ctx context.Context, name string, first int) ([
 	return out, nil
 }
 
-// socialPageQuery pages the persons x that pattern binds from the anchor
-// a, leaving out anyone in a block with the viewer (and everything of an
-// anchor in one).
-func socialPageQuery(pattern string) string {
-	return `UNWIND $keys AS key
-OPTIONAL MATCH (a:Person {id: key}) WHERE a.name IS NOT NULL AND NOT EXISTS { (a)-[:BLOCKS]-(:Person {id: $viewer}) }
-CALL {
-  WITH a
-  OPTIONAL MATCH ` + pattern + ` WHERE x.name IS NOT NULL AND ` + notBlocked + `
-  WITH DISTINCT x ORDER BY x.id
-  WITH collect(x) AS members
-  RETURN size(members) AS total, [y IN members WHERE y.id > $after][0..$limit] AS page
-}
-RETURN key, total, [x IN page | ` + personMap + `] AS persons`
+// socialList is a person list of the anchor a that leaves out anyone in a
+// block with the viewer (and everything of an anchor in one). Social
+// lists are ordered by id only.
+func socialList(pattern string) statements {
+	l := listShape{anchor: registered + " AND NOT EXISTS { (a)-[:BLOCKS]-(:Person {id: $viewer}) }",
+		pattern: pattern, filter: "x.name IS NOT NULL AND " + notBlocked}
+	spec := orderSpecs[store.ByID]
+	return statements{store.ByID: {pageStatement(l, spec, false), pageStatement(l, spec, true)}}
 }
 
 var (
-	mutualsQuery          = socialPageQuery("(a)<-[:FOLLOWS]-(x:Person)<-[:FOLLOWS]-(a)")
-	followersYouKnowQuery = socialPageQuery("(a)<-[:FOLLOWS]-(x:Person)<-[:FOLLOWS]-(:Person {id: $viewer})")
+	mutualsStatements          = socialList("(a)<-[:FOLLOWS]-(x:Person)<-[:FOLLOWS]-(a)")
+	followersYouKnowStatements = socialList("(a)<-[:FOLLOWS]-(x:Person)<-[:FOLLOWS]-(:Person {id: $viewer})")
 )
 
-func (s *Store) socialPages(ctx context.Context, cypher, viewer string, keys []string, pg store.Page) (map[string]store.PersonPage, error) {
-	recs, err := s.read(ctx, cypher, map[string]any{"keys": keys, "viewer": viewer, "after": pg.After, "limit": pg.First + 1})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]store.PersonPage, len(keys))
-	for _, r := range recs {
-		f := &fields{src: r, what: "page of persons"}
-		key, total, persons := req[string](f, "key"), count(f, "total"), list[any](f, "persons")
-		if f.err != nil {
-			return nil, f.err
-		}
-		page, err := personPage(total, persons, pg.First)
-		if err != nil {
-			return nil, err
-		}
-		out[key] = page
-	}
-	return out, nil
+func (s *Store) socialPages(ctx context.Context, st statements, viewer string, keys []string, pg store.Page) (map[string]store.PersonPage, error) {
+	return s.pagesWith(ctx, st, keys, pg, map[string]any{"viewer": viewer})
 }
 
 // Mutuals implements store.SocialReader.
 func (s *Store) Mutuals(ctx context.Context, viewer string, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
-	return s.socialPages(ctx, mutualsQuery, viewer, ids, pg)
+	return s.socialPages(ctx, mutualsStatements, viewer, ids, pg)
 }
 
 // FollowersYouKnow implements store.SocialReader.
@@ -214,7 +191,7 @@ func (s *Store) FollowersYouKnow(ctx context.Context, viewer string, ids []strin
 		}
 		return out, nil
 	}
-	return s.socialPages(ctx, followersYouKnowQuery, viewer, ids, pg)
+	return s.socialPages(ctx, followersYouKnowStatements, viewer, ids, pg)
 }
 
 // Relationships implements store.SocialReader.

@@ -1,0 +1,136 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// planCompiler turns a store.PersonPlan into one statement: a map
+// projection of the person with a COLLECT {} subquery per list (ORDER BY …
+// LIMIT first+1 from the cursor) and per interest list, a COUNT {} where a
+// count is asked for, nested to the plan's depth. The text holds only
+// generated names (x1, l0, $p3); every value is a parameter, so one
+// selection shape is one cached plan in Neo4j whatever its arguments.
+type planCompiler struct {
+	params map[string]any
+	vars   int
+}
+
+func (c *planCompiler) param(v any) string {
+	name := "p" + strconv.Itoa(len(c.params))
+	c.params[name] = v
+	return "$" + name
+}
+
+func (c *planCompiler) fresh(prefix string) string {
+	c.vars++
+	return prefix + strconv.Itoa(c.vars)
+}
+
+// person projects node x; counts stay 0 unless the plan asks for them.
+func (c *planCompiler) person(x string, plan store.PersonPlan, depth int) (string, error) {
+	if depth > store.MaxPlanDepth {
+		return "", fmt.Errorf("neo4j: plan deeper than %d lists", store.MaxPlanDepth)
+	}
+	var b strings.Builder
+	b.WriteString(x + " {.id, .name, .email, .registeredAt, .balance, .bio")
+	if plan.Counts {
+		f, g := c.fresh("f"), c.fresh("g")
+		fmt.Fprintf(&b, ", followers: COUNT { (%s)<-[:FOLLOWS]-(%s:Person) WHERE %s.name IS NOT NULL }", x, f, f)
+		fmt.Fprintf(&b, ", following: COUNT { (%s)-[:FOLLOWS]->(%s:Person) WHERE %s.name IS NOT NULL }", x, g, g)
+	} else {
+		b.WriteString(", followers: 0, following: 0")
+	}
+	for i, ip := range plan.Interests {
+		fmt.Fprintf(&b, ", i%d: %s", i, c.interests(x, ip))
+	}
+	for i, lp := range plan.Lists {
+		l, err := c.list(x, lp, depth)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, ", l%d: %s", i, l)
+	}
+	b.WriteString("}")
+	return b.String(), nil
+}
+
+func (c *planCompiler) interests(x string, ip store.InterestsPlan) string {
+	i, n, k := c.fresh("i"), c.fresh("n"), c.fresh("c")
+	count, by := "0", n
+	if ip.Counts || ip.Order == store.InterestsByPopularity {
+		q := c.fresh("q")
+		count = fmt.Sprintf("COUNT { (%s)<-[:INTERESTED_IN]-(%s:Person) WHERE %s.name IS NOT NULL }", i, q, q)
+	}
+	if ip.Order == store.InterestsByPopularity {
+		by = k + " DESC, " + n
+	}
+	return fmt.Sprintf("COLLECT { MATCH (%s)-[:INTERESTED_IN]->(%s:Interest) WITH %s.name AS %s, %s AS %s ORDER BY %s LIMIT %s RETURN {name: %s, n: %s} }",
+		x, i, i, n, count, k, by, c.param(ip.First), n, k)
+}
+
+func (c *planCompiler) list(x string, lp store.ListPlan, depth int) (string, error) {
+	y, r, z := c.fresh("x"), c.fresh("r"), c.fresh("z")
+	arrow := [2]string{"<-", "-"}
+	if lp.Kind == store.FollowingList {
+		arrow = [2]string{"-", "->"}
+	}
+	key, err := orderKeyParam(lp.Page)
+	if err != nil {
+		return "", err
+	}
+	o := orderOf(lp.Page.Order, y, r, c.param(lp.Page.After), c.param(key))
+	total := "0"
+	if !lp.Page.SkipTotal {
+		total = fmt.Sprintf("COUNT { (%s)%s[:FOLLOWS]%s(%s:Person) WHERE %s.name IS NOT NULL }", x, arrow[0], arrow[1], z, z)
+	}
+	member, err := c.person(y, lp.Member, depth+1)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("{total: %s, page: COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person) WHERE %s.name IS NOT NULL AND %s WITH %s, %s ORDER BY %s LIMIT %s RETURN {k: %s, p: %s} }}",
+		total, x, arrow[0], r, arrow[1], y, y, o.after, y, r, o.by, c.param(lp.Page.First+1), o.key, member), nil
+}
+
+// orderKeyParam is a page's order key typed as the property it is
+// compared with (nil on a first page).
+func orderKeyParam(pg store.Page) (any, error) {
+	p, err := pageParams(nil, pg)
+	if err != nil {
+		return nil, err
+	}
+	return p["key"], nil
+}
+
+// compilePlan returns the statement and parameters of plan for person id.
+func compilePlan(id string, plan store.PersonPlan) (string, map[string]any, error) {
+	c := &planCompiler{params: map[string]any{}}
+	proj, err := c.person("x0", plan, 0)
+	if err != nil {
+		return "", nil, err
+	}
+	c.params["id"] = id
+	return "MATCH (x0:Person {id: $id}) WHERE x0.name IS NOT NULL\nRETURN " + proj + " AS p", c.params, nil
+}
+
+// ReadPerson implements store.PlanReader.
+func (s *Store) ReadPerson(ctx context.Context, id string, plan store.PersonPlan) (*store.PersonRead, error) {
+	cypher, params, err := compilePlan(id, plan)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.read(ctx, cypher, params)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	v, _ := recs[0].Get("p")
+	r, err := toPersonRead(v, plan)
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}

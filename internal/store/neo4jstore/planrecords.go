@@ -1,0 +1,101 @@
+package neo4jstore
+
+import (
+	"strconv"
+
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// toPersonRead maps the projection compilePlan made for plan.
+func toPersonRead(v any, plan store.PersonPlan) (store.PersonRead, error) {
+	p, err := toPerson(v)
+	if err != nil {
+		return store.PersonRead{}, err
+	}
+	m, _ := asRow(v, "person") // toPerson checked it is a map
+	r := store.PersonRead{Person: p}
+	f := &fields{src: m, what: "planned person"}
+	for i := range plan.Interests {
+		list := list[any](f, "i"+strconv.Itoa(i))
+		if f.err != nil {
+			return store.PersonRead{}, f.err
+		}
+		interests, err := toInterestList(list)
+		if err != nil {
+			return store.PersonRead{}, err
+		}
+		r.Interests = append(r.Interests, interests)
+	}
+	for i, lp := range plan.Lists {
+		raw := req[map[string]any](f, "l"+strconv.Itoa(i))
+		if f.err != nil {
+			return store.PersonRead{}, f.err
+		}
+		lr, err := toListRead(raw, lp)
+		if err != nil {
+			return store.PersonRead{}, err
+		}
+		r.Lists = append(r.Lists, lr)
+	}
+	return r, nil
+}
+
+func toInterestList(list []any) ([]store.Interest, error) {
+	out := make([]store.Interest, 0, len(list))
+	for _, v := range list {
+		m, err := asRow(v, "interest")
+		if err != nil {
+			return nil, err
+		}
+		g := &fields{src: m, what: "interest"}
+		i := store.Interest{Name: req[string](g, "name"), PersonCount: count(g, "n")}
+		if g.err != nil {
+			return nil, g.err
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}
+
+// toListRead maps a page read with one extra, which only says whether
+// there is a next page.
+func toListRead(raw map[string]any, lp store.ListPlan) (store.ListRead, error) {
+	f := &fields{src: row(raw), what: "planned list"}
+	total, page := count(f, "total"), list[any](f, "page")
+	if f.err != nil {
+		return store.ListRead{}, f.err
+	}
+	lr := store.ListRead{Page: store.PersonPage{TotalCount: total, Persons: []store.Person{}}, Members: []store.PersonRead{}}
+	if lp.Page.Order != store.ByID {
+		lr.Page.Keys = []string{}
+	}
+	for _, v := range page {
+		if len(lr.Members) == lp.Page.First {
+			lr.Page.HasNext = true
+			break
+		}
+		m, err := asRow(v, "list item")
+		if err != nil {
+			return store.ListRead{}, err
+		}
+		g := &fields{src: m, what: "list item"}
+		k, p := req[any](g, "k"), req[any](g, "p")
+		if g.err != nil {
+			return store.ListRead{}, g.err
+		}
+		member, err := toPersonRead(p, lp.Member)
+		if err != nil {
+			return store.ListRead{}, err
+		}
+		if lp.Page.Order != store.ByID {
+			keys, err := orderKeys([]any{k}, 1)
+			if err != nil {
+				return store.ListRead{}, err
+			}
+			lr.Page.Keys = append(lr.Page.Keys, keys[0])
+		}
+		lr.Page.Persons = append(lr.Page.Persons, member.Person)
+		lr.Members = append(lr.Members, member)
+	}
+	return lr, nil
+}
