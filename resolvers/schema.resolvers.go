@@ -275,7 +275,10 @@ func (r *subscriptionResolver) Notifications(ctx context.Context) (<-chan *gqlmo
 		return nil, err
 	}
 	return subscribe(ctx, r.Resolver, hub.Recipient(id.PersonID),
-		func(m hub.Message) (*gqlmodel.Notification, bool) { return notificationFor(m, id.PersonID) }), nil
+		func(m hub.Message) (*gqlmodel.Notification, bool) {
+			n, ok := notificationFor(m, id.PersonID)
+			return n, ok && !r.suppressed(ctx, id.PersonID, n.ActorID)
+		}), nil
 }
 
 // PersonEvents is the resolver for the personEvents field.
