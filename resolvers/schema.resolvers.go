@@ -240,12 +240,20 @@ func (r *queryResolver) RecommendedPeople(ctx context.Context, first *int) ([]mo
 		names = append(names, rec.SharedInterests...)
 	}
 	all := toInterests(names)
+	followedBy, err := r.followedByOf(ctx, id.PersonID, recs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]model.PersonRecommendation, 0, len(recs))
 	for _, rec := range recs {
 		shared := all[:len(rec.SharedInterests):len(rec.SharedInterests)]
 		all = all[len(rec.SharedInterests):]
+		via := followedBy[rec.Person.ID]
+		if via == nil {
+			via = []gqlmodel.Person{}
+		}
 		out = append(out, model.PersonRecommendation{Person: toPerson(ctx, rec.Person), Score: rec.Score, SharedInterests: shared,
-			Reasons: reasonsOf(rec), FollowedBy: []gqlmodel.Person{}})
+			Reasons: reasonsOf(rec), FollowedBy: via})
 	}
 	return out, nil
 }

@@ -45,11 +45,18 @@ type PersonPage struct {
 	HasNext    bool
 }
 
-// Recommendation is a person the caller may want to follow.
+// Recommendation is a person the caller may want to follow. Score is one
+// point per shared interest, half a point per FollowedVia (persons the
+// caller follows who follow them) and half a point if FollowsYou. Popular
+// marks a most-followed person offered (score 0) to a caller with nothing
+// else to go on.
 type Recommendation struct {
 	Person          Person
 	Score           float64
 	SharedInterests []string
+	FollowedVia     int
+	FollowsYou      bool
+	Popular         bool
 }
 
 // Transfer is one immutable ledger record: a grant (From empty) or a

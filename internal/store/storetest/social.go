@@ -22,6 +22,8 @@ var socialTests = map[string]func(*testing.T, store.Store){
 	"UpdateProfile":     testUpdateProfile,
 	"BlockAndMute":      testBlockAndMute,
 	"RelationsReplay":   testRelationsReplay,
+	"RecommendExcludes": testRecommendExclusions,
+	"RecommendCold":     testRecommendColdStart,
 }
 
 func follow(t *testing.T, s store.Store, a, b string) {
