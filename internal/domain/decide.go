@@ -137,6 +137,12 @@ func (pol Policy) Decide(ctx context.Context, s State, cmd Command, now time.Tim
 		return decideProfile(ctx, s, cmd, now)
 	case CmdBlock, CmdUnblock, CmdMute, CmdUnmute, CmdDismissRecommendation:
 		return decideRelation(ctx, s, cmd, now)
+	case CmdDeleteAccount:
+		ev, err := newEvent(cmd, 0, EvAccountDeleted, now, AccountDeletedData{PersonID: cmd.Actor})
+		if err != nil {
+			return Outcome{}, err
+		}
+		return applied(ev)
 	}
 	return reject(ReasonInvalidPayload)
 }

@@ -44,6 +44,8 @@ func TestDecideRelations(t *testing.T) {
 		{"muted may follow", CmdFollow, c, FollowPayload{PersonID: a}, StatusApplied, "", EvFollowed},
 		{"blocked pays", CmdTransferCoins, b, TransferPayload{To: a, Amount: 1}, StatusRejected, ReasonBlocked, ""},
 		{"blocker pays", CmdTransferCoins, a, TransferPayload{To: b, Amount: 1}, StatusRejected, ReasonBlocked, ""},
+		{"delete account", CmdDeleteAccount, a, struct{}{}, StatusApplied, "", EvAccountDeleted},
+		{"delete unknown account", CmdDeleteAccount, ghost, struct{}{}, StatusRejected, ReasonActorNotFound, ""},
 	}
 	for _, tc := range cases {
 		cmd, err := NewCommand(tc.typ, tc.actor, tc.pay, now)

@@ -229,9 +229,12 @@ func (s *Store) Ledger(context.Context) (store.Ledger, error) {
 		}
 	}
 	for _, t := range s.records {
-		if t.Kind == domain.GrantKind {
+		switch t.Kind {
+		case domain.GrantKind:
 			l.TotalSupply += t.Amount
-		} else {
+		case domain.BurnKind:
+			l.TotalSupply -= t.Amount // coins of a deleted account
+		default:
 			l.Transfers++
 		}
 	}

@@ -243,6 +243,11 @@ func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []doma
 			if cypher, params, err = socialStatement(ev); err != nil {
 				return err
 			}
+		case domain.EvAccountDeleted:
+			if err := applyDeletion(ctx, tx, ev); err != nil {
+				return err
+			}
+			continue
 		default:
 			continue // an event type this version does not project
 		}

@@ -24,6 +24,7 @@ var socialTests = map[string]func(*testing.T, store.Store){
 	"RelationsReplay":   testRelationsReplay,
 	"RecommendExcludes": testRecommendExclusions,
 	"RecommendCold":     testRecommendColdStart,
+	"DeleteAccount":     testDeleteAccount,
 }
 
 func follow(t *testing.T, s store.Store, a, b string) {
