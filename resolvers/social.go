@@ -128,10 +128,6 @@ func toRelationship(rel store.Relationship) *model.Relationship {
 		Blocking: rel.Blocking, BlockedBy: rel.BlockedBy, Muting: rel.Muting}
 }
 
-// errNotYet answers the operations of the contract not built yet
-// (FORBIDDEN, so that no test of bad input can pass on a stub).
-var errNotYet = &domain.Error{Kind: domain.KindForbidden, Message: "this operation is not available yet"}
-
 // reasonsOf lists why a recommendation is made, in the order of the
 // RecommendationReason enum.
 func reasonsOf(rec store.Recommendation) []model.RecommendationReason {

@@ -70,7 +70,15 @@ func (r *mutationResolver) DismissRecommendation(ctx context.Context, personID s
 
 // DeleteAccount is the resolver for the deleteAccount field.
 func (r *mutationResolver) DeleteAccount(ctx context.Context, password *string) (*model.CommandReceipt, error) {
-	return nil, errNotYet
+	pw := ""
+	if password != nil {
+		pw = *password
+	}
+	rc, err := r.App.DeleteAccount(ctx, pw)
+	if err != nil {
+		return nil, err
+	}
+	return toReceipt(rc), nil
 }
 
 // Mutuals is the resolver for the mutuals field.
