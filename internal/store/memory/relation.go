@@ -34,8 +34,8 @@ func (s *Store) blockedAfter(a, b *person, at time.Time) bool {
 }
 
 // applyRelation applies the private relation events; other types are
-// ignored. A block removes both follows between the pair made before it,
-// in the same write as the block.
+// ignored. A block removes both follows between the pair in the same
+// write as the block.
 func (s *Store) applyRelation(ev domain.Event) error {
 	rel, set, ok := domain.RelationEventOf(ev.Type)
 	if !ok {
@@ -51,8 +51,8 @@ func (s *Store) applyRelation(ev domain.Event) error {
 		if _, ok := a.blocks[b.id]; !ok {
 			a.blocks[b.id] = ev.At
 		}
-		s.unfollowBefore(a, b, ev.At)
-		s.unfollowBefore(b, a, ev.At)
+		s.unfollow(a, b)
+		s.unfollow(b, a)
 	case rel == domain.RelBlocks:
 		delete(a.blocks, b.id)
 	case rel == domain.RelMutes && set:
@@ -65,10 +65,9 @@ func (s *Store) applyRelation(ev domain.Event) error {
 	return nil
 }
 
-// unfollowBefore removes a's follow of b if it was made no later than at.
-func (s *Store) unfollowBefore(a, b *person, at time.Time) {
-	if since, ok := a.follows[b.id]; ok && !since.After(at) {
-		delete(a.follows, b.id)
-		delete(b.followers, a.id)
-	}
+// unfollow removes a's follow of b, whatever its time (as the Neo4j store
+// does, whose consumers' clocks may differ).
+func (s *Store) unfollow(a, b *person) {
+	delete(a.follows, b.id)
+	delete(b.followers, a.id)
 }

@@ -24,12 +24,13 @@ func (t txState) Related(ctx context.Context, from, to string, rel domain.Relati
 	return t.exists(ctx, "MATCH (:Person {id: $a})-[:"+typ+"]->(:Person {id: $b}) RETURN 1 LIMIT 1", map[string]any{"a": from, "b": to})
 }
 
-// A block removes, in the same statement, both follows between the pair
-// made no later than the block (a rebuild may replay a later follow of
-// the pair first; it must survive).
+// A block removes, in the same statement, both follows between the pair,
+// whatever their time: the follower's consumer may run on a clock ahead
+// of the blocker's. (So a rebuild that replays a follow made after an
+// unblock before the block it followed loses that follow.)
 const cypherBlocked = `MERGE (a:Person {id: $a}) MERGE (b:Person {id: $b})
 MERGE (a)-[r:BLOCKS]->(b) ON CREATE SET r.since = $at
-WITH a, b OPTIONAL MATCH (a)-[f:FOLLOWS]-(b) WHERE f.since <= $at DELETE f`
+WITH a, b OPTIONAL MATCH (a)-[f:FOLLOWS]-(b) DELETE f`
 
 // relationStatement is the statement that applies a relation event.
 func relationStatement(ev domain.Event) (string, map[string]any, error) {
