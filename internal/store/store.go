@@ -200,7 +200,9 @@ type RefreshTokens interface {
 // ReferenceTokens keeps the JWTs behind opaque reference tokens (the
 // phantom-token pattern), by the reference's hash.
 type ReferenceTokens interface {
-	SaveReference(ctx context.Context, hash, jwt string, expiresAt time.Time) error
+	// SaveReference keeps jwt, a token of personID (whose deletion
+	// removes it), under the reference's hash.
+	SaveReference(ctx context.Context, hash, personID, jwt string, expiresAt time.Time) error
 	// LookupReference returns ErrTokenInvalid for unknown or expired ones.
 	LookupReference(ctx context.Context, hash string, now time.Time) (jwt string, expiresAt time.Time, err error)
 }

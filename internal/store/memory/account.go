@@ -47,6 +47,11 @@ func (s *Store) applyDeletion(ev domain.Event) error {
 			delete(s.accounts, email)
 		}
 	}
+	for hash, r := range s.refs {
+		if r.personID == p.id {
+			delete(s.refs, hash)
+		}
+	}
 	for hash, t := range s.tokens {
 		if t.PersonID == p.id {
 			s.revoked[t.FamilyID] = true

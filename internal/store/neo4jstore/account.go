@@ -12,8 +12,9 @@ import (
 // transaction. The first takes the person's write lock, so that the
 // balance the second burns cannot change under it (a transfer to them
 // waits, then finds no person). Records of coins others received from them
-// stay: those coins are the others' now. Reference tokens carry no person
-// id; the gateway refuses the access tokens behind them.
+// stay: those coins are the others' now. Reference tokens made before
+// they carried a person id stay until they expire; the gateway refuses
+// the access tokens behind them.
 var deletionStatements = []string{
 	`MATCH (p:Person {id: $id}) SET p.balance = coalesce(p.balance, 0)`,
 	`MATCH (p:Person {id: $id}) WHERE p.balance > 0
@@ -23,6 +24,7 @@ SET p.balance = 0`,
 	`MATCH (a:Account {personId: $id}) DETACH DELETE a`,
 	`MATCH (t:RefreshToken {personId: $id}) DETACH DELETE t`,
 	`MATCH (f:TokenFamily {personId: $id}) DETACH DELETE f`,
+	`MATCH (r:ReferenceToken {personId: $id}) DELETE r`,
 }
 
 // applyDeletion applies EvAccountDeleted.

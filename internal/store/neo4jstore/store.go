@@ -75,6 +75,7 @@ var schema = []string{
 	// A deleted account's refresh tokens and families are found by person.
 	"CREATE INDEX refresh_token_person IF NOT EXISTS FOR (t:RefreshToken) ON (t.personId)",
 	"CREATE INDEX token_family_person IF NOT EXISTS FOR (f:TokenFamily) ON (f.personId)",
+	"CREATE INDEX reference_token_person IF NOT EXISTS FOR (r:ReferenceToken) ON (r.personId)",
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {

@@ -24,7 +24,10 @@ func testDeleteAccount(t *testing.T, s store.Store) {
 	if err := s.CreateAccount(ctx(t), store.Account{PersonID: ann, Email: u + "@example.com", Name: "Ann", PasswordHash: "x", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	hash := "refresh-" + u
+	hash, ref := "refresh-"+u, "reference-"+u
+	if err := s.SaveReference(ctx(t), ref, ann, "a.jwt", time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SaveRefreshToken(ctx(t), store.RefreshToken{Hash: hash, FamilyID: domain.NewID(), PersonID: ann, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +52,9 @@ func testDeleteAccount(t *testing.T, s store.Store) {
 	}
 	if _, err := s.UseRefreshToken(ctx(t), hash, time.Now()); !errors.Is(err, store.ErrTokenInvalid) {
 		t.Fatalf("the refresh token survives: %v", err)
+	}
+	if _, _, err := s.LookupReference(ctx(t), ref, time.Now()); !errors.Is(err, store.ErrTokenInvalid) {
+		t.Fatalf("the reference token survives: %v", err)
 	}
 	if got := search(t, s, "", "ann "+u, store.OffsetPage{First: 5}); len(got) != 0 {
 		t.Fatalf("search finds the deleted: %v", got)
