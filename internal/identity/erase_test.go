@@ -10,6 +10,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 )
 
@@ -23,7 +24,8 @@ func TestCheckPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := New(Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, memory.New(), keys)
+	st := memory.New()
+	svc, err := New(Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, st, keys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,5 +49,13 @@ func TestCheckPassword(t *testing.T) {
 		if err := c.CheckPassword(ctx, c2.who, c2.pw); domain.KindOf(err) != domain.KindUnauthenticated {
 			t.Fatalf("CheckPassword(%q): %v, want UNAUTHENTICATED", c2.pw, err)
 		}
+	}
+	// An identity provider's account has no password to give.
+	viaProvider := domain.NewID()
+	if err := st.CreateAccount(ctx, store.Account{PersonID: viaProvider, Email: "p@example.com", ProviderKey: store.ProviderKey("iss", "sub")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CheckPassword(ctx, viaProvider, ""); err != nil {
+		t.Fatalf("provider account without a password: %v", err)
 	}
 }
