@@ -51,6 +51,9 @@ func (everyoneExists) Follows(context.Context, string, string) (bool, error)    
 func (everyoneExists) HasInterest(context.Context, string, string) (bool, error) { return false, nil }
 func (everyoneExists) InterestCount(context.Context, string) (int, error)        { return 0, nil }
 func (everyoneExists) FollowingCount(context.Context, string) (int, error)       { return 0, nil }
+func (everyoneExists) Related(context.Context, string, string, domain.Relation) (bool, error) {
+	return false, nil
+}
 
 func (f *flakyStore) Execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
 	f.mu.Lock()

@@ -236,12 +236,20 @@ func (r *queryResolver) RecommendedPeople(ctx context.Context, first *int) ([]mo
 		names = append(names, rec.SharedInterests...)
 	}
 	all := toInterests(names)
+	followedBy, err := r.followedByOf(ctx, id.PersonID, recs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]model.PersonRecommendation, 0, len(recs))
 	for _, rec := range recs {
 		shared := all[:len(rec.SharedInterests):len(rec.SharedInterests)]
 		all = all[len(rec.SharedInterests):]
+		via := followedBy[rec.Person.ID]
+		if via == nil {
+			via = []gqlmodel.Person{}
+		}
 		out = append(out, model.PersonRecommendation{Person: toPerson(ctx, rec.Person), Score: rec.Score, SharedInterests: shared,
-			Reasons: reasonsOf(rec), FollowedBy: []gqlmodel.Person{}})
+			Reasons: reasonsOf(rec), FollowedBy: via})
 	}
 	return out, nil
 }
@@ -271,7 +279,10 @@ func (r *subscriptionResolver) Notifications(ctx context.Context) (<-chan *gqlmo
 		return nil, err
 	}
 	return subscribe(ctx, r.Resolver, hub.Recipient(id.PersonID),
-		func(m hub.Message) (*gqlmodel.Notification, bool) { return notificationFor(m, id.PersonID) }), nil
+		func(m hub.Message) (*gqlmodel.Notification, bool) {
+			n, ok := notificationFor(m, id.PersonID)
+			return n, ok && !r.suppressed(ctx, id.PersonID, n.ActorID)
+		}), nil
 }
 
 // PersonEvents is the resolver for the personEvents field.

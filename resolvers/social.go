@@ -128,20 +128,21 @@ func toRelationship(rel store.Relationship) *model.Relationship {
 		Blocking: rel.Blocking, BlockedBy: rel.BlockedBy, Muting: rel.Muting}
 }
 
-// errNotYet answers the operations of the contract not built yet
-// (FORBIDDEN, so that no test of bad input can pass on a stub).
-var errNotYet = &domain.Error{Kind: domain.KindForbidden, Message: "this operation is not available yet"}
-
-// reasonsOf derives the reasons of a recommendation from its score: one
-// point per shared interest, half a point per followed person who follows
-// the candidate, so any score beyond the shared interests is the latter.
+// reasonsOf lists why a recommendation is made, in the order of the
+// RecommendationReason enum.
 func reasonsOf(rec store.Recommendation) []model.RecommendationReason {
 	out := []model.RecommendationReason{}
 	if len(rec.SharedInterests) > 0 {
 		out = append(out, model.RecommendationReasonSharedInterests)
 	}
-	if rec.Score > float64(len(rec.SharedInterests)) {
+	if rec.FollowedVia > 0 {
 		out = append(out, model.RecommendationReasonFollowedByYourFollows)
+	}
+	if rec.FollowsYou {
+		out = append(out, model.RecommendationReasonFollowsYou)
+	}
+	if rec.Popular {
+		out = append(out, model.RecommendationReasonPopular)
 	}
 	return out
 }

@@ -45,32 +45,40 @@ func (r *mutationResolver) UpdateProfile(ctx context.Context, input model.Update
 
 // Block is the resolver for the block field.
 func (r *mutationResolver) Block(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	return nil, errNotYet
+	return r.relate(ctx, domain.CmdBlock, personID)
 }
 
 // Unblock is the resolver for the unblock field.
 func (r *mutationResolver) Unblock(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	return nil, errNotYet
+	return r.relate(ctx, domain.CmdUnblock, personID)
 }
 
 // Mute is the resolver for the mute field.
 func (r *mutationResolver) Mute(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	return nil, errNotYet
+	return r.relate(ctx, domain.CmdMute, personID)
 }
 
 // Unmute is the resolver for the unmute field.
 func (r *mutationResolver) Unmute(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	return nil, errNotYet
+	return r.relate(ctx, domain.CmdUnmute, personID)
 }
 
 // DismissRecommendation is the resolver for the dismissRecommendation field.
 func (r *mutationResolver) DismissRecommendation(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	return nil, errNotYet
+	return r.relate(ctx, domain.CmdDismissRecommendation, personID)
 }
 
 // DeleteAccount is the resolver for the deleteAccount field.
 func (r *mutationResolver) DeleteAccount(ctx context.Context, password *string) (*model.CommandReceipt, error) {
-	return nil, errNotYet
+	pw := ""
+	if password != nil {
+		pw = *password
+	}
+	rc, err := r.App.DeleteAccount(ctx, pw)
+	if err != nil {
+		return nil, err
+	}
+	return toReceipt(rc), nil
 }
 
 // Mutuals is the resolver for the mutuals field.

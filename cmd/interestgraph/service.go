@@ -132,6 +132,8 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	}
 	waiter := app.NewWaiter()
 	s.hub = hub.New(hub.DefaultBuffer, s.log)
+	erased := gateway.NewErased(s.cfg.AccessTokenTTL)
+	verifier = gateway.RefuseErased(verifier, erased)
 	// Tails are positioned before the gateway serves, so no outcome of a
 	// command it sends can slip past them.
 	outcomes, err := bus.NewTail(ctx, s.busCfg, s.busCfg.Topics.Outcomes, bus.FromEnd)
@@ -167,11 +169,13 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 				s.log.Warn("unreadable event skipped", "offset", m.Offset, "err", err)
 				return
 			}
+			erased.Note([]domain.Event{ev})
 			s.hub.PublishTraced(ev, trace.SpanContextFromContext(bus.TraceContext(ctx, m)))
 		})
 		return nil
 	})
-	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, MutationsPerMinute: s.cfg.MutationsPerMinute, CommandRetention: bus.CommandRetention}, s.bus, waiter, s.store, ids); err != nil {
+	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, MutationsPerMinute: s.cfg.MutationsPerMinute, CommandRetention: bus.CommandRetention,
+		OnErased: erased.Add}, s.bus, waiter, s.store, ids); err != nil {
 		return err
 	}
 	limits := gateway.DefaultLimits

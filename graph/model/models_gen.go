@@ -86,7 +86,7 @@ type PersonRecommendation struct {
 	// One point per shared interest, half a point per person you follow who follows them.
 	Score           float64             `json:"score"`
 	SharedInterests []gqlmodel.Interest `json:"sharedInterests"`
-	// Why this person is recommended. Scores: one point per shared interest (SHARED_INTERESTS), half a point per person you follow who follows them (FOLLOWED_BY_YOUR_FOLLOWS), half a point if they follow you (FOLLOWS_YOU); POPULAR (most-followed persons, for those with nothing else to go on) scores 0.
+	// Why this person is recommended. Scores: one point per shared interest (SHARED_INTERESTS), half a point per person you follow who follows them (FOLLOWED_BY_YOUR_FOLLOWS), half a point if they follow you (FOLLOWS_YOU); ordered by score, then follower count. POPULAR (the most-followed persons, offered only when no one scores, e.g. to a person with no interests and no follows) scores 0. Never recommended: yourself, persons you follow, persons in a block with you, persons you mute or dismissed.
 	Reasons []RecommendationReason `json:"reasons"`
 	// Up to 3 persons the caller follows who follow the recommended person (social proof).
 	FollowedBy []gqlmodel.Person `json:"followedBy"`

@@ -31,6 +31,9 @@ type Identity interface {
 	// Abandon undoes the registration that issued refreshToken.
 	Abandon(ctx context.Context, refreshToken string) error
 	External(ctx context.Context, provider, idToken string) (identity.Session, error)
+	// CheckPassword confirms the password of personID's account (none
+	// needed for a provider's account); UNAUTHENTICATED if wrong or missing.
+	CheckPassword(ctx context.Context, personID, password string) error
 }
 
 // Reader is the read model the queries use.
@@ -49,6 +52,9 @@ type Config struct {
 	// holds a partition while the graph store is down), so its receipt
 	// stays ACCEPTED until then. 0: DefaultCommandRetention.
 	CommandRetention time.Duration
+	// OnErased, if set, is told of the caller's deleteAccount APPLIED
+	// before the answer, so that this gateway refuses their tokens at once.
+	OnErased func(personID string)
 }
 
 // DefaultCommandRetention is the commands topic's retention as the service

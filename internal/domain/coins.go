@@ -84,6 +84,9 @@ func decideTransfer(ctx context.Context, s State, cmd Command, now time.Time) (O
 	if !ok {
 		return reject(ReasonRecipientNotFound)
 	}
+	if blocked, err := blockedPair(ctx, s, cmd.Actor, p.To); err != nil || blocked {
+		return blockedOutcome(cmd, err)
+	}
 	ev, err := newEvent(cmd, 0, EvCoinsTransferred, now, CoinsTransferredData{TransferID: cmd.ID, From: cmd.Actor, To: p.To, Amount: p.Amount, Memo: p.Memo})
 	if err != nil {
 		return Outcome{}, err

@@ -75,7 +75,7 @@ func DecodeCommand(raw []byte) (Command, error) {
 	}
 	switch c.Type {
 	case CmdRegisterPerson, CmdAddInterest, CmdRemoveInterest, CmdFollow, CmdUnfollow, CmdTransferCoins,
-		CmdUpdateProfile:
+		CmdUpdateProfile, CmdBlock, CmdUnblock, CmdMute, CmdUnmute, CmdDismissRecommendation, CmdDeleteAccount:
 	default:
 		return Command{}, fmt.Errorf("unknown command type %q", c.Type)
 	}

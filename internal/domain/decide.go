@@ -60,6 +60,9 @@ type State interface {
 	// interests, the persons it follows), for the per-person limits.
 	InterestCount(ctx context.Context, personID string) (int, error)
 	FollowingCount(ctx context.Context, personID string) (int, error)
+	// Related reports whether from holds the private relation rel
+	// (block, mute, dismissal) towards to.
+	Related(ctx context.Context, from, to string, rel Relation) (bool, error)
 }
 
 // Policy holds the rules that are configuration rather than code.
@@ -132,6 +135,14 @@ func (pol Policy) Decide(ctx context.Context, s State, cmd Command, now time.Tim
 		return pol.decideFollow(ctx, s, cmd, now)
 	case CmdUpdateProfile:
 		return decideProfile(ctx, s, cmd, now)
+	case CmdBlock, CmdUnblock, CmdMute, CmdUnmute, CmdDismissRecommendation:
+		return decideRelation(ctx, s, cmd, now)
+	case CmdDeleteAccount:
+		ev, err := newEvent(cmd, 0, EvAccountDeleted, now, AccountDeletedData{PersonID: cmd.Actor})
+		if err != nil {
+			return Outcome{}, err
+		}
+		return applied(ev)
 	}
 	return reject(ReasonInvalidPayload)
 }
@@ -199,6 +210,11 @@ func (pol Policy) decideFollow(ctx context.Context, s State, cmd Command, now ti
 		if !ok {
 			return reject(ReasonPersonNotFound)
 		}
+		// A block in either direction forbids the follow; unfollowing is
+		// always allowed.
+		if blocked, err := blockedPair(ctx, s, cmd.Actor, p.PersonID); err != nil || blocked {
+			return blockedOutcome(cmd, err)
+		}
 	}
 	has, err := s.Follows(ctx, cmd.Actor, p.PersonID)
 	if err != nil {
@@ -244,6 +260,15 @@ func limitOutcome(cmd Command, full bool, err error) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
 	}
 	return Rejected(cmd, ReasonLimitReached), nil
+}
+
+// blockedOutcome answers a command that a block stopped: REJECTED BLOCKED,
+// or the store's error.
+func blockedOutcome(cmd Command, err error) (Outcome, error) {
+	if err != nil {
+		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
+	}
+	return Rejected(cmd, ReasonBlocked), nil
 }
 
 func decodePayload(cmd Command, v any) error {

@@ -47,6 +47,12 @@ type fakeState struct {
 	persons   map[string]bool
 	follows   map[[2]string]bool
 	interests map[[2]string]bool
+	related   map[relKey]bool
+}
+
+type relKey struct {
+	from, to string
+	rel      Relation
 }
 
 func (f fakeState) PersonExists(_ context.Context, id string) (bool, error) {
@@ -60,6 +66,9 @@ func (f fakeState) HasInterest(_ context.Context, p, n string) (bool, error) {
 }
 func (f fakeState) InterestCount(context.Context, string) (int, error)  { return 0, nil }
 func (f fakeState) FollowingCount(context.Context, string) (int, error) { return 0, nil }
+func (f fakeState) Related(_ context.Context, from, to string, rel Relation) (bool, error) {
+	return f.related[relKey{from, to, rel}], nil
+}
 
 func TestDecide(t *testing.T) {
 	a, b, ghost := NewID(), NewID(), NewID()

@@ -45,8 +45,9 @@ func (nopIdentity) Login(context.Context, string, string) (identity.Session, err
 func (nopIdentity) Refresh(context.Context, string) (identity.Session, error) {
 	return identity.Session{}, errNo
 }
-func (nopIdentity) Logout(context.Context, string) error  { return errNo }
-func (nopIdentity) Abandon(context.Context, string) error { return errNo }
+func (nopIdentity) Logout(context.Context, string) error                { return errNo }
+func (nopIdentity) Abandon(context.Context, string) error               { return errNo }
+func (nopIdentity) CheckPassword(context.Context, string, string) error { return errNo }
 func (nopIdentity) External(context.Context, string, string) (identity.Session, error) {
 	return identity.Session{}, errNo
 }

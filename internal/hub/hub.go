@@ -111,6 +111,19 @@ func (h *Hub) PublishTraced(ev domain.Event, parent trace.SpanContext) {
 			}
 		}
 	}
+	if ev.Type == domain.EvAccountDeleted {
+		h.endLocked(Person(ev.Subject), Recipient(ev.Subject))
+	}
+}
+
+// endLocked ends every subscription of the topics: their person is gone,
+// so their subscribers get "complete".
+func (h *Hub) endLocked(topics ...Topic) {
+	for _, t := range topics {
+		for s := range h.topics[t] {
+			h.removeLocked(s)
+		}
+	}
 }
 
 // Count returns the number of open subscriptions.

@@ -22,6 +22,7 @@ import (
 //	POST /auth/refresh    {refreshToken, clientAddr}           -> Session
 //	POST /auth/logout     {refreshToken}                       -> 204
 //	POST /auth/abandon    {refreshToken}                       -> 204 (undo a new registration)
+//	POST /auth/check-password {personId, password, clientAddr} -> 204 (before deleteAccount)
 //	POST /auth/external   {provider, idToken, clientAddr}      -> Session
 //	POST /oauth/introspect  token=<reference> (form)           -> RFC 7662 + jwt
 //	GET  /.well-known/jwks.json, /.well-known/openid-configuration
@@ -34,6 +35,7 @@ type request struct {
 	Provider     string `json:"provider"`
 	IDToken      string `json:"idToken"`
 	ClientAddr   string `json:"clientAddr"`
+	PersonID     string `json:"personId"`
 }
 
 type wireError struct {
@@ -86,6 +88,13 @@ func Handler(s *Service, secret string, log *slog.Logger) (http.Handler, error) 
 	}
 	mux.Handle("POST /auth/logout", noContent(s.Logout))
 	mux.Handle("POST /auth/abandon", noContent(s.Abandon))
+	mux.Handle("POST /auth/check-password", guarded(secret, log, func(w http.ResponseWriter, r *http.Request, q request) {
+		if err := s.CheckPassword(WithClientAddr(r.Context(), q.ClientAddr), q.PersonID, q.Password); err != nil {
+			writeError(w, log, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
 	mux.HandleFunc("POST /oauth/introspect", func(w http.ResponseWriter, r *http.Request) {
 		if !authorized(r, secret) {
 			writeError(w, log, &domain.Error{Kind: domain.KindUnauthenticated, Message: "gateway credentials required"})

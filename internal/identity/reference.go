@@ -18,13 +18,13 @@ import (
 const ReferencePrefix = "igr_"
 
 // reference stores jwt under a fresh opaque reference and returns it.
-func (s *Service) reference(ctx context.Context, jwt string, exp time.Time) (string, error) {
+func (s *Service) reference(ctx context.Context, personID, jwt string, exp time.Time) (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
 	ref := ReferencePrefix + base64.RawURLEncoding.EncodeToString(b)
-	if err := s.st.SaveReference(ctx, auth.HashRefreshToken(ref), jwt, exp); err != nil {
+	if err := s.st.SaveReference(ctx, auth.HashRefreshToken(ref), personID, jwt, exp); err != nil {
 		return "", err
 	}
 	return ref, nil

@@ -84,7 +84,7 @@ func (s *Service) session(ctx context.Context, acc store.Account, family string)
 		return Session{}, err
 	}
 	if s.cfg.OpaqueTokens {
-		if tok, err = s.reference(ctx, tok, exp); err != nil {
+		if tok, err = s.reference(ctx, acc.PersonID, tok, exp); err != nil {
 			return Session{}, err
 		}
 	}

@@ -55,11 +55,18 @@ type PersonPage struct {
 	HasNext    bool
 }
 
-// Recommendation is a person the caller may want to follow.
+// Recommendation is a person the caller may want to follow. Score is one
+// point per shared interest, half a point per FollowedVia (persons the
+// caller follows who follow them) and half a point if FollowsYou. Popular
+// marks a most-followed person offered (score 0) to a caller with nothing
+// else to go on.
 type Recommendation struct {
 	Person          Person
 	Score           float64
 	SharedInterests []string
+	FollowedVia     int
+	FollowsYou      bool
+	Popular         bool
 }
 
 // Transfer is one immutable ledger record: a grant (From empty) or a
@@ -208,7 +215,9 @@ type RefreshTokens interface {
 // ReferenceTokens keeps the JWTs behind opaque reference tokens (the
 // phantom-token pattern), by the reference's hash.
 type ReferenceTokens interface {
-	SaveReference(ctx context.Context, hash, jwt string, expiresAt time.Time) error
+	// SaveReference keeps jwt, a token of personID (whose deletion
+	// removes it), under the reference's hash.
+	SaveReference(ctx context.Context, hash, personID, jwt string, expiresAt time.Time) error
 	// LookupReference returns ErrTokenInvalid for unknown or expired ones.
 	LookupReference(ctx context.Context, hash string, now time.Time) (jwt string, expiresAt time.Time, err error)
 }

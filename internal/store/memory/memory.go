@@ -144,6 +144,9 @@ func (s *Store) applyLocked(events []domain.Event, live bool) error {
 				return err
 			}
 			a, b := s.node(d.FollowerID), s.node(d.FolloweeID)
+			if s.blockedAfter(a, b, ev.At) {
+				continue // a replayed follow that a later block removed
+			}
 			if _, ok := a.follows[b.id]; !ok {
 				a.follows[b.id] = ev.At
 			}
@@ -240,6 +243,10 @@ func (st state) InterestCount(_ context.Context, id string) (int, error) {
 		return len(p.interests), nil
 	}
 	return 0, nil
+}
+
+func (st state) Related(_ context.Context, from, to string, rel domain.Relation) (bool, error) {
+	return st.s.related(from, to, rel), nil
 }
 
 func (st state) FollowingCount(_ context.Context, id string) (int, error) {

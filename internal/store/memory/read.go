@@ -140,67 +140,6 @@ func (s *Store) InterestPersons(_ context.Context, names []string, pg store.Page
 	return out, nil
 }
 
-// Recommend implements store.Reader with the scoring rule documented in
-// the README: one point per shared interest, half a point per person the
-// caller follows who follows the candidate.
-func (s *Store) Recommend(_ context.Context, id string, first int) ([]store.Recommendation, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	me, ok := s.registered(id)
-	if !ok {
-		return []store.Recommendation{}, nil
-	}
-	type cand struct {
-		score  float64
-		shared []string
-	}
-	cands := map[string]*cand{}
-	get := func(cid string) *cand {
-		c := cands[cid]
-		if c == nil {
-			c = &cand{}
-			cands[cid] = c
-		}
-		return c
-	}
-	for name := range me.interests {
-		for cid := range s.interests[name] {
-			c := get(cid)
-			c.score++
-			c.shared = append(c.shared, name)
-		}
-	}
-	for fid := range me.follows {
-		if f, ok := s.registered(fid); ok {
-			for cid := range f.follows {
-				get(cid).score += 0.5
-			}
-		}
-	}
-	out := []store.Recommendation{}
-	for cid, c := range cands {
-		p, ok := s.registered(cid)
-		if _, followed := me.follows[cid]; !ok || followed || cid == id {
-			continue
-		}
-		sort.Strings(c.shared)
-		if c.shared == nil {
-			c.shared = []string{}
-		}
-		out = append(out, store.Recommendation{Person: s.view(p), Score: c.score, SharedInterests: c.shared})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return out[i].Person.ID < out[j].Person.ID
-	})
-	if len(out) > first {
-		out = out[:first]
-	}
-	return out, nil
-}
-
 // Snapshot implements store.Snapshotter.
 func (s *Store) Snapshot(_ context.Context, ids []string) (store.Snapshot, error) {
 	s.mu.RLock()
@@ -282,9 +221,12 @@ func (s *Store) Ledger(context.Context) (store.Ledger, error) {
 		}
 	}
 	for _, t := range s.records {
-		if t.Kind == domain.GrantKind {
+		switch t.Kind {
+		case domain.GrantKind:
 			l.TotalSupply += t.Amount
-		} else {
+		case domain.BurnKind:
+			l.TotalSupply -= t.Amount // coins of a deleted account
+		default:
 			l.Transfers++
 		}
 	}

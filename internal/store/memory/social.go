@@ -14,13 +14,13 @@ import (
 // social is the part of a person that the social-graph features add.
 type social struct {
 	bio       string
-	blocks    map[string]struct{} // persons this person blocks
+	blocks    map[string]time.Time // persons this person blocks, since
 	mutes     map[string]struct{}
 	dismissed map[string]struct{} // recommendations dismissed
 }
 
 func newSocial() social {
-	return social{blocks: map[string]struct{}{}, mutes: map[string]struct{}{}, dismissed: map[string]struct{}{}}
+	return social{blocks: map[string]time.Time{}, mutes: map[string]struct{}{}, dismissed: map[string]struct{}{}}
 }
 
 // blocked reports whether a and b are in a block, either direction.

@@ -18,6 +18,10 @@ func (s *Store) applySocial(ev domain.Event) error {
 		if d.Bio != nil {
 			p.bio = *d.Bio
 		}
+	case domain.EvAccountDeleted:
+		return s.applyDeletion(ev)
+	default:
+		return s.applyRelation(ev)
 	}
 	return nil
 }

@@ -72,15 +72,15 @@ func (s *Store) DeleteAccount(_ context.Context, id string) error {
 }
 
 type reference struct {
-	jwt string
-	exp time.Time
+	jwt, personID string
+	exp           time.Time
 }
 
 // SaveReference implements store.ReferenceTokens.
-func (s *Store) SaveReference(_ context.Context, hash, jwt string, exp time.Time) error {
+func (s *Store) SaveReference(_ context.Context, hash, personID, jwt string, exp time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.refs[hash] = reference{jwt: jwt, exp: exp}
+	s.refs[hash] = reference{jwt: jwt, personID: personID, exp: exp}
 	return nil
 }
 

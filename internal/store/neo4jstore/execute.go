@@ -125,7 +125,10 @@ const (
 MERGE (p)-[r:INTERESTED_IN]->(i) ON CREATE SET r.since = $at`
 	cypherInterestRemoved = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
 WITH p, i OPTIONAL MATCH (p)-[r:INTERESTED_IN]->(i) DELETE r`
+	// A follow replayed after a later block between the pair (a rebuild
+	// orders persons' events independently) stays removed.
 	cypherFollowed = `MERGE (a:Person {id: $a}) MERGE (b:Person {id: $b})
+WITH a, b WHERE NOT EXISTS { (a)-[k:BLOCKS]-(b) WHERE k.since > $at }
 MERGE (a)-[r:FOLLOWS]->(b) ON CREATE SET r.since = $at`
 	cypherUnfollowed = `MERGE (a:Person {id: $a}) MERGE (b:Person {id: $b})
 WITH a, b OPTIONAL MATCH (a)-[r:FOLLOWS]->(b) DELETE r`
@@ -235,11 +238,16 @@ func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []doma
 				return err
 			}
 			cypher, params = cypherTransferred, map[string]any{"from": d.From, "to": d.To, "tid": d.TransferID, "amount": d.Amount, "memo": d.Memo, "at": ev.At}
-		case domain.EvProfileUpdated:
+		case domain.EvProfileUpdated, domain.EvBlocked, domain.EvUnblocked, domain.EvMuted, domain.EvUnmuted, domain.EvRecommendationDismissed:
 			var err error
 			if cypher, params, err = socialStatement(ev); err != nil {
 				return err
 			}
+		case domain.EvAccountDeleted:
+			if err := applyDeletion(ctx, tx, ev); err != nil {
+				return err
+			}
+			continue
 		default:
 			continue // an event type this version does not project
 		}

@@ -71,9 +71,10 @@ RETURN size(records) AS total, [t IN [x IN records WHERE $after = '' OR x.id < $
 // are read-committed), which the admin summary accepts.
 func (s *Store) Ledger(ctx context.Context) (store.Ledger, error) {
 	recs, err := s.read(ctx, `CALL { MATCH (p:Person) RETURN sum(coalesce(p.balance, 0)) AS balances, count(p.name) AS accounts }
-CALL { MATCH (g:Transfer {kind: 'GRANT'}) RETURN sum(g.amount) AS supply }
+CALL { MATCH (g:Transfer {kind: 'GRANT'}) RETURN sum(g.amount) AS minted }
+CALL { MATCH (b:Transfer {kind: 'BURN'}) RETURN sum(b.amount) AS burned }
 CALL { MATCH (t:Transfer {kind: 'TRANSFER'}) RETURN count(t) AS transfers }
-RETURN balances, accounts, supply, transfers`, nil)
+RETURN balances, accounts, minted - burned AS supply, transfers`, nil)
 	if err != nil || len(recs) == 0 {
 		return store.Ledger{}, err
 	}

@@ -135,42 +135,6 @@ RETURN i.name AS name, COUNT { (i)<-[:INTERESTED_IN]-(p:Person) WHERE p.name IS 
 	return out, nil
 }
 
-// Recommend implements store.Reader; the scoring rule is the memory store's.
-func (s *Store) Recommend(ctx context.Context, id string, first int) ([]store.Recommendation, error) {
-	recs, err := s.read(ctx, `MATCH (me:Person {id: $id}) WHERE me.name IS NOT NULL
-CALL {
-  WITH me
-  MATCH (me)-[:INTERESTED_IN]->(i:Interest)<-[:INTERESTED_IN]-(c:Person)
-  RETURN c, 1.0 AS s, i.name AS shared
-  UNION ALL
-  WITH me
-  MATCH (me)-[:FOLLOWS]->(f:Person)-[:FOLLOWS]->(c:Person) WHERE f.name IS NOT NULL
-  RETURN c, 0.5 AS s, null AS shared
-}
-WITH me, c, sum(s) AS score, collect(shared) AS shared
-WHERE c <> me AND c.name IS NOT NULL AND NOT (me)-[:FOLLOWS]->(c)
-WITH c AS x, score, shared ORDER BY score DESC, x.id LIMIT $first
-RETURN `+personMap+` AS p, score, shared`, map[string]any{"id": id, "first": first})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]store.Recommendation, 0, len(recs))
-	for _, r := range recs {
-		f := &fields{src: r, what: "recommendation"}
-		score, names, p := req[float64](f, "score"), list[string](f, "shared"), req[any](f, "p")
-		if f.err != nil {
-			return nil, f.err
-		}
-		person, err := toPerson(p)
-		if err != nil {
-			return nil, err
-		}
-		sort.Strings(names)
-		out = append(out, store.Recommendation{Person: person, Score: score, SharedInterests: names})
-	}
-	return out, nil
-}
-
 // Snapshot implements store.Snapshotter.
 func (s *Store) Snapshot(ctx context.Context, ids []string) (store.Snapshot, error) {
 	recs, err := s.read(ctx, `UNWIND $ids AS id MATCH (p:Person {id: id})

@@ -29,5 +29,8 @@ func socialStatement(ev domain.Event) (string, map[string]any, error) {
 		}
 		return cypherProfileUpdated, params, nil
 	}
+	if _, _, ok := domain.RelationEventOf(ev.Type); ok {
+		return relationStatement(ev)
+	}
 	return "", nil, fmt.Errorf("no statement for %s", ev.Type)
 }

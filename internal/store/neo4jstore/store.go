@@ -72,6 +72,10 @@ var schema = []string{
 	// index splits on spaces only and never drops a word as a stop word.
 	"CREATE FULLTEXT INDEX person_search IF NOT EXISTS FOR (p:Person) ON EACH [p.searchName] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
 	"CREATE INDEX interested_since IF NOT EXISTS FOR ()-[r:INTERESTED_IN]-() ON (r.since)",
+	// A deleted account's refresh tokens and families are found by person.
+	"CREATE INDEX refresh_token_person IF NOT EXISTS FOR (t:RefreshToken) ON (t.personId)",
+	"CREATE INDEX token_family_person IF NOT EXISTS FOR (f:TokenFamily) ON (f.personId)",
+	"CREATE INDEX reference_token_person IF NOT EXISTS FOR (r:ReferenceToken) ON (r.personId)",
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {

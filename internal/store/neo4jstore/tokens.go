@@ -116,9 +116,9 @@ func (s *Store) DeleteAccount(ctx context.Context, id string) error {
 }
 
 // SaveReference implements store.ReferenceTokens.
-func (s *Store) SaveReference(ctx context.Context, hash, jwt string, exp time.Time) error {
-	_, err := neo4j.ExecuteQuery(ctx, s.driver, "CREATE (:ReferenceToken {hash: $hash, jwt: $jwt, expiresAt: $exp})",
-		map[string]any{"hash": hash, "jwt": jwt, "exp": exp.UTC()}, neo4j.EagerResultTransformer, s.dbOpt())
+func (s *Store) SaveReference(ctx context.Context, hash, personID, jwt string, exp time.Time) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, "CREATE (:ReferenceToken {hash: $hash, personId: $person, jwt: $jwt, expiresAt: $exp})",
+		map[string]any{"hash": hash, "person": personID, "jwt": jwt, "exp": exp.UTC()}, neo4j.EagerResultTransformer, s.dbOpt())
 	if err != nil {
 		return fmt.Errorf("neo4j: save reference token: %w", err)
 	}

@@ -132,3 +132,6 @@ func (stateless) Follows(context.Context, string, string) (bool, error)     { re
 func (stateless) HasInterest(context.Context, string, string) (bool, error) { return false, nil }
 func (stateless) InterestCount(context.Context, string) (int, error)        { return 0, nil }
 func (stateless) FollowingCount(context.Context, string) (int, error)       { return 0, nil }
+func (stateless) Related(context.Context, string, string, domain.Relation) (bool, error) {
+	return false, nil
+}

@@ -19,6 +19,12 @@ var socialTests = map[string]func(*testing.T, store.Store){
 	"TrendingWindows":   testTrendingWindows,
 	"RelatedInterests":  testRelatedInterests,
 	"MutualsAndKnown":   testMutualsAndKnown,
+	"UpdateProfile":     testUpdateProfile,
+	"BlockAndMute":      testBlockAndMute,
+	"RelationsReplay":   testRelationsReplay,
+	"RecommendExcludes": testRecommendExclusions,
+	"RecommendCold":     testRecommendColdStart,
+	"DeleteAccount":     testDeleteAccount,
 }
 
 func follow(t *testing.T, s store.Store, a, b string) {

@@ -77,7 +77,7 @@ func testConcurrentRefresh(t *testing.T, s store.Store) {
 func testReferenceTokens(t *testing.T, s store.Store) {
 	hash := testsupport.Unique() + testsupport.Unique()
 	exp := time.Now().Add(time.Hour).Truncate(time.Millisecond) // local time, as callers pass it
-	if err := s.SaveReference(ctx(t), hash, "the.jwt.itself", exp); err != nil {
+	if err := s.SaveReference(ctx(t), hash, domain.NewID(), "the.jwt.itself", exp); err != nil {
 		t.Fatal(err)
 	}
 	jwt, gotExp, err := s.LookupReference(ctx(t), hash, time.Now())

@@ -1,0 +1,19 @@
+package domain
+
+// CmdDeleteAccount erases the actor: the password (if any) was checked by
+// the auth component before the command was sent.
+const CmdDeleteAccount CommandType = "DeleteAccount"
+
+// EvAccountDeleted records that a person left. Applying it removes the
+// person's node and edges, account, provider link and refresh-token
+// families, and burns the remaining balance with a BURN ledger record
+// (the causing command's id), so that supply and balances still agree.
+const EvAccountDeleted EventType = "AccountDeleted"
+
+// BurnKind is the ledger record of coins destroyed with a deleted account.
+const BurnKind = "BURN"
+
+// AccountDeletedData is the data of EvAccountDeleted.
+type AccountDeletedData struct {
+	PersonID string `json:"personId"`
+}

@@ -1,0 +1,101 @@
+package gateway
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+)
+
+// maxErased bounds the table of deleted persons. Deletions are rare; past
+// the bound the oldest entries go first (their tokens are the likeliest
+// to have expired).
+const maxErased = 100_000
+
+// Erased remembers the persons whose accounts were deleted, for as long as
+// an access token issued before the deletion may live (tokenTTL), so that
+// such tokens are refused at once instead of at their expiry. Every
+// gateway fills its own from the events it tails. A gateway started
+// after a deletion does not know it: until that person's last token
+// expires it lets the token through, and then their mutations are REJECTED
+// ACTOR_NOT_FOUND and their person reads null.
+type Erased struct {
+	mu       sync.Mutex
+	at       map[string]time.Time
+	tokenTTL time.Duration
+	now      func() time.Time
+}
+
+// NewErased returns an empty table for access tokens living tokenTTL.
+func NewErased(tokenTTL time.Duration) *Erased {
+	return &Erased{at: map[string]time.Time{}, tokenTTL: tokenTTL, now: time.Now}
+}
+
+// Note records the deletions among events (the gateway's event tail).
+func (e *Erased) Note(events []domain.Event) {
+	for _, ev := range events {
+		if ev.Type == domain.EvAccountDeleted {
+			e.Add(ev.Subject)
+		}
+	}
+}
+
+// Add records that personID was deleted (this gateway's deleteAccount,
+// before it answers APPLIED: its event may reach the event tail later).
+func (e *Erased) Add(personID string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.pruneLocked()
+	e.at[personID] = e.now()
+}
+
+// Has reports whether personID was deleted.
+func (e *Erased) Has(personID string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, ok := e.at[personID]
+	return ok
+}
+
+// pruneLocked drops entries older than tokenTTL, then the oldest while the
+// table is full.
+func (e *Erased) pruneLocked() {
+	cutoff := e.now().Add(-e.tokenTTL)
+	for id, at := range e.at {
+		if at.Before(cutoff) {
+			delete(e.at, id)
+		}
+	}
+	for len(e.at) >= maxErased {
+		oldest, first := "", time.Time{}
+		for id, at := range e.at {
+			if oldest == "" || at.Before(first) {
+				oldest, first = id, at
+			}
+		}
+		delete(e.at, oldest)
+	}
+}
+
+// RefuseErased wraps v so that the tokens of deleted persons are refused
+// (UNAUTHENTICATED, like any invalid token).
+func RefuseErased(v Verifier, erased *Erased) Verifier {
+	return erasedVerifier{v, erased}
+}
+
+type erasedVerifier struct {
+	Verifier
+	erased *Erased
+}
+
+var errErased = &domain.Error{Kind: domain.KindUnauthenticated, Message: "invalid token: the account was deleted"}
+
+func (v erasedVerifier) Verify(ctx context.Context, token string) (auth.Identity, error) {
+	id, err := v.Verifier.Verify(ctx, token)
+	if err == nil && v.erased.Has(id.PersonID) {
+		return auth.Identity{}, errErased
+	}
+	return id, err
+}

@@ -1,0 +1,46 @@
+package gateway
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/domain"
+)
+
+type fixedVerifier struct{ id string }
+
+func (f fixedVerifier) Verify(context.Context, string) (auth.Identity, error) {
+	return auth.Identity{PersonID: f.id}, nil
+}
+
+// TestRefuseErased: a deleted person's token is refused as soon as the
+// deletion's outcome is noted, and the entry goes once no token of theirs
+// can still be valid.
+func TestRefuseErased(t *testing.T) {
+	gone := domain.NewID()
+	e := NewErased(time.Minute)
+	now := time.Now()
+	e.now = func() time.Time { return now }
+	v := RefuseErased(fixedVerifier{gone}, e)
+	if _, err := v.Verify(context.Background(), "t"); err != nil {
+		t.Fatalf("before the deletion: %v", err)
+	}
+	cmd, _ := domain.NewCommand(domain.CmdDeleteAccount, gone, struct{}{}, now)
+	ev, err := domain.NewEventForTest(cmd, domain.EvAccountDeleted, now, domain.AccountDeletedData{PersonID: gone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Note([]domain.Event{ev})
+	if _, err := v.Verify(context.Background(), "t"); domain.KindOf(err) != domain.KindUnauthenticated {
+		t.Fatalf("after the deletion: %v, want UNAUTHENTICATED", err)
+	}
+	now = now.Add(2 * time.Minute)
+	other, _ := domain.NewCommand(domain.CmdDeleteAccount, domain.NewID(), struct{}{}, now)
+	ev2, _ := domain.NewEventForTest(other, domain.EvAccountDeleted, now, domain.AccountDeletedData{PersonID: other.Actor})
+	e.Note([]domain.Event{ev2})
+	if e.Has(gone) || !e.Has(other.Actor) {
+		t.Fatal("expired entry kept or new entry lost")
+	}
+}

@@ -1,0 +1,62 @@
+package memory
+
+import (
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
+)
+
+// applyDeletion erases a person: the balance is burned by a BURN record
+// (the ledger keeps it, so supply and balances still agree), every edge
+// to and from them goes, then the node, the account (with its provider
+// link) and the refresh-token families. Records of coins others received
+// from them stay: those coins are the others' now.
+func (s *Store) applyDeletion(ev domain.Event) error {
+	var d domain.AccountDeletedData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	p, ok := s.persons[d.PersonID]
+	if !ok {
+		return nil
+	}
+	if _, done := s.records[ev.CommandID]; !done && p.balance > 0 {
+		s.records[ev.CommandID] = store.Transfer{ID: ev.CommandID, Kind: domain.BurnKind, From: p.id, Amount: p.balance, At: ev.At}
+		p.balance = 0
+	}
+	for id := range p.follows {
+		if q := s.persons[id]; q != nil {
+			delete(q.followers, p.id)
+		}
+	}
+	for id := range p.followers {
+		if q := s.persons[id]; q != nil {
+			delete(q.follows, p.id)
+		}
+	}
+	for name := range p.interests {
+		delete(s.interests[name], p.id)
+	}
+	for _, q := range s.persons {
+		delete(q.blocks, p.id)
+		delete(q.mutes, p.id)
+		delete(q.dismissed, p.id)
+	}
+	delete(s.persons, p.id)
+	for email, a := range s.accounts {
+		if a.PersonID == p.id {
+			delete(s.accounts, email)
+		}
+	}
+	for hash, r := range s.refs {
+		if r.personID == p.id {
+			delete(s.refs, hash)
+		}
+	}
+	for hash, t := range s.tokens {
+		if t.PersonID == p.id {
+			s.revoked[t.FamilyID] = true
+			delete(s.tokens, hash)
+		}
+	}
+	return nil
+}
