@@ -28,6 +28,10 @@ const (
 	// CodeTooComplex is gqlgen's code for its complexity limit; the depth
 	// and shape limits use it too, so clients handle one code.
 	CodeTooComplex = "COMPLEXITY_LIMIT_EXCEEDED"
+	// CodeCursorExpired: a subscription's after cursor is older than the
+	// event store retains (or than a resume replays); re-read and subscribe
+	// without it.
+	CodeCursorExpired = "CURSOR_EXPIRED"
 )
 
 var codes = map[domain.Kind]string{
@@ -38,6 +42,7 @@ var codes = map[domain.Kind]string{
 	domain.KindAlreadyExists:   CodeAlreadyExists,
 	domain.KindRateLimited:     CodeRateLimited,
 	domain.KindUnavailable:     CodeUnavailable,
+	domain.KindCursorExpired:   CodeCursorExpired,
 }
 
 // presentError is the one place where errors become GraphQL errors. Domain

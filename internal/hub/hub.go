@@ -33,11 +33,17 @@ type Hub struct {
 	log    *slog.Logger
 
 	touched atomic.Int64 // subscriptions offered an event, for the tests
+
+	// pos is the offset of the last event published per partition of the
+	// event store: live delivery to a new subscription starts after it.
+	pos    map[int]int64
+	source Source // the event store, for resumption; nil: live only
 }
 
 type sub struct {
-	ch    chan Message
-	topic Topic
+	ch     chan Message
+	topic  Topic
+	behind bool // ended because it fell a full buffer behind
 }
 
 // New returns a hub with the given per-subscription buffer (0: default).
@@ -45,14 +51,26 @@ func New(buffer int, log *slog.Logger) *Hub {
 	if buffer <= 0 {
 		buffer = DefaultBuffer
 	}
-	return &Hub{topics: map[Topic]map[*sub]struct{}{}, buffer: buffer, log: log}
+	return &Hub{topics: map[Topic]map[*sub]struct{}{}, buffer: buffer, log: log, pos: map[int]int64{}}
 }
 
 // Subscribe returns a channel of the events published to topic. It closes
 // when ctx ends or when the subscriber falls a full buffer behind.
 func (h *Hub) Subscribe(ctx context.Context, topic Topic) <-chan Message {
+	s, _ := h.subscribe(topic)
+	go func() {
+		<-ctx.Done()
+		h.unsubscribe(s)
+	}()
+	return s.ch
+}
+
+// subscribe registers a subscription to topic and returns it with the
+// positions published so far: it gets every event after them.
+func (h *Hub) subscribe(topic Topic) (*sub, map[int]int64) {
 	s := &sub{ch: make(chan Message, h.buffer), topic: topic}
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	set := h.topics[topic]
 	if set == nil {
 		set = map[*sub]struct{}{}
@@ -60,14 +78,17 @@ func (h *Hub) Subscribe(ctx context.Context, topic Topic) <-chan Message {
 	}
 	set[s] = struct{}{}
 	h.n++
-	h.mu.Unlock()
-	go func() {
-		<-ctx.Done()
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		h.removeLocked(s)
-	}()
-	return s.ch
+	pos := make(map[int]int64, len(h.pos))
+	for p, o := range h.pos {
+		pos[p] = o
+	}
+	return s, pos
+}
+
+func (h *Hub) unsubscribe(s *sub) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.removeLocked(s)
 }
 
 // removeLocked ends s unless it has ended already.
@@ -84,17 +105,28 @@ func (h *Hub) removeLocked(s *sub) {
 	close(s.ch)
 }
 
-// Publish hands ev to every subscription of its topics without blocking.
-func (h *Hub) Publish(ev domain.Event) {
+// Publish hands ev, which has no position in the event store, to every
+// subscription of its topics without blocking (tests).
+func (h *Hub) Publish(ev domain.Event) { h.PublishAt(ev, -1, -1) }
+
+// PublishAt hands ev, read at offset of partition of the event store, to
+// every subscription of its topics without blocking. Each partition's
+// events must be published in offset order.
+func (h *Hub) PublishAt(ev domain.Event, partition int, offset int64) {
 	m := decode(ev)
+	m.Partition, m.Offset = partition, offset
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if partition >= 0 {
+		h.pos[partition] = offset
+	}
 	for _, t := range m.topics() {
 		for s := range h.topics[t] {
 			h.touched.Add(1)
 			select {
 			case s.ch <- m:
 			default:
+				s.behind = true
 				h.removeLocked(s)
 				h.log.Warn("subscription ended: subscriber fell behind", "buffer", h.buffer)
 			}
