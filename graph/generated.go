@@ -66,6 +66,7 @@ type ComplexityRoot struct {
 	Followed struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		Followee  func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Person    func(childComplexity int) int
@@ -74,6 +75,7 @@ type ComplexityRoot struct {
 	GraphEvent struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		Data      func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Subject   func(childComplexity int) int
@@ -89,6 +91,7 @@ type ComplexityRoot struct {
 	InterestAdded struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Interest  func(childComplexity int) int
 		Person    func(childComplexity int) int
@@ -97,6 +100,7 @@ type ComplexityRoot struct {
 	InterestRemoved struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Interest  func(childComplexity int) int
 		Person    func(childComplexity int) int
@@ -126,6 +130,7 @@ type ComplexityRoot struct {
 		Actor  func(childComplexity int) int
 		Amount func(childComplexity int) int
 		At     func(childComplexity int) int
+		Cursor func(childComplexity int) int
 		ID     func(childComplexity int) int
 		Kind   func(childComplexity int) int
 	}
@@ -168,6 +173,7 @@ type ComplexityRoot struct {
 	PersonRegistered struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Person    func(childComplexity int) int
 	}
@@ -182,9 +188,9 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		GraphEvents   func(childComplexity int) int
-		Notifications func(childComplexity int) int
-		PersonEvents  func(childComplexity int, personID string) int
+		GraphEvents   func(childComplexity int, after *string) int
+		Notifications func(childComplexity int, after *string) int
+		PersonEvents  func(childComplexity int, personID string, after *string) int
 	}
 
 	Transfer struct {
@@ -211,6 +217,7 @@ type ComplexityRoot struct {
 	Unfollowed struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		Followee  func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Person    func(childComplexity int) int
@@ -276,9 +283,9 @@ type QueryResolver interface {
 	Ledger(ctx context.Context) (*model.Ledger, error)
 }
 type SubscriptionResolver interface {
-	Notifications(ctx context.Context) (<-chan *gqlmodel.Notification, error)
-	PersonEvents(ctx context.Context, personID string) (<-chan gqlmodel.PersonEvent, error)
-	GraphEvents(ctx context.Context) (<-chan *model.GraphEvent, error)
+	Notifications(ctx context.Context, after *string) (<-chan *gqlmodel.Notification, error)
+	PersonEvents(ctx context.Context, personID string, after *string) (<-chan gqlmodel.PersonEvent, error)
+	GraphEvents(ctx context.Context, after *string) (<-chan *model.GraphEvent, error)
 }
 type TransferResolver interface {
 	From(ctx context.Context, obj *gqlmodel.Transfer) (*gqlmodel.Person, error)
@@ -372,6 +379,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Followed.CommandID(childComplexity), true
+	case "Followed.cursor":
+		if e.ComplexityRoot.Followed.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Followed.Cursor(childComplexity), true
 	case "Followed.followee":
 		if e.ComplexityRoot.Followed.Followee == nil {
 			break
@@ -403,6 +416,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphEvent.CommandID(childComplexity), true
+	case "GraphEvent.cursor":
+		if e.ComplexityRoot.GraphEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEvent.Cursor(childComplexity), true
 	case "GraphEvent.data":
 		if e.ComplexityRoot.GraphEvent.Data == nil {
 			break
@@ -464,6 +483,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InterestAdded.CommandID(childComplexity), true
+	case "InterestAdded.cursor":
+		if e.ComplexityRoot.InterestAdded.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterestAdded.Cursor(childComplexity), true
 	case "InterestAdded.id":
 		if e.ComplexityRoot.InterestAdded.ID == nil {
 			break
@@ -495,6 +520,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InterestRemoved.CommandID(childComplexity), true
+	case "InterestRemoved.cursor":
+		if e.ComplexityRoot.InterestRemoved.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterestRemoved.Cursor(childComplexity), true
 	case "InterestRemoved.id":
 		if e.ComplexityRoot.InterestRemoved.ID == nil {
 			break
@@ -668,6 +699,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Notification.At(childComplexity), true
+	case "Notification.cursor":
+		if e.ComplexityRoot.Notification.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Cursor(childComplexity), true
 	case "Notification.id":
 		if e.ComplexityRoot.Notification.ID == nil {
 			break
@@ -828,6 +865,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonRegistered.CommandID(childComplexity), true
+	case "PersonRegistered.cursor":
+		if e.ComplexityRoot.PersonRegistered.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRegistered.Cursor(childComplexity), true
 	case "PersonRegistered.id":
 		if e.ComplexityRoot.PersonRegistered.ID == nil {
 			break
@@ -904,13 +947,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Subscription.GraphEvents(childComplexity), true
+		args, err := ec.field_Subscription_graphEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.GraphEvents(childComplexity, args["after"].(*string)), true
 	case "Subscription.notifications":
 		if e.ComplexityRoot.Subscription.Notifications == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Subscription.Notifications(childComplexity), true
+		args, err := ec.field_Subscription_notifications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Notifications(childComplexity, args["after"].(*string)), true
 	case "Subscription.personEvents":
 		if e.ComplexityRoot.Subscription.PersonEvents == nil {
 			break
@@ -921,7 +974,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.PersonEvents(childComplexity, args["personId"].(string)), true
+		return e.ComplexityRoot.Subscription.PersonEvents(childComplexity, args["personId"].(string), args["after"].(*string)), true
 
 	case "Transfer.amount":
 		if e.ComplexityRoot.Transfer.Amount == nil {
@@ -1010,6 +1063,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unfollowed.CommandID(childComplexity), true
+	case "Unfollowed.cursor":
+		if e.ComplexityRoot.Unfollowed.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unfollowed.Cursor(childComplexity), true
 	case "Unfollowed.followee":
 		if e.ComplexityRoot.Unfollowed.Followee == nil {
 			break
@@ -1150,6 +1209,45 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../inbox.graphqls", Input: `# Live updates that never miss (issue #14): every streamed event carries
+# the cursor of its position in the event store; a subscription's after
+# argument resumes from it.
+
+extend interface PersonEvent {
+  "Opaque position of this event in the event store: pass it as after to resume."
+  cursor: String!
+}
+
+extend type PersonRegistered {
+  cursor: String!
+}
+
+extend type InterestAdded {
+  cursor: String!
+}
+
+extend type InterestRemoved {
+  cursor: String!
+}
+
+extend type Followed {
+  cursor: String!
+}
+
+extend type Unfollowed {
+  cursor: String!
+}
+
+extend type GraphEvent {
+  "Opaque position in the event store, over every partition: pass it as after to resume."
+  cursor: String!
+}
+
+extend type Notification {
+  "Opaque position in the event store: pass it as after to resume the notifications subscription."
+  cursor: String!
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `# interestgraph GraphQL API. The operations, arguments, enums and error codes
 # here are a contract with clients outside this repository: extend, never
 # rename.
@@ -1188,12 +1286,12 @@ type Mutation {
 }
 
 type Subscription {
-  "The caller's own notifications: FOLLOWED, and more kinds later."
-  notifications: Notification!
+  "The caller's own notifications: FOLLOWED, and more kinds later. after (on every subscription): the cursor of the last event received, to get what came since, then live ones (CURSOR_EXPIRED when too old, BAD_USER_INPUT when malformed)."
+  notifications(after: String): Notification!
   "Public changes of one person: interests and follows."
-  personEvents(personId: ID!): PersonEvent!
+  personEvents(personId: ID!, after: String): PersonEvent!
   "Admins only: every event, as published on the event store."
-  graphEvents: GraphEvent!
+  graphEvents(after: String): GraphEvent!
 }
 
 "An event as carried on the event store (a CloudEvent)."
@@ -1440,6 +1538,8 @@ func (ec *executionContext) childFields_GraphEvent(ctx context.Context, field gr
 		return ec.fieldContext_GraphEvent_commandId(ctx, field)
 	case "data":
 		return ec.fieldContext_GraphEvent_data(ctx, field)
+	case "cursor":
+		return ec.fieldContext_GraphEvent_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphEvent", field.Name)
 }
@@ -1482,6 +1582,8 @@ func (ec *executionContext) childFields_Notification(ctx context.Context, field 
 		return ec.fieldContext_Notification_actor(ctx, field)
 	case "amount":
 		return ec.fieldContext_Notification_amount(ctx, field)
+	case "cursor":
+		return ec.fieldContext_Notification_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
 }
@@ -2032,6 +2134,34 @@ func (ec *executionContext) field_Query_recommendedPeople_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_graphEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_notifications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_personEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2043,6 +2173,14 @@ func (ec *executionContext) field_Subscription_personEvents_args(ctx context.Con
 		return nil, err
 	}
 	args["personId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -2468,6 +2606,29 @@ func (ec *executionContext) fieldContext_Followed_followee(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Followed_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Followed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Followed_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Followed_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Followed", field, false, false, "String")
+}
+
 func (ec *executionContext) _GraphEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2603,6 +2764,29 @@ func (ec *executionContext) _GraphEvent_data(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_GraphEvent_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.GraphEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GraphEvent", field, false, false, "String")
 }
 
@@ -2829,6 +3013,29 @@ func (ec *executionContext) fieldContext_InterestAdded_interest(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _InterestAdded_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.InterestAdded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterestAdded_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterestAdded_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterestAdded", field, false, false, "String")
+}
+
 func (ec *executionContext) _InterestRemoved_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.InterestRemoved) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2960,6 +3167,29 @@ func (ec *executionContext) fieldContext_InterestRemoved_interest(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _InterestRemoved_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.InterestRemoved) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterestRemoved_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterestRemoved_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterestRemoved", field, false, false, "String")
 }
 
 func (ec *executionContext) _Ledger_totalSupply(ctx context.Context, field graphql.CollectedField, obj *model.Ledger) (ret graphql.Marshaler) {
@@ -3616,6 +3846,29 @@ func (ec *executionContext) _Notification_amount(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Notification_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Notification_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -4284,6 +4537,29 @@ func (ec *executionContext) fieldContext_PersonRegistered_person(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _PersonRegistered_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PersonRegistered) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRegistered_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRegistered_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRegistered", field, false, false, "String")
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4609,7 +4885,8 @@ func (ec *executionContext) _Subscription_notifications(ctx context.Context, fie
 			return ec.fieldContext_Subscription_notifications(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Subscription().Notifications(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Notifications(ctx, fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Notification) graphql.Marshaler {
@@ -4619,7 +4896,7 @@ func (ec *executionContext) _Subscription_notifications(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Subscription_notifications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Subscription_notifications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
 		Field:      field,
@@ -4628,6 +4905,17 @@ func (ec *executionContext) fieldContext_Subscription_notifications(_ context.Co
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Notification(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_notifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4642,7 +4930,7 @@ func (ec *executionContext) _Subscription_personEvents(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().PersonEvents(ctx, fc.Args["personId"].(string))
+			return ec.Resolvers.Subscription().PersonEvents(ctx, fc.Args["personId"].(string), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.PersonEvent) graphql.Marshaler {
@@ -4685,7 +4973,8 @@ func (ec *executionContext) _Subscription_graphEvents(ctx context.Context, field
 			return ec.fieldContext_Subscription_graphEvents(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Subscription().GraphEvents(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().GraphEvents(ctx, fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphEvent) graphql.Marshaler {
@@ -4695,7 +4984,7 @@ func (ec *executionContext) _Subscription_graphEvents(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Subscription_graphEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Subscription_graphEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
 		Field:      field,
@@ -4704,6 +4993,17 @@ func (ec *executionContext) fieldContext_Subscription_graphEvents(_ context.Cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_GraphEvent(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_graphEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5160,6 +5460,29 @@ func (ec *executionContext) fieldContext_Unfollowed_followee(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Unfollowed_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Unfollowed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unfollowed_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unfollowed_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Unfollowed", field, false, false, "String")
 }
 
 func (ec *executionContext) _Wallet_balance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Wallet) (ret graphql.Marshaler) {
@@ -6548,6 +6871,11 @@ func (ec *executionContext) _Followed(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Followed_followee(ctx, field, obj)
 				})
+		case "cursor":
+			out.Values[i] = ec._Followed_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6603,6 +6931,11 @@ func (ec *executionContext) _GraphEvent(ctx context.Context, sel ast.SelectionSe
 			}
 		case "data":
 			out.Values[i] = ec._GraphEvent_data(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._GraphEvent_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -6706,6 +7039,11 @@ func (ec *executionContext) _InterestAdded(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InterestAdded_interest(ctx, field, obj)
 				})
+		case "cursor":
+			out.Values[i] = ec._InterestAdded_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6761,6 +7099,11 @@ func (ec *executionContext) _InterestRemoved(ctx context.Context, sel ast.Select
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InterestRemoved_interest(ctx, field, obj)
 				})
+		case "cursor":
+			out.Values[i] = ec._InterestRemoved_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6967,6 +7310,11 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 		case "amount":
 			out.Values[i] = ec._Notification_amount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cursor":
+			out.Values[i] = ec._Notification_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -7262,6 +7610,11 @@ func (ec *executionContext) _PersonRegistered(ctx context.Context, sel ast.Selec
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PersonRegistered_person(ctx, field, obj)
 				})
+		case "cursor":
+			out.Values[i] = ec._PersonRegistered_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7573,6 +7926,11 @@ func (ec *executionContext) _Unfollowed(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Unfollowed_followee(ctx, field, obj)
 				})
+		case "cursor":
+			out.Values[i] = ec._Unfollowed_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -136,6 +136,8 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 		outcomes.Close()
 		return err
 	}
+	// Resumed subscriptions replay what came before the tail's start.
+	s.hub.SetSource(eventLog{cfg: s.busCfg, log: s.log}, events.Start())
 	observer, _ := s.store.(bookmarkObserver)
 	s.goLoop("outcome tail", func() error {
 		defer outcomes.Close()
@@ -160,7 +162,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 				s.log.Warn("unreadable event skipped", "offset", m.Offset, "err", err)
 				return
 			}
-			s.hub.Publish(ev)
+			s.hub.PublishAt(ev, m.Partition, m.Offset)
 		})
 		return nil
 	})

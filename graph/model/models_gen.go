@@ -40,6 +40,8 @@ type GraphEvent struct {
 	CommandID string    `json:"commandId"`
 	// The event's data, as JSON text.
 	Data string `json:"data"`
+	// Opaque position in the event store, over every partition: pass it as after to resume.
+	Cursor string `json:"cursor"`
 }
 
 type Ledger struct {

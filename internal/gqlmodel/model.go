@@ -30,6 +30,7 @@ type Notification struct {
 	At      time.Time        `json:"at"`
 	Amount  *int             `json:"amount"`
 	ActorID string           `json:"-"`
+	Cursor  string           `json:"cursor"`
 }
 
 // Wallet is a person's coins; its transfers are resolved.
@@ -59,6 +60,7 @@ type PersonRegistered struct {
 	At        time.Time `json:"at"`
 	CommandID string    `json:"commandId"`
 	PersonID  string    `json:"-"`
+	Cursor    string    `json:"cursor"`
 }
 
 // InterestAdded is an event.
@@ -68,6 +70,7 @@ type InterestAdded struct {
 	CommandID    string    `json:"commandId"`
 	PersonID     string    `json:"-"`
 	InterestName string    `json:"-"`
+	Cursor       string    `json:"cursor"`
 }
 
 // InterestRemoved is an event.
@@ -77,6 +80,7 @@ type InterestRemoved struct {
 	CommandID    string    `json:"commandId"`
 	PersonID     string    `json:"-"`
 	InterestName string    `json:"-"`
+	Cursor       string    `json:"cursor"`
 }
 
 // Followed is an event.
@@ -86,6 +90,7 @@ type Followed struct {
 	CommandID  string    `json:"commandId"`
 	PersonID   string    `json:"-"`
 	FolloweeID string    `json:"-"`
+	Cursor     string    `json:"cursor"`
 }
 
 // Unfollowed is an event.
@@ -95,6 +100,7 @@ type Unfollowed struct {
 	CommandID  string    `json:"commandId"`
 	PersonID   string    `json:"-"`
 	FolloweeID string    `json:"-"`
+	Cursor     string    `json:"cursor"`
 }
 
 // PersonEvent is the GraphQL interface of the event types.
