@@ -74,7 +74,7 @@ func DecodeCommand(raw []byte) (Command, error) {
 		return Command{}, fmt.Errorf("command %s has no time", c.ID)
 	}
 	switch c.Type {
-	case CmdRegisterPerson, CmdAddInterest, CmdRemoveInterest, CmdFollow, CmdUnfollow, CmdTransferCoins:
+	case CmdRegisterPerson, CmdAddInterest, CmdRemoveInterest, CmdFollow, CmdUnfollow, CmdTransferCoins, CmdMarkNotificationsRead:
 	default:
 		return Command{}, fmt.Errorf("unknown command type %q", c.Type)
 	}

@@ -130,6 +130,8 @@ func (pol Policy) Decide(ctx context.Context, s State, cmd Command, now time.Tim
 		return decideTransfer(ctx, s, cmd, now)
 	case CmdFollow, CmdUnfollow:
 		return pol.decideFollow(ctx, s, cmd, now)
+	case CmdMarkNotificationsRead:
+		return decideMarkRead(ctx, cmd, now)
 	}
 	return reject(ReasonInvalidPayload)
 }

@@ -142,6 +142,7 @@ type Reader interface {
 	Ledger(ctx context.Context) (Ledger, error)
 	// CommandOutcome returns the recorded outcome of a command and its actor.
 	CommandOutcome(ctx context.Context, commandID string) (out domain.Outcome, actor string, found bool, err error)
+	Inbox
 }
 
 // Accounts stores credentials; only the auth component uses it.

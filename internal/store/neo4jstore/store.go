@@ -31,6 +31,8 @@ type Store struct {
 	// reads wait for that write: read-your-writes across gateways.
 	reads neo4j.BookmarkManager
 	now   func() time.Time
+	// retention of notifications (store.RetentionSetter)
+	retention time.Duration
 }
 
 var _ store.Store = (*Store)(nil)
@@ -44,7 +46,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: create driver: %w", err)
 	}
-	s := &Store{driver: drv, db: cfg.Database, reads: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}), now: time.Now}
+	s := &Store{driver: drv, db: cfg.Database, reads: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}), now: time.Now,
+		retention: store.DefaultNotificationRetention}
 	if err := drv.VerifyConnectivity(ctx); err != nil {
 		_ = drv.Close(ctx)
 		return nil, fmt.Errorf("neo4j: connect to %s: %w", cfg.URI, err)
@@ -67,6 +70,7 @@ var schema = []string{
 	"CREATE CONSTRAINT refresh_token_hash IF NOT EXISTS FOR (t:RefreshToken) REQUIRE t.hash IS UNIQUE",
 	"CREATE CONSTRAINT token_family_id IF NOT EXISTS FOR (f:TokenFamily) REQUIRE f.id IS UNIQUE",
 	"CREATE CONSTRAINT reference_token_hash IF NOT EXISTS FOR (r:ReferenceToken) REQUIRE r.hash IS UNIQUE",
+	"CREATE CONSTRAINT notification_id IF NOT EXISTS FOR (n:Notification) REQUIRE n.id IS UNIQUE",
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {

@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore Factory) {
 		"Following":                testFollowing,
 		"EmptyAndReady":            testEmptyAndReady,
 		"LedgerExact":              testLedgerExact,
+		"Inbox":                    testInbox,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
