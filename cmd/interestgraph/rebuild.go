@@ -22,6 +22,7 @@ func rebuild(ctx context.Context, cfg config.Config, log *slog.Logger, force boo
 		return err
 	}
 	defer st.Close(context.Background())
+	st.SetNotificationRetention(cfg.NotificationRetention)
 	bc, err := busConfig(cfg, cfg.KafkaBrokers)
 	if err != nil {
 		return err

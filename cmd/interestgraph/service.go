@@ -99,6 +99,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 		}
 		log.Info("mode: Neo4j graph store", "uri", cfg.Neo4jURI)
 	}
+	if rs, ok := s.store.(store.RetentionSetter); ok {
+		rs.SetNotificationRetention(cfg.NotificationRetention)
+	}
 
 	loops, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
@@ -166,7 +169,8 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 		})
 		return nil
 	})
-	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, MutationsPerMinute: s.cfg.MutationsPerMinute}, s.bus, waiter, s.store, ids); err != nil {
+	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, MutationsPerMinute: s.cfg.MutationsPerMinute,
+		NotificationRetention: s.cfg.NotificationRetention}, s.bus, waiter, s.store, ids); err != nil {
 		return err
 	}
 	limits := gateway.DefaultLimits

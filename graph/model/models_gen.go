@@ -56,6 +56,17 @@ type Ledger struct {
 type Mutation struct {
 }
 
+type NotificationConnection struct {
+	TotalCount int                `json:"totalCount"`
+	Edges      []NotificationEdge `json:"edges"`
+	PageInfo   *PageInfo          `json:"pageInfo"`
+}
+
+type NotificationEdge struct {
+	Cursor string                 `json:"cursor"`
+	Node   *gqlmodel.Notification `json:"node"`
+}
+
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
 	EndCursor   *string `json:"endCursor,omitempty"`

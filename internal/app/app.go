@@ -44,6 +44,9 @@ type Config struct {
 	// MutationsPerMinute bounds the commands one person sends (a burst of
 	// twice as many at once); 0 lifts the limit.
 	MutationsPerMinute int
+	// NotificationRetention hides older inbox entries (default
+	// store.DefaultNotificationRetention).
+	NotificationRetention time.Duration
 }
 
 // App is the gateway's application layer.
@@ -65,6 +68,9 @@ func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, id Identi
 	}
 	if cfg.WaitTimeout <= 0 {
 		cfg.WaitTimeout = 5 * time.Second
+	}
+	if cfg.NotificationRetention <= 0 {
+		cfg.NotificationRetention = store.DefaultNotificationRetention
 	}
 	return &App{cfg: cfg, bus: bus, waiter: waiter, reader: reader, identity: id,
 		mutations: newMutationLimiter(cfg.MutationsPerMinute), now: time.Now}, nil

@@ -52,18 +52,21 @@ type Config struct {
 	AccessTokenTTL      time.Duration
 
 	CommandWaitTimeout time.Duration
-	Introspection      bool
-	MaxQueryDepth      int
-	MaxQueryComplexity int
-	CORSAllowedOrigins []string      // browser origins (scheme://host[:port], or *) that may call the API
-	WSAllowedOrigins   []string      // defaults to CORSAllowedOrigins
-	WSMaxSubscriptions int           // active operations per WebSocket
-	WSMaxConnsPerAddr  int           // WebSockets per client address
-	WSMaxConns         int           // WebSockets per gateway
-	WSWriteTimeout     time.Duration // a slower write disconnects the client
-	WSIdleTimeout      time.Duration // legacy graphql-ws sockets without operations
-	WelcomeCoins       int64
-	AdminEmails        []string
+	// NotificationRetention: inbox entries older than this are not shown
+	// and are dropped when newer ones arrive.
+	NotificationRetention time.Duration
+	Introspection         bool
+	MaxQueryDepth         int
+	MaxQueryComplexity    int
+	CORSAllowedOrigins    []string      // browser origins (scheme://host[:port], or *) that may call the API
+	WSAllowedOrigins      []string      // defaults to CORSAllowedOrigins
+	WSMaxSubscriptions    int           // active operations per WebSocket
+	WSMaxConnsPerAddr     int           // WebSockets per client address
+	WSMaxConns            int           // WebSockets per gateway
+	WSWriteTimeout        time.Duration // a slower write disconnects the client
+	WSIdleTimeout         time.Duration // legacy graphql-ws sockets without operations
+	WelcomeCoins          int64
+	AdminEmails           []string
 
 	LogLevel  slog.Level
 	LogFormat string // text or json
@@ -84,6 +87,7 @@ var EnvNames = []string{
 	"WS_MAX_SUBSCRIPTIONS", "WS_MAX_CONNECTIONS_PER_ADDRESS", "WS_MAX_CONNECTIONS", "WS_WRITE_TIMEOUT", "WS_IDLE_TIMEOUT",
 	"KAFKA_SEND_TIMEOUT",
 	"CORS_ALLOWED_ORIGINS",
+	"NOTIFICATION_RETENTION",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -175,6 +179,7 @@ func parse(get func(string) string) (Config, error) {
 		JWTAudience:            str("JWT_AUDIENCE", "interestgraph-api"),
 		AccessTokenTTL:         dur("ACCESS_TOKEN_TTL", 15*time.Minute),
 		CommandWaitTimeout:     dur("COMMAND_WAIT_TIMEOUT", 5*time.Second),
+		NotificationRetention:  dur("NOTIFICATION_RETENTION", 90*24*time.Hour),
 		Introspection:          boolean("GRAPHQL_INTROSPECTION", true),
 		MaxQueryDepth:          num("GRAPHQL_MAX_DEPTH", 12),
 		MaxQueryComplexity:     num("GRAPHQL_MAX_COMPLEXITY", 5000),
@@ -234,6 +239,9 @@ func (c Config) validate() []error {
 	}
 	if c.CommandWaitTimeout < 0 || c.CommandWaitTimeout > time.Minute {
 		errs = append(errs, errors.New("COMMAND_WAIT_TIMEOUT must be between 0s and 1m"))
+	}
+	if c.NotificationRetention < time.Hour || c.NotificationRetention > 3650*24*time.Hour {
+		errs = append(errs, errors.New("NOTIFICATION_RETENTION must be between 1h and 87600h"))
 	}
 	if c.MaxQueryDepth < 2 {
 		errs = append(errs, errors.New("GRAPHQL_MAX_DEPTH must be at least 2"))

@@ -25,6 +25,7 @@ var weights = map[string]weight{
 	"Person.following":                     {base: 1, page: 20},
 	"Wallet.transfers":                     {base: 1, page: 20},
 	"Interest.persons":                     {base: 1, page: 20},
+	"Query.notifications":                  {base: 1, page: 20},
 	"Query.recommendedPeople":              {base: 1, page: 10},
 	"Person.interests":                     {base: 1, mult: 25},
 	"PersonRecommendation.sharedInterests": {base: 1, mult: 10},

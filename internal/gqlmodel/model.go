@@ -31,6 +31,7 @@ type Notification struct {
 	Amount  *int             `json:"amount"`
 	ActorID string           `json:"-"`
 	Cursor  string           `json:"cursor"`
+	Read    bool             `json:"read"`
 }
 
 // Wallet is a person's coins; its transfers are resolved.
