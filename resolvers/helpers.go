@@ -78,6 +78,14 @@ func subscribe[T any](ctx context.Context, r *Resolver, topic hub.Topic, after *
 		for m := range in {
 			if m.Err != nil {
 				r.Log.InfoContext(ctx, "subscription ended early", "reason", m.Err)
+				// The empty value becomes the error event (see WithStreamEnd).
+				if endStream(ctx, &FellBehindError{Cursor: m.Cursor}) {
+					var zero T
+					select {
+					case out <- zero:
+					case <-ctx.Done():
+					}
+				}
 				return
 			}
 			v, ok := conv(m)

@@ -32,6 +32,10 @@ const (
 	// event store retains (or than a resume replays); re-read and subscribe
 	// without it.
 	CodeCursorExpired = "CURSOR_EXPIRED"
+	// CodeFellBehind: a subscription's last event before complete, when
+	// its subscriber fell a full buffer behind; extensions.cursor is the
+	// cursor of the last event sent, to resume after.
+	CodeFellBehind = "SUBSCRIBER_FELL_BEHIND"
 )
 
 var codes = map[domain.Kind]string{

@@ -90,6 +90,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(refuseUnstreamable{}) // a POST subscription is refused before it is costed
 	srv.Use(&queryLimit{l: cfg.Limits})
+	srv.Use(streamEnds{}) // a subscriber that fell behind gets an error event with its cursor
 	// Fresh dataloaders for every response: each query, mutation and each
 	// event of a subscription reads current data, and a failed or empty
 	// load is not cached for the life of a WebSocket.

@@ -7,9 +7,10 @@
 // its topics and decodes its data once for all of them.
 //
 // Slow subscribers: each subscription has a bounded buffer. When it is
-// full, the hub ends that subscription (its channel closes, the client
-// gets "complete") rather than block the others or drop events silently;
-// the client re-subscribes and re-reads what it shows.
+// full, the hub ends that subscription rather than block the others or
+// drop events silently: a Stream's last message then carries ErrFellBehind
+// and the cursor of the last event delivered, so the client resumes there
+// (see Stream).
 package hub
 
 import (
