@@ -24,7 +24,7 @@ var _ interface {
 	graphql.ResponseInterceptor
 } = streamEnds{}
 
-func (streamEnds) ExtensionName() string                  { return "StreamEnds" }
+func (streamEnds) ExtensionName() string                   { return "StreamEnds" }
 func (streamEnds) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (streamEnds) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
