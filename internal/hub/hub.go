@@ -41,10 +41,60 @@ type Hub struct {
 	source Source // the event store, for resumption; nil: live only
 }
 
+// sub is one subscription's queue. It is allocated as events arrive and
+// released when they are taken, so an idle subscription holds no buffer.
 type sub struct {
-	ch     chan Message
-	topic  Topic
+	topic Topic
+	ready chan struct{} // capacity 1: something was queued, or it ended
+
+	mu     sync.Mutex
+	queue  []Message
+	ended  bool
 	behind bool // ended because it fell a full buffer behind
+}
+
+// offer queues m unless the buffer is full.
+func (s *sub) offer(m Message, buffer int) bool {
+	s.mu.Lock()
+	full := len(s.queue) >= buffer
+	if !full {
+		s.queue = append(s.queue, m)
+	}
+	s.mu.Unlock()
+	if !full {
+		s.wake()
+	}
+	return !full
+}
+
+func (s *sub) wake() {
+	select {
+	case s.ready <- struct{}{}:
+	default:
+	}
+}
+
+// take returns the oldest queued message (ok false when none), and
+// whether nothing more will come. One at a time, so that a message in the
+// subscriber's hands and the full buffer are all it holds.
+func (s *sub) take() (m Message, ok, ended bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.queue) == 0 {
+		s.queue = nil // release the buffer while idle
+		return Message{}, false, s.ended
+	}
+	m = s.queue[0]
+	s.queue[0] = Message{}
+	s.queue = s.queue[1:]
+	return m, true, false
+}
+
+func (s *sub) end(behind bool) {
+	s.mu.Lock()
+	s.ended, s.behind = true, behind
+	s.mu.Unlock()
+	s.wake()
 }
 
 // New returns a hub with the given per-subscription buffer (0: default).
@@ -55,21 +105,18 @@ func New(buffer int, log *slog.Logger) *Hub {
 	return &Hub{topics: map[Topic]map[*sub]struct{}{}, buffer: buffer, log: log, pos: map[int]int64{}}
 }
 
-// Subscribe returns a channel of the events published to topic. It closes
-// when ctx ends or when the subscriber falls a full buffer behind.
+// Subscribe returns a channel of the events published to topic, live
+// only (Stream without options). It closes when ctx ends, or after a
+// message with Err set when the subscriber falls a full buffer behind.
 func (h *Hub) Subscribe(ctx context.Context, topic Topic) <-chan Message {
-	s, _ := h.subscribe(topic)
-	go func() {
-		<-ctx.Done()
-		h.unsubscribe(s)
-	}()
-	return s.ch
+	ch, _ := h.Stream(ctx, topic, StreamOptions{}) // live only: no error
+	return ch
 }
 
 // subscribe registers a subscription to topic and returns it with the
 // positions published so far: it gets every event after them.
 func (h *Hub) subscribe(topic Topic) (*sub, map[int]int64) {
-	s := &sub{ch: make(chan Message, h.buffer), topic: topic}
+	s := &sub{topic: topic, ready: make(chan struct{}, 1)}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	set := h.topics[topic]
@@ -89,11 +136,11 @@ func (h *Hub) subscribe(topic Topic) (*sub, map[int]int64) {
 func (h *Hub) unsubscribe(s *sub) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.removeLocked(s)
+	h.removeLocked(s, false)
 }
 
 // removeLocked ends s unless it has ended already.
-func (h *Hub) removeLocked(s *sub) {
+func (h *Hub) removeLocked(s *sub, behind bool) {
 	set := h.topics[s.topic]
 	if _, ok := set[s]; !ok {
 		return
@@ -103,7 +150,7 @@ func (h *Hub) removeLocked(s *sub) {
 		delete(h.topics, s.topic)
 	}
 	h.n--
-	close(s.ch)
+	s.end(behind)
 }
 
 // Publish hands ev, which has no position in the event store, to every
@@ -124,11 +171,8 @@ func (h *Hub) PublishAt(ev domain.Event, partition int, offset int64) {
 	for _, t := range m.topics() {
 		for s := range h.topics[t] {
 			h.touched.Add(1)
-			select {
-			case s.ch <- m:
-			default:
-				s.behind = true
-				h.removeLocked(s)
+			if !s.offer(m, h.buffer) {
+				h.removeLocked(s, true)
 				h.log.Warn("subscription ended: subscriber fell behind", "buffer", h.buffer)
 			}
 		}
@@ -148,7 +192,7 @@ func (h *Hub) CloseAll() {
 	defer h.mu.Unlock()
 	for _, set := range h.topics {
 		for s := range set {
-			h.removeLocked(s)
+			h.removeLocked(s, false)
 		}
 	}
 }

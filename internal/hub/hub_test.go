@@ -29,12 +29,17 @@ func TestSlowSubscriberIsEndedOthersKeepReceiving(t *testing.T) {
 	if got != 5 {
 		t.Fatalf("fast got %d of 5", got)
 	}
-	n := 0
-	for range slow {
+	n, end := 0, Message{}
+	for m := range slow {
+		if m.Err != nil {
+			end = m
+			continue
+		}
 		n++
 	}
-	if n != 2 {
-		t.Fatalf("slow subscriber got %d buffered events before being ended, want 2", n)
+	// The event in its hands when it stopped reading, and a full buffer.
+	if n != 3 || end.Err != ErrFellBehind {
+		t.Fatalf("slow subscriber got %d events before being ended (%v), want 1 + a buffer of 2, then ErrFellBehind", n, end.Err)
 	}
 	if h.Count() != 1 {
 		t.Fatalf("open subscriptions = %d, want 1", h.Count())

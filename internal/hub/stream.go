@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/interestgraph/interestgraph/internal/cursor"
 	"github.com/interestgraph/interestgraph/internal/domain"
@@ -124,6 +125,8 @@ func (h *Hub) plan(ctx context.Context, live map[int]int64, o StreamOptions) ([]
 		pos[p] = first[p] - 1
 		add(p, first[p], l)
 	}
+	// Partition by partition, each in offset order: the order per person.
+	slices.SortFunc(spans, func(a, b span) int { return a.partition - b.partition })
 	total := int64(0)
 	for _, sp := range spans {
 		total += sp.to - sp.from + 1

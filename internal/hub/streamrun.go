@@ -41,21 +41,37 @@ func (st *stream) run(ctx context.Context, spans []span) {
 	}
 	for {
 		select {
-		case m, ok := <-st.s.ch:
-			if !ok {
-				if st.s.behind {
-					st.end(ctx, ErrFellBehind)
-				}
-				return
-			}
-			if seen, ok := st.pos[m.Partition]; ok && m.Partition >= 0 && m.Offset <= seen {
-				continue // replayed already, or before the cursor
-			}
-			if st.send(ctx, m) != nil {
-				return
-			}
+		case <-st.s.ready:
 		case <-ctx.Done():
 			return
+		}
+		if !st.drain(ctx) {
+			return
+		}
+	}
+}
+
+// drain delivers what is queued; false when the stream is over.
+func (st *stream) drain(ctx context.Context) bool {
+	for {
+		m, ok, ended := st.s.take()
+		if ended {
+			st.s.mu.Lock()
+			behind := st.s.behind
+			st.s.mu.Unlock()
+			if behind {
+				st.end(ctx, ErrFellBehind)
+			}
+			return false
+		}
+		if !ok {
+			return true
+		}
+		if seen, ok := st.pos[m.Partition]; ok && m.Partition >= 0 && m.Offset <= seen {
+			continue // replayed already, or before the cursor
+		}
+		if st.send(ctx, m) != nil {
+			return false
 		}
 	}
 }
