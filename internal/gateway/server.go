@@ -67,6 +67,9 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	ws := cfg.WS.withDefaults()
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: d.Resolvers})
 	srv := handler.New(schema)
+	// Server-sent events first: it claims requests that accept
+	// text/event-stream, which the other HTTP transports would also take.
+	srv.AddTransport(sseTransport{writeTimeout: ws.WriteTimeout, keepAlive: 15 * time.Second})
 	srv.AddTransport(getTransport{}) // queries only; OPTIONS and refusals: httpRules
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(&transport.Websocket{
