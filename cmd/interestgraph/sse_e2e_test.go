@@ -92,7 +92,9 @@ func TestSSEResumesWithLastEventID(t *testing.T) {
 		seen := a.mutate(t, ann.Token, "addInterest", "name", "sse-before").CommandID
 		var ev sseEvent
 		var data struct {
-			Data struct{ PersonEvents struct{ Cursor, CommandID string } }
+			Data struct {
+				PersonEvents struct{ Cursor, CommandID string }
+			}
 		}
 		for data.Data.PersonEvents.CommandID != seen {
 			ev = s.next()
