@@ -37,9 +37,10 @@ func TestSlowSubscriberIsEndedOthersKeepReceiving(t *testing.T) {
 		}
 		n++
 	}
-	// The event in its hands when it stopped reading, and a full buffer.
-	if n != 3 || end.Err != ErrFellBehind {
-		t.Fatalf("slow subscriber got %d events before being ended (%v), want 1 + a buffer of 2, then ErrFellBehind", n, end.Err)
+	// A full buffer, plus the event its stream had taken in hand if it ran
+	// before the buffer filled (scheduling decides which).
+	if n < 2 || n > 3 || end.Err != ErrFellBehind {
+		t.Fatalf("slow subscriber got %d events before being ended (%v), want a buffer of 2 (+1 in hand), then ErrFellBehind", n, end.Err)
 	}
 	if h.Count() != 1 {
 		t.Fatalf("open subscriptions = %d, want 1", h.Count())
