@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"errors"
 
 	"github.com/interestgraph/interestgraph/graph/model"
 	"github.com/interestgraph/interestgraph/internal/cursor"
@@ -79,7 +80,7 @@ func subscribe[T any](ctx context.Context, r *Resolver, topic hub.Topic, after *
 			if m.Err != nil {
 				r.Log.InfoContext(ctx, "subscription ended early", "reason", m.Err)
 				// The empty value becomes the error event (see WithStreamEnd).
-				if endStream(ctx, &FellBehindError{Cursor: m.Cursor}) {
+				if endStream(ctx, &FellBehindError{Cursor: m.Cursor, Behind: errors.Is(m.Err, hub.ErrFellBehind)}) {
 					var zero T
 					select {
 					case out <- zero:

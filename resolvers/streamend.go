@@ -5,12 +5,19 @@ import (
 	"sync"
 )
 
-// FellBehindError ends a subscription whose subscriber did not keep up:
-// Cursor is the position of the last event it was sent, to resume after.
-type FellBehindError struct{ Cursor string }
+// FellBehindError ends a subscription early: its subscriber did not keep
+// up (Behind), or the event store failed during replay. Cursor is the
+// position of the last event it was sent, to resume after.
+type FellBehindError struct {
+	Cursor string
+	Behind bool
+}
 
 func (e *FellBehindError) Error() string {
-	return "subscriber fell behind: subscribe again with after set to the last cursor"
+	if e.Behind {
+		return "subscriber fell behind: subscribe again with after set to the last cursor"
+	}
+	return "the event store did not answer: subscribe again with after set to the last cursor"
 }
 
 type streamEndKey struct{}

@@ -42,10 +42,11 @@ func (streamEnds) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 	// Only the empty value sent last has no data; an event sent before the
 	// end was recorded keeps its own response.
 	if end := resolvers.StreamEnd(ctx); end != nil && noData(resp.Data) {
-		return &graphql.Response{Errors: gqlerror.List{{
-			Message:    end.Error(),
-			Extensions: map[string]any{"code": CodeFellBehind, "cursor": end.Cursor},
-		}}}
+		ext := map[string]any{"code": CodeFellBehind, "cursor": end.Cursor}
+		if !end.Behind {
+			ext["code"], ext["retryable"] = CodeUnavailable, true
+		}
+		return &graphql.Response{Errors: gqlerror.List{{Message: end.Error(), Extensions: ext}}}
 	}
 	return resp
 }

@@ -96,7 +96,8 @@ func (h *Hub) plan(ctx context.Context, live map[int]int64, o StreamOptions) ([]
 	}
 	first, err := src.FirstOffsets(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("hub: event store bounds: %w", err)
+		// Retryable, as a command Kafka did not take: UNAVAILABLE.
+		return nil, nil, domain.Unavailable("", fmt.Errorf("hub: event store bounds: %w", err))
 	}
 	var spans []span
 	add := func(p int, from, to int64) {
