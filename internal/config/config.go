@@ -52,21 +52,22 @@ type Config struct {
 	AccessTokenTTL      time.Duration
 
 	CommandWaitTimeout time.Duration
+	Introspection      bool
+	MaxQueryDepth      int
+	MaxQueryComplexity int
+	CORSAllowedOrigins []string      // browser origins (scheme://host[:port], or *) that may call the API
+	WSAllowedOrigins   []string      // defaults to CORSAllowedOrigins
+	WSMaxSubscriptions int           // active operations per WebSocket
+	WSMaxConnsPerAddr  int           // WebSockets per client address
+	WSMaxConns         int           // WebSockets per gateway
+	WSWriteTimeout     time.Duration // a slower write disconnects the client
+	WSIdleTimeout      time.Duration // legacy graphql-ws sockets without operations
+	WelcomeCoins       int64
+	AdminEmails        []string
+
 	// NotificationRetention: inbox entries older than this are not shown
 	// and are dropped when newer ones arrive.
 	NotificationRetention time.Duration
-	Introspection         bool
-	MaxQueryDepth         int
-	MaxQueryComplexity    int
-	CORSAllowedOrigins    []string      // browser origins (scheme://host[:port], or *) that may call the API
-	WSAllowedOrigins      []string      // defaults to CORSAllowedOrigins
-	WSMaxSubscriptions    int           // active operations per WebSocket
-	WSMaxConnsPerAddr     int           // WebSockets per client address
-	WSMaxConns            int           // WebSockets per gateway
-	WSWriteTimeout        time.Duration // a slower write disconnects the client
-	WSIdleTimeout         time.Duration // legacy graphql-ws sockets without operations
-	WelcomeCoins          int64
-	AdminEmails           []string
 
 	LogLevel  slog.Level
 	LogFormat string // text or json
