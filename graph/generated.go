@@ -67,6 +67,7 @@ type ComplexityRoot struct {
 	Followed struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		Followee  func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Person    func(childComplexity int) int
@@ -75,6 +76,7 @@ type ComplexityRoot struct {
 	GraphEvent struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		Data      func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Subject   func(childComplexity int) int
@@ -91,6 +93,7 @@ type ComplexityRoot struct {
 	InterestAdded struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Interest  func(childComplexity int) int
 		Person    func(childComplexity int) int
@@ -110,6 +113,7 @@ type ComplexityRoot struct {
 	InterestRemoved struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Interest  func(childComplexity int) int
 		Person    func(childComplexity int) int
@@ -131,6 +135,7 @@ type ComplexityRoot struct {
 		Login                 func(childComplexity int, email string, password string) int
 		LoginWithIDToken      func(childComplexity int, provider string, idToken string) int
 		Logout                func(childComplexity int, refreshToken string) int
+		MarkNotificationsRead func(childComplexity int, upTo string) int
 		Mute                  func(childComplexity int, personID string) int
 		RefreshToken          func(childComplexity int, refreshToken string) int
 		Register              func(childComplexity int, input model.RegisterInput) int
@@ -146,8 +151,21 @@ type ComplexityRoot struct {
 		Actor  func(childComplexity int) int
 		Amount func(childComplexity int) int
 		At     func(childComplexity int) int
+		Cursor func(childComplexity int) int
 		ID     func(childComplexity int) int
 		Kind   func(childComplexity int) int
+		Read   func(childComplexity int) int
+	}
+
+	NotificationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NotificationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -194,6 +212,7 @@ type ComplexityRoot struct {
 	PersonRegistered struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Person    func(childComplexity int) int
 	}
@@ -201,20 +220,23 @@ type ComplexityRoot struct {
 	ProfileUpdated struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Person    func(childComplexity int) int
 	}
 
 	Query struct {
-		CommandReceipt    func(childComplexity int, commandID string) int
-		Interest          func(childComplexity int, name string) int
-		Interests         func(childComplexity int, query *string, orderBy *model.InterestOrder, first *int, after *string) int
-		Ledger            func(childComplexity int) int
-		Me                func(childComplexity int) int
-		Person            func(childComplexity int, id string) int
-		RecommendedPeople func(childComplexity int, first *int) int
-		SearchPersons     func(childComplexity int, query string, first *int, after *string) int
-		TrendingInterests func(childComplexity int, window *model.TrendWindow, first *int) int
+		CommandReceipt          func(childComplexity int, commandID string) int
+		Interest                func(childComplexity int, name string) int
+		Interests               func(childComplexity int, query *string, orderBy *model.InterestOrder, first *int, after *string) int
+		Ledger                  func(childComplexity int) int
+		Me                      func(childComplexity int) int
+		Notifications           func(childComplexity int, first *int, after *string, unreadOnly *bool) int
+		Person                  func(childComplexity int, id string) int
+		RecommendedPeople       func(childComplexity int, first *int) int
+		SearchPersons           func(childComplexity int, query string, first *int, after *string) int
+		TrendingInterests       func(childComplexity int, window *model.TrendWindow, first *int) int
+		UnreadNotificationCount func(childComplexity int) int
 	}
 
 	RelatedInterest struct {
@@ -233,9 +255,9 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		GraphEvents   func(childComplexity int) int
-		Notifications func(childComplexity int) int
-		PersonEvents  func(childComplexity int, personID string) int
+		GraphEvents   func(childComplexity int, after *string) int
+		Notifications func(childComplexity int, after *string) int
+		PersonEvents  func(childComplexity int, personID string, after *string) int
 	}
 
 	Transfer struct {
@@ -268,6 +290,7 @@ type ComplexityRoot struct {
 	Unfollowed struct {
 		At        func(childComplexity int) int
 		CommandID func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		Followee  func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Person    func(childComplexity int) int
@@ -311,6 +334,7 @@ type MutationResolver interface {
 	Follow(ctx context.Context, personID string) (*model.CommandReceipt, error)
 	Unfollow(ctx context.Context, personID string) (*model.CommandReceipt, error)
 	TransferCoins(ctx context.Context, to string, amount int, memo *string) (*model.CommandReceipt, error)
+	MarkNotificationsRead(ctx context.Context, upTo string) (*model.CommandReceipt, error)
 	UpdateProfile(ctx context.Context, input model.UpdateProfileInput) (*model.CommandReceipt, error)
 	Block(ctx context.Context, personID string) (*model.CommandReceipt, error)
 	Unblock(ctx context.Context, personID string) (*model.CommandReceipt, error)
@@ -346,14 +370,16 @@ type QueryResolver interface {
 	RecommendedPeople(ctx context.Context, first *int) ([]model.PersonRecommendation, error)
 	CommandReceipt(ctx context.Context, commandID string) (*model.CommandReceipt, error)
 	Ledger(ctx context.Context) (*model.Ledger, error)
+	Notifications(ctx context.Context, first *int, after *string, unreadOnly *bool) (*model.NotificationConnection, error)
+	UnreadNotificationCount(ctx context.Context) (int, error)
 	SearchPersons(ctx context.Context, query string, first *int, after *string) (*model.PersonConnection, error)
 	Interests(ctx context.Context, query *string, orderBy *model.InterestOrder, first *int, after *string) (*model.InterestConnection, error)
 	TrendingInterests(ctx context.Context, window *model.TrendWindow, first *int) ([]model.TrendingInterest, error)
 }
 type SubscriptionResolver interface {
-	Notifications(ctx context.Context) (<-chan *gqlmodel.Notification, error)
-	PersonEvents(ctx context.Context, personID string) (<-chan gqlmodel.PersonEvent, error)
-	GraphEvents(ctx context.Context) (<-chan *model.GraphEvent, error)
+	Notifications(ctx context.Context, after *string) (<-chan *gqlmodel.Notification, error)
+	PersonEvents(ctx context.Context, personID string, after *string) (<-chan gqlmodel.PersonEvent, error)
+	GraphEvents(ctx context.Context, after *string) (<-chan *model.GraphEvent, error)
 }
 type TransferResolver interface {
 	From(ctx context.Context, obj *gqlmodel.Transfer) (*gqlmodel.Person, error)
@@ -447,6 +473,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Followed.CommandID(childComplexity), true
+	case "Followed.cursor":
+		if e.ComplexityRoot.Followed.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Followed.Cursor(childComplexity), true
 	case "Followed.followee":
 		if e.ComplexityRoot.Followed.Followee == nil {
 			break
@@ -478,6 +510,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphEvent.CommandID(childComplexity), true
+	case "GraphEvent.cursor":
+		if e.ComplexityRoot.GraphEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEvent.Cursor(childComplexity), true
 	case "GraphEvent.data":
 		if e.ComplexityRoot.GraphEvent.Data == nil {
 			break
@@ -550,6 +588,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InterestAdded.CommandID(childComplexity), true
+	case "InterestAdded.cursor":
+		if e.ComplexityRoot.InterestAdded.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterestAdded.Cursor(childComplexity), true
 	case "InterestAdded.id":
 		if e.ComplexityRoot.InterestAdded.ID == nil {
 			break
@@ -613,6 +657,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InterestRemoved.CommandID(childComplexity), true
+	case "InterestRemoved.cursor":
+		if e.ComplexityRoot.InterestRemoved.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterestRemoved.Cursor(childComplexity), true
 	case "InterestRemoved.id":
 		if e.ComplexityRoot.InterestRemoved.ID == nil {
 			break
@@ -745,6 +795,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.markNotificationsRead":
+		if e.ComplexityRoot.Mutation.MarkNotificationsRead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markNotificationsRead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["upTo"].(string)), true
 	case "Mutation.mute":
 		if e.ComplexityRoot.Mutation.Mute == nil {
 			break
@@ -863,6 +924,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Notification.At(childComplexity), true
+	case "Notification.cursor":
+		if e.ComplexityRoot.Notification.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Cursor(childComplexity), true
 	case "Notification.id":
 		if e.ComplexityRoot.Notification.ID == nil {
 			break
@@ -875,6 +942,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Notification.Kind(childComplexity), true
+	case "Notification.read":
+		if e.ComplexityRoot.Notification.Read == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Read(childComplexity), true
+
+	case "NotificationConnection.edges":
+		if e.ComplexityRoot.NotificationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.Edges(childComplexity), true
+	case "NotificationConnection.pageInfo":
+		if e.ComplexityRoot.NotificationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.PageInfo(childComplexity), true
+	case "NotificationConnection.totalCount":
+		if e.ComplexityRoot.NotificationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.TotalCount(childComplexity), true
+
+	case "NotificationEdge.cursor":
+		if e.ComplexityRoot.NotificationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Cursor(childComplexity), true
+	case "NotificationEdge.node":
+		if e.ComplexityRoot.NotificationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1074,6 +1179,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonRegistered.CommandID(childComplexity), true
+	case "PersonRegistered.cursor":
+		if e.ComplexityRoot.PersonRegistered.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRegistered.Cursor(childComplexity), true
 	case "PersonRegistered.id":
 		if e.ComplexityRoot.PersonRegistered.ID == nil {
 			break
@@ -1099,6 +1210,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProfileUpdated.CommandID(childComplexity), true
+	case "ProfileUpdated.cursor":
+		if e.ComplexityRoot.ProfileUpdated.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProfileUpdated.Cursor(childComplexity), true
 	case "ProfileUpdated.id":
 		if e.ComplexityRoot.ProfileUpdated.ID == nil {
 			break
@@ -1158,6 +1275,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.notifications":
+		if e.ComplexityRoot.Query.Notifications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notifications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Notifications(childComplexity, args["first"].(*int), args["after"].(*string), args["unreadOnly"].(*bool)), true
 	case "Query.person":
 		if e.ComplexityRoot.Query.Person == nil {
 			break
@@ -1202,6 +1330,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TrendingInterests(childComplexity, args["window"].(*model.TrendWindow), args["first"].(*int)), true
+	case "Query.unreadNotificationCount":
+		if e.ComplexityRoot.Query.UnreadNotificationCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.UnreadNotificationCount(childComplexity), true
 
 	case "RelatedInterest.interest":
 		if e.ComplexityRoot.RelatedInterest.Interest == nil {
@@ -1264,13 +1398,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Subscription.GraphEvents(childComplexity), true
+		args, err := ec.field_Subscription_graphEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.GraphEvents(childComplexity, args["after"].(*string)), true
 	case "Subscription.notifications":
 		if e.ComplexityRoot.Subscription.Notifications == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Subscription.Notifications(childComplexity), true
+		args, err := ec.field_Subscription_notifications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Notifications(childComplexity, args["after"].(*string)), true
 	case "Subscription.personEvents":
 		if e.ComplexityRoot.Subscription.PersonEvents == nil {
 			break
@@ -1281,7 +1425,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.PersonEvents(childComplexity, args["personId"].(string)), true
+		return e.ComplexityRoot.Subscription.PersonEvents(childComplexity, args["personId"].(string), args["after"].(*string)), true
 
 	case "Transfer.amount":
 		if e.ComplexityRoot.Transfer.Amount == nil {
@@ -1389,6 +1533,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unfollowed.CommandID(childComplexity), true
+	case "Unfollowed.cursor":
+		if e.ComplexityRoot.Unfollowed.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unfollowed.Cursor(childComplexity), true
 	case "Unfollowed.followee":
 		if e.ComplexityRoot.Unfollowed.Followee == nil {
 			break
@@ -1530,6 +1680,74 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../inbox.graphqls", Input: `# Live updates that never miss (issue #14): every streamed event carries
+# the cursor of its position in the event store; a subscription's after
+# argument resumes from it.
+
+extend interface PersonEvent {
+  "Opaque position of this event in the event store: pass it as after to resume."
+  cursor: String!
+}
+
+extend type PersonRegistered {
+  cursor: String!
+}
+
+extend type InterestAdded {
+  cursor: String!
+}
+
+extend type InterestRemoved {
+  cursor: String!
+}
+
+extend type Followed {
+  cursor: String!
+}
+
+extend type Unfollowed {
+  cursor: String!
+}
+
+extend type ProfileUpdated {
+  cursor: String!
+}
+
+extend type GraphEvent {
+  "Opaque position in the event store, over every partition: pass it as after to resume."
+  cursor: String!
+}
+
+extend type Notification {
+  "From the notifications subscription: its opaque position in the event store, to pass as after to resume the subscription. In the notifications query: its position in the inbox, as the edge's cursor."
+  cursor: String!
+  "Whether the recipient marked it read (markNotificationsRead). Always false on the subscription."
+  read: Boolean!
+}
+
+extend type Query {
+  "The caller's notifications, newest first. first: 1–100; after: an endCursor; unreadOnly: only those not marked read. Kept for NOTIFICATION_RETENTION (90 days)."
+  notifications(first: Int = 20, after: String, unreadOnly: Boolean = false): NotificationConnection!
+  "How many of the caller's notifications are not marked read."
+  unreadNotificationCount: Int!
+}
+
+type NotificationConnection {
+  totalCount: Int!
+  edges: [NotificationEdge!]!
+  pageInfo: PageInfo!
+}
+
+type NotificationEdge {
+  cursor: String!
+  node: Notification!
+}
+
+extend type Mutation {
+  "Mark the notification with this id and every older one as read. A id that is not one of the caller's notifications marks nothing."
+  markNotificationsRead(upTo: ID!): CommandReceipt!
+}
+`, BuiltIn: false},
 	{Name: "../reads.graphqls", Input: `# Reads (issue #12): how person lists are ordered.
 
 """
@@ -1582,12 +1800,12 @@ type Mutation {
 }
 
 type Subscription {
-  "The caller's own notifications: FOLLOWED, and more kinds later."
-  notifications: Notification!
+  "The caller's own notifications: FOLLOWED, and more kinds later. after (on every subscription): the cursor of the last event received, to get what came since, then live ones (CURSOR_EXPIRED when too old, BAD_USER_INPUT when malformed)."
+  notifications(after: String): Notification!
   "Public changes of one person: interests and follows."
-  personEvents(personId: ID!): PersonEvent!
+  personEvents(personId: ID!, after: String): PersonEvent!
   "Admins only: every event, as published on the event store."
-  graphEvents: GraphEvent!
+  graphEvents(after: String): GraphEvent!
 }
 
 "An event as carried on the event store (a CloudEvent)."
@@ -1951,6 +2169,8 @@ func (ec *executionContext) childFields_GraphEvent(ctx context.Context, field gr
 		return ec.fieldContext_GraphEvent_commandId(ctx, field)
 	case "data":
 		return ec.fieldContext_GraphEvent_data(ctx, field)
+	case "cursor":
+		return ec.fieldContext_GraphEvent_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphEvent", field.Name)
 }
@@ -2017,8 +2237,34 @@ func (ec *executionContext) childFields_Notification(ctx context.Context, field 
 		return ec.fieldContext_Notification_actor(ctx, field)
 	case "amount":
 		return ec.fieldContext_Notification_amount(ctx, field)
+	case "cursor":
+		return ec.fieldContext_Notification_cursor(ctx, field)
+	case "read":
+		return ec.fieldContext_Notification_read(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_NotificationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_NotificationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2485,6 +2731,20 @@ func (ec *executionContext) field_Mutation_logout_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_markNotificationsRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "upTo",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["upTo"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_mute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2833,6 +3093,36 @@ func (ec *executionContext) field_Query_interests_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_notifications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "unreadOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unreadOnly"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2913,6 +3203,34 @@ func (ec *executionContext) field_Query_trendingInterests_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_graphEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_notifications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_personEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2924,6 +3242,14 @@ func (ec *executionContext) field_Subscription_personEvents_args(ctx context.Con
 		return nil, err
 	}
 	args["personId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -3349,6 +3675,29 @@ func (ec *executionContext) fieldContext_Followed_followee(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Followed_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Followed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Followed_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Followed_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Followed", field, false, false, "String")
+}
+
 func (ec *executionContext) _GraphEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3484,6 +3833,29 @@ func (ec *executionContext) _GraphEvent_data(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_GraphEvent_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.GraphEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GraphEvent", field, false, false, "String")
 }
 
@@ -3752,6 +4124,29 @@ func (ec *executionContext) fieldContext_InterestAdded_interest(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _InterestAdded_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.InterestAdded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterestAdded_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterestAdded_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterestAdded", field, false, false, "String")
 }
 
 func (ec *executionContext) _InterestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InterestConnection) (ret graphql.Marshaler) {
@@ -4027,6 +4422,29 @@ func (ec *executionContext) fieldContext_InterestRemoved_interest(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _InterestRemoved_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.InterestRemoved) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterestRemoved_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterestRemoved_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterestRemoved", field, false, false, "String")
 }
 
 func (ec *executionContext) _Ledger_totalSupply(ctx context.Context, field graphql.CollectedField, obj *model.Ledger) (ret graphql.Marshaler) {
@@ -4561,6 +4979,50 @@ func (ec *executionContext) fieldContext_Mutation_transferCoins(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_markNotificationsRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markNotificationsRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkNotificationsRead(ctx, fc.Args["upTo"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommandReceipt) graphql.Marshaler {
+			return ec.marshalNCommandReceipt2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐCommandReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markNotificationsRead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommandReceipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markNotificationsRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4991,6 +5453,194 @@ func (ec *executionContext) _Notification_amount(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Notification_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Notification_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notification_read(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_read(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Read, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_read(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NotificationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NotificationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NotificationEdge) graphql.Marshaler {
+			return ec.marshalNNotificationEdge2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐNotificationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NotificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _NotificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NotificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Notification) graphql.Marshaler {
+			return ec.marshalNNotification2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐNotification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -5869,6 +6519,29 @@ func (ec *executionContext) fieldContext_PersonRegistered_person(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _PersonRegistered_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PersonRegistered) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRegistered_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRegistered_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRegistered", field, false, false, "String")
+}
+
 func (ec *executionContext) _ProfileUpdated_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ProfileUpdated) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5968,6 +6641,29 @@ func (ec *executionContext) fieldContext_ProfileUpdated_person(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ProfileUpdated_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ProfileUpdated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProfileUpdated_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProfileUpdated_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProfileUpdated", field, false, false, "String")
 }
 
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6208,6 +6904,73 @@ func (ec *executionContext) fieldContext_Query_ledger(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Query_notifications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Notifications(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["unreadOnly"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NotificationConnection) graphql.Marshaler {
+			return ec.marshalNNotificationConnection2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐNotificationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notifications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_notifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_unreadNotificationCount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unreadNotificationCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().UnreadNotificationCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unreadNotificationCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Query_searchPersons(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6643,7 +7406,8 @@ func (ec *executionContext) _Subscription_notifications(ctx context.Context, fie
 			return ec.fieldContext_Subscription_notifications(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Subscription().Notifications(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Notifications(ctx, fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Notification) graphql.Marshaler {
@@ -6653,7 +7417,7 @@ func (ec *executionContext) _Subscription_notifications(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Subscription_notifications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Subscription_notifications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
 		Field:      field,
@@ -6662,6 +7426,17 @@ func (ec *executionContext) fieldContext_Subscription_notifications(_ context.Co
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Notification(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_notifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6676,7 +7451,7 @@ func (ec *executionContext) _Subscription_personEvents(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().PersonEvents(ctx, fc.Args["personId"].(string))
+			return ec.Resolvers.Subscription().PersonEvents(ctx, fc.Args["personId"].(string), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.PersonEvent) graphql.Marshaler {
@@ -6719,7 +7494,8 @@ func (ec *executionContext) _Subscription_graphEvents(ctx context.Context, field
 			return ec.fieldContext_Subscription_graphEvents(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Subscription().GraphEvents(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().GraphEvents(ctx, fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphEvent) graphql.Marshaler {
@@ -6729,7 +7505,7 @@ func (ec *executionContext) _Subscription_graphEvents(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Subscription_graphEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Subscription_graphEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
 		Field:      field,
@@ -6738,6 +7514,17 @@ func (ec *executionContext) fieldContext_Subscription_graphEvents(_ context.Cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_GraphEvent(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_graphEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7272,6 +8059,29 @@ func (ec *executionContext) fieldContext_Unfollowed_followee(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Unfollowed_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Unfollowed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unfollowed_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unfollowed_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Unfollowed", field, false, false, "String")
 }
 
 func (ec *executionContext) _Wallet_balance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Wallet) (ret graphql.Marshaler) {
@@ -8716,6 +9526,11 @@ func (ec *executionContext) _Followed(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Followed_followee(ctx, field, obj)
 				})
+		case "cursor":
+			out.Values[i] = ec._Followed_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8771,6 +9586,11 @@ func (ec *executionContext) _GraphEvent(ctx context.Context, sel ast.SelectionSe
 			}
 		case "data":
 			out.Values[i] = ec._GraphEvent_data(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._GraphEvent_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -8880,6 +9700,11 @@ func (ec *executionContext) _InterestAdded(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InterestAdded_interest(ctx, field, obj)
 				})
+		case "cursor":
+			out.Values[i] = ec._InterestAdded_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9016,6 +9841,11 @@ func (ec *executionContext) _InterestRemoved(ctx context.Context, sel ast.Select
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InterestRemoved_interest(ctx, field, obj)
 				})
+		case "cursor":
+			out.Values[i] = ec._InterestRemoved_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9170,6 +10000,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "markNotificationsRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markNotificationsRead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateProfile":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateProfile(ctx, field)
@@ -9272,6 +10109,97 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 			out.Values[i] = ec._Notification_amount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cursor":
+			out.Values[i] = ec._Notification_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "read":
+			out.Values[i] = ec._Notification_read(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationConnectionImplementors = []string{"NotificationConnection"}
+
+func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NotificationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationConnection")
+		case "totalCount":
+			out.Values[i] = ec._NotificationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._NotificationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NotificationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationEdgeImplementors = []string{"NotificationEdge"}
+
+func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NotificationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationEdge")
+		case "cursor":
+			out.Values[i] = ec._NotificationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._NotificationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9599,6 +10527,11 @@ func (ec *executionContext) _PersonRegistered(ctx context.Context, sel ast.Selec
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PersonRegistered_person(ctx, field, obj)
 				})
+		case "cursor":
+			out.Values[i] = ec._PersonRegistered_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9648,6 +10581,11 @@ func (ec *executionContext) _ProfileUpdated(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProfileUpdated_person(ctx, field, obj)
 				})
+		case "cursor":
+			out.Values[i] = ec._ProfileUpdated_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9719,6 +10657,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_ledger(ctx, field)
+				})
+		case "notifications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notifications(ctx, field)
+				})
+		case "unreadNotificationCount":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_unreadNotificationCount(ctx, field)
 				})
 		case "searchPersons":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -10121,6 +11071,11 @@ func (ec *executionContext) _Unfollowed(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Unfollowed_followee(ctx, field, obj)
 				})
+		case "cursor":
+			out.Values[i] = ec._Unfollowed_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10699,6 +11654,34 @@ func (ec *executionContext) marshalNNotification2ᚖgithubᚗcomᚋinterestgraph
 		return graphql.Null
 	}
 	return ec._Notification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNotificationConnection2ᚖgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐNotificationConnection(ctx context.Context, sel ast.SelectionSet, v *model.NotificationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationConnection!")
+		return graphql.Null
+	}
+	return ec._NotificationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNotificationEdge2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐNotificationEdge(ctx context.Context, sel ast.SelectionSet, v model.NotificationEdge) graphql.Marshaler {
+	return ec._NotificationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNotificationEdge2ᚕgithubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐNotificationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NotificationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotificationEdge2githubᚗcomᚋinterestgraphᚋinterestgraphᚋgraphᚋmodelᚐNotificationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNNotificationKind2githubᚗcomᚋinterestgraphᚋinterestgraphᚋinternalᚋgqlmodelᚐNotificationKind(ctx context.Context, v any) (gqlmodel.NotificationKind, error) {

@@ -2,8 +2,10 @@ package resolvers
 
 import (
 	"context"
+	"errors"
 
 	"github.com/interestgraph/interestgraph/graph/model"
+	"github.com/interestgraph/interestgraph/internal/cursor"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/hub"
@@ -57,14 +59,40 @@ func (r *Resolver) connection(ctx context.Context, l pageLoad, key string, first
 	return toConnection(ctx, pg), nil
 }
 
-// subscribe streams the events of topic, mapped by conv (skipped when it
-// says no), until ctx ends or the hub ends the subscription.
-func subscribe[T any](ctx context.Context, r *Resolver, topic hub.Topic, conv func(hub.Message) (T, bool)) <-chan T {
-	in := r.Hub.Subscribe(ctx, topic)
+// subscribe streams the events of topic, resumed after the cursor after
+// (nil: live only), mapped by conv (skipped when it says no), until ctx
+// ends or the stream does. A malformed or expired cursor is an error at
+// once.
+func subscribe[T any](ctx context.Context, r *Resolver, topic hub.Topic, after *string, single bool,
+	conv func(hub.Message) (T, bool)) (<-chan T, error) {
+	opts := hub.StreamOptions{Single: single}
+	if after != nil {
+		pos, err := cursor.Decode(*after)
+		if err != nil {
+			return nil, err
+		}
+		opts.After = pos
+	}
+	in, err := r.Hub.Stream(ctx, topic, opts)
+	if err != nil {
+		return nil, err
+	}
 	out := make(chan T)
 	go func() {
 		defer close(out)
 		for m := range in {
+			if m.Err != nil {
+				r.Log.InfoContext(ctx, "subscription ended early", "reason", m.Err)
+				// The empty value becomes the error event (see WithStreamEnd).
+				if endStream(ctx, &FellBehindError{Cursor: m.Cursor, Behind: errors.Is(m.Err, hub.ErrFellBehind)}) {
+					var zero T
+					select {
+					case out <- zero:
+					case <-ctx.Done():
+					}
+				}
+				return
+			}
 			v, ok := conv(m)
 			if !ok {
 				continue
@@ -80,5 +108,5 @@ func subscribe[T any](ctx context.Context, r *Resolver, topic hub.Topic, conv fu
 			}
 		}
 	}()
-	return out
+	return out, nil
 }

@@ -115,21 +115,21 @@ func toPersonEvent(m hub.Message) gqlmodel.PersonEvent {
 	switch d := m.Data.(type) {
 	case nil:
 		if ev.Type == domain.EvPersonRegistered {
-			return &gqlmodel.PersonRegistered{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject}
+			return &gqlmodel.PersonRegistered{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, Cursor: m.Cursor}
 		}
 		if ev.Type == domain.EvProfileUpdated {
-			return &gqlmodel.ProfileUpdated{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject}
+			return &gqlmodel.ProfileUpdated{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, Cursor: m.Cursor}
 		}
 	case domain.InterestData:
 		if ev.Type == domain.EvInterestAdded {
-			return &gqlmodel.InterestAdded{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, InterestName: d.Interest}
+			return &gqlmodel.InterestAdded{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, InterestName: d.Interest, Cursor: m.Cursor}
 		}
-		return &gqlmodel.InterestRemoved{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, InterestName: d.Interest}
+		return &gqlmodel.InterestRemoved{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, InterestName: d.Interest, Cursor: m.Cursor}
 	case domain.FollowData:
 		if ev.Type == domain.EvFollowed {
-			return &gqlmodel.Followed{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, FolloweeID: d.FolloweeID}
+			return &gqlmodel.Followed{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, FolloweeID: d.FolloweeID, Cursor: m.Cursor}
 		}
-		return &gqlmodel.Unfollowed{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, FolloweeID: d.FolloweeID}
+		return &gqlmodel.Unfollowed{ID: ev.ID, At: ev.At, CommandID: ev.CommandID, PersonID: ev.Subject, FolloweeID: d.FolloweeID, Cursor: m.Cursor}
 	}
 	return nil
 }
@@ -143,13 +143,13 @@ func notificationFor(m hub.Message, personID string) (*gqlmodel.Notification, bo
 		if ev.Type != domain.EvFollowed || d.FolloweeID != personID {
 			return nil, false
 		}
-		return &gqlmodel.Notification{ID: ev.ID, Kind: gqlmodel.NotificationFollowed, At: ev.At, ActorID: d.FollowerID}, true
+		return &gqlmodel.Notification{ID: ev.ID, Kind: gqlmodel.NotificationFollowed, At: ev.At, ActorID: d.FollowerID, Cursor: m.Cursor}, true
 	case domain.CoinsTransferredData:
 		if d.To != personID {
 			return nil, false
 		}
 		amount := int(d.Amount)
-		return &gqlmodel.Notification{ID: ev.ID, Kind: gqlmodel.NotificationCoinsReceived, At: ev.At, ActorID: d.From, Amount: &amount}, true
+		return &gqlmodel.Notification{ID: ev.ID, Kind: gqlmodel.NotificationCoinsReceived, At: ev.At, ActorID: d.From, Amount: &amount, Cursor: m.Cursor}, true
 	}
 	return nil, false
 }

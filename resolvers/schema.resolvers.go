@@ -273,29 +273,29 @@ func (r *queryResolver) Ledger(ctx context.Context) (*model.Ledger, error) {
 }
 
 // Notifications is the resolver for the notifications field.
-func (r *subscriptionResolver) Notifications(ctx context.Context) (<-chan *gqlmodel.Notification, error) {
+func (r *subscriptionResolver) Notifications(ctx context.Context, after *string) (<-chan *gqlmodel.Notification, error) {
 	id, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return subscribe(ctx, r.Resolver, hub.Recipient(id.PersonID),
+	return subscribe(ctx, r.Resolver, hub.Recipient(id.PersonID), after, false,
 		func(m hub.Message) (*gqlmodel.Notification, bool) {
 			n, ok := notificationFor(m, id.PersonID)
 			return n, ok && !r.suppressed(ctx, id.PersonID, n.ActorID)
-		}), nil
+		})
 }
 
 // PersonEvents is the resolver for the personEvents field.
-func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string) (<-chan gqlmodel.PersonEvent, error) {
+func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string, after *string) (<-chan gqlmodel.PersonEvent, error) {
 	if _, err := domain.ParsePersonID("personId", personID); err != nil {
 		return nil, err
 	}
-	return subscribe(ctx, r.Resolver, hub.Person(personID),
-		func(m hub.Message) (gqlmodel.PersonEvent, bool) { e := toPersonEvent(m); return e, e != nil }), nil
+	return subscribe(ctx, r.Resolver, hub.Person(personID), after, true,
+		func(m hub.Message) (gqlmodel.PersonEvent, bool) { e := toPersonEvent(m); return e, e != nil })
 }
 
 // GraphEvents is the resolver for the graphEvents field.
-func (r *subscriptionResolver) GraphEvents(ctx context.Context) (<-chan *model.GraphEvent, error) {
+func (r *subscriptionResolver) GraphEvents(ctx context.Context, after *string) (<-chan *model.GraphEvent, error) {
 	id, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
@@ -303,11 +303,11 @@ func (r *subscriptionResolver) GraphEvents(ctx context.Context) (<-chan *model.G
 	if !id.IsAdmin() {
 		return nil, auth.ErrForbidden
 	}
-	return subscribe(ctx, r.Resolver, hub.Firehose(),
+	return subscribe(ctx, r.Resolver, hub.Firehose(), after, false,
 		func(m hub.Message) (*model.GraphEvent, bool) {
 			ev := m.Event
-			return &model.GraphEvent{ID: ev.ID, Type: string(ev.Type), Subject: ev.Subject, At: ev.At, CommandID: ev.CommandID, Data: string(ev.Data)}, true
-		}), nil
+			return &model.GraphEvent{ID: ev.ID, Type: string(ev.Type), Subject: ev.Subject, At: ev.At, CommandID: ev.CommandID, Data: string(ev.Data), Cursor: m.Cursor}, true
+		})
 }
 
 // From is the resolver for the from field.

@@ -38,6 +38,7 @@ func rebuild(ctx context.Context, cfg config.Config, log *slog.Logger, o rebuild
 		return err
 	}
 	defer st.Close(context.Background())
+	st.SetNotificationRetention(cfg.NotificationRetention)
 	bc, err := busConfig(cfg, cfg.KafkaBrokers)
 	if err != nil {
 		return err

@@ -103,6 +103,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 		}
 		log.Info("mode: Neo4j graph store", "uri", cfg.Neo4jURI)
 	}
+	if rs, ok := s.store.(store.RetentionSetter); ok {
+		rs.SetNotificationRetention(cfg.NotificationRetention)
+	}
 	if opts.wrapStore != nil {
 		s.store = opts.wrapStore(s.store)
 	}
@@ -145,6 +148,8 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 		outcomes.Close()
 		return err
 	}
+	// Resumed subscriptions replay what came before the tail's start.
+	s.hub.SetSource(eventLog{cfg: s.busCfg, log: s.log}, events.Start())
 	observer, _ := s.store.(bookmarkObserver)
 	s.goLoop("outcome tail", func() error {
 		defer outcomes.Close()
@@ -170,12 +175,12 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 				return
 			}
 			erased.Note([]domain.Event{ev})
-			s.hub.PublishTraced(ev, trace.SpanContextFromContext(bus.TraceContext(ctx, m)))
+			s.hub.PublishTracedAt(ev, m.Partition, m.Offset, trace.SpanContextFromContext(bus.TraceContext(ctx, m)))
 		})
 		return nil
 	})
 	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, MutationsPerMinute: s.cfg.MutationsPerMinute, CommandRetention: bus.CommandRetention,
-		OnErased: erased.Add}, s.bus, waiter, s.store, ids); err != nil {
+		OnErased: erased.Add, NotificationRetention: s.cfg.NotificationRetention}, s.bus, waiter, s.store, ids); err != nil {
 		return err
 	}
 	limits := gateway.DefaultLimits

@@ -40,6 +40,8 @@ type GraphEvent struct {
 	CommandID string    `json:"commandId"`
 	// The event's data, as JSON text.
 	Data string `json:"data"`
+	// Opaque position in the event store, over every partition: pass it as after to resume.
+	Cursor string `json:"cursor"`
 }
 
 type InterestConnection struct {
@@ -63,6 +65,17 @@ type Ledger struct {
 }
 
 type Mutation struct {
+}
+
+type NotificationConnection struct {
+	TotalCount int                `json:"totalCount"`
+	Edges      []NotificationEdge `json:"edges"`
+	PageInfo   *PageInfo          `json:"pageInfo"`
+}
+
+type NotificationEdge struct {
+	Cursor string                 `json:"cursor"`
+	Node   *gqlmodel.Notification `json:"node"`
 }
 
 type PageInfo struct {

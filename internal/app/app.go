@@ -55,6 +55,9 @@ type Config struct {
 	// OnErased, if set, is told of the caller's deleteAccount APPLIED
 	// before the answer, so that this gateway refuses their tokens at once.
 	OnErased func(personID string)
+	// NotificationRetention hides older inbox entries (default
+	// store.DefaultNotificationRetention).
+	NotificationRetention time.Duration
 }
 
 // DefaultCommandRetention is the commands topic's retention as the service
@@ -80,6 +83,9 @@ func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, id Identi
 	}
 	if cfg.WaitTimeout <= 0 {
 		cfg.WaitTimeout = 5 * time.Second
+	}
+	if cfg.NotificationRetention <= 0 {
+		cfg.NotificationRetention = store.DefaultNotificationRetention
 	}
 	return &App{cfg: cfg, bus: bus, waiter: waiter, reader: reader, identity: id,
 		mutations: newMutationLimiter(cfg.MutationsPerMinute), now: time.Now}, nil

@@ -33,6 +33,9 @@ var Packages = map[string]Layer{
 	// The store contract is the application's port to persistence (its
 	// implementations live below it, in memory/ and neo4jstore/).
 	"internal/store": Application,
+	// Subscription cursors are values the application hands out and reads
+	// back (the hub and the resolvers both speak them).
+	"internal/cursor": Application,
 
 	"internal/bus":              Adapter,
 	"internal/embedded":         Adapter,

@@ -19,6 +19,7 @@ import (
 type Tail struct {
 	readers []*kafka.Reader
 	stop    []int64 // per reader: stop before this offset (-1 = never)
+	start   map[int]int64
 	wg      sync.WaitGroup
 }
 
@@ -40,7 +41,7 @@ func NewTail(ctx context.Context, c Config, topic string, from TailFrom) (*Tail,
 	if err != nil {
 		return nil, err
 	}
-	t := &Tail{}
+	t := &Tail{start: map[int]int64{}}
 	for _, p := range parts[topic] {
 		r := kafka.NewReader(kafka.ReaderConfig{
 			Brokers: c.Brokers, Topic: topic, Partition: p, Dialer: c.Dialer(),
@@ -56,6 +57,7 @@ func NewTail(ctx context.Context, c Config, topic string, from TailFrom) (*Tail,
 			return nil, fmt.Errorf("kafka: seek %s/%d: %w", topic, p, err)
 		}
 		t.readers = append(t.readers, r)
+		t.start[p] = start
 		t.stop = append(t.stop, offs[p][1])
 	}
 	return t, nil
@@ -103,6 +105,15 @@ func (t *Tail) Drain(ctx context.Context, fn func(context.Context, kafka.Message
 		}
 	}
 	return nil
+}
+
+// Start returns the offset the Tail starts reading at, per partition.
+func (t *Tail) Start() map[int]int64 {
+	out := make(map[int]int64, len(t.start))
+	for p, o := range t.start {
+		out[p] = o
+	}
+	return out
 }
 
 // Close closes the readers.

@@ -69,6 +69,10 @@ type Config struct {
 	WelcomeCoins       int64
 	AdminEmails        []string
 
+	// NotificationRetention: inbox entries older than this are not shown
+	// and are dropped when newer ones arrive.
+	NotificationRetention time.Duration
+
 	LogLevel  slog.Level
 	LogFormat string // text or json
 }
@@ -89,6 +93,7 @@ var EnvNames = []string{
 	"KAFKA_SEND_TIMEOUT",
 	"CORS_ALLOWED_ORIGINS",
 	"METRICS_ADDR", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+	"NOTIFICATION_RETENTION",
 }
 
 // Embedded reports whether any part runs in-process instead of on a server.
@@ -182,6 +187,7 @@ func parse(get func(string) string) (Config, error) {
 		JWTAudience:            str("JWT_AUDIENCE", "interestgraph-api"),
 		AccessTokenTTL:         dur("ACCESS_TOKEN_TTL", 15*time.Minute),
 		CommandWaitTimeout:     dur("COMMAND_WAIT_TIMEOUT", 5*time.Second),
+		NotificationRetention:  dur("NOTIFICATION_RETENTION", 90*24*time.Hour),
 		Introspection:          boolean("GRAPHQL_INTROSPECTION", true),
 		MaxQueryDepth:          num("GRAPHQL_MAX_DEPTH", 12),
 		MaxQueryComplexity:     num("GRAPHQL_MAX_COMPLEXITY", 5000),
@@ -241,6 +247,9 @@ func (c Config) validate() []error {
 	}
 	if c.CommandWaitTimeout < 0 || c.CommandWaitTimeout > time.Minute {
 		errs = append(errs, errors.New("COMMAND_WAIT_TIMEOUT must be between 0s and 1m"))
+	}
+	if c.NotificationRetention < time.Hour || c.NotificationRetention > 3650*24*time.Hour {
+		errs = append(errs, errors.New("NOTIFICATION_RETENTION must be between 1h and 87600h"))
 	}
 	if c.MaxQueryDepth < 2 {
 		errs = append(errs, errors.New("GRAPHQL_MAX_DEPTH must be at least 2"))

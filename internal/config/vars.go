@@ -75,6 +75,7 @@ var Vars = []Var{
 	{"WS_MAX_CONNECTIONS", "10000", "WebSockets per gateway process", gatewayCmds},
 	{"WS_WRITE_TIMEOUT", "10s", "a client slower than this to accept a message is disconnected", gatewayCmds},
 	{"WS_IDLE_TIMEOUT", "2m", "a legacy graphql-ws socket idle this long is closed", gatewayCmds},
+	{"NOTIFICATION_RETENTION", "2160h", "inbox entries older than this are hidden and dropped (1h-87600h)", graphCmds},
 }
 
 // VarsFor returns the variables cmd reads, in Vars order.

@@ -75,7 +75,8 @@ func DecodeCommand(raw []byte) (Command, error) {
 	}
 	switch c.Type {
 	case CmdRegisterPerson, CmdAddInterest, CmdRemoveInterest, CmdFollow, CmdUnfollow, CmdTransferCoins,
-		CmdUpdateProfile, CmdBlock, CmdUnblock, CmdMute, CmdUnmute, CmdDismissRecommendation, CmdDeleteAccount:
+		CmdUpdateProfile, CmdBlock, CmdUnblock, CmdMute, CmdUnmute, CmdDismissRecommendation, CmdDeleteAccount,
+		CmdMarkNotificationsRead:
 	default:
 		return Command{}, fmt.Errorf("unknown command type %q", c.Type)
 	}

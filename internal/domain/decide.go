@@ -143,6 +143,8 @@ func (pol Policy) Decide(ctx context.Context, s State, cmd Command, now time.Tim
 			return Outcome{}, err
 		}
 		return applied(ev)
+	case CmdMarkNotificationsRead:
+		return decideMarkRead(ctx, cmd, now)
 	}
 	return reject(ReasonInvalidPayload)
 }

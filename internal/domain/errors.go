@@ -21,6 +21,9 @@ const (
 	// KindUnavailable: a dependency (Kafka) did not take the request in
 	// time; trying again later is expected to work.
 	KindUnavailable
+	// KindCursorExpired: a subscription cursor points before what the
+	// event store retains, or too far back to replay.
+	KindCursorExpired
 )
 
 // Error is an error a caller can act on: Kind says what went wrong, Field
@@ -57,6 +60,11 @@ func (e *Error) Error() string {
 // Invalid reports bad input in field.
 func Invalid(field, format string, args ...any) error {
 	return &Error{Kind: KindInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// CursorExpired reports a cursor the event store can no longer resume.
+func CursorExpired(format string, args ...any) error {
+	return &Error{Kind: KindCursorExpired, Field: "after", Message: fmt.Sprintf(format, args...)}
 }
 
 // NotFound reports a missing entity.

@@ -28,6 +28,7 @@ var weights = map[string]weight{
 	"Wallet.transfers":        {base: 1, page: 20},
 	"Interest.persons":        {base: 1, page: 20},
 	"Query.recommendedPeople": {base: 1, page: 10},
+	"Query.notifications":     {base: 1, page: 20},
 	// Lists bounded by the per-person cap of 1,000 interests
 	// (domain.MaxInterestsPerPerson): without `first` charged at 100, a
 	// tenth of the worst case, so one level costs what a heavy real person

@@ -28,6 +28,14 @@ const (
 	// CodeTooComplex is gqlgen's code for its complexity limit; the depth
 	// and shape limits use it too, so clients handle one code.
 	CodeTooComplex = "COMPLEXITY_LIMIT_EXCEEDED"
+	// CodeCursorExpired: a subscription's after cursor is older than the
+	// event store retains (or than a resume replays); re-read and subscribe
+	// without it.
+	CodeCursorExpired = "CURSOR_EXPIRED"
+	// CodeFellBehind: a subscription's last event before complete, when
+	// its subscriber fell a full buffer behind; extensions.cursor is the
+	// cursor of the last event sent, to resume after.
+	CodeFellBehind = "SUBSCRIBER_FELL_BEHIND"
 )
 
 var codes = map[domain.Kind]string{
@@ -38,6 +46,7 @@ var codes = map[domain.Kind]string{
 	domain.KindAlreadyExists:   CodeAlreadyExists,
 	domain.KindRateLimited:     CodeRateLimited,
 	domain.KindUnavailable:     CodeUnavailable,
+	domain.KindCursorExpired:   CodeCursorExpired,
 }
 
 // presentError is the one place where errors become GraphQL errors. Domain

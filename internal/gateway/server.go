@@ -68,6 +68,9 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	ws := cfg.WS.withDefaults()
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: d.Resolvers})
 	srv := handler.New(schema)
+	// Server-sent events first: it claims requests that accept
+	// text/event-stream, which the other HTTP transports would also take.
+	srv.AddTransport(sseTransport{writeTimeout: ws.WriteTimeout, keepAlive: 15 * time.Second})
 	srv.AddTransport(getTransport{}) // queries only; OPTIONS and refusals: httpRules
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(&transport.Websocket{
@@ -94,6 +97,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	srv.Use(selectionCap{maxTokens: cfg.Limits.MaxTokens}) // before validation, which is quadratic in repeated fields
 	srv.Use(refuseUnstreamable{})                          // a POST subscription is refused before it is costed
 	srv.Use(&queryLimit{l: cfg.Limits})
+	srv.Use(streamEnds{}) // a subscriber that fell behind gets an error event with its cursor
 	// Fresh dataloaders for every response: each query, mutation and each
 	// event of a subscription reads current data, and a failed or empty
 	// load is not cached for the life of a WebSocket.

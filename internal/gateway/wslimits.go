@@ -96,11 +96,13 @@ const tooManySockets = `{"errors":[{"message":"too many WebSocket connections; c
 type streamingKey struct{}
 
 // admitSockets caps WebSocket upgrades (the same test as gqlgen's
-// transport: an Upgrade header) and marks every other request as one that
+// transport: an Upgrade header) and server-sent event streams, and marks every other request as one that
 // cannot stream, for refuseUnstreamable.
 func admitSockets(s *sockets, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Upgrade") == "" {
+		// Server-sent event streams are as long-lived as sockets: the same
+		// limits count them.
+		if r.Header.Get("Upgrade") == "" && !isSSE(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -33,6 +33,8 @@ type Notification struct {
 	At      time.Time        `json:"at"`
 	Amount  *int             `json:"amount"`
 	ActorID string           `json:"-"`
+	Cursor  string           `json:"cursor"`
+	Read    bool             `json:"read"`
 }
 
 // Wallet is a person's coins; its transfers are resolved.
@@ -62,6 +64,7 @@ type PersonRegistered struct {
 	At        time.Time `json:"at"`
 	CommandID string    `json:"commandId"`
 	PersonID  string    `json:"-"`
+	Cursor    string    `json:"cursor"`
 }
 
 // InterestAdded is an event.
@@ -71,6 +74,7 @@ type InterestAdded struct {
 	CommandID    string    `json:"commandId"`
 	PersonID     string    `json:"-"`
 	InterestName string    `json:"-"`
+	Cursor       string    `json:"cursor"`
 }
 
 // InterestRemoved is an event.
@@ -80,6 +84,7 @@ type InterestRemoved struct {
 	CommandID    string    `json:"commandId"`
 	PersonID     string    `json:"-"`
 	InterestName string    `json:"-"`
+	Cursor       string    `json:"cursor"`
 }
 
 // Followed is an event.
@@ -89,6 +94,7 @@ type Followed struct {
 	CommandID  string    `json:"commandId"`
 	PersonID   string    `json:"-"`
 	FolloweeID string    `json:"-"`
+	Cursor     string    `json:"cursor"`
 }
 
 // Unfollowed is an event.
@@ -98,6 +104,7 @@ type Unfollowed struct {
 	CommandID  string    `json:"commandId"`
 	PersonID   string    `json:"-"`
 	FolloweeID string    `json:"-"`
+	Cursor     string    `json:"cursor"`
 }
 
 // PersonEvent is the GraphQL interface of the event types.

@@ -8,6 +8,7 @@ type ProfileUpdated struct {
 	At        time.Time `json:"at"`
 	CommandID string    `json:"commandId"`
 	PersonID  string    `json:"-"`
+	Cursor    string    `json:"cursor"`
 }
 
 // IsPersonEvent marks ProfileUpdated as a PersonEvent.

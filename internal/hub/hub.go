@@ -7,9 +7,10 @@
 // its topics and decodes its data once for all of them.
 //
 // Slow subscribers: each subscription has a bounded buffer. When it is
-// full, the hub ends that subscription (its channel closes, the client
-// gets "complete") rather than block the others or drop events silently;
-// the client re-subscribes and re-reads what it shows.
+// full, the hub ends that subscription rather than block the others or
+// drop events silently: a Stream's last message then carries ErrFellBehind
+// and the cursor of the last event delivered, so the client resumes there
+// (see Stream).
 package hub
 
 import (
@@ -36,11 +37,67 @@ type Hub struct {
 	log    *slog.Logger
 
 	touched atomic.Int64 // subscriptions offered an event, for the tests
+
+	// pos is the offset of the last event published per partition of the
+	// event store: live delivery to a new subscription starts after it.
+	pos    map[int]int64
+	source Source // the event store, for resumption; nil: live only
 }
 
+// sub is one subscription's queue. It is allocated as events arrive and
+// released when they are taken, so an idle subscription holds no buffer.
 type sub struct {
-	ch    chan Message
 	topic Topic
+	ready chan struct{} // capacity 1: something was queued, or it ended
+
+	mu     sync.Mutex
+	queue  []Message
+	ended  bool
+	behind bool // ended because it fell a full buffer behind
+}
+
+// offer queues m unless the buffer is full.
+func (s *sub) offer(m Message, buffer int) bool {
+	s.mu.Lock()
+	full := len(s.queue) >= buffer
+	if !full {
+		s.queue = append(s.queue, m)
+	}
+	s.mu.Unlock()
+	if !full {
+		s.wake()
+	}
+	return !full
+}
+
+func (s *sub) wake() {
+	select {
+	case s.ready <- struct{}{}:
+	default:
+	}
+}
+
+// take returns the oldest queued message (ok false when none), and
+// whether nothing more will come. One at a time, so that a message in the
+// subscriber's hands and the full buffer are all it holds.
+func (s *sub) take() (m Message, ok, ended bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.queue) == 0 {
+		s.queue = nil // release the buffer while idle
+		return Message{}, false, s.ended
+	}
+	m = s.queue[0]
+	s.queue[0] = Message{}
+	s.queue = s.queue[1:]
+	return m, true, false
+}
+
+func (s *sub) end(behind bool) {
+	s.mu.Lock()
+	s.ended, s.behind = true, behind
+	s.mu.Unlock()
+	s.wake()
 }
 
 // New returns a hub with the given per-subscription buffer (0: default).
@@ -48,14 +105,23 @@ func New(buffer int, log *slog.Logger) *Hub {
 	if buffer <= 0 {
 		buffer = DefaultBuffer
 	}
-	return &Hub{topics: map[Topic]map[*sub]struct{}{}, buffer: buffer, log: log}
+	return &Hub{topics: map[Topic]map[*sub]struct{}{}, buffer: buffer, log: log, pos: map[int]int64{}}
 }
 
-// Subscribe returns a channel of the events published to topic. It closes
-// when ctx ends or when the subscriber falls a full buffer behind.
+// Subscribe returns a channel of the events published to topic, live
+// only (Stream without options). It closes when ctx ends, or after a
+// message with Err set when the subscriber falls a full buffer behind.
 func (h *Hub) Subscribe(ctx context.Context, topic Topic) <-chan Message {
-	s := &sub{ch: make(chan Message, h.buffer), topic: topic}
+	ch, _ := h.Stream(ctx, topic, StreamOptions{}) // live only: no error
+	return ch
+}
+
+// subscribe registers a subscription to topic and returns it with the
+// positions published so far: it gets every event after them.
+func (h *Hub) subscribe(topic Topic) (*sub, map[int]int64) {
+	s := &sub{topic: topic, ready: make(chan struct{}, 1)}
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	set := h.topics[topic]
 	if set == nil {
 		set = map[*sub]struct{}{}
@@ -64,18 +130,21 @@ func (h *Hub) Subscribe(ctx context.Context, topic Topic) <-chan Message {
 	set[s] = struct{}{}
 	h.n++
 	metrics.SubscriptionOpened(topic.kind.String())
-	h.mu.Unlock()
-	go func() {
-		<-ctx.Done()
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		h.removeLocked(s)
-	}()
-	return s.ch
+	pos := make(map[int]int64, len(h.pos))
+	for p, o := range h.pos {
+		pos[p] = o
+	}
+	return s, pos
+}
+
+func (h *Hub) unsubscribe(s *sub) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.removeLocked(s, false)
 }
 
 // removeLocked ends s unless it has ended already.
-func (h *Hub) removeLocked(s *sub) {
+func (h *Hub) removeLocked(s *sub, behind bool) {
 	set := h.topics[s.topic]
 	if _, ok := set[s]; !ok {
 		return
@@ -86,27 +155,39 @@ func (h *Hub) removeLocked(s *sub) {
 	}
 	h.n--
 	metrics.SubscriptionClosed(s.topic.kind.String())
-	close(s.ch)
+	if behind {
+		metrics.EventDropped()
+	}
+	s.end(behind)
 }
 
-// Publish hands ev to every subscription of its topics without blocking.
-func (h *Hub) Publish(ev domain.Event) { h.PublishTraced(ev, trace.SpanContext{}) }
+// Publish hands ev, which has no position in the event store, to every
+// subscription of its topics without blocking (tests).
+func (h *Hub) Publish(ev domain.Event) { h.PublishAt(ev, -1, -1) }
 
-// PublishTraced is Publish for an event whose publishing span is known, so
-// that its deliveries continue that trace.
-func (h *Hub) PublishTraced(ev domain.Event, parent trace.SpanContext) {
+// PublishAt hands ev, read at offset of partition of the event store, to
+// every subscription of its topics without blocking. Each partition's
+// events must be published in offset order.
+func (h *Hub) PublishAt(ev domain.Event, partition int, offset int64) {
+	h.PublishTracedAt(ev, partition, offset, trace.SpanContext{})
+}
+
+// PublishTracedAt is PublishAt for an event whose publishing span is known
+// (from its Kafka headers), so that its deliveries continue that trace.
+func (h *Hub) PublishTracedAt(ev domain.Event, partition int, offset int64, parent trace.SpanContext) {
 	m := decode(ev)
+	m.Partition, m.Offset = partition, offset
 	m.Trace = parent
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if partition >= 0 {
+		h.pos[partition] = offset
+	}
 	for _, t := range m.topics() {
 		for s := range h.topics[t] {
 			h.touched.Add(1)
-			select {
-			case s.ch <- m:
-			default:
-				metrics.EventDropped()
-				h.removeLocked(s)
+			if !s.offer(m, h.buffer) {
+				h.removeLocked(s, true)
 				h.log.Warn("subscription ended: subscriber fell behind", "buffer", h.buffer)
 			}
 		}
@@ -121,7 +202,7 @@ func (h *Hub) PublishTraced(ev domain.Event, parent trace.SpanContext) {
 func (h *Hub) endLocked(topics ...Topic) {
 	for _, t := range topics {
 		for s := range h.topics[t] {
-			h.removeLocked(s)
+			h.removeLocked(s, false)
 		}
 	}
 }
@@ -139,7 +220,7 @@ func (h *Hub) CloseAll() {
 	defer h.mu.Unlock()
 	for _, set := range h.topics {
 		for s := range set {
-			h.removeLocked(s)
+			h.removeLocked(s, false)
 		}
 	}
 }

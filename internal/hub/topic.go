@@ -53,6 +53,17 @@ type Message struct {
 	// types subscriptions read: InterestData, FollowData,
 	// CoinsTransferredData. nil for other types or data that did not decode.
 	Data any
+	// Partition and Offset place the event in the event store (-1: not
+	// from it).
+	Partition int
+	Offset    int64
+	// Cursor is the subscriber's resume position after this event (set by
+	// Stream for each subscriber; "" when the event has no position).
+	Cursor string
+	// Err, on the last message of a stream, says why it ended early (a
+	// subscriber fell behind, the event store failed); Cursor is then the
+	// position of the last event delivered.
+	Err error
 	// Trace is the span that published the event (from its Kafka headers),
 	// the parent of each delivery's span; invalid when there was none.
 	Trace trace.SpanContext
@@ -60,7 +71,7 @@ type Message struct {
 
 // decode reads the data of ev once, for routing and for every subscriber.
 func decode(ev domain.Event) Message {
-	m := Message{Event: ev}
+	m := Message{Event: ev, Partition: -1, Offset: -1}
 	switch ev.Type {
 	case domain.EvInterestAdded, domain.EvInterestRemoved:
 		var d domain.InterestData
@@ -79,6 +90,16 @@ func decode(ev domain.Event) Message {
 		}
 	}
 	return m
+}
+
+// isFor reports whether m is published to t.
+func (m Message) isFor(t Topic) bool {
+	for _, mt := range m.topics() {
+		if mt == t {
+			return true
+		}
+	}
+	return false
 }
 
 // topics are the topics m is published to.

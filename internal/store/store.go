@@ -166,6 +166,7 @@ type Reader interface {
 	CommandOutcome(ctx context.Context, commandID string) (out domain.Outcome, actor string, found bool, err error)
 	SocialReader
 	PlanReader
+	Inbox
 }
 
 // Accounts stores credentials; only the auth component uses it.

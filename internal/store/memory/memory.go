@@ -23,8 +23,9 @@ type person struct {
 	follows      map[string]time.Time
 	followers    map[string]struct{}
 	balance      int64
-	ledger       []string // ids of the records the person sent, received or was granted
-	social                // bio, blocks, mutes, dismissals (social.go)
+	ledger       []string             // ids of the records the person sent, received or was granted
+	inbox        []store.Notification // newest first, at most store.MaxNotifications
+	social                            // bio, blocks, mutes, dismissals (social.go)
 }
 
 // Store is the in-memory store. One mutex serialises writers, which is what
@@ -40,6 +41,7 @@ type Store struct {
 	revoked   map[string]bool          // token families
 	refs      map[string]reference     // reference tokens by hash
 	now       func() time.Time
+	retention time.Duration // of notifications
 }
 
 var _ store.Store = (*Store)(nil)
@@ -56,6 +58,7 @@ func New() *Store {
 		revoked:   map[string]bool{},
 		refs:      map[string]reference{},
 		now:       time.Now,
+		retention: store.DefaultNotificationRetention,
 	}
 }
 
@@ -174,11 +177,18 @@ func (s *Store) applyLocked(events []domain.Event, live bool) error {
 				return domain.ErrInsufficientFunds
 			}
 			s.record(store.Transfer{ID: d.TransferID, Kind: domain.TransferKind, From: d.From, To: d.To, Amount: d.Amount, Memo: d.Memo, At: ev.At})
+		case domain.EvNotificationsRead:
+			var d domain.NotificationsReadData
+			if err := ev.DecodeData(&d); err != nil {
+				return err
+			}
+			s.markReadLocked(d)
 		default:
 			if err := s.applySocial(ev); err != nil {
 				return err
 			}
 		}
+		s.notifyLocked(ev)
 	}
 	return nil
 }

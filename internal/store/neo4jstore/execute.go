@@ -44,7 +44,7 @@ func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.De
 	var lastTxErr error // the driver reports only the deadline if it ends its retries
 	defer observe(metrics.TxDecide, time.Now())
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		out, err := decideAndRecord(ctx, tx, cmd, decide, s.now())
+		out, err := decideAndRecord(ctx, tx, cmd, decide, s.now(), s.retention)
 		lastTxErr = err
 		return out, err
 	})
@@ -65,7 +65,7 @@ func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.De
 
 // decideAndRecord is the transaction function of Execute: it has no side
 // effects outside tx, as the driver may run it again.
-func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domain.Command, decide store.DecideFunc, now time.Time) (any, error) {
+func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domain.Command, decide store.DecideFunc, now time.Time, retention time.Duration) (any, error) {
 	rec, err := single(ctx, tx, "MATCH (c:Command {id: $id}) RETURN c.outcome AS outcome", map[string]any{"id": cmd.ID})
 	if err != nil {
 		return nil, err
@@ -92,6 +92,9 @@ func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domai
 	case err != nil:
 		return nil, err
 	}
+	if err := applyInbox(ctx, tx, out.Events, retention); err != nil {
+		return nil, err
+	}
 	raw, err := json.Marshal(out)
 	if err != nil {
 		return nil, fmt.Errorf("encode outcome: %w", err)
@@ -110,7 +113,10 @@ func (s *Store) ApplyEvents(ctx context.Context, events []domain.Event) error {
 	defer sess.Close(ctx)
 	defer observe(metrics.TxApply, time.Now())
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return nil, applyEvents(ctx, tx, events)
+		if err := applyEvents(ctx, tx, events); err != nil {
+			return nil, err
+		}
+		return nil, applyInbox(ctx, tx, events, s.retention)
 	})
 	if err != nil {
 		return fmt.Errorf("neo4j: apply events: %w", err)

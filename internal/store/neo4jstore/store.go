@@ -32,6 +32,8 @@ type Store struct {
 	// reads wait for that write: read-your-writes across gateways.
 	reads neo4j.BookmarkManager
 	now   func() time.Time
+	// retention of notifications (store.RetentionSetter)
+	retention time.Duration
 }
 
 var _ store.Store = (*Store)(nil)
@@ -45,7 +47,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: create driver: %w", err)
 	}
-	s := &Store{driver: drv, db: cfg.Database, reads: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}), now: time.Now}
+	s := &Store{driver: drv, db: cfg.Database, reads: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}), now: time.Now,
+		retention: store.DefaultNotificationRetention}
 	if err := drv.VerifyConnectivity(ctx); err != nil {
 		_ = drv.Close(ctx)
 		return nil, fmt.Errorf("neo4j: connect to %s: %w", cfg.URI, err)
@@ -76,6 +79,7 @@ var schema = []string{
 	"CREATE INDEX refresh_token_person IF NOT EXISTS FOR (t:RefreshToken) ON (t.personId)",
 	"CREATE INDEX token_family_person IF NOT EXISTS FOR (f:TokenFamily) ON (f.personId)",
 	"CREATE INDEX reference_token_person IF NOT EXISTS FOR (r:ReferenceToken) ON (r.personId)",
+	"CREATE CONSTRAINT notification_id IF NOT EXISTS FOR (n:Notification) REQUIRE n.id IS UNIQUE",
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {

@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore Factory) {
 		"Following":                testFollowing,
 		"EmptyAndReady":            testEmptyAndReady,
 		"LedgerExact":              testLedgerExact,
+		"Inbox":                    testInbox,
 	}
 	for name, fn := range socialTests {
 		tests[name] = fn

@@ -1,0 +1,139 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/interestgraph/interestgraph/internal/cursor"
+	"github.com/interestgraph/interestgraph/internal/domain"
+)
+
+// MaxReplay bounds the events a resumed subscription reads from the event
+// store before going live; a cursor further behind is CURSOR_EXPIRED (the
+// client re-reads with queries and subscribes without a cursor).
+const MaxReplay = 10_000
+
+// ErrFellBehind ends a stream whose subscriber did not keep up.
+var ErrFellBehind = errors.New("subscriber fell behind; resume from the last cursor")
+
+// Source is the event store, read to resume a subscription.
+type Source interface {
+	// FirstOffsets returns the first retained offset of every partition.
+	FirstOffsets(ctx context.Context) (map[int]int64, error)
+	// Read calls fn with the events from offset from to offset to
+	// (inclusive) of partition, in order, skipping unreadable ones.
+	Read(ctx context.Context, partition int, from, to int64, fn func(ev domain.Event, offset int64) error) error
+}
+
+// SetSource lets Stream resume from the event store. next holds, per
+// partition, the offset the gateway's events tail starts reading at:
+// what came before it is only in the store. Call it before publishing.
+func (h *Hub) SetSource(src Source, next map[int]int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.source = src
+	for p, o := range next {
+		if _, ok := h.pos[p]; !ok {
+			h.pos[p] = o - 1
+		}
+	}
+}
+
+// StreamOptions say where a stream starts.
+type StreamOptions struct {
+	// After is the position to resume after; nil: live only.
+	After cursor.Position
+	// Single: the topic's events live in one partition (a person's, keyed
+	// by subject), so cursors carry only that partition.
+	Single bool
+}
+
+// span is a range of one partition to replay, both ends included.
+type span struct {
+	partition int
+	from, to  int64
+}
+
+// Stream returns the events of topic, each stamped with its cursor: with
+// After, first those in the event store after it, then live ones, with no
+// gap and no duplicate. The hub subscription is made first, so every event
+// it misses is at or before the positions replay reads up to. A malformed
+// or expired cursor is an error at once. The channel closes when ctx ends,
+// at shutdown, or after a final message with Err set.
+func (h *Hub) Stream(ctx context.Context, topic Topic, o StreamOptions) (<-chan Message, error) {
+	s, live := h.subscribe(topic)
+	spans, pos, err := h.plan(ctx, live, o)
+	if err != nil {
+		h.unsubscribe(s)
+		return nil, err
+	}
+	out := make(chan Message)
+	st := &stream{h: h, s: s, topic: topic, single: o.Single, pos: pos, out: out}
+	go st.run(ctx, spans)
+	return out, nil
+}
+
+// plan checks the cursor against the event store and returns the spans to
+// replay and the starting position (offset of the last event seen per
+// partition).
+func (h *Hub) plan(ctx context.Context, live map[int]int64, o StreamOptions) ([]span, cursor.Position, error) {
+	pos := cursor.Position{}
+	if !o.Single {
+		for p, off := range live {
+			pos[p] = off
+		}
+	}
+	if o.After == nil {
+		return nil, pos, nil
+	}
+	h.mu.Lock()
+	src := h.source
+	h.mu.Unlock()
+	if src == nil {
+		return nil, nil, errors.New("hub: resuming needs the event store")
+	}
+	first, err := src.FirstOffsets(ctx)
+	if err != nil {
+		// Retryable, as a command Kafka did not take: UNAVAILABLE.
+		return nil, nil, domain.Unavailable("", fmt.Errorf("hub: event store bounds: %w", err))
+	}
+	var spans []span
+	add := func(p int, from, to int64) {
+		if to >= from {
+			spans = append(spans, span{p, from, to})
+		}
+	}
+	for p, off := range o.After {
+		f, ok := first[p]
+		if !ok {
+			return nil, nil, domain.Invalid("after", "malformed cursor: unknown partition")
+		}
+		if off+1 < f {
+			return nil, nil, domain.CursorExpired("the event store no longer holds the events after this cursor: re-read, then subscribe without after")
+		}
+		pos[p] = off
+		if l, ok := live[p]; ok {
+			add(p, off+1, l)
+		}
+	}
+	for p, l := range live {
+		if _, ok := o.After[p]; ok || o.Single {
+			continue
+		}
+		// A partition the cursor does not name (added since): all of it.
+		pos[p] = first[p] - 1
+		add(p, first[p], l)
+	}
+	// Partition by partition, each in offset order: the order per person.
+	slices.SortFunc(spans, func(a, b span) int { return a.partition - b.partition })
+	total := int64(0)
+	for _, sp := range spans {
+		total += sp.to - sp.from + 1
+	}
+	if total > MaxReplay {
+		return nil, nil, domain.CursorExpired("more than %d events since this cursor: re-read, then subscribe without after", MaxReplay)
+	}
+	return spans, pos, nil
+}
