@@ -38,6 +38,14 @@ func (s *Store) notifyLocked(ev domain.Event) {
 		return
 	}
 	p := s.node(n.Recipient)
+	// The recipient blocks or mutes the actor: no notification, in the
+	// inbox as live.
+	if _, blocks := p.blocks[n.ActorID]; blocks {
+		return
+	}
+	if _, mutes := p.mutes[n.ActorID]; mutes {
+		return
+	}
 	for _, old := range p.inbox {
 		if old.ID == n.ID {
 			return

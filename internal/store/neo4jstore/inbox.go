@@ -16,7 +16,10 @@ import (
 // Their id is the id of the event that caused them, so applying an event
 // again finds the notification it made (a uniqueness constraint holds).
 const (
+	// The recipient blocks or mutes the actor: no notification, in the
+	// inbox as live.
 	cypherNotify = `MERGE (p:Person {id: $to})
+WITH p WHERE NOT EXISTS { (p)-[:BLOCKS|MUTES]->(:Person {id: $actor}) }
 MERGE (n:Notification {id: $id})
 ON CREATE SET n.kind = $kind, n.at = $at, n.actorId = $actor, n.amount = $amount, n.read = false
 MERGE (p)-[:HAS_NOTIFICATION]->(n)`

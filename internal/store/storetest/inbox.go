@@ -119,3 +119,21 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// testInboxHonoursBlocksAndMutes: a person gets no stored notification
+// caused by someone they block or mute, as none is delivered live; others
+// still reach them.
+func testInboxHonoursBlocksAndMutes(t *testing.T, s store.Store) {
+	ann, muted, blocked, carl := register(t, s, "Ann"), register(t, s, "Muted"), register(t, s, "Blocked"), register(t, s, "Carl")
+	relate(t, s, domain.CmdMute, ann, muted)
+	relate(t, s, domain.CmdBlock, ann, blocked)
+	follow(t, s, muted, ann)
+	transfer(t, s, muted, ann, 3)
+	follow(t, s, carl, ann)
+	if got := kinds(inbox(t, s, ann, store.NotificationQuery{})); !equal(got, []string{"FOLLOWED/" + carl}) {
+		t.Fatalf("Ann's inbox holds %v: only Carl's follow, nothing from whom she mutes or blocks", got)
+	}
+	if n := unread(t, s, ann); n != 1 {
+		t.Fatalf("unread %d, want 1", n)
+	}
+}

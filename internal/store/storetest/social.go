@@ -14,17 +14,18 @@ import (
 
 // socialTests are the contract of store.SocialReader, run by Run.
 var socialTests = map[string]func(*testing.T, store.Store){
-	"SearchPersons":     testSearchPersons,
-	"InterestDirectory": testInterestDirectory,
-	"TrendingWindows":   testTrendingWindows,
-	"RelatedInterests":  testRelatedInterests,
-	"MutualsAndKnown":   testMutualsAndKnown,
-	"UpdateProfile":     testUpdateProfile,
-	"BlockAndMute":      testBlockAndMute,
-	"RelationsReplay":   testRelationsReplay,
-	"RecommendExcludes": testRecommendExclusions,
-	"RecommendCold":     testRecommendColdStart,
-	"DeleteAccount":     testDeleteAccount,
+	"SearchPersons":              testSearchPersons,
+	"InterestDirectory":          testInterestDirectory,
+	"TrendingWindows":            testTrendingWindows,
+	"RelatedInterests":           testRelatedInterests,
+	"MutualsAndKnown":            testMutualsAndKnown,
+	"UpdateProfile":              testUpdateProfile,
+	"BlockAndMute":               testBlockAndMute,
+	"InboxHonoursBlocksAndMutes": testInboxHonoursBlocksAndMutes,
+	"RelationsReplay":            testRelationsReplay,
+	"RecommendExcludes":          testRecommendExclusions,
+	"RecommendCold":              testRecommendColdStart,
+	"DeleteAccount":              testDeleteAccount,
 }
 
 func follow(t *testing.T, s store.Store, a, b string) {
