@@ -43,9 +43,11 @@ RETURN p.id AS id, p.name AS name, following`},
 		peer: `query($id: ID!) { people(where: {id: {eq: $id}}) { recommendedPeople(first: 10) { id name } } }`,
 		floor: `MATCH (me:Person {id: $id})
 CALL { WITH me MATCH (me)-[:INTERESTED_IN]->(:Interest)<-[:INTERESTED_IN]-(c:Person) RETURN c, 1.0 AS s
-  UNION ALL WITH me MATCH (me)-[:FOLLOWS]->(f:Person)-[:FOLLOWS]->(c:Person) WHERE f.name IS NOT NULL RETURN c, 0.5 AS s }
+  UNION ALL WITH me MATCH (me)-[:FOLLOWS]->(f:Person)-[:FOLLOWS]->(c:Person) WHERE f.name IS NOT NULL RETURN c, 0.5 AS s
+  UNION ALL WITH me MATCH (c:Person)-[:FOLLOWS]->(me) RETURN c, 0.5 AS s }
 WITH me, c, sum(s) AS score WHERE c <> me AND c.name IS NOT NULL AND NOT (me)-[:FOLLOWS]->(c)
-RETURN c.id AS id, c.name AS name, score ORDER BY score DESC, id LIMIT 10`},
+WITH c, score, COUNT { (c)<-[:FOLLOWS]-(g:Person) WHERE g.name IS NOT NULL } AS n
+RETURN c.id AS id, c.name AS name, score ORDER BY score DESC, n DESC, id LIMIT 10`},
 }
 
 // contestant answers reads; do returns the answer's data for checking.

@@ -23,8 +23,9 @@ const typeDefs = /* GraphQL */ `
     followers: [Person!]! @relationship(type: "FOLLOWS", direction: IN, properties: "Since")
     """
     Our recommendedPeople rule as a @cypher field: one point per shared
-    interest, half a point per followed person who follows the candidate;
-    never oneself or someone already followed.
+    interest, half a point per followed person who follows the candidate,
+    half a point if the candidate follows this person; never oneself or
+    someone already followed; ties by follower count, then id.
     """
     recommendedPeople(first: Int = 10): [Person!]!
       @cypher(
@@ -37,10 +38,15 @@ const typeDefs = /* GraphQL */ `
           WITH this
           MATCH (this)-[:FOLLOWS]->(f:Person)-[:FOLLOWS]->(c:Person) WHERE f.name IS NOT NULL
           RETURN c, 0.5 AS s
+          UNION ALL
+          WITH this
+          MATCH (c:Person)-[:FOLLOWS]->(this)
+          RETURN c, 0.5 AS s
         }
         WITH this, c, sum(s) AS score
         WHERE c <> this AND c.name IS NOT NULL AND NOT (this)-[:FOLLOWS]->(c)
-        RETURN c ORDER BY score DESC, c.id LIMIT $first
+        WITH c, score, COUNT { (c)<-[:FOLLOWS]-(g:Person) WHERE g.name IS NOT NULL } AS n
+        RETURN c ORDER BY score DESC, n DESC, c.id LIMIT $first
         """
         columnName: "c"
       )
