@@ -85,8 +85,14 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-func (c Config) client() *kafka.Client {
-	return &kafka.Client{Addr: kafka.TCP(c.Brokers...), Timeout: 10 * time.Second, Transport: c.transport()}
+// client returns an admin client on a transport of its own, and the func
+// that closes the transport's connections once the caller is done. A
+// kafka-go transport keeps its connections, and refreshes the cluster's
+// metadata in the background, for as long as they are open: admin calls
+// are occasional, so nothing of theirs is left running afterwards.
+func (c Config) client() (*kafka.Client, func()) {
+	tr := c.transport()
+	return &kafka.Client{Addr: kafka.TCP(c.Brokers...), Timeout: 10 * time.Second, Transport: tr}, tr.CloseIdleConnections
 }
 
 // EnsureTopics creates the topics if they do not exist. The broker does not
@@ -104,7 +110,9 @@ func EnsureTopics(ctx context.Context, c Config) error {
 		{Topic: c.Topics.DeadLetters, NumPartitions: 1, ReplicationFactor: c.ReplicationFactor,
 			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "retention.ms", ConfigValue: ms(30 * 24 * time.Hour)}}},
 	}
-	res, err := c.client().CreateTopics(ctx, &kafka.CreateTopicsRequest{Topics: topics})
+	cl, done := c.client()
+	defer done()
+	res, err := cl.CreateTopics(ctx, &kafka.CreateTopicsRequest{Topics: topics})
 	if err != nil {
 		return fmt.Errorf("kafka: create topics: %w", err)
 	}
@@ -152,7 +160,9 @@ func Ready(ctx context.Context, c Config) error {
 
 // partitions returns the partition ids of each topic.
 func partitions(ctx context.Context, c Config, topics ...string) (map[string][]int, error) {
-	md, err := c.client().Metadata(ctx, &kafka.MetadataRequest{Topics: topics})
+	cl, done := c.client()
+	defer done()
+	md, err := cl.Metadata(ctx, &kafka.MetadataRequest{Topics: topics})
 	if err != nil {
 		return nil, fmt.Errorf("kafka: metadata: %w", err)
 	}
@@ -179,7 +189,9 @@ func offsets(ctx context.Context, c Config, topic string, parts []int) (map[int]
 	for _, p := range parts {
 		reqs = append(reqs, kafka.FirstOffsetOf(p), kafka.LastOffsetOf(p))
 	}
-	res, err := c.client().ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
+	cl, done := c.client()
+	defer done()
+	res, err := cl.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
 	if err != nil {
 		return nil, fmt.Errorf("kafka: list offsets of %s: %w", topic, err)
 	}

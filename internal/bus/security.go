@@ -95,5 +95,14 @@ func (c Config) transport() *kafka.Transport {
 	if dial == nil {
 		dial = (&net.Dialer{Timeout: 5 * time.Second}).DialContext
 	}
-	return &kafka.Transport{Dial: dial, TLS: c.TLS, SASL: c.SASL}
+	// Only our topics' metadata: by default a transport asks for every topic
+	// of the cluster on each refresh, which on a shared cluster of thousands
+	// of partitions costs every client of every process real CPU.
+	var topics []string
+	for _, t := range []string{c.Topics.Commands, c.Topics.Events, c.Topics.Outcomes, c.Topics.DeadLetters} {
+		if t != "" {
+			topics = append(topics, t)
+		}
+	}
+	return &kafka.Transport{Dial: dial, TLS: c.TLS, SASL: c.SASL, MetadataTopics: topics}
 }
