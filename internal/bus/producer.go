@@ -22,6 +22,11 @@ type producer struct {
 	acks    kafka.RequiredAcks
 	balance kafka.Balancer
 
+	// maxQueued bounds the messages waiting for one partition: while
+	// Kafka is unreachable callers time out, and nothing may pile up
+	// behind them.
+	maxQueued int
+
 	mu     sync.Mutex
 	queues map[topicPartition]*partitionQueue
 	counts map[string]topicCount
@@ -39,10 +44,12 @@ type topicPartition struct {
 type partitionQueue struct {
 	busy    bool
 	pending []*pendingSend
+	queued  int // messages in pending
 }
 
 // pendingSend is one caller's messages for one partition.
 type pendingSend struct {
+	ctx  context.Context // a send whose caller gave up before it went out is dropped
 	msgs []kafka.Message
 	done chan error // buffered: the flusher never blocks on a gone caller
 }
@@ -58,21 +65,26 @@ const (
 	maxRequestBytes    = 1 << 20
 	maxRequestMessages = 1000
 	produceAttempts    = 5
+	maxQueuedMessages  = 10_000
 	produceTimeout     = 10 * time.Second
 	// partitionCountTTL: partition counts are cached, and re-read this
 	// often or after a failed send.
 	partitionCountTTL = time.Minute
 )
 
-var errProducerClosed = errors.New("kafka: producer closed")
+var (
+	errProducerClosed = errors.New("kafka: producer closed")
+	errQueueFull      = errors.New("kafka: too many messages waiting for one partition")
+)
 
 func newProducer(c Config) *producer {
 	return &producer{
-		client:  &kafka.Client{Addr: kafka.TCP(c.Brokers...), Transport: c.transport(), Timeout: produceTimeout},
-		acks:    kafka.RequireAll,
-		balance: &kafka.Murmur2Balancer{},
-		queues:  map[topicPartition]*partitionQueue{},
-		counts:  map[string]topicCount{},
+		client:    &kafka.Client{Addr: kafka.TCP(c.Brokers...), Transport: c.transport(), Timeout: produceTimeout},
+		acks:      kafka.RequireAll,
+		balance:   &kafka.Murmur2Balancer{},
+		maxQueued: maxQueuedMessages,
+		queues:    map[topicPartition]*partitionQueue{},
+		counts:    map[string]topicCount{},
 	}
 }
 
@@ -91,7 +103,7 @@ func (p *producer) send(ctx context.Context, msgs []kafka.Message) error {
 	}
 	waits := make([]chan error, 0, len(groups))
 	for tp, g := range groups {
-		ps := &pendingSend{msgs: g, done: make(chan error, 1)}
+		ps := &pendingSend{ctx: ctx, msgs: g, done: make(chan error, 1)}
 		if err := p.enqueue(tp, ps); err != nil {
 			return err
 		}
@@ -122,7 +134,10 @@ func (p *producer) enqueue(tp topicPartition, ps *pendingSend) error {
 		q = &partitionQueue{}
 		p.queues[tp] = q
 	}
-	q.pending = append(q.pending, ps)
+	if q.queued+len(ps.msgs) > p.maxQueued {
+		return errQueueFull
+	}
+	q.pending, q.queued = append(q.pending, ps), q.queued+len(ps.msgs)
 	if !q.busy {
 		q.busy = true
 		p.flush.Add(1)
@@ -139,6 +154,11 @@ func (p *producer) drain(tp topicPartition, q *partitionQueue) {
 	for {
 		p.mu.Lock()
 		take := takeRequest(q)
+		take = dropAbandoned(take)
+		if len(take) == 0 && len(q.pending) > 0 {
+			p.mu.Unlock()
+			continue
+		}
 		if len(take) == 0 {
 			q.busy = false
 			p.mu.Unlock()
@@ -165,7 +185,24 @@ func takeRequest(q *partitionQueue) []*pendingSend {
 	}
 	take := q.pending[:n:n]
 	q.pending = q.pending[n:]
+	q.queued -= count
 	return take
+}
+
+// dropAbandoned answers and removes the sends whose caller has given up
+// (its bound ran out while earlier requests were failing): the caller has
+// already answered UNAVAILABLE, and a command that then arrives late
+// would surprise it.
+func dropAbandoned(take []*pendingSend) []*pendingSend {
+	kept := take[:0]
+	for _, ps := range take {
+		if err := ps.ctx.Err(); err != nil {
+			ps.done <- err
+			continue
+		}
+		kept = append(kept, ps)
+	}
+	return kept
 }
 
 func sendSize(ps *pendingSend) int {
