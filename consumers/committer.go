@@ -3,7 +3,11 @@ package consumers
 import (
 	"log/slog"
 	"sync"
+	"time"
 )
+
+// finalCommitTimeout bounds the commit a worker makes as it stops.
+const finalCommitTimeout = 5 * time.Second
 
 // committer commits one partition's offset in the background. The worker
 // marks the offset after each message whose outcome is published and goes
@@ -73,7 +77,19 @@ func (c *committer) run() {
 		case <-c.wake:
 			flush()
 		case <-c.quit:
-			flush()
+			// Generation.CommitOffsets takes no context: a final commit
+			// against a generation that is ending must not hold the worker,
+			// and with it the rebalance. Past the bound the commit is left
+			// to finish (or fail) on its own; a redelivery is replayed.
+			final := make(chan struct{})
+			go func() { defer close(final); flush() }()
+			t := time.NewTimer(finalCommitTimeout)
+			defer t.Stop()
+			select {
+			case <-final:
+			case <-t.C:
+				c.log.Warn("final offset commit did not answer; commands may be redelivered", "partition", c.part)
+			}
 			return
 		}
 	}
