@@ -1,6 +1,7 @@
 // Package consumers runs the command handlers: a Kafka consumer group that
 // decides each command against the graph, applies it in one transaction,
-// publishes the outcome and only then commits the offset.
+// publishes the outcome and only then marks the offset for an asynchronous
+// commit (committer.go).
 //
 // Delivery is at least once. A process killed at any instant leaves the
 // offset at or before the first message whose outcome is not published;
@@ -118,8 +119,8 @@ func New(cfg Config, pub Publisher, exec Executor, log *slog.Logger) (*Consumer,
 // Each generation of the group gives this member some partitions; each gets
 // a worker with a reader of its own, so partitions proceed in parallel and
 // a slow one holds no other, while the messages of one partition (the
-// commands of one person) are decided strictly in order and committed one
-// by one. A rebalance ends the generation: every worker finishes the
+// commands of one person) are decided strictly in order; their offsets are
+// committed in the background, coalesced to the latest published one. A rebalance ends the generation: every worker finishes the
 // message in hand and stops before the group moves on, so a partition is
 // never worked on by two members at once and no stale buffer outlives its
 // assignment.
@@ -160,8 +161,13 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 		c.log.Error("seek failed", "partition", a.ID, "offset", a.Offset, "err", err)
 		return
 	}
+	offsets := startCommitter(a.ID, c.log, func(next int64) error {
+		return gen.CommitOffsets(map[string]map[int]int64{topic: {a.ID: next}})
+	})
+	defer offsets.stop() // commits the last mark before the reader closes
 	commit := func(_ context.Context, m kafka.Message) error {
-		return gen.CommitOffsets(map[string]map[int]int64{topic: {m.Partition: m.Offset + 1}})
+		offsets.mark(m.Offset + 1)
+		return nil
 	}
 	defer watchLag(gctx, r, a.ID)()
 	var run batch
@@ -182,7 +188,7 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 // the message in hand (finishTimeout) and rejoin.
 const rebalanceTimeout = 30 * time.Second
 
-// process makes m durable and commits it. A stop request lets the message
+// process makes m durable and marks it for commit. A stop request lets the message
 // in hand finish and commit within a bound, so a graceful shutdown
 // redelivers nothing; it never moves past m without its outcome, since a
 // later commit would skip it for good. When the generation (gctx) ends

@@ -112,6 +112,9 @@ func WithoutWaiting(ctx context.Context) context.Context {
 // dispatch sends cmd and, unless the caller opted out, waits for its
 // outcome up to the configured bound.
 func (a *App) dispatch(ctx context.Context, cmd domain.Command) (Receipt, error) {
+	if err := applyIdempotencyKey(ctx, &cmd); err != nil {
+		return Receipt{}, err
+	}
 	if err := a.allowMutation(cmd); err != nil {
 		return Receipt{}, err
 	}

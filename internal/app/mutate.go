@@ -81,7 +81,11 @@ func (a *App) CommandReceipt(ctx context.Context, commandID string) (Receipt, er
 		return Receipt{}, auth.ErrForbidden
 	}
 	if !found {
-		if !a.mayBeQueued(issued) {
+		// A keyed id carries no time (domain.KeyedCommandID): while it has
+		// no outcome it may be queued for as long as the topic keeps it, so
+		// the caller's own keyed ids stay ACCEPTED; repeating the mutation
+		// with its key is safe whatever happened to it.
+		if !a.mayBeQueued(issued) && !domain.KeyedBy(commandID, id.PersonID) {
 			return Receipt{}, domain.NotFound("no command %s: it has no outcome and is too old (or too new) to be waiting in the queue", commandID)
 		}
 		return Receipt{CommandID: commandID, Status: domain.StatusAccepted}, nil

@@ -204,19 +204,3 @@ func offsets(ctx context.Context, c Config, topic string, parts []int) (map[int]
 	}
 	return out, nil
 }
-
-// NewWriter returns the one writer a process uses for every topic: acks
-// from all in-sync replicas, batches flushed after milliseconds rather than
-// kafka-go's default second, and Murmur2 partitioning so that keys land on
-// the partitions Java clients would pick.
-func NewWriter(c Config) *kafka.Writer {
-	return &kafka.Writer{
-		Addr:                   kafka.TCP(c.Brokers...),
-		Balancer:               &kafka.Murmur2Balancer{},
-		RequiredAcks:           kafka.RequireAll,
-		BatchTimeout:           2 * time.Millisecond,
-		MaxAttempts:            5,
-		AllowAutoTopicCreation: false,
-		Transport:              c.transport(),
-	}
-}

@@ -29,7 +29,7 @@ func (b *Bus) write(ctx context.Context, role string, msgs ...kafka.Message) err
 	ctx, span := tracing.StartSend(ctx, msgs[0].Topic, len(msgs))
 	inject(ctx, msgs)
 	start := time.Now()
-	err := b.w.WriteMessages(ctx, msgs...)
+	err := b.p.send(ctx, msgs)
 	metrics.Produced(role, time.Since(start))
 	tracing.End(span, err)
 	return err

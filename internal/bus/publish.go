@@ -16,7 +16,7 @@ import (
 // safe for concurrent use.
 type Bus struct {
 	cfg Config
-	w   *kafka.Writer
+	p   *producer
 }
 
 // New returns a bus; Close releases its writer.
@@ -24,14 +24,17 @@ func New(cfg Config) (*Bus, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Bus{cfg: cfg, w: NewWriter(cfg)}, nil
+	return &Bus{cfg: cfg, p: newProducer(cfg)}, nil
 }
 
 // Config returns the configuration the bus was made with.
 func (b *Bus) Config() Config { return b.cfg }
 
-// Close flushes and closes the writer.
-func (b *Bus) Close() error { return b.w.Close() }
+// Close waits for the sends in flight and refuses new ones.
+func (b *Bus) Close() error {
+	b.p.close()
+	return nil
+}
 
 // SendCommand writes cmd to the commands topic, keyed by its actor so that
 // one person's commands are decided in order. It returns once all in-sync

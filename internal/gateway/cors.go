@@ -21,7 +21,7 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins:   origins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders:   []string{"Authorization", "Content-Type", "Accept", "Prefer"},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "Accept", "Prefer", "Idempotency-Key"},
 		ExposedHeaders:   []string{"WWW-Authenticate", "Retry-After"},
 		AllowCredentials: false,
 		MaxAge:           600,

@@ -178,6 +178,9 @@ func authenticate(v Verifier, log *slog.Logger, next http.Handler) http.Handler 
 		if strings.Contains(strings.ToLower(r.Header.Get("Prefer")), "respond-async") {
 			ctx = app.WithoutWaiting(ctx)
 		}
+		if keys := r.Header.Values("Idempotency-Key"); keys != nil {
+			ctx = app.WithIdempotencyKey(ctx, keys)
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

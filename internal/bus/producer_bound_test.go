@@ -1,0 +1,99 @@
+package bus
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/interestgraph/interestgraph/internal/embedded"
+	"github.com/interestgraph/interestgraph/internal/testsupport"
+)
+
+// TestProducerBoundsWhatWaits: while Kafka refuses, what waits for a
+// partition is bounded (a send beyond the bound fails at once), and a send
+// whose caller gave up before it went out is never written.
+func TestProducerBoundsWhatWaits(t *testing.T) {
+	broker, err := embedded.StartBroker(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(broker.Close)
+	cfg := Config{Brokers: broker.Addrs(), Topics: DefaultTopics("bound-" + testsupport.Unique() + "."), Partitions: 1, ReplicationFactor: 1}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := EnsureTopics(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	p := newProducer(cfg)
+	p.maxQueued = 3
+	t.Cleanup(p.close)
+	msg := func(n int) []kafka.Message {
+		out := make([]kafka.Message, n)
+		for i := range out {
+			out[i] = kafka.Message{Topic: cfg.Topics.Commands, Key: []byte("k"), Value: []byte("v")}
+		}
+		return out
+	}
+	if err := p.send(ctx, msg(1)); err != nil {
+		t.Fatal(err)
+	}
+	restore := broker.RefuseProduce()
+	short := func() context.Context {
+		c, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		t.Cleanup(cancel)
+		return c
+	}
+	first := make(chan error, 1)
+	go func() { first <- p.send(short(), msg(1)) }()
+	tp := topicPartition{cfg.Topics.Commands, 0}
+	waitFor(t, "the first send in flight", func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		q := p.queues[tp]
+		return q != nil && q.busy && len(q.pending) == 0
+	})
+	second := make(chan error, 1)
+	go func() { second <- p.send(short(), msg(2)) }()
+	waitFor(t, "the second send queued", func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.queues[tp].queued == 2
+	})
+	if err := p.send(ctx, msg(2)); !errors.Is(err, errQueueFull) {
+		t.Fatalf("a send beyond the bound: %v, want %v", err, errQueueFull)
+	}
+	for _, ch := range []chan error{first, second} {
+		if err := <-ch; !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("a send while Kafka refuses: %v, want its deadline", err)
+		}
+	}
+	restore()
+	waitFor(t, "the partition idle", func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return !p.queues[tp].busy
+	})
+	res, err := p.client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{tp.topic: {kafka.LastOffsetOf(0)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1 before the refusal, at most 1 more from the request in flight
+	// (retried after the restore); never the 2 whose caller gave up.
+	if end := res.Topics[tp.topic][0].LastOffset; end > 2 {
+		t.Fatalf("end offset %d: a send whose caller gave up was written", end)
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
