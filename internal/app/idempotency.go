@@ -51,6 +51,11 @@ func applyIdempotencyKey(ctx context.Context, cmd *domain.Command) error {
 		// this cannot be another key's id.
 		key += "\x00" + strconv.Itoa(int(n))
 	}
+	// The mutation itself is part of what the key names: a key reused for
+	// another mutation (another type or other arguments) is another
+	// command, never answered with the first one's outcome. A retry sends
+	// the same mutation, whose payload encodes the same.
+	key += "\x00" + string(cmd.Type) + "\x00" + string(cmd.Payload)
 	cmd.ID = domain.KeyedCommandID(cmd.Actor, key)
 	return nil
 }

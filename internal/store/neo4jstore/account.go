@@ -20,6 +20,8 @@ var deletionStatements = []string{
 	`MATCH (p:Person {id: $id}) WHERE p.balance > 0
 MERGE (t:Transfer {id: $tid}) ON CREATE SET t.kind = 'BURN', t.amount = p.balance, t.at = $at
 SET p.balance = 0`,
+	// The inbox goes with its person: its nodes hang off the person only.
+	`MATCH (:Person {id: $id})-[:HAS_NOTIFICATION]->(n:Notification) DETACH DELETE n`,
 	`MATCH (p:Person {id: $id}) DETACH DELETE p`,
 	`MATCH (a:Account {personId: $id}) DETACH DELETE a`,
 	`MATCH (t:RefreshToken {personId: $id}) DETACH DELETE t`,
