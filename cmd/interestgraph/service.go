@@ -193,7 +193,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	}
 	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins,
 		CORSOrigins: s.cfg.CORSAllowedOrigins, WS: ws, Metrics: metricsHandler},
-		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: verifier, Keys: keys, Ready: s.ready, Log: s.log})
+		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: verifier, Keys: keys, Ready: s.ready, Log: s.log, Erased: erased})
 	return nil
 }
 

@@ -5,6 +5,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
@@ -98,4 +101,20 @@ func (v erasedVerifier) Verify(ctx context.Context, token string) (auth.Identity
 		return auth.Identity{}, errErased
 	}
 	return id, err
+}
+
+// refuseErasedOperations refuses each operation of a person deleted since
+// their token was checked: a WebSocket authenticates once, at
+// connection_init, and must not outlive its person's account (new
+// subscriptions, replays of their inbox, mutations).
+func refuseErasedOperations(e *Erased) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if id, ok := auth.FromContext(ctx); ok && e.Has(id.PersonID) {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+				Message:    "this account was deleted",
+				Extensions: map[string]any{"code": CodeUnauthenticated},
+			}}})
+		}
+		return next(ctx)
+	}
 }

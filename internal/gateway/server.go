@@ -58,6 +58,9 @@ type Deps struct {
 	Keys      KeyPublisher // nil: no /.well-known endpoints
 	Ready     func(context.Context) error
 	Log       *slog.Logger
+	// Erased, if set, refuses every operation of a deleted person, also on
+	// a WebSocket authenticated before the deletion.
+	Erased *Erased
 }
 
 // NewHandler returns the HTTP handler of the gateway.
@@ -102,6 +105,9 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	// event of a subscription reads current data, and a failed or empty
 	// load is not cached for the life of a WebSocket.
 	reader := d.Resolvers.App.Reader()
+	if d.Erased != nil {
+		srv.AroundOperations(refuseErasedOperations(d.Erased))
+	}
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return next(resolvers.WithLoaders(ctx, reader))
 	})
