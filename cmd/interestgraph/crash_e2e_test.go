@@ -58,7 +58,10 @@ func processEnv(cfg config.Config) []string {
 		"KAFKA_BROKERS="+cfg.KafkaBrokers[0], "KAFKA_TOPIC_PREFIX="+cfg.KafkaTopicPrefix,
 		"KAFKA_CONSUMER_GROUP="+cfg.ConsumerGroup, fmt.Sprintf("KAFKA_PARTITIONS=%d", cfg.KafkaPartitions),
 		"NEO4J_URI="+cfg.Neo4jURI, "NEO4J_USER="+cfg.Neo4jUser, "NEO4J_PASSWORD="+cfg.Neo4jPassword, "LOG_LEVEL=warn",
-		"KAFKA_SESSION_TIMEOUT=6s")
+		"KAFKA_SESSION_TIMEOUT=6s",
+		// A consumer alone serves /metrics and /healthz: consumers of
+		// parallel tests must not race for one port (the loser exits).
+		"HTTP_ADDR=127.0.0.1:0")
 }
 
 // TestConsumerKilledMidStream: consumer processes are SIGKILLed while
