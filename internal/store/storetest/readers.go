@@ -93,7 +93,14 @@ func testLedgerExact(t *testing.T, s store.Store) {
 		}
 		return
 	}
-	if l.TotalSupply-before.TotalSupply < 200 || l.BalanceSum-before.BalanceSum < 200 || l.Accounts-before.Accounts < 2 || l.Transfers-before.Transfers < 1 {
-		t.Fatalf("ledger grew too little: before %+v, after %+v", before, l)
+	// A shared database: other tests register, transfer and delete
+	// accounts (burning their coins) at the same time, so the totals only
+	// say that the transfer record was added; the two persons' balances are
+	// this test's own and exact.
+	if l.Transfers-before.Transfers < 1 {
+		t.Fatalf("no transfer record added: before %+v, after %+v", before, l)
+	}
+	if pa, pb := person(t, s, a), person(t, s, b); pa.Balance != 70 || pb.Balance != 130 {
+		t.Fatalf("balances after a transfer of 30: A %d, B %d; want 70 and 130", pa.Balance, pb.Balance)
 	}
 }
