@@ -43,18 +43,9 @@ func (s *Store) RankedInterestsOf(ctx context.Context, ids []string, order store
 		if f.err != nil {
 			return nil, f.err
 		}
-		interests := make([]store.Interest, 0, len(list))
-		for _, v := range list {
-			m, err := asRow(v, "interest")
-			if err != nil {
-				return nil, err
-			}
-			g := &fields{src: m, what: "interest"}
-			i := store.Interest{Name: req[string](g, "name"), PersonCount: count(g, "n")}
-			if g.err != nil {
-				return nil, g.err
-			}
-			interests = append(interests, i)
+		interests, err := toInterestList(list)
+		if err != nil {
+			return nil, err
 		}
 		out[id] = interests
 	}

@@ -82,21 +82,12 @@ func (s *Store) Interests(ctx context.Context, prefix string, order store.Intere
 	if f.err != nil {
 		return store.InterestPage{}, f.err
 	}
-	for _, v := range page {
-		if len(res.Interests) == pg.First {
-			res.HasNext = true
-			break
-		}
-		m, err := asRow(v, "interest")
-		if err != nil {
-			return store.InterestPage{}, err
-		}
-		g := &fields{src: m, what: "interest"}
-		i := store.Interest{Name: req[string](g, "name"), PersonCount: count(g, "n")}
-		if g.err != nil {
-			return store.InterestPage{}, g.err
-		}
-		res.Interests = append(res.Interests, i)
+	// The page was read with one extra, which only says there is more.
+	if len(page) > pg.First {
+		page, res.HasNext = page[:pg.First], true
+	}
+	if res.Interests, err = toInterestList(page); err != nil {
+		return store.InterestPage{}, err
 	}
 	return res, nil
 }
