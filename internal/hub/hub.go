@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/otel/trace"
 
@@ -42,6 +43,9 @@ type Hub struct {
 	// event store: live delivery to a new subscription starts after it.
 	pos    map[int]int64
 	source Source // the event store, for resumption; nil: live only
+
+	replays       chan struct{} // a slot per replay under way (MaxConcurrentReplays)
+	replayTimeout time.Duration // how long one replay may hold its slot
 }
 
 // sub is one subscription's queue. It is allocated as events arrive and
@@ -105,7 +109,8 @@ func New(buffer int, log *slog.Logger) *Hub {
 	if buffer <= 0 {
 		buffer = DefaultBuffer
 	}
-	return &Hub{topics: map[Topic]map[*sub]struct{}{}, buffer: buffer, log: log, pos: map[int]int64{}}
+	return &Hub{topics: map[Topic]map[*sub]struct{}{}, buffer: buffer, log: log, pos: map[int]int64{},
+		replays: make(chan struct{}, MaxConcurrentReplays), replayTimeout: ReplayTimeout}
 }
 
 // Subscribe returns a channel of the events published to topic, live

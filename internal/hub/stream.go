@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/interestgraph/interestgraph/internal/cursor"
 	"github.com/interestgraph/interestgraph/internal/domain"
@@ -14,6 +15,17 @@ import (
 // store before going live; a cursor further behind is CURSOR_EXPIRED (the
 // client re-reads with queries and subscribes without a cursor).
 const MaxReplay = 10_000
+
+// MaxConcurrentReplays bounds the resumed subscriptions of one gateway that
+// read the event store at the same time (each opens readers on Kafka and
+// holds up to MaxReplay events' worth of work); the others wait their turn,
+// already subscribed live, so they miss nothing while they wait.
+const MaxConcurrentReplays = 32
+
+// ReplayTimeout is how long one replay may take: MaxReplay events are read
+// in well under a second, so only a subscriber that does not read its
+// socket runs into it.
+const ReplayTimeout = 30 * time.Second
 
 // ErrFellBehind ends a stream whose subscriber did not keep up.
 var ErrFellBehind = errors.New("subscriber fell behind; resume from the last cursor")
@@ -64,21 +76,24 @@ type span struct {
 // at shutdown, or after a final message with Err set.
 func (h *Hub) Stream(ctx context.Context, topic Topic, o StreamOptions) (<-chan Message, error) {
 	s, live := h.subscribe(topic)
-	spans, pos, err := h.plan(ctx, live, o)
+	spans, pos, src, err := h.plan(ctx, live, o)
 	if err != nil {
 		h.unsubscribe(s)
 		return nil, err
 	}
 	out := make(chan Message)
-	st := &stream{h: h, s: s, topic: topic, single: o.Single, pos: pos, out: out}
+	st := &stream{h: h, s: s, src: src, topic: topic, single: o.Single, pos: pos, out: out}
+	if o.After != nil {
+		st.last = o.After.Encode() // where to resume if nothing is delivered
+	}
 	go st.run(ctx, spans)
 	return out, nil
 }
 
 // plan checks the cursor against the event store and returns the spans to
-// replay and the starting position (offset of the last event seen per
-// partition).
-func (h *Hub) plan(ctx context.Context, live map[int]int64, o StreamOptions) ([]span, cursor.Position, error) {
+// replay, the starting position (offset of the last event seen per
+// partition) and the event store to replay them from.
+func (h *Hub) plan(ctx context.Context, live map[int]int64, o StreamOptions) ([]span, cursor.Position, Source, error) {
 	pos := cursor.Position{}
 	if !o.Single {
 		for p, off := range live {
@@ -86,18 +101,18 @@ func (h *Hub) plan(ctx context.Context, live map[int]int64, o StreamOptions) ([]
 		}
 	}
 	if o.After == nil {
-		return nil, pos, nil
+		return nil, pos, nil, nil
 	}
 	h.mu.Lock()
 	src := h.source
 	h.mu.Unlock()
 	if src == nil {
-		return nil, nil, errors.New("hub: resuming needs the event store")
+		return nil, nil, nil, errors.New("hub: resuming needs the event store")
 	}
 	first, err := src.FirstOffsets(ctx)
 	if err != nil {
 		// Retryable, as a command Kafka did not take: UNAVAILABLE.
-		return nil, nil, domain.Unavailable("", fmt.Errorf("hub: event store bounds: %w", err))
+		return nil, nil, nil, domain.Unavailable("", fmt.Errorf("hub: event store bounds: %w", err))
 	}
 	var spans []span
 	add := func(p int, from, to int64) {
@@ -108,10 +123,10 @@ func (h *Hub) plan(ctx context.Context, live map[int]int64, o StreamOptions) ([]
 	for p, off := range o.After {
 		f, ok := first[p]
 		if !ok {
-			return nil, nil, domain.Invalid("after", "malformed cursor: unknown partition")
+			return nil, nil, nil, domain.Invalid("after", "malformed cursor: unknown partition")
 		}
 		if off+1 < f {
-			return nil, nil, domain.CursorExpired("the event store no longer holds the events after this cursor: re-read, then subscribe without after")
+			return nil, nil, nil, domain.CursorExpired("the event store no longer holds the events after this cursor: re-read, then subscribe without after")
 		}
 		pos[p] = off
 		if l, ok := live[p]; ok {
@@ -133,7 +148,7 @@ func (h *Hub) plan(ctx context.Context, live map[int]int64, o StreamOptions) ([]
 		total += sp.to - sp.from + 1
 	}
 	if total > MaxReplay {
-		return nil, nil, domain.CursorExpired("more than %d events since this cursor: re-read, then subscribe without after", MaxReplay)
+		return nil, nil, nil, domain.CursorExpired("more than %d events since this cursor: re-read, then subscribe without after", MaxReplay)
 	}
-	return spans, pos, nil
+	return spans, pos, src, nil
 }

@@ -223,3 +223,52 @@ func mustDecode(t *testing.T, s string) cursor.Position {
 	}
 	return p
 }
+
+// A subscriber that does not read holds a replay slot for at most the
+// replay timeout; the slots bound concurrent replays and others resume
+// once one is free.
+func TestReplaysAreBoundedAndASlowReaderLetsGo(t *testing.T) {
+	l := newFakeLog(t, 0)
+	l.h.replayTimeout = 300 * time.Millisecond
+	for i := range 5 {
+		l.append(0, "a", fmt.Sprint(i))
+	}
+	l.catchUp()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stuck []<-chan Message
+	for range MaxConcurrentReplays {
+		ch, err := l.h.Stream(ctx, Firehose(), StreamOptions{After: cursor.Position{0: -1, 1: -1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stuck = append(stuck, ch) // never read while the slots are full
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(l.h.replays) != MaxConcurrentReplays {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d replays under way, want %d", len(l.h.replays), MaxConcurrentReplays)
+		}
+		time.Sleep(time.Millisecond) // polling interval, not synchronisation
+	}
+	start := time.Now()
+	late, err := l.h.Stream(ctx, Firehose(), StreamOptions{After: cursor.Position{0: -1, 1: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ids(t, late, 5); fmt.Sprint(got) != "[0 1 2 3 4]" {
+		t.Fatalf("late replay got %v", got)
+	}
+	if waited := time.Since(start); waited < 200*time.Millisecond {
+		t.Fatalf("a replay beyond the bound started after %v: the bound did not hold it", waited)
+	}
+	for _, ch := range stuck {
+		var end Message
+		for m := range ch {
+			end = m
+		}
+		if end.Err != ErrFellBehind || end.Cursor == "" {
+			t.Fatalf("stuck replay ended with %+v, want ErrFellBehind and a cursor to resume from", end)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 type stream struct {
 	h      *Hub
 	s      *sub
+	src    Source // nil when there is nothing to replay
 	topic  Topic
 	single bool
 	pos    cursor.Position // offset of the last event seen per partition
@@ -22,22 +23,8 @@ type stream struct {
 func (st *stream) run(ctx context.Context, spans []span) {
 	defer close(st.out)
 	defer st.h.unsubscribe(st.s)
-	for _, sp := range spans {
-		err := st.h.source.Read(ctx, sp.partition, sp.from, sp.to, func(ev domain.Event, off int64) error {
-			m := decode(ev)
-			m.Partition, m.Offset = sp.partition, off
-			if !m.isFor(st.topic) {
-				return nil
-			}
-			return st.send(ctx, m)
-		})
-		if err != nil {
-			if ctx.Err() == nil {
-				st.end(ctx, fmt.Errorf("replay from the event store: %w", err))
-			}
-			return
-		}
-		st.pos[sp.partition] = max(st.pos[sp.partition], sp.to)
+	if !st.replay(ctx, spans) {
+		return
 	}
 	for {
 		select {
@@ -49,6 +36,55 @@ func (st *stream) run(ctx context.Context, spans []span) {
 			return
 		}
 	}
+}
+
+// replay delivers the spans from the event store, holding one of the
+// hub's replay slots for at most replayTimeout: a subscriber that reads
+// too slowly to finish in that time ends as one that fell behind, with
+// its last cursor, instead of keeping others from resuming. The slot is
+// given back before the final message waits for the subscriber. It
+// reports whether the stream goes on live.
+func (st *stream) replay(ctx context.Context, spans []span) bool {
+	if len(spans) == 0 {
+		return true
+	}
+	err := st.replaySpans(ctx, spans)
+	if err != nil && ctx.Err() == nil {
+		st.end(ctx, err)
+	}
+	return err == nil
+}
+
+func (st *stream) replaySpans(ctx context.Context, spans []span) error {
+	select {
+	case st.h.replays <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-st.h.replays }()
+	rctx, cancel := context.WithTimeout(ctx, st.h.replayTimeout)
+	defer cancel()
+	for _, sp := range spans {
+		err := st.src.Read(rctx, sp.partition, sp.from, sp.to, func(ev domain.Event, off int64) error {
+			m := decode(ev)
+			m.Partition, m.Offset = sp.partition, off
+			if !m.isFor(st.topic) {
+				return nil
+			}
+			return st.send(rctx, m)
+		})
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case rctx.Err() != nil:
+			return ErrFellBehind
+		default:
+			return fmt.Errorf("replay from the event store: %w", err)
+		}
+		st.pos[sp.partition] = max(st.pos[sp.partition], sp.to)
+	}
+	return nil
 }
 
 // drain delivers what is queued; false when the stream is over.
