@@ -80,26 +80,37 @@ func (s *Store) markReadLocked(d domain.NotificationsReadData) {
 func (s *Store) Notifications(_ context.Context, personID string, q store.NotificationQuery) (store.NotificationPage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var all []store.Notification
-	if p, ok := s.persons[personID]; ok {
-		for _, n := range p.inbox {
-			if !n.At.Before(q.Since) && (!q.UnreadOnly || !n.Read) {
-				all = append(all, n)
-			}
+	p, ok := s.persons[personID]
+	if !ok {
+		if q.After != "" {
+			return store.NotificationPage{}, domain.Invalid("after", "unknown cursor")
 		}
+		return store.NotificationPage{}, nil
 	}
-	pg := store.NotificationPage{TotalCount: len(all)}
 	start := 0
 	if q.After != "" {
-		i := slices.IndexFunc(all, func(n store.Notification) bool { return n.ID == q.After })
+		// The cursor may name a notification hidden since: find it among all.
+		i := slices.IndexFunc(p.inbox, func(n store.Notification) bool { return n.ID == q.After })
 		if i < 0 {
 			return store.NotificationPage{}, domain.Invalid("after", "unknown cursor")
 		}
 		start = i + 1
 	}
-	end := min(start+q.First, len(all))
-	pg.Notifications = slices.Clone(all[start:end])
-	pg.HasNext = end < len(all)
+	var pg store.NotificationPage
+	for i, n := range p.inbox {
+		if !p.shows(n) || n.At.Before(q.Since) || (q.UnreadOnly && n.Read) {
+			continue
+		}
+		pg.TotalCount++
+		if i < start {
+			continue
+		}
+		if len(pg.Notifications) == q.First {
+			pg.HasNext = true
+			continue
+		}
+		pg.Notifications = append(pg.Notifications, n)
+	}
 	return pg, nil
 }
 
@@ -110,10 +121,18 @@ func (s *Store) UnreadNotificationCount(_ context.Context, personID string, sinc
 	n := 0
 	if p, ok := s.persons[personID]; ok {
 		for _, x := range p.inbox {
-			if !x.Read && !x.At.Before(since) {
+			if !x.Read && !x.At.Before(since) && p.shows(x) {
 				n++
 			}
 		}
 	}
 	return n, nil
+}
+
+// shows reports whether n is in p's inbox as listed: what p's blocks and
+// mutes hide is hidden also when it was stored before them.
+func (p *person) shows(n store.Notification) bool {
+	_, blocks := p.blocks[n.ActorID]
+	_, mutes := p.mutes[n.ActorID]
+	return !blocks && !mutes
 }

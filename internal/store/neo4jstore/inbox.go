@@ -34,7 +34,10 @@ DETACH DELETE o`
 MATCH (p)-[:HAS_NOTIFICATION]->(n:Notification)
 WHERE n.read = false AND (n.at < u.at OR (n.at = u.at AND n.id <= u.id))
 SET n.read = true`
-	inboxFilter = `n.at >= $since AND ($unread = false OR n.read = false)`
+	// What the recipient's blocks and mutes hide is hidden also when it
+	// was stored before them.
+	inboxVisible = `NOT EXISTS { (p)-[:BLOCKS|MUTES]->(:Person {id: n.actorId}) }`
+	inboxFilter  = `n.at >= $since AND ($unread = false OR n.read = false) AND ` + inboxVisible
 )
 
 // SetNotificationRetention implements store.RetentionSetter. Call it
@@ -123,7 +126,7 @@ RETURN a IS NOT NULL AS found,
 // UnreadNotificationCount implements store.Inbox.
 func (s *Store) UnreadNotificationCount(ctx context.Context, personID string, since time.Time) (int, error) {
 	recs, err := s.read(ctx, `MATCH (p:Person {id: $pid})
-RETURN COUNT { MATCH (p)-[:HAS_NOTIFICATION]->(n:Notification) WHERE n.read = false AND n.at >= $since } AS n`,
+RETURN COUNT { MATCH (p)-[:HAS_NOTIFICATION]->(n:Notification) WHERE n.read = false AND n.at >= $since AND `+inboxVisible+` } AS n`,
 		map[string]any{"pid": personID, "since": since.UTC()})
 	if err != nil || len(recs) == 0 {
 		return 0, err

@@ -136,4 +136,31 @@ func testInboxHonoursBlocksAndMutes(t *testing.T, s store.Store) {
 	if n := unread(t, s, ann); n != 1 {
 		t.Fatalf("unread %d, want 1", n)
 	}
+
+	// What arrived before a mute or block is hidden from then on, listed
+	// and counted alike; a page after a hidden notification still works.
+	dave, eve := register(t, s, "Dave"), register(t, s, "Eve")
+	follow(t, s, dave, ann)
+	transfer(t, s, eve, ann, 2)
+	before := inbox(t, s, ann, store.NotificationQuery{})
+	if len(before.Notifications) != 3 || unread(t, s, ann) != 3 {
+		t.Fatalf("Ann's inbox before muting Dave and blocking Eve: %v", kinds(before))
+	}
+	hiddenCursor := before.Notifications[0].ID // Eve's coins
+	relate(t, s, domain.CmdMute, ann, dave)
+	relate(t, s, domain.CmdBlock, ann, eve)
+	after := inbox(t, s, ann, store.NotificationQuery{})
+	if got := kinds(after); !equal(got, []string{"FOLLOWED/" + carl}) || after.TotalCount != 1 {
+		t.Fatalf("after muting Dave and blocking Eve, Ann's inbox holds %v (total %d): only Carl's follow", got, after.TotalCount)
+	}
+	if n := unread(t, s, ann); n != 1 {
+		t.Fatalf("unread after muting and blocking: %d, want 1", n)
+	}
+	if pg := inbox(t, s, ann, store.NotificationQuery{After: hiddenCursor}); !equal(kinds(pg), []string{"FOLLOWED/" + carl}) {
+		t.Fatalf("page after a now hidden notification: %v", kinds(pg))
+	}
+	relate(t, s, domain.CmdUnmute, ann, dave)
+	if got := kinds(inbox(t, s, ann, store.NotificationQuery{})); !equal(got, []string{"FOLLOWED/" + dave, "FOLLOWED/" + carl}) {
+		t.Fatalf("after unmuting Dave: %v, want his follow shown again", got)
+	}
 }
