@@ -131,3 +131,43 @@ func decideRelation(ctx context.Context, s State, cmd Command, now time.Time) (O
 	}
 	return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: []Event{ev}}, nil
 }
+
+// Pair returns, in a fixed order, the two persons whose relation cmd is
+// decided on and changes, when another person's concurrent command could
+// decide on the same relation: a follow or a transfer (refused across a
+// block) and a block (which removes follows). A store whose reads do not
+// see concurrent writes locks both before deciding, in this order, so
+// that two such commands from different partitions serialise and cannot
+// deadlock. Other commands, and a payload that does not decode, have none.
+func Pair(cmd Command) []string {
+	var other string
+	switch cmd.Type {
+	case CmdFollow:
+		var p FollowPayload
+		if decodePayload(cmd, &p) != nil {
+			return nil
+		}
+		other = p.PersonID
+	case CmdTransferCoins:
+		var p TransferPayload
+		if decodePayload(cmd, &p) != nil {
+			return nil
+		}
+		other = p.To
+	case CmdBlock:
+		var p RelationPayload
+		if decodePayload(cmd, &p) != nil {
+			return nil
+		}
+		other = p.PersonID
+	default:
+		return nil
+	}
+	if other == "" || other == cmd.Actor {
+		return nil
+	}
+	if other < cmd.Actor {
+		return []string{other, cmd.Actor}
+	}
+	return []string{cmd.Actor, other}
+}

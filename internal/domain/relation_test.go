@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -76,5 +77,37 @@ func TestDecideRelations(t *testing.T) {
 		if _, err := DecodeCommand(raw); err != nil {
 			t.Errorf("DecodeCommand refuses %s: %v", typ, err)
 		}
+	}
+}
+
+func TestPairOrdersThePersonsACommandRelates(t *testing.T) {
+	a, b := "0190d8a4-0000-7000-8000-00000000000a", "0190d8a4-0000-7000-8000-00000000000b"
+	cmd := func(typ CommandType, actor string, payload any) Command {
+		c, err := NewCommand(typ, actor, payload, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	for name, tc := range map[string]struct {
+		cmd  Command
+		want []string
+	}{
+		"follow, actor first":      {cmd(CmdFollow, a, FollowPayload{PersonID: b}), []string{a, b}},
+		"follow, actor second":     {cmd(CmdFollow, b, FollowPayload{PersonID: a}), []string{a, b}},
+		"transfer":                 {cmd(CmdTransferCoins, b, TransferPayload{To: a, Amount: 1}), []string{a, b}},
+		"block":                    {cmd(CmdBlock, b, RelationPayload{PersonID: a}), []string{a, b}},
+		"mute relates no one else": {cmd(CmdMute, a, RelationPayload{PersonID: b}), nil},
+		"oneself":                  {cmd(CmdFollow, a, FollowPayload{PersonID: a}), nil},
+		"interest":                 {cmd(CmdAddInterest, a, InterestPayload{Interest: "go"}), nil},
+	} {
+		if got := Pair(tc.cmd); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: Pair = %v, want %v", name, got, tc.want)
+		}
+	}
+	bad := cmd(CmdFollow, a, FollowPayload{PersonID: b})
+	bad.Payload = []byte(`{"personId": 7}`)
+	if got := Pair(bad); got != nil {
+		t.Errorf("undecodable payload: Pair = %v, want none", got)
 	}
 }

@@ -63,18 +63,40 @@ func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.De
 	return r.out, r.replayed, nil
 }
 
+// cypherLockAndFindCommand takes the write locks of the persons a command
+// relates (domain.Pair, in its order; reads are read-committed, so a block
+// and a follow decided at once in two partitions would otherwise both see
+// the state before the other) and finds the command's recorded outcome, in
+// one round trip. Setting and removing a property changes nothing but
+// holds the node's lock until the transaction ends.
+const cypherLockAndFindCommand = `CALL {
+  UNWIND $lock AS pid
+  MATCH (p:Person {id: pid})
+  SET p._LOCK_ = true
+  REMOVE p._LOCK_
+}
+OPTIONAL MATCH (c:Command {id: $id})
+RETURN c.outcome AS outcome`
+
 // decideAndRecord is the transaction function of Execute: it has no side
 // effects outside tx, as the driver may run it again.
 func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domain.Command, decide store.DecideFunc, now time.Time, retention time.Duration) (any, error) {
-	rec, err := single(ctx, tx, "MATCH (c:Command {id: $id}) RETURN c.outcome AS outcome", map[string]any{"id": cmd.ID})
+	lock := domain.Pair(cmd)
+	if lock == nil {
+		lock = []string{}
+	}
+	rec, err := single(ctx, tx, cypherLockAndFindCommand, map[string]any{"id": cmd.ID, "lock": lock})
 	if err != nil {
 		return nil, err
 	}
-	if rec != nil {
-		raw, err := get[string](rec, "outcome")
-		if err != nil {
-			return nil, fmt.Errorf("recorded outcome of %s: %w", cmd.ID, err)
-		}
+	if rec == nil {
+		return nil, fmt.Errorf("looking up command %s: no row", cmd.ID)
+	}
+	raw, err := getOpt[string](rec, "outcome")
+	if err != nil {
+		return nil, fmt.Errorf("recorded outcome of %s: %w", cmd.ID, err)
+	}
+	if raw != "" {
 		var out domain.Outcome
 		if err := json.Unmarshal([]byte(raw), &out); err != nil {
 			return nil, fmt.Errorf("decode recorded outcome of %s: %w", cmd.ID, err)
@@ -95,12 +117,12 @@ func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domai
 	if err := applyInbox(ctx, tx, out.Events, retention); err != nil {
 		return nil, err
 	}
-	raw, err := json.Marshal(out)
+	encoded, err := json.Marshal(out)
 	if err != nil {
 		return nil, fmt.Errorf("encode outcome: %w", err)
 	}
 	_, err = tx.Run(ctx, "CREATE (:Command {id: $id, type: $type, actor: $actor, status: $status, outcome: $outcome, at: $at})",
-		map[string]any{"id": cmd.ID, "type": string(cmd.Type), "actor": cmd.Actor, "status": string(out.Status), "outcome": string(raw), "at": cmd.At})
+		map[string]any{"id": cmd.ID, "type": string(cmd.Type), "actor": cmd.Actor, "status": string(out.Status), "outcome": string(encoded), "at": cmd.At})
 	if err != nil {
 		return nil, fmt.Errorf("record command %s: %w", cmd.ID, err)
 	}

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
@@ -101,5 +103,46 @@ func testRelationsReplay(t *testing.T, s store.Store) {
 	}
 	if r := relationship(t, s, bob, ann); r.Following || !r.BlockedBy || !r.Muting {
 		t.Fatalf("after replay: %+v", r)
+	}
+}
+
+// testConcurrentBlockAndFollow: a block and a follow of the blocker by
+// the blocked, decided at the same time (they come from different
+// persons, so from different partitions and consumers), end as if one
+// came first: never a follow between a pair that blocks. On a store with
+// read-committed reads this needs both persons locked before deciding.
+func testConcurrentBlockAndFollow(t *testing.T, s store.Store) {
+	const pairs = 24
+	type pair struct{ a, b string }
+	ps := make([]pair, pairs)
+	for i := range ps {
+		ps[i] = pair{register(t, s, "Blocker"), register(t, s, "Follower")}
+	}
+	var wg sync.WaitGroup
+	run := func(typ domain.CommandType, actor string, payload any) {
+		defer wg.Done()
+		cmd, err := domain.NewCommand(typ, actor, payload, time.Now())
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if _, _, err := s.Execute(ctx(t), cmd, domain.Decide); err != nil {
+			t.Errorf("execute %s: %v", typ, err)
+		}
+	}
+	for _, p := range ps {
+		wg.Add(2)
+		go run(domain.CmdBlock, p.a, domain.RelationPayload{PersonID: p.b})
+		go run(domain.CmdFollow, p.b, domain.FollowPayload{PersonID: p.a})
+	}
+	wg.Wait()
+	for i, p := range ps {
+		r := relationship(t, s, p.a, p.b)
+		if !r.Blocking {
+			t.Fatalf("pair %d: the block was not applied: %+v", i, r)
+		}
+		if r.FollowedBy || r.Following {
+			t.Fatalf("pair %d: a follow survives a block decided at the same time: %+v", i, r)
+		}
 	}
 }

@@ -22,6 +22,7 @@ var socialTests = map[string]func(*testing.T, store.Store){
 	"UpdateProfile":              testUpdateProfile,
 	"BlockAndMute":               testBlockAndMute,
 	"InboxHonoursBlocksAndMutes": testInboxHonoursBlocksAndMutes,
+	"ConcurrentBlockAndFollow":   testConcurrentBlockAndFollow,
 	"RelationsReplay":            testRelationsReplay,
 	"RecommendExcludes":          testRecommendExclusions,
 	"RecommendCold":              testRecommendColdStart,
