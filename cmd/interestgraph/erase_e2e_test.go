@@ -14,6 +14,7 @@ func TestDeleteAccount(t *testing.T) {
 	forStacks(t, func(t *testing.T, st stack) {
 		t.Parallel()
 		cfg, provider := withProvider(t, testConfig(t, st))
+		cfg.JWTPrivateKeyFile = writeKey(t) // shared with the later gateway
 		adminEmail := "admin-" + testsupport.Unique() + "@example.com"
 		cfg.AdminEmails = []string{adminEmail}
 		rs := startService(t, cfg, roles{gateway: true, consumer: true})
@@ -77,6 +78,15 @@ func TestDeleteAccount(t *testing.T) {
 			t.Fatalf("after deletion: %+v", seen)
 		}
 		if st != embeddedStack {
+			// A gateway started after the deletion refuses the old token
+			// too: it learns of deletions as recent as a token's lifetime.
+			later := startService(t, cfg, roles{gateway: true})
+			if code := later.do(t, ann.Token, `{ me { id } }`, nil).code(); code != "UNAUTHENTICATED" {
+				t.Fatalf("the old access token on a gateway started after the deletion: %q, want UNAUTHENTICATED", code)
+			}
+			if code := later.do(t, bob.Token, `{ me { id } }`, nil).code(); code != "" {
+				t.Fatalf("a live person's token on the later gateway: %q", code)
+			}
 			return // the shared database's ledger moves with other tests
 		}
 		// The admin signs in through an identity provider (admin emails

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/segmentio/kafka-go"
 
 	"github.com/interestgraph/interestgraph/internal/bus"
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/gateway"
 )
 
 // eventLog is the events topic as the hub's Source: what resumed
@@ -30,4 +33,28 @@ func (l eventLog) Read(ctx context.Context, partition int, from, to int64, fn fu
 		}
 		return fn(ev, m.Offset)
 	})
+}
+
+// noteRecentDeletions reads the event store from erased's window back up
+// to until (where the gateway's events tail starts), so that a gateway
+// started after a deletion refuses that person's unexpired tokens too.
+func (l eventLog) noteRecentDeletions(ctx context.Context, erased *gateway.Erased, until map[int]int64) error {
+	from, err := bus.OffsetsAt(ctx, l.cfg, l.cfg.Topics.Events, time.Now().Add(-erased.Window()))
+	if err != nil {
+		return fmt.Errorf("recent deletions: %w", err)
+	}
+	for p, off := range from {
+		end, ok := until[p]
+		if !ok || off >= end {
+			continue
+		}
+		err := l.Read(ctx, p, off, end-1, func(ev domain.Event, _ int64) error {
+			erased.Note([]domain.Event{ev})
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("recent deletions: %w", err)
+		}
+	}
+	return nil
 }

@@ -149,7 +149,13 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 		return err
 	}
 	// Resumed subscriptions replay what came before the tail's start.
-	s.hub.SetSource(eventLog{cfg: s.busCfg, log: s.log}, events.Start())
+	log := eventLog{cfg: s.busCfg, log: s.log}
+	s.hub.SetSource(log, events.Start())
+	if err := log.noteRecentDeletions(ctx, erased, events.Start()); err != nil {
+		outcomes.Close()
+		events.Close()
+		return err
+	}
 	observer, _ := s.store.(bookmarkObserver)
 	s.goLoop("outcome tail", func() error {
 		defer outcomes.Close()

@@ -56,3 +56,36 @@ func ReadRange(ctx context.Context, c Config, topic string, partition int, from,
 		}
 	}
 }
+
+// OffsetsAt returns, per partition of topic, the offset of the first
+// message written at or after t; a partition with none since t is absent.
+func OffsetsAt(ctx context.Context, c Config, topic string, t time.Time) (map[int]int64, error) {
+	parts, err := partitions(ctx, c, topic)
+	if err != nil {
+		return nil, err
+	}
+	reqs := make([]kafka.OffsetRequest, 0, len(parts[topic]))
+	for _, p := range parts[topic] {
+		reqs = append(reqs, kafka.TimeOffsetOf(p, t))
+	}
+	cl, done := c.client()
+	defer done()
+	res, err := cl.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
+	if err != nil {
+		return nil, fmt.Errorf("kafka: offsets of %s at %s: %w", topic, t.Format(time.RFC3339), err)
+	}
+	out := map[int]int64{}
+	for _, po := range res.Topics[topic] {
+		if po.Error != nil {
+			return nil, fmt.Errorf("kafka: offsets of %s/%d at %s: %w", topic, po.Partition, t.Format(time.RFC3339), po.Error)
+		}
+		// The broker answers the first offset at or after t, or none
+		// (kafka-go then leaves Offsets empty).
+		for off := range po.Offsets {
+			if off >= 0 {
+				out[po.Partition] = off
+			}
+		}
+	}
+	return out, nil
+}

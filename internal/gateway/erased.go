@@ -20,10 +20,8 @@ const maxErased = 100_000
 // Erased remembers the persons whose accounts were deleted, for as long as
 // an access token issued before the deletion may live (tokenTTL), so that
 // such tokens are refused at once instead of at their expiry. Every
-// gateway fills its own from the events it tails. A gateway started
-// after a deletion does not know it: until that person's last token
-// expires it lets the token through, and then their mutations are REJECTED
-// ACTOR_NOT_FOUND and their person reads null.
+// gateway fills its own from the events it tails, and at start from the
+// deletions on the event store within the last tokenTTL (Window).
 type Erased struct {
 	mu       sync.Mutex
 	at       map[string]time.Time
@@ -36,22 +34,34 @@ func NewErased(tokenTTL time.Duration) *Erased {
 	return &Erased{at: map[string]time.Time{}, tokenTTL: tokenTTL, now: time.Now}
 }
 
-// Note records the deletions among events (the gateway's event tail).
+// Window is how far back deletions matter: tokens issued before it have
+// expired.
+func (e *Erased) Window() time.Duration { return e.tokenTTL }
+
+// Note records the deletions among events (the gateway's event tail, and
+// the event store's recent past at start), as of when they were decided.
 func (e *Erased) Note(events []domain.Event) {
 	for _, ev := range events {
 		if ev.Type == domain.EvAccountDeleted {
-			e.Add(ev.Subject)
+			e.add(ev.Subject, ev.At)
 		}
 	}
 }
 
 // Add records that personID was deleted (this gateway's deleteAccount,
 // before it answers APPLIED: its event may reach the event tail later).
-func (e *Erased) Add(personID string) {
+func (e *Erased) Add(personID string) { e.add(personID, e.now()) }
+
+func (e *Erased) add(personID string, at time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.pruneLocked()
-	e.at[personID] = e.now()
+	if at.Before(e.now().Add(-e.tokenTTL)) {
+		return // every token issued before it has expired
+	}
+	if prev, ok := e.at[personID]; !ok || at.After(prev) {
+		e.at[personID] = at
+	}
 }
 
 // Has reports whether personID was deleted.

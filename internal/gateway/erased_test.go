@@ -44,3 +44,33 @@ func TestRefuseErased(t *testing.T) {
 		t.Fatal("expired entry kept or new entry lost")
 	}
 }
+
+// TestErasedKeepsDeletionsByWhenTheyHappened: deletions read from the
+// event store at start count from when they were decided: one older than
+// a token's lifetime is not kept, a recent one is kept for the rest of it.
+func TestErasedKeepsDeletionsByWhenTheyHappened(t *testing.T) {
+	e := NewErased(time.Minute)
+	now := time.Now()
+	e.now = func() time.Time { return now }
+	deletion := func(at time.Time) domain.Event {
+		cmd, _ := domain.NewCommand(domain.CmdDeleteAccount, domain.NewID(), struct{}{}, at)
+		ev, err := domain.NewEventForTest(cmd, domain.EvAccountDeleted, at, domain.AccountDeletedData{PersonID: cmd.Actor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	old, recent := deletion(now.Add(-2*time.Minute)), deletion(now.Add(-50*time.Second))
+	e.Note([]domain.Event{old, recent})
+	if e.Has(old.Subject) {
+		t.Fatal("a deletion older than any live token was kept")
+	}
+	if !e.Has(recent.Subject) {
+		t.Fatal("a recent deletion was not kept")
+	}
+	now = now.Add(15 * time.Second)
+	e.Add(domain.NewID()) // prunes
+	if e.Has(recent.Subject) {
+		t.Fatal("kept past the lifetime of tokens issued before the deletion")
+	}
+}
