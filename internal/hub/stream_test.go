@@ -262,6 +262,13 @@ func TestReplaysAreBoundedAndASlowReaderLetsGo(t *testing.T) {
 	if waited := time.Since(start); waited < 200*time.Millisecond {
 		t.Fatalf("a replay beyond the bound started after %v: the bound did not hold it", waited)
 	}
+	// Every stuck replay has run out of time once all slots are free.
+	for len(l.h.replays) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d replays still hold their slot", len(l.h.replays))
+		}
+		time.Sleep(time.Millisecond) // polling interval, not synchronisation
+	}
 	for _, ch := range stuck {
 		var end Message
 		for m := range ch {

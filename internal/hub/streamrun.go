@@ -66,6 +66,9 @@ func (st *stream) replaySpans(ctx context.Context, spans []span) error {
 	defer cancel()
 	for _, sp := range spans {
 		err := st.src.Read(rctx, sp.partition, sp.from, sp.to, func(ev domain.Event, off int64) error {
+			if err := rctx.Err(); err != nil {
+				return err // out of time: no more, even to a reader that woke up
+			}
 			m := decode(ev)
 			m.Partition, m.Offset = sp.partition, off
 			if !m.isFor(st.topic) {
