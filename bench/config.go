@@ -58,7 +58,7 @@ var scales = map[string]Config{
 	"default": {Persons: 5000, Tags: 5000, Clients: 32, Concurrency: []int{1, 4, 16},
 		Warmup: time.Second, Duration: 2 * time.Second, Repeats: 3,
 		KafkaMessages: 200000, LoadRepeats: 3, AsyncPerClient: 40, Backlog: 1000, RoundTripReqs: 20,
-		Subscribers: []int{1, 100, 1000}, SubEvents: 100, SubRate: 20},
+		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 100, SubRate: 20},
 	"large": {Persons: 50000, Tags: 50000, Clients: 64, Concurrency: []int{1, 4, 16, 64},
 		Warmup: 2 * time.Second, Duration: 5 * time.Second, Repeats: 3,
 		KafkaMessages: 1000000, LoadRepeats: 3, AsyncPerClient: 100, Backlog: 10000, RoundTripReqs: 20,

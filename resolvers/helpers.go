@@ -73,40 +73,38 @@ func subscribe[T any](ctx context.Context, r *Resolver, topic hub.Topic, after *
 		}
 		opts.After = pos
 	}
-	in, err := r.Hub.Stream(ctx, topic, opts)
-	if err != nil {
+	// The hub's stream goroutine converts and hands over each value: no
+	// goroutine of our own per subscription.
+	out := make(chan T)
+	deliver := func(dctx context.Context, m hub.Message) bool {
+		if m.Err != nil {
+			r.Log.InfoContext(ctx, "subscription ended early", "reason", m.Err)
+			// The empty value becomes the error event (see WithStreamEnd).
+			if endStream(ctx, &FellBehindError{Cursor: m.Cursor, Behind: errors.Is(m.Err, hub.ErrFellBehind)}) {
+				var zero T
+				select {
+				case out <- zero:
+				case <-dctx.Done():
+				}
+			}
+			return false
+		}
+		v, ok := conv(m)
+		if !ok {
+			return true
+		}
+		// The delivery span ends when gqlgen takes the value to write.
+		_, span := tracing.StartDelivery(ctx, m.Trace)
+		defer span.End()
+		select {
+		case out <- v:
+			return true
+		case <-dctx.Done():
+			return false
+		}
+	}
+	if err := r.Hub.StreamTo(ctx, topic, opts, deliver, func() { close(out) }); err != nil {
 		return nil, err
 	}
-	out := make(chan T)
-	go func() {
-		defer close(out)
-		for m := range in {
-			if m.Err != nil {
-				r.Log.InfoContext(ctx, "subscription ended early", "reason", m.Err)
-				// The empty value becomes the error event (see WithStreamEnd).
-				if endStream(ctx, &FellBehindError{Cursor: m.Cursor, Behind: errors.Is(m.Err, hub.ErrFellBehind)}) {
-					var zero T
-					select {
-					case out <- zero:
-					case <-ctx.Done():
-					}
-				}
-				return
-			}
-			v, ok := conv(m)
-			if !ok {
-				continue
-			}
-			// The delivery span ends when gqlgen takes the value to write.
-			_, span := tracing.StartDelivery(ctx, m.Trace)
-			select {
-			case out <- v:
-				span.End()
-			case <-ctx.Done():
-				span.End()
-				return
-			}
-		}
-	}()
 	return out, nil
 }

@@ -75,19 +75,41 @@ type span struct {
 // or expired cursor is an error at once. The channel closes when ctx ends,
 // at shutdown, or after a final message with Err set.
 func (h *Hub) Stream(ctx context.Context, topic Topic, o StreamOptions) (<-chan Message, error) {
+	out := make(chan Message)
+	deliver := func(ctx context.Context, m Message) bool {
+		select {
+		case out <- m:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	if err := h.StreamTo(ctx, topic, o, deliver, func() { close(out) }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// StreamTo is Stream with the messages handed to deliver, in order, from
+// the stream's own goroutine, instead of to a channel: a subscriber that
+// converts each message (the resolvers) needs no goroutine of its own,
+// which matters at thousands of subscribers per gateway. deliver blocks
+// until the message is taken or its ctx ends, and returns false to end
+// the stream; done is called once the stream is over. On an error at
+// once, neither is ever called.
+func (h *Hub) StreamTo(ctx context.Context, topic Topic, o StreamOptions, deliver func(context.Context, Message) bool, done func()) error {
 	s, live := h.subscribe(topic)
 	spans, pos, src, err := h.plan(ctx, live, o)
 	if err != nil {
 		h.unsubscribe(s)
-		return nil, err
+		return err
 	}
-	out := make(chan Message)
-	st := &stream{h: h, s: s, src: src, topic: topic, single: o.Single, pos: pos, out: out}
+	st := &stream{h: h, s: s, src: src, topic: topic, single: o.Single, pos: pos, deliver: deliver, done: done}
 	if o.After != nil {
 		st.last = o.After.Encode() // where to resume if nothing is delivered
 	}
 	go st.run(ctx, spans)
-	return out, nil
+	return nil
 }
 
 // plan checks the cursor against the event store and returns the spans to

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/interestgraph/interestgraph/internal/cursor"
@@ -17,11 +18,13 @@ type stream struct {
 	single bool
 	pos    cursor.Position // offset of the last event seen per partition
 	last   string          // cursor of the last event delivered
-	out    chan<- Message
+	// deliver hands a message over, blocking; false ends the stream.
+	deliver func(context.Context, Message) bool
+	done    func() // called once, when the stream is over
 }
 
 func (st *stream) run(ctx context.Context, spans []span) {
-	defer close(st.out)
+	defer st.done()
 	defer st.h.unsubscribe(st.s)
 	if !st.replay(ctx, spans) {
 		return
@@ -49,7 +52,7 @@ func (st *stream) replay(ctx context.Context, spans []span) bool {
 		return true
 	}
 	err := st.replaySpans(ctx, spans)
-	if err != nil && ctx.Err() == nil {
+	if err != nil && ctx.Err() == nil && !errors.Is(err, errStopped) {
 		st.end(ctx, err)
 	}
 	return err == nil
@@ -80,6 +83,8 @@ func (st *stream) replaySpans(ctx context.Context, spans []span) error {
 		case err == nil:
 		case ctx.Err() != nil:
 			return ctx.Err()
+		case errors.Is(err, errStopped):
+			return err
 		case rctx.Err() != nil:
 			return ErrFellBehind
 		default:
@@ -125,20 +130,21 @@ func (st *stream) send(ctx context.Context, m Message) error {
 			m.Cursor = st.pos.Encode()
 		}
 	}
-	select {
-	case st.out <- m:
-		st.last = m.Cursor
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	if !st.deliver(ctx, m) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return errStopped
 	}
+	st.last = m.Cursor
+	return nil
 }
+
+// errStopped: the subscriber ended the stream.
+var errStopped = errors.New("hub: the subscriber stopped the stream")
 
 // end delivers the final message: why the stream ends, and where to
 // resume.
 func (st *stream) end(ctx context.Context, err error) {
-	select {
-	case st.out <- Message{Err: err, Cursor: st.last, Partition: -1, Offset: -1}:
-	case <-ctx.Done():
-	}
+	st.deliver(ctx, Message{Err: err, Cursor: st.last, Partition: -1, Offset: -1})
 }
