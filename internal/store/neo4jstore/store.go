@@ -57,6 +57,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		_ = drv.Close(ctx)
 		return nil, err
 	}
+	if err := s.migrate(ctx); err != nil {
+		_ = drv.Close(ctx)
+		return nil, err
+	}
 	return s, nil
 }
 
