@@ -35,10 +35,10 @@ func (rep *Report) charts(dir string) ([]string, error) {
 				return rep.find("reads", q.name, who, most)
 			}, "ours", "peer", "cypher"))
 		}
-		if err := save("reads-throughput", [][]*plot.Plot{tput[:2], tput[2:]}); err != nil {
+		if err := save("reads-throughput", grid(tput, 3)); err != nil {
 			return nil, err
 		}
-		if err := save("reads-latency", [][]*plot.Plot{lats[:2], lats[2:]}); err != nil {
+		if err := save("reads-latency", grid(lats, 3)); err != nil {
 			return nil, err
 		}
 	}
@@ -181,6 +181,20 @@ func cdfPoints(sorted []time.Duration) plotter.XYs {
 	return xys
 }
 
+// grid cuts plots into rows of cols, the last one filled with empty tiles
+// (saveGrid needs rows of equal length).
+func grid(plots []*plot.Plot, cols int) [][]*plot.Plot {
+	var rows [][]*plot.Plot
+	for i := 0; i < len(plots); i += cols {
+		row := append([]*plot.Plot(nil), plots[i:min(i+cols, len(plots))]...)
+		for len(row) < cols {
+			row = append(row, nil) // plot.Align leaves nil tiles empty
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
 // saveGrid draws plots in a grid (rows of equal length) into a PNG.
 func saveGrid(path string, rows [][]*plot.Plot) error {
 	const tileW, tileH = 6 * vg.Inch, 4 * vg.Inch
@@ -191,7 +205,9 @@ func saveGrid(path string, rows [][]*plot.Plot) error {
 	canvases := plot.Align(rows, t, dc)
 	for j, row := range rows {
 		for i, p := range row {
-			p.Draw(canvases[j][i])
+			if p != nil {
+				p.Draw(canvases[j][i])
+			}
 		}
 	}
 	f, err := os.Create(path)

@@ -160,6 +160,9 @@ func (r *runner) ourEnv(prefix, group string, port int) []string {
 		// Up to 10,000 subscribers connect from loopback: lift the WebSocket
 		// caps per address and per gateway the same way.
 		"WS_MAX_CONNECTIONS_PER_ADDRESS=100000", "WS_MAX_CONNECTIONS=100000",
+		// The depth-5 read nests connections (edges, node) 15 levels deep,
+		// and its estimated cost (first: 3 at four levels) is about 8,700.
+		"GRAPHQL_MAX_DEPTH=16", "GRAPHQL_MAX_COMPLEXITY=10000",
 	}
 }
 
