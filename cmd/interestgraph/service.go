@@ -44,7 +44,7 @@ type service struct {
 	bus     *bus.Bus
 	app     *app.App
 	hub     *hub.Hub
-	handler http.Handler
+	handler *gateway.Handler
 	argon2  auth.Argon2Params // tests lower the cost
 
 	cancel context.CancelFunc
@@ -259,6 +259,11 @@ func (s *service) goLoop(name string, fn func() error) {
 // stop ends the loops (the consumer finishes the message in hand), closes
 // subscriptions, then the bus, the store and the embedded broker.
 func (s *service) stop() {
+	// Sockets first, with 1001: clients subscribe again elsewhere, where a
+	// "complete" from the hub's shutdown would end their subscriptions.
+	if s.handler != nil {
+		s.handler.CloseSockets("server shutting down")
+	}
 	if s.hub != nil {
 		s.hub.CloseAll()
 	}
@@ -345,6 +350,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, de
 	log.Info("shutting down: draining requests")
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	s.handler.CloseSockets("server shutting down")
 	s.hub.CloseAll()
 	_ = srv.Shutdown(sctx)
 	return err

@@ -64,13 +64,14 @@ type Deps struct {
 }
 
 // NewHandler returns the HTTP handler of the gateway.
-func NewHandler(cfg Config, d Deps) http.Handler {
+func NewHandler(cfg Config, d Deps) *Handler {
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
 	}
 	ws := cfg.WS.withDefaults()
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: d.Resolvers})
 	srv := handler.New(schema)
+	open := newOpenSockets()
 	// Server-sent events first: it claims requests that accept
 	// text/event-stream, which the other HTTP transports would also take.
 	srv.AddTransport(sseTransport{writeTimeout: ws.WriteTimeout, keepAlive: 15 * time.Second})
@@ -81,7 +82,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		// configured host pattern: no cross-site WebSocket hijacking.
 		// guardedImplementation adds the per-socket limits and write deadline.
 		Implementation: expiringImplementation{guardedImplementation{
-			accept: coderws.AcceptOptions{OriginPatterns: cfg.AllowedOrigins}, limits: ws}},
+			accept: coderws.AcceptOptions{OriginPatterns: cfg.AllowedOrigins}, limits: ws, open: open}},
 		InitFunc:              wsInit(d.Verifier, d.Resolvers),
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second,
@@ -145,7 +146,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	return mux
+	return &Handler{Handler: mux, sockets: open}
 }
 
 func limitBody(n int64, next http.Handler) http.Handler {

@@ -353,3 +353,42 @@ func TestTrailingBytesDoNotDodgeTheLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestShutdownClosesSocketsGoingAwayWithoutComplete: at shutdown every
+// socket gets 1001 and no "complete" for its subscriptions, which would
+// tell a graphql-ws client not to subscribe again on another gateway.
+func TestShutdownClosesSocketsGoingAwayWithoutComplete(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := hub.New(4096, log)
+	a, err := app.New(app.Config{}, nopSender{}, app.NewWaiter(), memory.New(), nopIdentity{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := NewHandler(Config{}, Deps{Resolvers: &resolvers.Resolver{App: a, Hub: h, Log: log},
+		Verifier: nopVerifier{}, Ready: func(context.Context) error { return nil }, Log: log})
+	srv := httptest.NewServer(gw)
+	t.Cleanup(srv.Close)
+	c := mustDial(t, srv)
+	subscribePerson(t, c, "s")
+	waitSubscribed(t, c, h, 1, "s")
+
+	gw.CloseSockets("server shutting down")
+	h.CloseAll() // as the service does right after: must not reach the client
+	for {
+		m, err := next(t, c)
+		if err == nil {
+			if m.Type == "complete" {
+				t.Fatalf("got complete for %s before the close frame", m.ID)
+			}
+			continue
+		}
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.StatusGoingAway || ce.Reason != "server shutting down" {
+			t.Fatalf("socket ended with %v, want close 1001 \"server shutting down\"", err)
+		}
+		break
+	}
+	if _, err := dial(t, srv); err == nil {
+		t.Fatal("a new socket was accepted after the shutdown began")
+	}
+}

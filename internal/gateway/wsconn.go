@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -24,6 +25,7 @@ import (
 type guardedImplementation struct {
 	accept coderws.AcceptOptions
 	limits WSLimits
+	open   *openSockets
 }
 
 func (g guardedImplementation) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
@@ -43,7 +45,11 @@ func (g guardedImplementation) Accept(w http.ResponseWriter, r *http.Request, op
 	if err != nil {
 		return nil, err
 	}
-	c := &guardedConn{conn: conn, limits: g.limits, ops: newOps(conn.Subprotocol(), g.limits.MaxSubscriptions), lastRead: time.Now()}
+	c := &guardedConn{conn: conn, limits: g.limits, ops: newOps(conn.Subprotocol(), g.limits.MaxSubscriptions), lastRead: time.Now(), open: g.open}
+	if !g.open.add(c) {
+		_ = conn.Close(coderws.StatusGoingAway, "server shutting down")
+		return nil, errShuttingDown
+	}
 	if c.ops.legacy {
 		c.mu.Lock()
 		c.idle = time.AfterFunc(g.limits.IdleTimeout, c.checkIdle)
@@ -56,6 +62,7 @@ type guardedConn struct {
 	conn   *coderws.Conn
 	limits WSLimits
 	ops    *ops
+	open   *openSockets
 
 	mu        sync.Mutex
 	closing   bool
@@ -113,6 +120,14 @@ func (c *guardedConn) WriteJSON(v any) error {
 }
 
 func (c *guardedConn) write(data []byte) error {
+	c.mu.Lock()
+	closing := c.closing
+	c.mu.Unlock()
+	if closing {
+		// The close frame is on its way: nothing may follow it (at shutdown,
+		// a "complete" would tell the client not to subscribe again).
+		return transport.ErrWebsocketClosed
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.limits.WriteTimeout)
 	defer cancel()
 	if err := c.conn.Write(ctx, coderws.MessageText, data); err != nil {
@@ -129,6 +144,9 @@ func (c *guardedConn) WriteClose(code int, msg string) error {
 	return nil
 }
 
+// errShuttingDown: a WebSocket opened while the gateway shuts down.
+var errShuttingDown = errors.New("gateway: shutting down")
+
 func (c *guardedConn) closeWith(code int, msg string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -141,6 +159,7 @@ func (c *guardedConn) closeWith(code int, msg string) {
 }
 
 func (c *guardedConn) Close() error {
+	c.open.remove(c)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stopTimersLocked()
