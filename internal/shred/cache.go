@@ -68,7 +68,10 @@ func (o *Opener) PersonKey(ctx context.Context, personID string) ([]byte, error)
 	}
 	// A deletion that passed while the store answered wins (put keeps it),
 	// but this caller may still use what it read: that read came first.
-	o.put(cached{personID: personID, key: key})
+	// No key is not remembered: only an AccountDeleted makes that final.
+	if key != nil {
+		o.put(cached{personID: personID, key: key})
+	}
 	return key, nil
 }
 

@@ -15,6 +15,10 @@ func (s *Store) applyDeletion(ev domain.Event) error {
 	if err := ev.DecodeData(&d); err != nil {
 		return err
 	}
+	// Their data on the event store goes with the key, whatever else
+	// this deletion finds.
+	s.destroyKeyLocked(d.PersonID)
+	s.scrubCommandsLocked(d.PersonID)
 	p, ok := s.persons[d.PersonID]
 	if !ok {
 		return nil

@@ -27,6 +27,15 @@ SET p.balance = 0`,
 	`MATCH (t:RefreshToken {personId: $id}) DETACH DELETE t`,
 	`MATCH (f:TokenFamily {personId: $id}) DETACH DELETE f`,
 	`MATCH (r:ReferenceToken {personId: $id}) DELETE r`,
+	// Their data on the event store becomes unreadable with the key.
+	cypherDestroyKey,
+	// The recorded outcomes of their commands hold their events in clear
+	// text: keep status and id only (ids are UUIDs, so the concatenation
+	// is valid JSON). A redelivered command of theirs then replays an
+	// outcome that publishes nothing, rather than being decided again.
+	// Rejected outcomes carry no events.
+	`MATCH (c:Command {actor: $id}) WHERE c.status = 'APPLIED'
+SET c.outcome = '{"commandId":"' + c.id + '","status":"APPLIED"}'`,
 }
 
 // applyDeletion applies EvAccountDeleted.
