@@ -95,3 +95,14 @@ func OpenEvent(ctx context.Context, keys KeyReader, ev domain.Event) (domain.Eve
 // IsUnreadable reports whether err is a value that did not open, rather
 // than trouble reaching the key store.
 func IsUnreadable(err error) bool { return errors.Is(err, ErrUnreadable) }
+
+// Blank returns ev with every personal field empty: what a reader shows
+// when it cannot open them (the key store does not answer), rather than
+// holding back the rest of the event.
+func Blank(ev domain.Event) domain.Event {
+	out, err := domain.MapPersonal(ev, func(string, string, string) (string, error) { return "", nil })
+	if err != nil {
+		return ev // data that does not decode has nothing to blank
+	}
+	return out
+}
