@@ -23,6 +23,12 @@ func (s *Store) applyDeletion(ev domain.Event) error {
 	if !ok {
 		return nil
 	}
+	for id, r := range s.records { // the memos they wrote go; the coins stay
+		if r.From == p.id && r.Memo != "" {
+			r.Memo = ""
+			s.records[id] = r
+		}
+	}
 	if _, done := s.records[ev.CommandID]; !done && p.balance > 0 {
 		s.records[ev.CommandID] = store.Transfer{ID: ev.CommandID, Kind: domain.BurnKind, From: p.id, Amount: p.balance, At: ev.At}
 		p.balance = 0

@@ -22,6 +22,8 @@ MERGE (t:Transfer {id: $tid}) ON CREATE SET t.kind = 'BURN', t.amount = p.balanc
 SET p.balance = 0`,
 	// The inbox goes with its person: its nodes hang off the person only.
 	`MATCH (:Person {id: $id})-[:HAS_NOTIFICATION]->(n:Notification) DETACH DELETE n`,
+	// The memos they wrote go; the coins stay with their recipients.
+	`MATCH (:Person {id: $id})-[:SENT]->(t:Transfer) REMOVE t.memo`,
 	`MATCH (p:Person {id: $id}) DETACH DELETE p`,
 	`MATCH (a:Account {personId: $id}) DETACH DELETE a`,
 	`MATCH (t:RefreshToken {personId: $id}) DETACH DELETE t`,

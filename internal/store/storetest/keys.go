@@ -98,12 +98,16 @@ func testDeletionShreds(t *testing.T, s store.Store) {
 	if _, err := s.GetOrCreatePersonKey(ctx(t), ann); err != nil {
 		t.Fatal(err)
 	}
-	back, err := domain.NewCommand(domain.CmdTransferCoins, bob, domain.TransferPayload{To: ann, Amount: 5, Memo: "to ann " + u}, time.Now())
+	memo := "from ann " + u
+	if out := exec(t, s, domain.CmdTransferCoins, ann, domain.TransferPayload{To: bob, Amount: 7, Memo: memo}); out.Status != domain.StatusApplied {
+		t.Fatalf("ann's transfer: %+v", out)
+	}
+	back, err := domain.NewCommand(domain.CmdFollow, bob, domain.FollowPayload{PersonID: ann}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if out, _, err := s.Execute(ctx(t), back, domain.Decide); err != nil || out.Status != domain.StatusApplied {
-		t.Fatalf("bob's transfer: %+v %v", out, err)
+		t.Fatalf("bob's follow: %+v %v", out, err)
 	}
 	del, err := domain.NewCommand(domain.CmdDeleteAccount, ann, struct{}{}, time.Now())
 	if err != nil {
@@ -114,6 +118,24 @@ func testDeletionShreds(t *testing.T, s store.Store) {
 	}
 	if k, err := s.PersonKey(ctx(t), ann); err != nil || k != nil {
 		t.Fatalf("the key survives the deletion: %x %v", k, err)
+	}
+	// The coins stay with bob; the deleted person's words do not (a
+	// rebuild, which can no longer read the memo, agrees).
+	page, err := s.Transfers(ctx(t), bob, store.Page{First: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := 0
+	for _, tr := range page.Transfers {
+		if tr.Amount == 7 {
+			got++
+			if tr.Memo != "" {
+				t.Fatalf("the deleted sender's memo survives: %+v", tr)
+			}
+		}
+	}
+	if got != 1 {
+		t.Fatalf("bob's ledger lost the transfer: %+v", page.Transfers)
 	}
 	if k, err := s.GetOrCreatePersonKey(ctx(t), ann); err != nil || k != nil {
 		t.Fatalf("a key made after the deletion: %x %v", k, err)
@@ -132,6 +154,6 @@ func testDeletionShreds(t *testing.T, s store.Store) {
 		t.Fatalf("redelivered deletion: %+v replayed=%v %v", out, replayed, err)
 	}
 	if out, replayed, err := s.Execute(ctx(t), back, domain.Decide); err != nil || !replayed || len(out.Events) != 1 {
-		t.Fatalf("bob's redelivered transfer lost its event: %+v replayed=%v %v", out, replayed, err)
+		t.Fatalf("bob's redelivered follow lost its event: %+v replayed=%v %v", out, replayed, err)
 	}
 }
