@@ -104,6 +104,13 @@ func replay(ctx context.Context, bc bus.Config, st interface {
 	}
 	defer tail.Close()
 	opener := shred.NewOpener(keys, 0)
+	// Deletions are applied last. Partitions replay in any interleaving,
+	// so an event of another subject that names the person (a follow of
+	// them, a transfer to them) may come after their deletion and would
+	// bring them back; live, nothing refers to a person after their
+	// deletion, so applying it at the end burns the balance it burned
+	// live and leaves no trace of them.
+	var deletions []domain.Event
 	count := 0
 	start := time.Now()
 	err = tail.Drain(ctx, func(ctx context.Context, m kafka.Message) error {
@@ -118,8 +125,15 @@ func replay(ctx context.Context, bc bus.Config, st interface {
 			return fmt.Errorf("event at %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
 		}
 		count++
+		if ev.Type == domain.EvAccountDeleted {
+			deletions = append(deletions, ev)
+			return nil
+		}
 		return st.ApplyEvents(ctx, []domain.Event{ev})
 	})
+	if err == nil && len(deletions) > 0 {
+		err = st.ApplyEvents(ctx, deletions)
+	}
 	slog.Debug("replayed", "events", count, "took", time.Since(start))
 	return count, err
 }
