@@ -73,7 +73,9 @@ func TestDeletionShredsTheEventStore(t *testing.T) {
 		// A live subscriber reads the person's data as it was written.
 		seen := map[string]bool{}
 		for !seen["ProfileUpdated"] || !seen["CoinsTransferred"] {
-			var ev struct{ GraphEvents struct{ Type, Subject, Data string } }
+			var ev struct {
+				GraphEvents struct{ Type, Subject, Data string }
+			}
 			admin.next("g", &ev)
 			if ev.GraphEvents.Subject != leaver.ID {
 				continue
