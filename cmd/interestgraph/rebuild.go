@@ -69,7 +69,7 @@ func wipe(ctx context.Context, st *neo4jstore.Store, log *slog.Logger, confirm b
 		what = append(what, fmt.Sprintf("%d %s", counts[l], l))
 	}
 	if !confirm {
-		return fmt.Errorf("%w: it would remove %s nodes and their relationships (accounts, tokens and command records stay); run rebuild -wipe -confirm",
+		return fmt.Errorf("%w: it would remove %s nodes and their relationships (accounts, tokens, command records and person keys stay); run rebuild -wipe -confirm",
 			errWipeUnconfirmed, strings.Join(what, ", "))
 	}
 	log.Info("wiping the projection", "nodes", strings.Join(what, ", "))
