@@ -194,7 +194,13 @@ func TestOpenerCachesAndForgets(t *testing.T) {
 	if keys.reads != 1 {
 		t.Fatalf("%d key reads, want 1", keys.reads)
 	}
+	if _, err := o.PersonKey(ctx, "nobody"); err != nil || o.Len() != 1 {
+		t.Fatalf("no key was cached (a key made later must be found): %d keys, %v", o.Len(), err)
+	}
 	for _, id := range []string{"x", "y", "z"} {
+		if _, err := keys.GetOrCreatePersonKey(ctx, id); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := o.PersonKey(ctx, id); err != nil {
 			t.Fatal(err)
 		}
