@@ -234,7 +234,7 @@ func TestBankStorm(t *testing.T) {
 		}
 		// Rebuild from the events topic reproduces every balance.
 		fresh := memory.New()
-		if _, err := replay(ctx, rs.busCfg, fresh, false); err != nil {
+		if _, err := replay(ctx, rs.busCfg, fresh, rs.store, false); err != nil {
 			t.Fatal(err)
 		}
 		rebuilt, _ := fresh.PersonsByIDs(ctx, ids)

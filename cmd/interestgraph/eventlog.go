@@ -11,20 +11,31 @@ import (
 	"github.com/interestgraph/interestgraph/internal/bus"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gateway"
+	"github.com/interestgraph/interestgraph/internal/shred"
 )
 
 // eventLog is the events topic as the hub's Source: what resumed
 // subscriptions replay.
 type eventLog struct {
-	cfg bus.Config
-	log *slog.Logger
+	cfg    bus.Config
+	log    *slog.Logger
+	opener *shred.Opener
 }
 
 func (l eventLog) FirstOffsets(ctx context.Context) (map[int]int64, error) {
 	return bus.FirstOffsets(ctx, l.cfg, l.cfg.Topics.Events)
 }
 
+// Read replays events with their personal fields opened, as the live tail
+// delivers them.
 func (l eventLog) Read(ctx context.Context, partition int, from, to int64, fn func(domain.Event, int64) error) error {
+	return l.readSealed(ctx, partition, from, to, func(ev domain.Event, offset int64) error {
+		return fn(l.open(ctx, ev, partition, offset), offset)
+	})
+}
+
+// readSealed reads events as they are on the topic.
+func (l eventLog) readSealed(ctx context.Context, partition int, from, to int64, fn func(domain.Event, int64) error) error {
 	return bus.ReadRange(ctx, l.cfg, l.cfg.Topics.Events, partition, from, to, func(m kafka.Message) error {
 		ev, err := bus.DecodeEvent(m)
 		if err != nil {
@@ -33,6 +44,18 @@ func (l eventLog) Read(ctx context.Context, partition int, from, to int64, fn fu
 		}
 		return fn(ev, m.Offset)
 	})
+}
+
+// open opens ev's personal fields. When it cannot (the key store does
+// not answer, or a value does not open), subscribers get the event with
+// those fields empty rather than not at all.
+func (l eventLog) open(ctx context.Context, ev domain.Event, partition int, offset int64) domain.Event {
+	opened, err := l.opener.Open(ctx, ev)
+	if err != nil {
+		l.log.Warn("personal fields of an event not opened; delivered empty", "partition", partition, "offset", offset, "err", err)
+		return shred.Blank(ev)
+	}
+	return opened
 }
 
 // noteRecentDeletions reads the event store from erased's window back up
@@ -48,7 +71,8 @@ func (l eventLog) noteRecentDeletions(ctx context.Context, erased *gateway.Erase
 		if !ok || off >= end {
 			continue
 		}
-		err := l.Read(ctx, p, off, end-1, func(ev domain.Event, _ int64) error {
+		// Deletions carry no personal data: nothing to open.
+		err := l.readSealed(ctx, p, off, end-1, func(ev domain.Event, _ int64) error {
 			erased.Note([]domain.Event{ev})
 			return nil
 		})

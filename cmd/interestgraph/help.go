@@ -52,7 +52,7 @@ func flagSet(cmd string, o *options) *flag.FlagSet {
 		fs.BoolVar(&o.demo, "demo", false, "load a small demo social graph (a few hundred persons) at start")
 	case "rebuild":
 		fs.BoolVar(&o.force, "force", false, "replay even if the graph is not empty (the projection is idempotent)")
-		fs.BoolVar(&o.wipe, "wipe", false, "first remove the projection (Person, Interest, Transfer nodes and their edges), in batches;\n\tonly with -confirm (without it, say what would be removed); accounts and command records stay")
+		fs.BoolVar(&o.wipe, "wipe", false, "first remove the projection (Person, Interest, Transfer nodes and their edges), in batches;\n\tonly with -confirm (without it, say what would be removed); accounts, command records and person keys stay")
 		fs.BoolVar(&o.confirm, "confirm", false, "confirm -wipe")
 	case "analytics":
 		fs.Var(&o.params, "param", "name=value, a parameter of the query (repeatable)")

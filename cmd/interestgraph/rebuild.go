@@ -13,6 +13,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/bus"
 	"github.com/interestgraph/interestgraph/internal/config"
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/shred"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
 )
@@ -48,7 +49,7 @@ func rebuild(ctx context.Context, cfg config.Config, log *slog.Logger, o rebuild
 			return err
 		}
 	}
-	n, err := replay(ctx, bc, st, o.force)
+	n, err := replay(ctx, bc, st, st, o.force)
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func wipe(ctx context.Context, st *neo4jstore.Store, log *slog.Logger, confirm b
 		what = append(what, fmt.Sprintf("%d %s", counts[l], l))
 	}
 	if !confirm {
-		return fmt.Errorf("%w: it would remove %s nodes and their relationships (accounts, tokens and command records stay); run rebuild -wipe -confirm",
+		return fmt.Errorf("%w: it would remove %s nodes and their relationships (accounts, tokens, command records and person keys stay); run rebuild -wipe -confirm",
 			errWipeUnconfirmed, strings.Join(what, ", "))
 	}
 	log.Info("wiping the projection", "nodes", strings.Join(what, ", "))
@@ -81,11 +82,13 @@ func wipe(ctx context.Context, st *neo4jstore.Store, log *slog.Logger, confirm b
 }
 
 // replay applies every event on the events topic, up to its end when the
-// replay starts, to st. It refuses a non-empty graph unless force is set.
+// replay starts, to st, with personal fields opened with keys: a deleted
+// person's read empty, and their AccountDeleted removes them again. It
+// refuses a non-empty graph unless force is set.
 func replay(ctx context.Context, bc bus.Config, st interface {
 	store.Projector
 	store.Snapshotter
-}, force bool) (int, error) {
+}, keys shred.KeyReader, force bool) (int, error) {
 	if !force {
 		empty, err := st.Empty(ctx)
 		if err != nil {
@@ -100,16 +103,37 @@ func replay(ctx context.Context, bc bus.Config, st interface {
 		return 0, err
 	}
 	defer tail.Close()
+	opener := shred.NewOpener(keys, 0)
+	// Deletions are applied last. Partitions replay in any interleaving,
+	// so an event of another subject that names the person (a follow of
+	// them, a transfer to them) may come after their deletion and would
+	// bring them back; live, nothing refers to a person after their
+	// deletion, so applying it at the end burns the balance it burned
+	// live and leaves no trace of them.
+	var deletions []domain.Event
 	count := 0
 	start := time.Now()
 	err = tail.Drain(ctx, func(ctx context.Context, m kafka.Message) error {
 		ev, err := bus.DecodeEvent(m)
+		if err == nil {
+			// A value that does not open stops the rebuild: the key store
+			// is not the one the topic was sealed with (restored from the
+			// wrong backup?), and a graph of blank names would hide it.
+			ev, err = opener.Open(ctx, ev)
+		}
 		if err != nil {
 			return fmt.Errorf("event at %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
 		}
 		count++
+		if ev.Type == domain.EvAccountDeleted {
+			deletions = append(deletions, ev)
+			return nil
+		}
 		return st.ApplyEvents(ctx, []domain.Event{ev})
 	})
+	if err == nil && len(deletions) > 0 {
+		err = st.ApplyEvents(ctx, deletions)
+	}
 	slog.Debug("replayed", "events", count, "took", time.Since(start))
 	return count, err
 }

@@ -94,7 +94,7 @@ func TestRebuildYieldsTheSameGraph(t *testing.T) {
 			}
 			target, force = rs.store, true
 		}
-		n, err := replay(ctx, rs.busCfg, target, force)
+		n, err := replay(ctx, rs.busCfg, target, rs.store, force)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +117,7 @@ func TestRebuildYieldsTheSameGraph(t *testing.T) {
 func TestRebuildRefusesANonEmptyGraph(t *testing.T) {
 	rs := startService(t, testConfig(t, embeddedStack), roles{gateway: true, consumer: true})
 	rs.register(t, "Ann")
-	if _, err := replay(ctxFor(t, time.Minute), rs.busCfg, rs.store, false); err == nil {
+	if _, err := replay(ctxFor(t, time.Minute), rs.busCfg, rs.store, rs.store, false); err == nil {
 		t.Fatal("replay over a non-empty graph was allowed without -force")
 	}
 }

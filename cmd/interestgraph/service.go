@@ -26,6 +26,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/metrics"
+	"github.com/interestgraph/interestgraph/internal/shred"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
@@ -114,7 +115,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 	s.cancel = cancel
 	if r.consumer {
 		c, err := consumers.New(consumers.Config{Bus: s.busCfg, GroupID: cfg.ConsumerGroup, SessionTimeout: cfg.KafkaSessionTimeout,
-			Policy: domain.Policy{WelcomeCoins: cfg.WelcomeCoins}}, s.bus, s.store, log)
+			Policy: domain.Policy{WelcomeCoins: cfg.WelcomeCoins}}, consumers.Sealing(s.bus, s.store), s.store, log)
 		if err != nil {
 			return nil, err
 		}
@@ -148,8 +149,11 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 		outcomes.Close()
 		return err
 	}
+	// Live and replayed events are opened through one bounded key cache,
+	// which forgets a person's key when their AccountDeleted passes.
+	opener := shred.NewOpener(s.store, 0)
 	// Resumed subscriptions replay what came before the tail's start.
-	log := eventLog{cfg: s.busCfg, log: s.log}
+	log := eventLog{cfg: s.busCfg, log: s.log, opener: opener}
 	s.hub.SetSource(log, events.Start())
 	if err := log.noteRecentDeletions(ctx, erased, events.Start()); err != nil {
 		outcomes.Close()
@@ -181,6 +185,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 				return
 			}
 			erased.Note([]domain.Event{ev})
+			ev = log.open(ctx, ev, m.Partition, m.Offset)
 			s.hub.PublishTracedAt(ev, m.Partition, m.Offset, trace.SpanContextFromContext(bus.TraceContext(ctx, m)))
 		})
 		return nil

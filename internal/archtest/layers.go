@@ -36,6 +36,9 @@ var Packages = map[string]Layer{
 	// Subscription cursors are values the application hands out and reads
 	// back (the hub and the resolvers both speak them).
 	"internal/cursor": Application,
+	// Crypto-shredding: seals and opens the personal fields of events
+	// through key-store ports it declares.
+	"internal/shred": Application,
 
 	"internal/bus":              Adapter,
 	"internal/embedded":         Adapter,

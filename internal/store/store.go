@@ -266,7 +266,25 @@ type Store interface {
 	RefreshTokens
 	ReferenceTokens
 	Snapshotter
+	PersonKeys
 	// Ready reports whether the store answers and its schema is in place.
 	Ready(ctx context.Context) error
 	Close(ctx context.Context) error
+}
+
+// PersonKeys holds each person's key for the personal fields of their
+// events on the event store (internal/shred). Applying EvAccountDeleted
+// destroys the person's key in the same transaction and leaves a
+// tombstone, so that no key is ever made for them again. Keys are not part
+// of the projection: a rebuild needs them and never removes them.
+type PersonKeys interface {
+	// GetOrCreatePersonKey returns the person's key, made on first use;
+	// nil (no error) once it is destroyed.
+	GetOrCreatePersonKey(ctx context.Context, personID string) ([]byte, error)
+	// PersonKey returns the person's key; nil (no error) if there is none
+	// or it was destroyed.
+	PersonKey(ctx context.Context, personID string) ([]byte, error)
+	// DestroyPersonKey destroys the person's key for good (none: a
+	// tombstone all the same).
+	DestroyPersonKey(ctx context.Context, personID string) error
 }

@@ -15,9 +15,19 @@ func (s *Store) applyDeletion(ev domain.Event) error {
 	if err := ev.DecodeData(&d); err != nil {
 		return err
 	}
+	// Their data on the event store goes with the key, whatever else
+	// this deletion finds.
+	s.destroyKeyLocked(d.PersonID)
+	s.scrubCommandsLocked(d.PersonID)
 	p, ok := s.persons[d.PersonID]
 	if !ok {
 		return nil
+	}
+	for id, r := range s.records { // the memos they wrote go; the coins stay
+		if r.From == p.id && r.Memo != "" {
+			r.Memo = ""
+			s.records[id] = r
+		}
 	}
 	if _, done := s.records[ev.CommandID]; !done && p.balance > 0 {
 		s.records[ev.CommandID] = store.Transfer{ID: ev.CommandID, Kind: domain.BurnKind, From: p.id, Amount: p.balance, At: ev.At}

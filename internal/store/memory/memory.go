@@ -40,6 +40,7 @@ type Store struct {
 	tokens    map[string]*refreshToken // by hash
 	revoked   map[string]bool          // token families
 	refs      map[string]reference     // reference tokens by hash
+	keys      map[string]personKey     // by person id (keys.go)
 	now       func() time.Time
 	retention time.Duration // of notifications
 }
@@ -57,6 +58,7 @@ func New() *Store {
 		tokens:    map[string]*refreshToken{},
 		revoked:   map[string]bool{},
 		refs:      map[string]reference{},
+		keys:      map[string]personKey{},
 		now:       time.Now,
 		retention: store.DefaultNotificationRetention,
 	}

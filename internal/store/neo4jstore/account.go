@@ -22,11 +22,22 @@ MERGE (t:Transfer {id: $tid}) ON CREATE SET t.kind = 'BURN', t.amount = p.balanc
 SET p.balance = 0`,
 	// The inbox goes with its person: its nodes hang off the person only.
 	`MATCH (:Person {id: $id})-[:HAS_NOTIFICATION]->(n:Notification) DETACH DELETE n`,
+	// The memos they wrote go; the coins stay with their recipients.
+	`MATCH (:Person {id: $id})-[:SENT]->(t:Transfer) REMOVE t.memo`,
 	`MATCH (p:Person {id: $id}) DETACH DELETE p`,
 	`MATCH (a:Account {personId: $id}) DETACH DELETE a`,
 	`MATCH (t:RefreshToken {personId: $id}) DETACH DELETE t`,
 	`MATCH (f:TokenFamily {personId: $id}) DETACH DELETE f`,
 	`MATCH (r:ReferenceToken {personId: $id}) DELETE r`,
+	// Their data on the event store becomes unreadable with the key.
+	cypherDestroyKey,
+	// The recorded outcomes of their commands hold their events in clear
+	// text: keep status and id only (ids are UUIDs, so the concatenation
+	// is valid JSON). A redelivered command of theirs then replays an
+	// outcome that publishes nothing, rather than being decided again.
+	// Rejected outcomes carry no events.
+	`MATCH (c:Command {actor: $id}) WHERE c.status = 'APPLIED'
+SET c.outcome = '{"commandId":"' + c.id + '","status":"APPLIED"}'`,
 }
 
 // applyDeletion applies EvAccountDeleted.

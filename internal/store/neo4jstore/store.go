@@ -84,6 +84,10 @@ var schema = []string{
 	"CREATE INDEX token_family_person IF NOT EXISTS FOR (f:TokenFamily) ON (f.personId)",
 	"CREATE INDEX reference_token_person IF NOT EXISTS FOR (r:ReferenceToken) ON (r.personId)",
 	"CREATE CONSTRAINT notification_id IF NOT EXISTS FOR (n:Notification) REQUIRE n.id IS UNIQUE",
+	// One key per person (keys.go), and a deletion finds the person's
+	// command records to scrub by actor.
+	"CREATE CONSTRAINT person_key_id IF NOT EXISTS FOR (k:PersonKey) REQUIRE k.personId IS UNIQUE",
+	"CREATE INDEX command_actor IF NOT EXISTS FOR (c:Command) ON (c.actor)",
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {

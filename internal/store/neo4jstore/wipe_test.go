@@ -58,3 +58,13 @@ func openTestStore(t *testing.T) *Store {
 	t.Cleanup(func() { _ = s.Close(context.Background()) })
 	return s
 }
+
+// TestWipeKeepsPersonKeys: rebuild -wipe removes the projection only; the
+// keys that open the event store's personal fields are not part of it.
+func TestWipeKeepsPersonKeys(t *testing.T) {
+	for _, l := range ProjectionLabels {
+		if l == "PersonKey" || l == "Command" || l == "Account" {
+			t.Fatalf("rebuild -wipe would remove %s nodes", l)
+		}
+	}
+}

@@ -46,6 +46,9 @@ func Run(t *testing.T, newStore Factory) {
 	for name, fn := range socialTests {
 		tests[name] = fn
 	}
+	for name, fn := range keyTests {
+		tests[name] = fn
+	}
 	for name, fn := range pagingTests {
 		tests[name] = fn
 	}
