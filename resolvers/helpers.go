@@ -32,6 +32,18 @@ func (r *Resolver) mustPerson(ctx context.Context, id string) (*gqlmodel.Person,
 	return p, err
 }
 
+// ledgerParty is a sender or recipient of a ledger record. The records
+// outlive a party who deleted their account (the coins moved): such a
+// party shows as domain.DeletedPersonName with its id and nothing else,
+// rather than breaking the other party's ledger with an error.
+func (r *Resolver) ledgerParty(ctx context.Context, id string) (*gqlmodel.Person, error) {
+	p, err := r.findPerson(ctx, id)
+	if err == nil && p == nil {
+		return &gqlmodel.Person{ID: id, Name: domain.DeletedPersonName}, nil
+	}
+	return p, err
+}
+
 // toInterests maps names to interests; their counts are resolved (and
 // batched) only where a client selects personCount.
 func toInterests(names []string) []gqlmodel.Interest {

@@ -315,12 +315,12 @@ func (r *transferResolver) From(ctx context.Context, obj *gqlmodel.Transfer) (*g
 	if obj.FromID == "" {
 		return nil, nil
 	}
-	return r.mustPerson(ctx, obj.FromID)
+	return r.ledgerParty(ctx, obj.FromID)
 }
 
 // To is the resolver for the to field.
 func (r *transferResolver) To(ctx context.Context, obj *gqlmodel.Transfer) (*gqlmodel.Person, error) {
-	return r.mustPerson(ctx, obj.ToID)
+	return r.ledgerParty(ctx, obj.ToID)
 }
 
 // Person is the resolver for the person field.

@@ -3,6 +3,7 @@ package main
 import (
 	"testing"
 
+	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
@@ -76,6 +77,32 @@ func TestDeleteAccount(t *testing.T) {
 			map[string]any{"a": ann.ID, "b": bob.ID, "c": cid.ID, "q": "leaver " + u}, &seen)
 		if seen.Ann != nil || seen.Bob.FollowerCount != 0 || seen.Bob.Wallet.Balance != 130 || seen.Cid.FollowingCount != 0 || seen.SearchPersons.TotalCount != 0 {
 			t.Fatalf("after deletion: %+v", seen)
+		}
+		// Bob's ledger still lists the coins Ann sent him, from a person
+		// shown as a deleted account, without an error.
+		var ledger struct {
+			Me struct {
+				Wallet struct {
+					Transfers struct {
+						Edges []struct {
+							Node struct {
+								Amount int
+								From   *struct{ ID, Name string }
+							}
+						}
+					}
+				}
+			}
+		}
+		rs.must(t, bob.Token, `{ me { wallet { transfers(first: 10) { edges { node { amount from { id name } } } } } } }`, nil, &ledger)
+		found := false
+		for _, e := range ledger.Me.Wallet.Transfers.Edges {
+			if e.Node.From != nil && e.Node.From.ID == ann.ID {
+				found = e.Node.Amount == 30 && e.Node.From.Name == domain.DeletedPersonName
+			}
+		}
+		if !found {
+			t.Fatalf("Bob's ledger after Ann left: %+v, want her 30 coins from %q", ledger, domain.DeletedPersonName)
 		}
 		if st != embeddedStack {
 			// A gateway started after the deletion refuses the old token

@@ -17,3 +17,7 @@ const BurnKind = "BURN"
 type AccountDeletedData struct {
 	PersonID string `json:"personId"`
 }
+
+// DeletedPersonName is what ledger records show for a party who deleted
+// their account: the records stay (the coins moved), the person does not.
+const DeletedPersonName = "Deleted account"

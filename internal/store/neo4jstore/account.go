@@ -22,8 +22,10 @@ MERGE (t:Transfer {id: $tid}) ON CREATE SET t.kind = 'BURN', t.amount = p.balanc
 SET p.balance = 0`,
 	// The inbox goes with its person: its nodes hang off the person only.
 	`MATCH (:Person {id: $id})-[:HAS_NOTIFICATION]->(n:Notification) DETACH DELETE n`,
-	// The memos they wrote go; the coins stay with their recipients.
-	`MATCH (:Person {id: $id})-[:SENT]->(t:Transfer) REMOVE t.memo`,
+	// The memos they wrote go; the coins stay with their recipients, and
+	// the records keep the party's id once its node is gone.
+	`MATCH (:Person {id: $id})-[:SENT]->(t:Transfer) REMOVE t.memo SET t.fromId = $id`,
+	`MATCH (t:Transfer)-[:RECEIVED_BY]->(:Person {id: $id}) SET t.toId = $id`,
 	`MATCH (p:Person {id: $id}) DETACH DELETE p`,
 	`MATCH (a:Account {personId: $id}) DETACH DELETE a`,
 	`MATCH (t:RefreshToken {personId: $id}) DETACH DELETE t`,

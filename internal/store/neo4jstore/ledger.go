@@ -6,9 +6,11 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-// transferMap projects a Transfer node t with its two ends.
+// transferMap projects a Transfer node t with its two ends; a party who
+// deleted their account is named by the id the deletion left on it.
 const transferMap = `t {.id, .kind, .amount, .memo, .at,
-  from: head([(f:Person)-[:SENT]->(t) | f.id]), to: head([(t)-[:RECEIVED_BY]->(r:Person) | r.id])}`
+  from: coalesce(head([(f:Person)-[:SENT]->(t) | f.id]), t.fromId),
+  to: coalesce(head([(t)-[:RECEIVED_BY]->(r:Person) | r.id]), t.toId)}`
 
 // toTransfer maps a transfer record. A grant has no sender and a transfer
 // may have no memo; the rest is always written with the record.
