@@ -21,8 +21,10 @@ const (
 	StatusDeadLettered = "DEAD_LETTERED"
 
 	TxDecide = "decide" // a command's decision and record
-	TxApply  = "apply"  // events replayed by rebuild
-	TxRead   = "read"   // queries of the read side
+	// TxDecideBatch: the decisions and records of a batch of commands.
+	TxDecideBatch = "decide_batch"
+	TxApply       = "apply" // events replayed by rebuild
+	TxRead        = "read"  // queries of the read side
 )
 
 // RequestSeries are the request counter and latency histogram of one
