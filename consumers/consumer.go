@@ -33,12 +33,16 @@ const GroupID = "interestgraph-command-handlers"
 // Publisher is what the consumer needs of the bus.
 type Publisher interface {
 	PublishOutcome(ctx context.Context, actor string, out domain.Outcome) error
+	// PublishBatch publishes the events of every answer, then, once they
+	// are acknowledged, the outcomes (bus.Bus.PublishBatch).
+	PublishBatch(ctx context.Context, answers []bus.Answer) error
 	DeadLetter(ctx context.Context, m kafka.Message, reason error) error
 }
 
 // Executor is what the consumer needs of the store.
 type Executor interface {
 	Execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error)
+	ExecuteBatch(ctx context.Context, cmds []domain.Command, decide store.DecideFunc) ([]store.Executed, error)
 	Ready(ctx context.Context) error
 }
 
@@ -154,6 +158,8 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 	r := kafka.NewReader(kafka.ReaderConfig{
 		Brokers: c.cfg.Bus.Brokers, Topic: topic, Partition: a.ID, Dialer: c.cfg.Bus.Dialer(),
 		MinBytes: 1, MaxBytes: 10 << 20, MaxWait: 200 * time.Millisecond,
+		// Room for a whole batch among what the reader holds (gather.go).
+		QueueCapacity:  maxBatchCommands,
 		ReadBackoffMin: 50 * time.Millisecond, ReadBackoffMax: 500 * time.Millisecond,
 	})
 	defer r.Close()
@@ -170,17 +176,25 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 		return nil
 	}
 	defer watchLag(gctx, r, a.ID)()
-	var run batch
 	for {
 		// Without a group, the reader commits nothing: offsets are ours.
 		m, err := r.FetchMessage(gctx)
 		if err != nil {
 			return // the generation ended, or the consumer stops
 		}
-		if c.process(ctx, gctx, m, commit) || gctx.Err() != nil {
+		// With it, whatever the reader already holds goes as one batch
+		// (gather.go); a malformed message ends the batch and is set
+		// aside on its own, after it.
+		f := gather(gctx, r, m)
+		if len(f.msgs) > 0 && (c.processBatch(ctx, gctx, f, commit) || gctx.Err() != nil) {
 			return
 		}
-		run.done(a.ID, r.Lag())
+		if f.bad != nil && (c.process(ctx, gctx, *f.bad, commit) || gctx.Err() != nil) {
+			return
+		}
+		// The lag of the last message fetched; kafka-go keeps it without
+		// a round trip.
+		metrics.ConsumerLag(a.ID, r.Lag())
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"sync"
 	"testing"
 	"time"
@@ -37,6 +38,7 @@ type flakyStore struct {
 	attempts  map[string]int
 	recorded  map[string]domain.Outcome
 	applied   []string
+	batches   []int // sizes of the batches executed
 }
 
 func newFlakyStore() *flakyStore {
@@ -92,6 +94,27 @@ func (f *flakyStore) Execute(ctx context.Context, cmd domain.Command, decide sto
 	return out, false, nil
 }
 
+// ExecuteBatch executes the commands one after the other and, like a
+// transaction, keeps nothing of the batch if one fails.
+func (f *flakyStore) ExecuteBatch(ctx context.Context, cmds []domain.Command, decide store.DecideFunc) ([]store.Executed, error) {
+	f.mu.Lock()
+	f.batches = append(f.batches, len(cmds))
+	recorded, applied := maps.Clone(f.recorded), len(f.applied)
+	f.mu.Unlock()
+	done := make([]store.Executed, 0, len(cmds))
+	for i, cmd := range cmds {
+		out, replayed, err := f.Execute(ctx, cmd, decide)
+		if err != nil {
+			f.mu.Lock()
+			f.recorded, f.applied = recorded, f.applied[:applied]
+			f.mu.Unlock()
+			return nil, &store.BatchError{Index: i, CommandID: cmd.ID, Err: err}
+		}
+		done = append(done, store.Executed{Outcome: out, Replayed: replayed})
+	}
+	return done, nil
+}
+
 func (f *flakyStore) Ready(context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -124,6 +147,13 @@ type rig struct {
 
 func startRig(t *testing.T, ctx context.Context, st *flakyStore, ccfg consumers.Config, cmds ...domain.Command) *rig {
 	t.Helper()
+	return startRigWith(t, ctx, st, ccfg, nil, cmds...)
+}
+
+// startRigWith is startRig with the consumer's publisher wrapped by wrap
+// (nil: the bus as it is).
+func startRigWith(t *testing.T, ctx context.Context, st *flakyStore, ccfg consumers.Config, wrap func(consumers.Publisher) consumers.Publisher, cmds ...domain.Command) *rig {
+	t.Helper()
 	b, err := embedded.StartBroker(0)
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +172,11 @@ func startRig(t *testing.T, ctx context.Context, st *flakyStore, ccfg consumers.
 		t.Fatal(err)
 	}
 	ccfg.Bus = cfg
-	c, err := consumers.New(ccfg, bs, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var pub consumers.Publisher = bs
+	if wrap != nil {
+		pub = wrap(bs)
+	}
+	c, err := consumers.New(ccfg, pub, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,7 +97,7 @@ func testBatchTransfersNeverOverdraw(t *testing.T, s store.Store) {
 	a, b, c := register(t, s, "A"), register(t, s, "B"), register(t, s, "C")
 	done := execBatch(t, s,
 		command(t, domain.CmdTransferCoins, a, domain.TransferPayload{To: b, Amount: 60}),
-		command(t, domain.CmdTransferCoins, a, domain.TransferPayload{To: c, Amount: 60}), // 40 left: refused
+		command(t, domain.CmdTransferCoins, a, domain.TransferPayload{To: c, Amount: 60}),  // 40 left: refused
 		command(t, domain.CmdTransferCoins, b, domain.TransferPayload{To: a, Amount: 150}), // b has 160 now
 		command(t, domain.CmdTransferCoins, a, domain.TransferPayload{To: c, Amount: 190}), // a has 190 now
 		command(t, domain.CmdTransferCoins, a, domain.TransferPayload{To: c, Amount: 1}))
