@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ type flakyStore struct {
 	attempts  map[string]int
 	recorded  map[string]domain.Outcome
 	applied   []string
-	batches   []int // sizes of the batches executed
+	batches   [][]string // the command ids of each batch executed
 }
 
 func newFlakyStore() *flakyStore {
@@ -98,7 +99,11 @@ func (f *flakyStore) Execute(ctx context.Context, cmd domain.Command, decide sto
 // transaction, keeps nothing of the batch if one fails.
 func (f *flakyStore) ExecuteBatch(ctx context.Context, cmds []domain.Command, decide store.DecideFunc) ([]store.Executed, error) {
 	f.mu.Lock()
-	f.batches = append(f.batches, len(cmds))
+	ids := make([]string, len(cmds))
+	for i, c := range cmds {
+		ids[i] = c.ID
+	}
+	f.batches = append(f.batches, ids)
 	recorded, applied := maps.Clone(f.recorded), len(f.applied)
 	f.mu.Unlock()
 	done := make([]store.Executed, 0, len(cmds))
@@ -113,6 +118,12 @@ func (f *flakyStore) ExecuteBatch(ctx context.Context, cmds []domain.Command, de
 		done = append(done, store.Executed{Outcome: out, Replayed: replayed})
 	}
 	return done, nil
+}
+
+func (f *flakyStore) executedBatches() [][]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.batches)
 }
 
 func (f *flakyStore) Ready(context.Context) error {
@@ -147,12 +158,17 @@ type rig struct {
 
 func startRig(t *testing.T, ctx context.Context, st *flakyStore, ccfg consumers.Config, cmds ...domain.Command) *rig {
 	t.Helper()
-	return startRigWith(t, ctx, st, ccfg, nil, cmds...)
+	return startRigWith(t, ctx, st, ccfg, rigOptions{}, cmds...)
 }
 
-// startRigWith is startRig with the consumer's publisher wrapped by wrap
-// (nil: the bus as it is).
-func startRigWith(t *testing.T, ctx context.Context, st *flakyStore, ccfg consumers.Config, wrap func(consumers.Publisher) consumers.Publisher, cmds ...domain.Command) *rig {
+// rigOptions: raw messages written to the commands topic after cmds,
+// before the consumer starts, and a wrapper of the consumer's publisher.
+type rigOptions struct {
+	raw  []kafka.Message
+	wrap func(consumers.Publisher) consumers.Publisher
+}
+
+func startRigWith(t *testing.T, ctx context.Context, st *flakyStore, ccfg consumers.Config, opts rigOptions, cmds ...domain.Command) *rig {
 	t.Helper()
 	b, err := embedded.StartBroker(0)
 	if err != nil {
@@ -171,10 +187,18 @@ func startRigWith(t *testing.T, ctx context.Context, st *flakyStore, ccfg consum
 	if err := bs.SendCommands(ctx, cmds...); err != nil {
 		t.Fatal(err)
 	}
+	if len(opts.raw) > 0 {
+		for i := range opts.raw {
+			opts.raw[i].Topic = cfg.Topics.Commands
+		}
+		if err := bs.WriteRaw(ctx, opts.raw...); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ccfg.Bus = cfg
 	var pub consumers.Publisher = bs
-	if wrap != nil {
-		pub = wrap(bs)
+	if opts.wrap != nil {
+		pub = opts.wrap(bs)
 	}
 	c, err := consumers.New(ccfg, pub, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

@@ -22,9 +22,12 @@ const (
 	// not an expired one: on an expired context FetchMessage picks at
 	// random between the deadline and a buffered message (PITFALLS).
 	gatherWait = 150 * time.Microsecond
-	// maxGather bounds the whole gathering, so a steady trickle arriving
-	// just within gatherWait cannot hold the first command back long.
-	maxGather = 2 * time.Millisecond
+	// maxGather bounds the whole gathering. Messages that come closer
+	// together than gatherWait come faster than one transaction each
+	// could decide them (a commit alone takes longer), so waiting for
+	// them costs the first command nothing it would not have waited in
+	// the queue; the bound only caps a pathological trickle.
+	maxGather = 20 * time.Millisecond
 )
 
 // fetcher is what gathering needs of a kafka.Reader.
