@@ -1,7 +1,9 @@
 // Package consumers runs the command handlers: a Kafka consumer group that
 // decides each command against the graph, applies it in one transaction,
 // publishes the outcome and only then marks the offset for an asynchronous
-// commit (committer.go).
+// commit (committer.go). Commands that wait together in a partition are
+// decided as a batch, in one transaction, and published in one write of
+// events and one of outcomes (gather.go, batch.go).
 //
 // Delivery is at least once. A process killed at any instant leaves the
 // offset at or before the first message whose outcome is not published;
@@ -125,7 +127,7 @@ func New(cfg Config, pub Publisher, exec Executor, log *slog.Logger) (*Consumer,
 // a slow one holds no other, while the messages of one partition (the
 // commands of one person) are decided strictly in order; their offsets are
 // committed in the background, coalesced to the latest published one. A rebalance ends the generation: every worker finishes the
-// message in hand and stops before the group moves on, so a partition is
+// message (or batch) in hand and stops before the group moves on, so a partition is
 // never worked on by two members at once and no stale buffer outlives its
 // assignment.
 func (c *Consumer) Run(ctx context.Context) error {

@@ -53,7 +53,7 @@ func CommandDecided(typ, status string) { commands.WithLabelValues(typ, status).
 // DecideDuration records the time one command's decision took.
 func DecideDuration(d time.Duration) { decideDuration.Observe(d.Seconds()) }
 
-// ConsumerBatch records a run of n commands handled back to back.
+// ConsumerBatch records a batch of n commands decided together.
 func ConsumerBatch(n int) { batchSize.Observe(float64(n)) }
 
 // ConsumerLag sets how far the worker of partition is behind its end.
