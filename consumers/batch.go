@@ -101,13 +101,13 @@ func (c *Consumer) handleBatch(ctx context.Context, f fetched) (err error) {
 // decideBatch executes the batch until it succeeds, ctx ends, or it fails
 // for a reason that is not the store's (errFallback). While the store is
 // down or answers with a transient error the partition waits, as decide
-// does. A batch that runs into its attempt's deadline while the store
-// answers falls back too: one by one, a command that hangs is counted and
-// set aside on its own.
+// does. A batch that runs into its attempt's deadline falls back too:
+// one by one, a command that hangs is counted and set aside on its own.
 func (c *Consumer) decideBatch(ctx context.Context, f fetched) ([]store.Executed, error) {
 	for held := 0; ; {
 		actx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
 		done, err := c.executeBatch(actx, f.cmds)
+		timedOut := actx.Err() != nil
 		cancel()
 		if err == nil && len(done) != len(f.cmds) {
 			err = fmt.Errorf("the store answered %d of %d commands", len(done), len(f.cmds))
@@ -118,7 +118,12 @@ func (c *Consumer) decideBatch(ctx context.Context, f fetched) ([]store.Executed
 		if ctx.Err() != nil {
 			return nil, ctx.Err() // a stop or the pass's bound: not the batch's doing
 		}
-		if !errors.Is(err, store.ErrTransient) && c.storeReady(ctx) {
+		// A batch that ran out of its attempt's time is too slow to finish
+		// as one (a slow store, a command that hangs), whatever the error
+		// says (a cancelled transaction may look like a lost connection):
+		// one by one, each command is judged on its own, and a store that
+		// is down still holds the partition there.
+		if timedOut || (!errors.Is(err, store.ErrTransient) && c.storeReady(ctx)) {
 			return nil, fmt.Errorf("%w: %w", errFallback, err)
 		}
 		held++
