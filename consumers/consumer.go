@@ -1,7 +1,9 @@
 // Package consumers runs the command handlers: a Kafka consumer group that
 // decides each command against the graph, applies it in one transaction,
 // publishes the outcome and only then marks the offset for an asynchronous
-// commit (committer.go).
+// commit (committer.go). Commands that wait together in a partition are
+// decided as a batch, in one transaction, and published in one write of
+// events and one of outcomes (gather.go, batch.go).
 //
 // Delivery is at least once. A process killed at any instant leaves the
 // offset at or before the first message whose outcome is not published;
@@ -33,12 +35,16 @@ const GroupID = "interestgraph-command-handlers"
 // Publisher is what the consumer needs of the bus.
 type Publisher interface {
 	PublishOutcome(ctx context.Context, actor string, out domain.Outcome) error
+	// PublishBatch publishes the events of every answer, then, once they
+	// are acknowledged, the outcomes (bus.Bus.PublishBatch).
+	PublishBatch(ctx context.Context, answers []bus.Answer) error
 	DeadLetter(ctx context.Context, m kafka.Message, reason error) error
 }
 
 // Executor is what the consumer needs of the store.
 type Executor interface {
 	Execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error)
+	ExecuteBatch(ctx context.Context, cmds []domain.Command, decide store.DecideFunc) ([]store.Executed, error)
 	Ready(ctx context.Context) error
 }
 
@@ -121,7 +127,7 @@ func New(cfg Config, pub Publisher, exec Executor, log *slog.Logger) (*Consumer,
 // a slow one holds no other, while the messages of one partition (the
 // commands of one person) are decided strictly in order; their offsets are
 // committed in the background, coalesced to the latest published one. A rebalance ends the generation: every worker finishes the
-// message in hand and stops before the group moves on, so a partition is
+// message (or batch) in hand and stops before the group moves on, so a partition is
 // never worked on by two members at once and no stale buffer outlives its
 // assignment.
 func (c *Consumer) Run(ctx context.Context) error {
@@ -154,6 +160,8 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 	r := kafka.NewReader(kafka.ReaderConfig{
 		Brokers: c.cfg.Bus.Brokers, Topic: topic, Partition: a.ID, Dialer: c.cfg.Bus.Dialer(),
 		MinBytes: 1, MaxBytes: 10 << 20, MaxWait: 200 * time.Millisecond,
+		// Room for a whole batch among what the reader holds (gather.go).
+		QueueCapacity:  maxBatchCommands,
 		ReadBackoffMin: 50 * time.Millisecond, ReadBackoffMax: 500 * time.Millisecond,
 	})
 	defer r.Close()
@@ -170,17 +178,25 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 		return nil
 	}
 	defer watchLag(gctx, r, a.ID)()
-	var run batch
 	for {
 		// Without a group, the reader commits nothing: offsets are ours.
 		m, err := r.FetchMessage(gctx)
 		if err != nil {
 			return // the generation ended, or the consumer stops
 		}
-		if c.process(ctx, gctx, m, commit) || gctx.Err() != nil {
+		// With it, whatever the reader already holds goes as one batch
+		// (gather.go); a malformed message ends the batch and is set
+		// aside on its own, after it.
+		f := gather(gctx, r, m)
+		if len(f.msgs) > 0 && (c.processBatch(ctx, gctx, f, commit) || gctx.Err() != nil) {
 			return
 		}
-		run.done(a.ID, r.Lag())
+		if f.bad != nil && (c.process(ctx, gctx, *f.bad, commit) || gctx.Err() != nil) {
+			return
+		}
+		// The lag of the last message fetched; kafka-go keeps it without
+		// a round trip.
+		metrics.ConsumerLag(a.ID, r.Lag())
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -37,6 +39,7 @@ type flakyStore struct {
 	attempts  map[string]int
 	recorded  map[string]domain.Outcome
 	applied   []string
+	batches   [][]string // the command ids of each batch executed
 }
 
 func newFlakyStore() *flakyStore {
@@ -92,6 +95,37 @@ func (f *flakyStore) Execute(ctx context.Context, cmd domain.Command, decide sto
 	return out, false, nil
 }
 
+// ExecuteBatch executes the commands one after the other and, like a
+// transaction, keeps nothing of the batch if one fails.
+func (f *flakyStore) ExecuteBatch(ctx context.Context, cmds []domain.Command, decide store.DecideFunc) ([]store.Executed, error) {
+	f.mu.Lock()
+	ids := make([]string, len(cmds))
+	for i, c := range cmds {
+		ids[i] = c.ID
+	}
+	f.batches = append(f.batches, ids)
+	recorded, applied := maps.Clone(f.recorded), len(f.applied)
+	f.mu.Unlock()
+	done := make([]store.Executed, 0, len(cmds))
+	for i, cmd := range cmds {
+		out, replayed, err := f.Execute(ctx, cmd, decide)
+		if err != nil {
+			f.mu.Lock()
+			f.recorded, f.applied = recorded, f.applied[:applied]
+			f.mu.Unlock()
+			return nil, &store.BatchError{Index: i, CommandID: cmd.ID, Err: err}
+		}
+		done = append(done, store.Executed{Outcome: out, Replayed: replayed})
+	}
+	return done, nil
+}
+
+func (f *flakyStore) executedBatches() [][]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.batches)
+}
+
 func (f *flakyStore) Ready(context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -124,6 +158,18 @@ type rig struct {
 
 func startRig(t *testing.T, ctx context.Context, st *flakyStore, ccfg consumers.Config, cmds ...domain.Command) *rig {
 	t.Helper()
+	return startRigWith(t, ctx, st, ccfg, rigOptions{}, cmds...)
+}
+
+// rigOptions: raw messages written to the commands topic after cmds,
+// before the consumer starts, and a wrapper of the consumer's publisher.
+type rigOptions struct {
+	raw  []kafka.Message
+	wrap func(consumers.Publisher) consumers.Publisher
+}
+
+func startRigWith(t *testing.T, ctx context.Context, st *flakyStore, ccfg consumers.Config, opts rigOptions, cmds ...domain.Command) *rig {
+	t.Helper()
 	b, err := embedded.StartBroker(0)
 	if err != nil {
 		t.Fatal(err)
@@ -141,8 +187,20 @@ func startRig(t *testing.T, ctx context.Context, st *flakyStore, ccfg consumers.
 	if err := bs.SendCommands(ctx, cmds...); err != nil {
 		t.Fatal(err)
 	}
+	if len(opts.raw) > 0 {
+		for i := range opts.raw {
+			opts.raw[i].Topic = cfg.Topics.Commands
+		}
+		if err := bs.WriteRaw(ctx, opts.raw...); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ccfg.Bus = cfg
-	c, err := consumers.New(ccfg, bs, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var pub consumers.Publisher = bs
+	if opts.wrap != nil {
+		pub = opts.wrap(bs)
+	}
+	c, err := consumers.New(ccfg, pub, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

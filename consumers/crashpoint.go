@@ -2,17 +2,20 @@ package consumers
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/interestgraph/interestgraph/internal/bus"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
 // CrashAtEnv names the TEST-ONLY crash hook: "point" or "point:n" makes the
-// process kill itself (SIGKILL, no cleanup) the n-th time (default 1) it
-// reaches point. Crash tests use it to stop a consumer at exactly the
+// process kill itself (SIGKILL, no cleanup) when the n-th command (default
+// 1) reaches point. Commands decided as a batch reach each point together:
+// the process dies there with the whole batch, which holds the n-th. Crash tests use it to stop a consumer at exactly the
 // instants where a lost or doubled effect would hide; unset (as in every
 // deployment) the hook does nothing. It is deliberately not configuration
 // (not in internal/config): no operator should ever set it.
@@ -34,9 +37,12 @@ var crash struct {
 	left  int
 }
 
-// crashPoint kills the process if the hook is armed for point and this is
-// its n-th arrival there.
-func crashPoint(point string) {
+// crashPoint is crashPointAt for one command.
+func crashPoint(point string) { crashPointAt(point, 1) }
+
+// crashPointAt kills the process if the hook is armed for point and the
+// commands arriving there (a batch of them) include the n-th.
+func crashPointAt(point string, commands int) {
 	crash.once.Do(func() {
 		spec, n := os.Getenv(CrashAtEnv), 1
 		if p, count, ok := strings.Cut(spec, ":"); ok {
@@ -54,7 +60,9 @@ func crashPoint(point string) {
 	}
 	crash.mu.Lock()
 	defer crash.mu.Unlock()
-	if crash.left--; crash.left == 0 {
+	if crash.left -= commands; crash.left <= 0 {
+		// Tests read this line to know how large the batch was.
+		fmt.Fprintf(os.Stderr, "%s: killed at %s with a batch of %d commands\n", CrashAtEnv, point, commands)
 		if p, err := os.FindProcess(os.Getpid()); err == nil {
 			_ = p.Kill()
 		}
@@ -92,6 +100,31 @@ func (c crashingPublisher) PublishOutcome(ctx context.Context, actor string, out
 		return err
 	}
 	crashPoint(crashAfterOutcome)
+	return nil
+}
+
+func (c crashingPublisher) PublishBatch(ctx context.Context, answers []bus.Answer) error {
+	// after-events: the events of the batch alone, as a process killed
+	// between the two writes of Bus.PublishBatch would have left them.
+	if ep, ok := c.Publisher.(eventsPublisher); ok && crashArmedFor(crashAfterEvents) {
+		var events []domain.Event
+		with := 0 // commands with events
+		for _, a := range answers {
+			if len(a.Outcome.Events) > 0 {
+				events, with = append(events, a.Outcome.Events...), with+1
+			}
+		}
+		if with > 0 {
+			if err := ep.PublishEvents(ctx, events); err != nil {
+				return err
+			}
+			crashPointAt(crashAfterEvents, with)
+		}
+	}
+	if err := c.Publisher.PublishBatch(ctx, answers); err != nil {
+		return err
+	}
+	crashPointAt(crashAfterOutcome, len(answers))
 	return nil
 }
 

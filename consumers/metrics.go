@@ -9,6 +9,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/metrics"
+	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
@@ -26,26 +27,22 @@ func (c *Consumer) execute(ctx context.Context, cmd domain.Command) (domain.Outc
 	return out, replayed, err
 }
 
+// executeBatch is one attempt at a batch, in a decision span and timed
+// for the decide metric (once: the batch is one transaction).
+func (c *Consumer) executeBatch(ctx context.Context, cmds []domain.Command) ([]store.Executed, error) {
+	ctx, span := tracing.StartInternal(ctx, "decide batch", attribute.Int("interestgraph.batch.size", len(cmds)))
+	start := time.Now()
+	done, err := c.exec.ExecuteBatch(ctx, cmds, c.cfg.Policy.Decide)
+	metrics.DecideDuration(time.Since(start))
+	tracing.End(span, err)
+	return done, err
+}
+
 // countOutcome counts a command once its answer is on Kafka (err == nil):
 // a pass that ran out of time is tried again and counted then.
 func countOutcome(err error, typ, status string) {
 	if err == nil {
 		metrics.CommandDecided(typ, status)
-	}
-}
-
-// batch counts the commands a partition worker handles back to back; the
-// run ends when the worker has caught up with the partition's end.
-type batch struct{ n int }
-
-// done records one handled command and the reader's lag after it (the
-// lag of the last message fetched; kafka-go keeps it without a round trip).
-func (b *batch) done(partition int, lag int64) {
-	b.n++
-	metrics.ConsumerLag(partition, lag)
-	if lag <= 0 {
-		metrics.ConsumerBatch(b.n)
-		b.n = 0
 	}
 }
 

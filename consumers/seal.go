@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/interestgraph/interestgraph/internal/bus"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/shred"
 )
@@ -33,6 +34,27 @@ func (p sealingPublisher) PublishOutcome(ctx context.Context, actor string, out 
 	}
 	out.Events = events
 	return p.Publisher.PublishOutcome(ctx, actor, out)
+}
+
+// PublishBatch seals the events of every answer as PublishOutcome does,
+// in one pass (one key lookup per owner), into copies: the caller may
+// retry with the same answers, which must not be sealed twice.
+func (p sealingPublisher) PublishBatch(ctx context.Context, answers []bus.Answer) error {
+	var events []domain.Event
+	for _, a := range answers {
+		events = append(events, a.Outcome.Events...)
+	}
+	sealed, err := shred.SealEvents(ctx, p.keys, events)
+	if err != nil {
+		return err
+	}
+	out := make([]bus.Answer, len(answers))
+	for i, a := range answers {
+		n := len(a.Outcome.Events)
+		a.Outcome.Events, sealed = sealed[:n:n], sealed[n:]
+		out[i] = a
+	}
+	return p.Publisher.PublishBatch(ctx, out)
 }
 
 // PublishEvents seals too, for the crash-point hook (crashpoint.go), which

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +24,9 @@ type consumerProcess struct {
 	bin string
 	env []string
 	cmd *exec.Cmd
+	// stderr, when set, receives the process's standard error (read it
+	// only after the process ended).
+	stderr io.Writer
 }
 
 func (c *consumerProcess) start(t *testing.T) {
@@ -32,6 +36,9 @@ func (c *consumerProcess) start(t *testing.T) {
 	c.cmd.Stdout, c.cmd.Stderr = os.Stderr, os.Stderr
 	if os.Getenv("TEST_LOG") == "" {
 		c.cmd.Stdout, c.cmd.Stderr = nil, nil
+	}
+	if c.stderr != nil {
+		c.cmd.Stderr = c.stderr
 	}
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)

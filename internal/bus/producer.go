@@ -103,11 +103,15 @@ func (p *producer) send(ctx context.Context, msgs []kafka.Message) error {
 	}
 	waits := make([]chan error, 0, len(groups))
 	for tp, g := range groups {
-		ps := &pendingSend{ctx: ctx, msgs: g, done: make(chan error, 1)}
-		if err := p.enqueue(tp, ps); err != nil {
-			return err
+		// A large send (a batch's events) goes as several requests, each
+		// within what the broker takes, queued in order.
+		for _, part := range splitRequests(g) {
+			ps := &pendingSend{ctx: ctx, msgs: part, done: make(chan error, 1)}
+			if err := p.enqueue(tp, ps); err != nil {
+				return err
+			}
+			waits = append(waits, ps.done)
 		}
-		waits = append(waits, ps.done)
 	}
 	var first error
 	for _, done := range waits {
@@ -208,12 +212,34 @@ func dropAbandoned(take []*pendingSend) []*pendingSend {
 func sendSize(ps *pendingSend) int {
 	n := 0
 	for _, m := range ps.msgs {
-		n += len(m.Key) + len(m.Value) + 64
-		for _, h := range m.Headers {
-			n += len(h.Key) + len(h.Value)
-		}
+		n += messageSize(m)
 	}
 	return n
+}
+
+func messageSize(m kafka.Message) int {
+	n := len(m.Key) + len(m.Value) + 64
+	for _, h := range m.Headers {
+		n += len(h.Key) + len(h.Value)
+	}
+	return n
+}
+
+// splitRequests cuts msgs into runs that each fit in one request (a run
+// holds at least one message, so an oversized one is tried and refused by
+// the broker).
+func splitRequests(msgs []kafka.Message) [][]kafka.Message {
+	var parts [][]kafka.Message
+	start, size := 0, 0
+	for i, m := range msgs {
+		s := messageSize(m)
+		if i > start && (size+s > maxRequestBytes || i-start >= maxRequestMessages) {
+			parts = append(parts, msgs[start:i:i])
+			start, size = i, 0
+		}
+		size += s
+	}
+	return append(parts, msgs[start:])
 }
 
 // produce sends one request, retrying what Kafka calls temporary (a leader

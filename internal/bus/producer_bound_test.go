@@ -97,3 +97,35 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestSplitRequestsKeepsOrderWithinBounds(t *testing.T) {
+	var msgs []kafka.Message
+	for i := range 2*maxRequestMessages + 5 {
+		msgs = append(msgs, kafka.Message{Value: []byte{byte(i)}})
+	}
+	big := kafka.Message{Value: make([]byte, maxRequestBytes/2)}
+	msgs = append(msgs, big, big, big)
+	parts := splitRequests(msgs)
+	var joined []kafka.Message
+	for _, p := range parts {
+		size := 0
+		for _, m := range p {
+			size += messageSize(m)
+		}
+		if len(p) == 0 || len(p) > maxRequestMessages || (len(p) > 1 && size > maxRequestBytes) {
+			t.Fatalf("part of %d messages, %d bytes", len(p), size)
+		}
+		joined = append(joined, p...)
+	}
+	if len(joined) != len(msgs) {
+		t.Fatalf("%d messages after splitting, want %d", len(joined), len(msgs))
+	}
+	for i := range msgs {
+		if len(joined[i].Value) != len(msgs[i].Value) || (len(msgs[i].Value) == 1 && joined[i].Value[0] != msgs[i].Value[0]) {
+			t.Fatalf("message %d out of order", i)
+		}
+	}
+	if one := splitRequests(msgs[:1]); len(one) != 1 || len(one[0]) != 1 {
+		t.Fatalf("one message: %v", one)
+	}
+}

@@ -21,8 +21,10 @@ const (
 	StatusDeadLettered = "DEAD_LETTERED"
 
 	TxDecide = "decide" // a command's decision and record
-	TxApply  = "apply"  // events replayed by rebuild
-	TxRead   = "read"   // queries of the read side
+	// TxDecideBatch: the decisions and records of a batch of commands.
+	TxDecideBatch = "decide_batch"
+	TxApply       = "apply" // events replayed by rebuild
+	TxRead        = "read"  // queries of the read side
 )
 
 // RequestSeries are the request counter and latency histogram of one
@@ -51,7 +53,7 @@ func CommandDecided(typ, status string) { commands.WithLabelValues(typ, status).
 // DecideDuration records the time one command's decision took.
 func DecideDuration(d time.Duration) { decideDuration.Observe(d.Seconds()) }
 
-// ConsumerBatch records a run of n commands handled back to back.
+// ConsumerBatch records a batch of n commands decided together.
 func ConsumerBatch(n int) { batchSize.Observe(float64(n)) }
 
 // ConsumerLag sets how far the worker of partition is behind its end.

@@ -39,12 +39,12 @@ var (
 	}, []string{"type", "status"})
 	decideDuration = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Namespace: namespace, Name: "command_decide_duration_seconds",
-		Help:    "Time to decide and record one command (its store transaction, retries included).",
+		Help:    "Time to decide and record one command or one batch (its store transaction, retries included).",
 		Buckets: latency,
 	})
 	batchSize = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Namespace: namespace, Name: "consumer_batch_size",
-		Help:    "Commands a partition worker handled back to back before it caught up with the partition's end.",
+		Help:    "Commands a partition worker decided in one batch (one transaction, one publish).",
 		Buckets: prometheus.ExponentialBuckets(1, 2, 12),
 	})
 	consumerLag = prometheus.NewGaugeVec(prometheus.GaugeOpts{

@@ -260,6 +260,7 @@ type SnapshotEdge struct {
 // Store is everything an implementation provides.
 type Store interface {
 	Executor
+	BatchExecutor
 	Projector
 	Reader
 	Accounts

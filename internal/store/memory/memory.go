@@ -74,6 +74,12 @@ func (s *Store) Close(context.Context) error { return nil }
 func (s *Store) Execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.executeLocked(ctx, cmd, decide)
+}
+
+// executeLocked decides and applies cmd, or replays its recorded outcome.
+// A command that fails leaves nothing behind.
+func (s *Store) executeLocked(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
 	if c, ok := s.commands[cmd.ID]; ok {
 		return c.out, true, nil
 	}
