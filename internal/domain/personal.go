@@ -90,3 +90,29 @@ func mapOptional(fn PersonalFunc, owner, field string, value *string) (*string, 
 	v, err := mapField(fn, owner, field, *value)
 	return &v, err
 }
+
+// ForgetPerson returns out with every personal field that belongs to
+// personID emptied and every event kept: the recorded outcome of a
+// deleted person's command must stop holding their data, yet replay the
+// same events, since others' state (the coins a transfer moved) is built
+// from them.
+func ForgetPerson(out Outcome, personID string) (Outcome, error) {
+	if len(out.Events) == 0 {
+		return out, nil
+	}
+	events := make([]Event, len(out.Events))
+	for i, ev := range out.Events {
+		forgotten, err := MapPersonal(ev, func(owner, _, value string) (string, error) {
+			if owner == personID {
+				return "", nil
+			}
+			return value, nil
+		})
+		if err != nil {
+			return Outcome{}, err
+		}
+		events[i] = forgotten
+	}
+	out.Events = events
+	return out, nil
+}

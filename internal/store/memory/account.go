@@ -18,7 +18,9 @@ func (s *Store) applyDeletion(ev domain.Event) error {
 	// Their data on the event store goes with the key, whatever else
 	// this deletion finds.
 	s.destroyKeyLocked(d.PersonID)
-	s.scrubCommandsLocked(d.PersonID)
+	if err := s.scrubCommandsLocked(d.PersonID); err != nil {
+		return err
+	}
 	p, ok := s.persons[d.PersonID]
 	if !ok {
 		return nil

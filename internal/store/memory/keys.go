@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"github.com/interestgraph/interestgraph/internal/domain"
 	"slices"
 
 	"github.com/interestgraph/interestgraph/internal/shred"
@@ -51,15 +52,22 @@ func (s *Store) destroyKeyLocked(personID string) {
 	s.keys[personID] = personKey{destroyed: true}
 }
 
-// scrubCommandsLocked drops the events from the recorded outcomes of the
-// person's commands: they hold the person's data in clear text. A
-// redelivered command then replays an outcome with no events, which
-// publishes nothing, instead of being decided again.
-func (s *Store) scrubCommandsLocked(personID string) {
+// scrubCommandsLocked empties the person's fields in the recorded
+// outcomes of their commands (domain.ForgetPerson) and keeps the events: a
+// redelivered command of theirs replays them without their data, and a
+// transfer decided in the same batch as the deletion still publishes the
+// coins it moved.
+func (s *Store) scrubCommandsLocked(personID string) error {
 	for id, c := range s.commands {
-		if c.actor == personID && len(c.out.Events) > 0 {
-			c.out.Events = nil
-			s.commands[id] = c
+		if c.actor != personID || len(c.out.Events) == 0 {
+			continue
 		}
+		out, err := domain.ForgetPerson(c.out, personID)
+		if err != nil {
+			return err
+		}
+		c.out = out
+		s.commands[id] = c
 	}
+	return nil
 }

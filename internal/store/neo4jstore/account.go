@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
@@ -33,13 +34,6 @@ SET p.balance = 0`,
 	`MATCH (r:ReferenceToken {personId: $id}) DELETE r`,
 	// Their data on the event store becomes unreadable with the key.
 	cypherDestroyKey,
-	// The recorded outcomes of their commands hold their events in clear
-	// text: keep status and id only (ids are UUIDs, so the concatenation
-	// is valid JSON). A redelivered command of theirs then replays an
-	// outcome that publishes nothing, rather than being decided again.
-	// Rejected outcomes carry no events.
-	`MATCH (c:Command {actor: $id}) WHERE c.status = 'APPLIED'
-SET c.outcome = '{"commandId":"' + c.id + '","status":"APPLIED"}'`,
 }
 
 // applyDeletion applies EvAccountDeleted.
@@ -54,5 +48,51 @@ func applyDeletion(ctx context.Context, tx neo4j.ManagedTransaction, ev domain.E
 			return fmt.Errorf("apply %s %s: %w", ev.Type, ev.ID, err)
 		}
 	}
+	if err := forgetInCommands(ctx, tx, d.PersonID); err != nil {
+		return fmt.Errorf("apply %s %s: %w", ev.Type, ev.ID, err)
+	}
 	return nil
+}
+
+// forgetInCommands empties the person's fields in the recorded outcomes of
+// their applied commands (domain.ForgetPerson) and keeps the events: a
+// redelivered command of theirs replays them without their data, and a
+// transfer decided in the same batch as the deletion still publishes the
+// coins it moved. Rejected outcomes carry no events.
+func forgetInCommands(ctx context.Context, tx neo4j.ManagedTransaction, personID string) error {
+	res, err := tx.Run(ctx, `MATCH (c:Command {actor: $id}) WHERE c.status = 'APPLIED' RETURN c.id AS id, c.outcome AS outcome`,
+		map[string]any{"id": personID})
+	if err != nil {
+		return fmt.Errorf("their command records: %w", err)
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return fmt.Errorf("their command records: %w", err)
+	}
+	rows := make([]map[string]any, 0, len(recs))
+	for _, r := range recs {
+		f := &fields{src: r, what: "command record"}
+		id, raw := req[string](f, "id"), req[string](f, "outcome")
+		if f.err != nil {
+			return f.err
+		}
+		var out domain.Outcome
+		if err := json.Unmarshal([]byte(raw), &out); err != nil {
+			return fmt.Errorf("recorded outcome of %s: %w", id, err)
+		}
+		forgotten, err := domain.ForgetPerson(out, personID)
+		if err != nil {
+			return fmt.Errorf("recorded outcome of %s: %w", id, err)
+		}
+		encoded, err := json.Marshal(forgotten)
+		if err != nil {
+			return fmt.Errorf("recorded outcome of %s: %w", id, err)
+		}
+		rows = append(rows, map[string]any{"id": id, "outcome": string(encoded)})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err = tx.Run(ctx, `UNWIND $rows AS r MATCH (c:Command {id: r.id}) SET c.outcome = r.outcome`, map[string]any{"rows": rows})
+	return err
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -99,8 +100,12 @@ func testDeletionShreds(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	memo := "from ann " + u
-	if out := exec(t, s, domain.CmdTransferCoins, ann, domain.TransferPayload{To: bob, Amount: 7, Memo: memo}); out.Status != domain.StatusApplied {
-		t.Fatalf("ann's transfer: %+v", out)
+	send, err := domain.NewCommand(domain.CmdTransferCoins, ann, domain.TransferPayload{To: bob, Amount: 7, Memo: memo}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := s.Execute(ctx(t), send, domain.Decide); err != nil || out.Status != domain.StatusApplied {
+		t.Fatalf("ann's transfer: %+v %v", out, err)
 	}
 	back, err := domain.NewCommand(domain.CmdFollow, bob, domain.FollowPayload{PersonID: ann}, time.Now())
 	if err != nil {
@@ -141,19 +146,42 @@ func testDeletionShreds(t *testing.T, s store.Store) {
 		t.Fatalf("a key made after the deletion: %x %v", k, err)
 	}
 	out, replayed, err := s.Execute(ctx(t), reg, domain.Decide)
-	if err != nil || !replayed || out.Status != domain.StatusApplied || len(out.Events) != 0 {
+	if err != nil || !replayed || out.Status != domain.StatusApplied || len(out.Events) != 2 {
 		t.Fatalf("redelivered registration of the deleted: %+v replayed=%v %v", out, replayed, err)
 	}
+	noneOfAnns(t, "redelivered registration", out, u)
 	if m, err := s.PersonsByIDs(ctx(t), []string{ann}); err != nil || len(m) != 0 {
 		t.Fatalf("the redelivery made the person again: %+v %v", m, err)
 	}
-	if out, _, found, err := s.CommandOutcome(ctx(t), reg.ID); err != nil || !found || len(out.Events) != 0 {
+	if out, _, found, err := s.CommandOutcome(ctx(t), reg.ID); err != nil || !found {
 		t.Fatalf("recorded outcome of the registration: %+v found=%v %v", out, found, err)
+	} else {
+		noneOfAnns(t, "recorded registration", out, u)
+	}
+	// Her transfer replays its event (bob's coins are built from it; a
+	// batch may hold it and the deletion), without her memo.
+	sent, replayed, err := s.Execute(ctx(t), send, domain.Decide)
+	if err != nil || !replayed {
+		t.Fatalf("redelivered transfer of the deleted: replayed=%v %v", replayed, err)
+	}
+	var moved domain.CoinsTransferredData
+	if len(sent.Events) != 1 || sent.Events[0].DecodeData(&moved) != nil || moved.Amount != 7 || moved.To != bob || moved.Memo != "" {
+		t.Fatalf("recorded transfer of the deleted: %+v (data %+v), want its event for 7 coins to bob without the memo", sent, moved)
 	}
 	if out, replayed, err := s.Execute(ctx(t), del, domain.Decide); err != nil || !replayed || len(out.Events) != 1 {
 		t.Fatalf("redelivered deletion: %+v replayed=%v %v", out, replayed, err)
 	}
 	if out, replayed, err := s.Execute(ctx(t), back, domain.Decide); err != nil || !replayed || len(out.Events) != 1 {
 		t.Fatalf("bob's redelivered follow lost its event: %+v replayed=%v %v", out, replayed, err)
+	}
+}
+
+// noneOfAnns fails if any event of out still holds a value with marker.
+func noneOfAnns(t *testing.T, what string, out domain.Outcome, marker string) {
+	t.Helper()
+	for _, ev := range out.Events {
+		if strings.Contains(string(ev.Data), marker) {
+			t.Fatalf("%s still holds the deleted person's data: %s", what, ev.Data)
+		}
 	}
 }
