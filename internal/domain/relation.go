@@ -171,3 +171,26 @@ func Pair(cmd Command) []string {
 	}
 	return []string{cmd.Actor, other}
 }
+
+// Touches returns the persons (the actor and the other person of a
+// relation) and the interests whose nodes deciding and applying cmd may
+// lock. A store that decides many commands in one transaction takes all
+// their locks first, sorted, so that two such transactions (two
+// partitions) lock in one global order and do not deadlock each other.
+func Touches(cmd Command) (persons, interests []string) {
+	persons = append(persons, cmd.Actor)
+	for _, p := range Pair(cmd) {
+		if p != cmd.Actor {
+			persons = append(persons, p)
+		}
+	}
+	if cmd.Type == CmdAddInterest || cmd.Type == CmdRemoveInterest {
+		var p InterestPayload
+		if decodePayload(cmd, &p) == nil {
+			if name, err := NormalizeInterest(p.Interest); err == nil {
+				interests = append(interests, name)
+			}
+		}
+	}
+	return persons, interests
+}

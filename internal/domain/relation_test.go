@@ -111,3 +111,20 @@ func TestPairOrdersThePersonsACommandRelates(t *testing.T) {
 		t.Errorf("undecodable payload: Pair = %v, want none", got)
 	}
 }
+
+func TestTouchesNamesTheNodesACommandLocks(t *testing.T) {
+	a, b := "0190d8a4-0000-7000-8000-00000000000a", "0190d8a4-0000-7000-8000-00000000000b"
+	follow, _ := NewCommand(CmdFollow, b, FollowPayload{PersonID: a}, time.Now())
+	if ps, is := Touches(follow); fmt.Sprint(ps, is) != fmt.Sprint([]string{b, a}, []string(nil)) {
+		t.Errorf("follow touches %v %v", ps, is)
+	}
+	add, _ := NewCommand(CmdAddInterest, a, InterestPayload{Interest: "  Go "}, time.Now())
+	want, _ := NormalizeInterest("  Go ")
+	if ps, is := Touches(add); fmt.Sprint(ps, is) != fmt.Sprint([]string{a}, []string{want}) {
+		t.Errorf("addInterest touches %v %v, want the actor and %q", ps, is, want)
+	}
+	mark, _ := NewCommand(CmdMarkNotificationsRead, a, MarkReadPayload{UpTo: "x"}, time.Now())
+	if ps, is := Touches(mark); fmt.Sprint(ps, is) != fmt.Sprint([]string{a}, []string(nil)) {
+		t.Errorf("markNotificationsRead touches %v %v", ps, is)
+	}
+}
