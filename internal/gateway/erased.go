@@ -29,13 +29,18 @@ type Erased struct {
 	now      func() time.Time
 }
 
+// erasedMargin is kept on top of the token lifetime: the verifier accepts
+// tokens up to 30 s past their expiry, a refresh racing the deletion may
+// issue a token just after it, and clocks differ between processes.
+const erasedMargin = 2 * time.Minute
+
 // NewErased returns an empty table for access tokens living tokenTTL.
 func NewErased(tokenTTL time.Duration) *Erased {
-	return &Erased{at: map[string]time.Time{}, tokenTTL: tokenTTL, now: time.Now}
+	return &Erased{at: map[string]time.Time{}, tokenTTL: tokenTTL + erasedMargin, now: time.Now}
 }
 
-// Window is how far back deletions matter: tokens issued before it have
-// expired.
+// Window is how far back deletions matter: a token's lifetime and a
+// margin; tokens issued before it have expired.
 func (e *Erased) Window() time.Duration { return e.tokenTTL }
 
 // Note records the deletions among events (the gateway's event tail, and

@@ -36,7 +36,7 @@ func TestRefuseErased(t *testing.T) {
 	if _, err := v.Verify(context.Background(), "t"); domain.KindOf(err) != domain.KindUnauthenticated {
 		t.Fatalf("after the deletion: %v, want UNAUTHENTICATED", err)
 	}
-	now = now.Add(2 * time.Minute)
+	now = now.Add(e.Window() + time.Second)
 	other, _ := domain.NewCommand(domain.CmdDeleteAccount, domain.NewID(), struct{}{}, now)
 	ev2, _ := domain.NewEventForTest(other, domain.EvAccountDeleted, now, domain.AccountDeletedData{PersonID: other.Actor})
 	e.Note([]domain.Event{ev2})
@@ -60,7 +60,11 @@ func TestErasedKeepsDeletionsByWhenTheyHappened(t *testing.T) {
 		}
 		return ev
 	}
-	old, recent := deletion(now.Add(-2*time.Minute)), deletion(now.Add(-50*time.Second))
+	window := e.Window() // a minute of token lifetime and the margin
+	if window <= time.Minute {
+		t.Fatalf("window %v: no margin past the token lifetime", window)
+	}
+	old, recent := deletion(now.Add(-window-time.Second)), deletion(now.Add(-window+10*time.Second))
 	e.Note([]domain.Event{old, recent})
 	if e.Has(old.Subject) {
 		t.Fatal("a deletion older than any live token was kept")
