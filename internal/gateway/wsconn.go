@@ -148,14 +148,28 @@ func (c *guardedConn) WriteClose(code int, msg string) error {
 var errShuttingDown = errors.New("gateway: shutting down")
 
 func (c *guardedConn) closeWith(code int, msg string) {
+	c.closeAndNotify(code, msg, nil)
+}
+
+// closeAndNotify is closeWith that also reports, on done, when the close
+// handshake is over (at once if another close began first).
+func (c *guardedConn) closeAndNotify(code int, msg string, done func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stopTimersLocked()
 	if c.closing {
+		if done != nil {
+			done()
+		}
 		return
 	}
 	c.closing = true
-	go func() { _ = c.conn.Close(coderws.StatusCode(code), msg) }()
+	go func() {
+		_ = c.conn.Close(coderws.StatusCode(code), msg)
+		if done != nil {
+			done()
+		}
+	}()
 }
 
 func (c *guardedConn) Close() error {

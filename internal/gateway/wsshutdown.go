@@ -3,6 +3,7 @@ package gateway
 import (
 	"net/http"
 	"sync"
+	"time"
 
 	coderws "github.com/coder/websocket"
 )
@@ -37,7 +38,13 @@ func (o *openSockets) remove(c *guardedConn) {
 	o.mu.Unlock()
 }
 
-// closeAll closes every socket with code and reason and refuses new ones.
+// closeWait bounds how long a shutdown waits for the close handshakes, so
+// that the process does not exit before the close frames are out (the
+// peer would see a dropped connection) yet a silent peer cannot hold it.
+const closeWait = 2 * time.Second
+
+// closeAll closes every socket with code and reason, refuses new ones, and
+// waits up to closeWait for the handshakes.
 func (o *openSockets) closeAll(code coderws.StatusCode, reason string) {
 	o.mu.Lock()
 	o.closed = true
@@ -46,8 +53,16 @@ func (o *openSockets) closeAll(code coderws.StatusCode, reason string) {
 		conns = append(conns, c)
 	}
 	o.mu.Unlock()
+	var wg sync.WaitGroup
+	wg.Add(len(conns))
 	for _, c := range conns {
-		c.closeWith(int(code), reason)
+		c.closeAndNotify(int(code), reason, wg.Done)
+	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(closeWait):
 	}
 }
 
