@@ -46,10 +46,17 @@ func (l eventLog) readSealed(ctx context.Context, partition int, from, to int64,
 	})
 }
 
+// openTimeout bounds the key lookups of one event on the gateway.
+const openTimeout = 2 * time.Second
+
 // open opens ev's personal fields. When it cannot (the key store does
 // not answer, or a value does not open), subscribers get the event with
 // those fields empty rather than not at all.
 func (l eventLog) open(ctx context.Context, ev domain.Event, partition int, offset int64) domain.Event {
+	// A key store that does not answer must not hold every subscriber of
+	// the partition behind it for the driver's retry time.
+	ctx, cancel := context.WithTimeout(ctx, openTimeout)
+	defer cancel()
 	opened, err := l.opener.Open(ctx, ev)
 	if err != nil {
 		l.log.Warn("personal fields of an event not opened; delivered empty", "partition", partition, "offset", offset, "err", err)
