@@ -25,11 +25,12 @@ var errFallback = errors.New("batch failed; deciding its commands one by one")
 // the guarantees of process (a stop lets the batch in hand finish within a
 // bound; the generation ending after a failed pass leaves the batch
 // uncommitted for the next owner). A batch of one takes the one-by-one
-// path, which costs the same. It reports whether ctx ended.
-func (c *Consumer) processBatch(ctx, gctx context.Context, f fetched, commit func(context.Context, kafka.Message) error) (stopped bool) {
+// path, which costs the same. It reports whether ctx ended, and whether
+// the batch fell back to one by one.
+func (c *Consumer) processBatch(ctx, gctx context.Context, f fetched, commit func(context.Context, kafka.Message) error) (stopped, fellBack bool) {
 	if len(f.msgs) == 1 {
 		metrics.ConsumerBatch(1)
-		return c.process(ctx, gctx, f.msgs[0], commit)
+		return c.process(ctx, gctx, f.msgs[0], commit), false
 	}
 	last := f.msgs[len(f.msgs)-1]
 	for {
@@ -47,13 +48,13 @@ func (c *Consumer) processBatch(ctx, gctx context.Context, f fetched, commit fun
 				"from", f.msgs[0].Offset, "to", last.Offset, "err", err)
 			for _, m := range f.msgs {
 				if c.process(ctx, gctx, m, commit) || gctx.Err() != nil {
-					return ctx.Err() != nil
+					return ctx.Err() != nil, true
 				}
 			}
-			return false
+			return false, true
 		}
 		if err == nil || ctx.Err() != nil || gctx.Err() != nil {
-			return ctx.Err() != nil
+			return ctx.Err() != nil, false
 		}
 		// The bound ran out while the store or the bus is failing: try the
 		// same batch again; what it recorded is replayed.

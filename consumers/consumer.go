@@ -178,6 +178,11 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 		return nil
 	}
 	defer watchLag(gctx, r, a.ID)()
+	// A batch that falls back to one by one (too slow as one, or a command
+	// that fails) halves the next one; a full batch that succeeds doubles
+	// it again, so a slow store does not waste a full batch's attempt on
+	// every turn.
+	limit := maxBatchCommands
 	for {
 		// Without a group, the reader commits nothing: offsets are ours.
 		m, err := r.FetchMessage(gctx)
@@ -187,9 +192,18 @@ func (c *Consumer) work(ctx, gctx context.Context, gen *kafka.Generation, topic 
 		// With it, whatever the reader already holds goes as one batch
 		// (gather.go); a malformed message ends the batch and is set
 		// aside on its own, after it.
-		f := gather(gctx, r, m)
-		if len(f.msgs) > 0 && (c.processBatch(ctx, gctx, f, commit) || gctx.Err() != nil) {
-			return
+		f := gather(gctx, r, m, limit, maxGather)
+		if len(f.msgs) > 0 {
+			stopped, fellBack := c.processBatch(ctx, gctx, f, commit)
+			if stopped || gctx.Err() != nil {
+				return
+			}
+			switch {
+			case fellBack:
+				limit = max(1, len(f.msgs)/2)
+			case len(f.msgs) == limit:
+				limit = min(maxBatchCommands, 2*limit)
+			}
 		}
 		if f.bad != nil && (c.process(ctx, gctx, *f.bad, commit) || gctx.Err() != nil) {
 			return

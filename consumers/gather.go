@@ -46,15 +46,18 @@ type fetched struct {
 }
 
 // gather takes first and then the messages the reader already holds,
-// until none comes within gatherWait, the batch is full, or a message
-// does not decode. It never waits for the broker.
-func gather(gctx context.Context, r fetcher, first kafka.Message) fetched {
+// until none comes within gatherWait, the batch holds limit commands (at
+// most maxBatchCommands) or maxBatchBytes, gathering has taken within
+// (maxGather in the consumer), or a message does not decode. It never
+// waits for the broker.
+func gather(gctx context.Context, r fetcher, first kafka.Message, limit int, within time.Duration) fetched {
+	limit = min(max(limit, 1), maxBatchCommands)
 	var f fetched
 	if !f.add(first) {
 		return f
 	}
 	start, size := time.Now(), len(first.Value)
-	for len(f.msgs) < maxBatchCommands && size < maxBatchBytes && time.Since(start) < maxGather {
+	for len(f.msgs) < limit && size < maxBatchBytes && time.Since(start) < within {
 		fctx, cancel := context.WithTimeout(gctx, gatherWait)
 		m, err := r.FetchMessage(fctx)
 		cancel()

@@ -49,7 +49,7 @@ func TestGatherTakesWhatIsHeldUpToTheBounds(t *testing.T) {
 	ctx := context.Background()
 	msgs := commandMessages(t, maxBatchCommands+20, 0)
 	r := &heldMessages{held: msgs[1:]}
-	f := gather(ctx, r, msgs[0])
+	f := gather(ctx, r, msgs[0], maxBatchCommands, time.Minute) // the count bound, not the time one, under -race
 	if len(f.msgs) != maxBatchCommands || len(f.cmds) != maxBatchCommands || f.bad != nil {
 		t.Fatalf("gathered %d (%d commands, bad %v), want %d", len(f.msgs), len(f.cmds), f.bad != nil, maxBatchCommands)
 	}
@@ -63,12 +63,12 @@ func TestGatherTakesWhatIsHeldUpToTheBounds(t *testing.T) {
 	}
 	// Nothing held: the first alone, without waiting for the broker.
 	start := time.Now()
-	if f := gather(ctx, &heldMessages{}, msgs[0]); len(f.msgs) != 1 || time.Since(start) > time.Second {
+	if f := gather(ctx, &heldMessages{}, msgs[0], maxBatchCommands, maxGather); len(f.msgs) != 1 || time.Since(start) > time.Second {
 		t.Fatalf("alone: %d messages after %s", len(f.msgs), time.Since(start))
 	}
 	// The byte bound: 40 KiB commands fill 1 MiB after 26 of them.
 	big := commandMessages(t, 40, 40<<10)
-	f = gather(ctx, &heldMessages{held: big[1:]}, big[0])
+	f = gather(ctx, &heldMessages{held: big[1:]}, big[0], maxBatchCommands, time.Minute)
 	size := 0
 	for _, m := range f.msgs[:len(f.msgs)-1] {
 		size += len(m.Value)
@@ -83,12 +83,25 @@ func TestGatherStopsAtAMalformedMessage(t *testing.T) {
 	msgs := commandMessages(t, 5, 0)
 	msgs[2].Value = []byte("{")
 	r := &heldMessages{held: msgs[1:]}
-	f := gather(ctx, r, msgs[0])
+	f := gather(ctx, r, msgs[0], maxBatchCommands, time.Minute)
 	if len(f.msgs) != 2 || f.bad == nil || f.bad.Offset != 2 || len(r.held) != 2 {
 		t.Fatalf("gathered %d, bad %v, %d left; want 2, the third, 2", len(f.msgs), f.bad, len(r.held))
 	}
-	f = gather(ctx, &heldMessages{held: msgs[3:]}, msgs[2])
+	f = gather(ctx, &heldMessages{held: msgs[3:]}, msgs[2], maxBatchCommands, time.Minute)
 	if len(f.msgs) != 0 || f.bad == nil || f.bad.Offset != 2 {
 		t.Fatalf("malformed first: %d gathered, bad %v", len(f.msgs), f.bad)
+	}
+}
+
+// TestGatherStopsAtTheWorkersLimit: after a batch fell back, the worker
+// asks for fewer; the rest stays held for the next batch.
+func TestGatherStopsAtTheWorkersLimit(t *testing.T) {
+	msgs := commandMessages(t, 10, 0)
+	r := &heldMessages{held: msgs[1:]}
+	if f := gather(context.Background(), r, msgs[0], 3, time.Minute); len(f.msgs) != 3 || len(r.held) != 7 {
+		t.Fatalf("gathered %d with %d left held, want 3 and 7", len(f.msgs), len(r.held))
+	}
+	if f := gather(context.Background(), r, msgs[3], 0, time.Minute); len(f.msgs) != 1 {
+		t.Fatalf("a limit below one gathered %d, want the first alone", len(f.msgs))
 	}
 }

@@ -184,6 +184,14 @@ func Touches(cmd Command) (persons, interests []string) {
 			persons = append(persons, p)
 		}
 	}
+	// Removing or setting a relationship locks its other end too.
+	switch cmd.Type {
+	case CmdUnfollow, CmdUnblock, CmdMute, CmdUnmute, CmdDismissRecommendation:
+		var p RelationPayload // FollowPayload has the same shape
+		if decodePayload(cmd, &p) == nil && p.PersonID != "" && p.PersonID != cmd.Actor {
+			persons = append(persons, p.PersonID)
+		}
+	}
 	if cmd.Type == CmdAddInterest || cmd.Type == CmdRemoveInterest {
 		var p InterestPayload
 		if decodePayload(cmd, &p) == nil {

@@ -123,6 +123,10 @@ func TestTouchesNamesTheNodesACommandLocks(t *testing.T) {
 	if ps, is := Touches(add); fmt.Sprint(ps, is) != fmt.Sprint([]string{a}, []string{want}) {
 		t.Errorf("addInterest touches %v %v, want the actor and %q", ps, is, want)
 	}
+	unfollow, _ := NewCommand(CmdUnfollow, a, FollowPayload{PersonID: b}, time.Now())
+	if ps, _ := Touches(unfollow); fmt.Sprint(ps) != fmt.Sprint([]string{a, b}) {
+		t.Errorf("unfollow touches %v, want both ends of the edge it removes", ps)
+	}
 	mark, _ := NewCommand(CmdMarkNotificationsRead, a, MarkReadPayload{UpTo: "x"}, time.Now())
 	if ps, is := Touches(mark); fmt.Sprint(ps, is) != fmt.Sprint([]string{a}, []string(nil)) {
 		t.Errorf("markNotificationsRead touches %v %v", ps, is)

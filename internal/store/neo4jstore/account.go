@@ -54,14 +54,22 @@ func applyDeletion(ctx context.Context, tx neo4j.ManagedTransaction, ev domain.E
 	return nil
 }
 
+// personalCommandTypes are the commands whose events may carry personal
+// fields: registration, profile and transfer (the memo).
+var personalCommandTypes = []string{string(domain.CmdRegisterPerson), string(domain.CmdUpdateProfile), string(domain.CmdTransferCoins)}
+
 // forgetInCommands empties the person's fields in the recorded outcomes of
 // their applied commands (domain.ForgetPerson) and keeps the events: a
 // redelivered command of theirs replays them without their data, and a
 // transfer decided in the same batch as the deletion still publishes the
 // coins it moved. Rejected outcomes carry no events.
 func forgetInCommands(ctx context.Context, tx neo4j.ManagedTransaction, personID string) error {
-	res, err := tx.Run(ctx, `MATCH (c:Command {actor: $id}) WHERE c.status = 'APPLIED' RETURN c.id AS id, c.outcome AS outcome`,
-		map[string]any{"id": personID})
+	// Only these commands' events carry personal fields (domain.MapPersonal):
+	// the work is the person's registrations, profile edits and transfers,
+	// not every command they ever sent.
+	res, err := tx.Run(ctx, `MATCH (c:Command {actor: $id}) WHERE c.status = 'APPLIED' AND c.type IN $types
+RETURN c.id AS id, c.outcome AS outcome`,
+		map[string]any{"id": personID, "types": personalCommandTypes})
 	if err != nil {
 		return fmt.Errorf("their command records: %w", err)
 	}
