@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/segmentio/kafka-go"
 	"go.opentelemetry.io/otel/trace"
@@ -13,6 +14,14 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/tracing"
 )
+
+// perCommandTime is added to a batch's bounds for each command it holds:
+// a batch is one attempt, and on a loaded machine a full one can take
+// longer than a single command's bound; running into that bound would
+// send it one by one (and repeat its sends) for no fault of its own.
+const perCommandTime = 20 * time.Millisecond
+
+func perCommand(n int) time.Duration { return time.Duration(n) * perCommandTime }
 
 // errFallback: the batch failed for a reason of one of its commands (not
 // the store's), so its commands are handled one by one, where the failing
@@ -34,7 +43,7 @@ func (c *Consumer) processBatch(ctx, gctx context.Context, f fetched, commit fun
 	}
 	last := f.msgs[len(f.msgs)-1]
 	for {
-		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout+perCommand(len(f.cmds)))
 		err := c.handleBatch(hctx, f)
 		if err == nil {
 			crashPointAt(crashBeforeCommit, len(f.msgs)) // test-only hook
@@ -106,7 +115,7 @@ func (c *Consumer) handleBatch(ctx context.Context, f fetched) (err error) {
 // one by one, a command that hangs is counted and set aside on its own.
 func (c *Consumer) decideBatch(ctx context.Context, f fetched) ([]store.Executed, error) {
 	for held := 0; ; {
-		actx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout)
+		actx, cancel := context.WithTimeout(ctx, c.cfg.AttemptTimeout+perCommand(len(f.cmds)))
 		done, err := c.executeBatch(actx, f.cmds)
 		timedOut := actx.Err() != nil
 		cancel()
