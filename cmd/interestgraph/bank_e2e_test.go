@@ -41,6 +41,11 @@ func TestBankStorm(t *testing.T) {
 		ctx := ctxFor(t, 30*time.Minute)
 		var rs *running
 		var killer func(stop <-chan struct{}) int
+		// The first kill comes once the storm is under way: batched
+		// consumers decide 1,000 transfers in seconds, sooner than a fixed
+		// delay of a few seconds would land.
+		underWay := make(chan struct{})
+		var underWayOnce sync.Once
 		if st == realStack {
 			rs = startService(t, cfg, roles{gateway: true})
 			// Two consumer processes share the partitions, as in production;
@@ -53,15 +58,24 @@ func TestBankStorm(t *testing.T) {
 				t.Cleanup(cp.kill)
 			}
 			killer = func(stop <-chan struct{}) int {
+				select {
+				case <-underWay:
+				case <-stop:
+					return 0
+				}
 				for kills := 0; ; kills++ {
 					if kills == maxKills {
 						<-stop
 						return kills
 					}
+					wait := time.Duration(2000+rand.IntN(2000)) * time.Millisecond
+					if kills == 0 {
+						wait = 0
+					}
 					select {
 					case <-stop:
 						return kills
-					case <-time.After(time.Duration(2000+rand.IntN(2000)) * time.Millisecond):
+					case <-time.After(wait):
 						cp := cps[rand.IntN(len(cps))]
 						cp.kill()
 						cp.start(t)
@@ -149,6 +163,9 @@ func TestBankStorm(t *testing.T) {
 					}
 					mu.Lock()
 					commandIDs = append(commandIDs, id)
+					if len(commandIDs) == nTransfers/10 {
+						underWayOnce.Do(func() { close(underWay) })
+					}
 					mu.Unlock()
 				}
 			}()

@@ -42,7 +42,7 @@ func TestProducerBoundsWhatWaits(t *testing.T) {
 	}
 	restore := broker.RefuseProduce()
 	short := func() context.Context {
-		c, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		c, cancel := context.WithTimeout(ctx, time.Second) // long enough to be seen queued on a loaded machine
 		t.Cleanup(cancel)
 		return c
 	}
