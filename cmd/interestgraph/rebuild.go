@@ -110,7 +110,7 @@ func replay(ctx context.Context, bc bus.Config, st interface {
 	// bring them back; live, nothing refers to a person after their
 	// deletion, so applying it at the end burns the balance it burned
 	// live and leaves no trace of them.
-	var deletions []domain.Event
+	var deletions []domain.Event // ids and times only: no personal data
 	count := 0
 	start := time.Now()
 	err = tail.Drain(ctx, func(ctx context.Context, m kafka.Message) error {
@@ -131,9 +131,15 @@ func replay(ctx context.Context, bc bus.Config, st interface {
 		}
 		return st.ApplyEvents(ctx, []domain.Event{ev})
 	})
-	if err == nil && len(deletions) > 0 {
-		err = st.ApplyEvents(ctx, deletions)
+	// A few at a time: each deletion rewrites the person's records, and
+	// one transaction for all of them could outgrow Neo4j's memory.
+	for i := 0; err == nil && i < len(deletions); i += deletionsPerTransaction {
+		err = st.ApplyEvents(ctx, deletions[i:min(i+deletionsPerTransaction, len(deletions))])
 	}
 	slog.Debug("replayed", "events", count, "took", time.Since(start))
 	return count, err
 }
+
+// deletionsPerTransaction bounds the deferred deletions a rebuild applies
+// in one transaction.
+const deletionsPerTransaction = 50
