@@ -2,14 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/interestgraph/interestgraph/consumers"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
@@ -38,26 +36,9 @@ const batchRounds, batchCrashAt = 20, 60
 var crashedBatch = regexp.MustCompile(`killed at \S+ with a batch of (\d+) commands`)
 
 func testCrashInBatch(t *testing.T, bin, point string) {
-	cfg := testConfig(t, realStack)
-	rs := startService(t, cfg, roles{}) // sends commands, reads the store
-	ctx := ctxFor(t, 4*time.Minute)
 	var stderr bytes.Buffer
-	cp := &consumerProcess{bin: bin, stderr: &stderr,
-		env: append(processEnv(cfg), fmt.Sprintf("%s=%s:%d", consumers.CrashAtEnv, point, crashPersons+batchCrashAt))}
-	cp.start(t)
-	t.Cleanup(cp.kill)
-
-	ids, cmds := crashRegistrations(t)
-	send(t, ctx, rs, cmds...)
-	eventually(t, 2*time.Minute, "registrations", func() bool {
-		m, err := rs.store.PersonsByIDs(ctx, ids)
-		return err == nil && len(m) == crashPersons
-	})
-	w := newWorld(ids)
-	balances := map[string]int64{}
-	for _, id := range ids {
-		balances[id] = 100
-	}
+	run := startCrashRun(t, bin, point, batchCrashAt, 4*time.Minute, &stderr)
+	rs, cp, ctx, ids, cmds, w, balances := run.rs, run.cp, run.ctx, run.ids, run.cmds, run.w, run.balances
 	tag := testsupport.Letters()
 	var burst []domain.Command
 	for r := range batchRounds {
@@ -89,8 +70,7 @@ func testCrashInBatch(t *testing.T, bin, point string) {
 		t.Fatalf("killed at %s with a batch of %d commands: the kill did not land inside a batch", point, n)
 	}
 	t.Logf("killed at %s with a batch of %s commands", point, m[1])
-	cp.env, cp.stderr = processEnv(cfg), nil // the restarted consumer runs unhooked
-	cp.start(t)
+	run.restart(t)
 	eventually(t, 3*time.Minute, "every command decided", func() bool { return allDecided(ctx, rs, cmds) })
 	// The commands of the batch killed after its transaction are recorded
 	// before the restarted consumer republishes their outcomes: wait for
@@ -114,16 +94,9 @@ func testCrashInBatch(t *testing.T, bin, point string) {
 // outcomes topic.
 func allAnswered(t *testing.T, rs *running, cmds []domain.Command) bool {
 	t.Helper()
-	answered := map[string]bool{}
-	for _, m := range drainAll(t, rs, rs.busCfg.Topics.Outcomes) {
-		var o domain.Outcome
-		if err := json.Unmarshal(m.Value, &o); err != nil {
-			t.Fatalf("outcome: %v", err)
-		}
-		answered[o.CommandID] = true
-	}
+	answered := outcomeStatuses(t, rs)
 	for _, c := range cmds {
-		if !answered[c.ID] {
+		if len(answered[c.ID]) == 0 {
 			return false
 		}
 	}

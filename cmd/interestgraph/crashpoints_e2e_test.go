@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os/exec"
 	"syscall"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/consumers"
 	"github.com/interestgraph/interestgraph/internal/bus"
+	"github.com/interestgraph/interestgraph/internal/config"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
@@ -37,27 +39,55 @@ func TestConsumerCrashPoints(t *testing.T) {
 
 const crashPersons, crashRounds = 4, 3
 
-func testCrashAt(t *testing.T, bin, point string) {
-	cfg := testConfig(t, realStack)
-	rs := startService(t, cfg, roles{}) // sends commands, reads the store
-	ctx := ctxFor(t, 3*time.Minute)
-	// Die at the 3rd arrival after the registrations: in the middle of the
-	// second phase, while its commands are undecided.
-	cp := &consumerProcess{bin: bin, env: append(processEnv(cfg), fmt.Sprintf("%s=%s:%d", consumers.CrashAtEnv, point, crashPersons+3))}
-	cp.start(t)
-	t.Cleanup(cp.kill)
+// crashRun is a consumer process that kills itself at a crash point, the
+// service that sends its commands and reads the store, and the registered
+// persons with what the test expects of them.
+type crashRun struct {
+	cfg      config.Config
+	rs       *running
+	cp       *consumerProcess
+	ctx      context.Context
+	ids      []string
+	cmds     []domain.Command // sent so far
+	w        *world
+	balances map[string]int64
+}
 
-	ids, cmds := crashRegistrations(t)
-	send(t, ctx, rs, cmds...)
+// startCrashRun starts a consumer that kills itself at point on the
+// crashAt-th command after the registrations (stderr, if set, gets what it
+// says), registers crashPersons persons and waits for them.
+func startCrashRun(t *testing.T, bin, point string, crashAt int, within time.Duration, stderr io.Writer) *crashRun {
+	cfg := testConfig(t, realStack)
+	r := &crashRun{cfg: cfg, rs: startService(t, cfg, roles{}), ctx: ctxFor(t, within)} // sends commands, reads the store
+	r.cp = &consumerProcess{bin: bin, stderr: stderr,
+		env: append(processEnv(cfg), fmt.Sprintf("%s=%s:%d", consumers.CrashAtEnv, point, crashPersons+crashAt))}
+	r.cp.start(t)
+	t.Cleanup(r.cp.kill)
+	r.ids, r.cmds = crashRegistrations(t)
+	send(t, r.ctx, r.rs, r.cmds...)
 	eventually(t, 2*time.Minute, "registrations", func() bool {
-		m, err := rs.store.PersonsByIDs(ctx, ids)
+		m, err := r.rs.store.PersonsByIDs(r.ctx, r.ids)
 		return err == nil && len(m) == crashPersons
 	})
-	w := newWorld(ids)
-	balances := map[string]int64{}
-	for _, id := range ids {
-		balances[id] = 100
+	r.w = newWorld(r.ids)
+	r.balances = map[string]int64{}
+	for _, id := range r.ids {
+		r.balances[id] = 100
 	}
+	return r
+}
+
+// restart starts the consumer again, unhooked.
+func (r *crashRun) restart(t *testing.T) {
+	r.cp.env, r.cp.stderr = processEnv(r.cfg), nil
+	r.cp.start(t)
+}
+
+func testCrashAt(t *testing.T, bin, point string) {
+	// Die at the 3rd arrival after the registrations: in the middle of the
+	// second phase, while its commands are undecided.
+	run := startCrashRun(t, bin, point, 3, 3*time.Minute, nil)
+	rs, cp, ctx, ids, cmds, w, balances := run.rs, run.cp, run.ctx, run.ids, run.cmds, run.w, run.balances
 	tag := testsupport.Letters()
 	for r := range crashRounds {
 		var batch []domain.Command
@@ -79,8 +109,7 @@ func testCrashAt(t *testing.T, bin, point string) {
 		send(t, ctx, rs, batch...)
 	}
 	waitKilled(t, cp, point)
-	cp.env = processEnv(cfg) // the restarted consumer runs unhooked
-	cp.start(t)
+	run.restart(t)
 	eventually(t, 2*time.Minute, "every command decided", func() bool { return allDecided(ctx, rs, cmds) })
 
 	snap, err := rs.store.Snapshot(ctx, ids)
@@ -182,17 +211,7 @@ func checkEventsAndOutcomes(t *testing.T, rs *running, cmds []domain.Command) {
 		}
 		eventIDs[ev.CommandID][ev.ID] = true
 	}
-	statuses := map[string]map[domain.Status]bool{}
-	for _, m := range drainAll(t, rs, rs.busCfg.Topics.Outcomes) {
-		var o domain.Outcome
-		if err := json.Unmarshal(m.Value, &o); err != nil {
-			t.Fatalf("outcome: %v", err)
-		}
-		if statuses[o.CommandID] == nil {
-			statuses[o.CommandID] = map[domain.Status]bool{}
-		}
-		statuses[o.CommandID][o.Status] = true
-	}
+	statuses := outcomeStatuses(t, rs)
 	for _, c := range cmds {
 		want := 1
 		if c.Type == domain.CmdRegisterPerson {
@@ -205,6 +224,24 @@ func checkEventsAndOutcomes(t *testing.T, rs *running, cmds []domain.Command) {
 			t.Errorf("%s %s: outcome statuses %v, want exactly APPLIED", c.Type, c.ID, st)
 		}
 	}
+}
+
+// outcomeStatuses reads the outcomes topic: the statuses published for
+// each command id.
+func outcomeStatuses(t *testing.T, rs *running) map[string]map[domain.Status]bool {
+	t.Helper()
+	statuses := map[string]map[domain.Status]bool{}
+	for _, m := range drainAll(t, rs, rs.busCfg.Topics.Outcomes) {
+		var o domain.Outcome
+		if err := json.Unmarshal(m.Value, &o); err != nil {
+			t.Fatalf("outcome: %v", err)
+		}
+		if statuses[o.CommandID] == nil {
+			statuses[o.CommandID] = map[domain.Status]bool{}
+		}
+		statuses[o.CommandID][o.Status] = true
+	}
+	return statuses
 }
 
 // drainAll is drain, tried again after a broker hiccup (a loaded broker
