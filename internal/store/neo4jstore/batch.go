@@ -14,14 +14,16 @@ import (
 	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
-// ExecuteBatch implements store.BatchExecutor: one write transaction in
-// which each command runs the statements Execute runs for it
-// (decideAndRecord), in order. The transaction sees its own writes, so a
-// command observes the ones before it: a follow then an unfollow end
-// unfollowed, a transfer sees the balance earlier ones left (under the
-// sender's lock and the guarded statement, as alone), and a command id met
-// again finds the record made earlier in the transaction and is replayed.
-// One BEGIN and one COMMIT (one log flush) serve the whole batch.
+// ExecuteBatch implements store.BatchExecutor: one write transaction for
+// the whole batch (one BEGIN, one COMMIT, one log flush). Runs of the
+// common commands (batchedTypes) cost three or four statements each,
+// however long: one reads their state (batchState), and after deciding
+// them in order against it, one or two write their changes by kind
+// (pendingWrites). Each decision observes the ones before it: a follow then
+// an unfollow end unfollowed, a command id met again is replayed, and
+// transfers are guarded row by row in batch order. Other commands run
+// alone between runs, as Execute runs them (decideAndRecord), after the
+// run before them is written.
 func (s *Store) ExecuteBatch(ctx context.Context, cmds []domain.Command, decide store.DecideFunc) ([]store.Executed, error) {
 	for attempt := 0; ; attempt++ {
 		done, err := s.executeBatch(ctx, cmds, decide)
@@ -44,27 +46,11 @@ func (s *Store) executeBatch(ctx context.Context, cmds []domain.Command, decide 
 	defer observe(metrics.TxDecideBatch, time.Now())
 	// The transaction function has no side effects outside tx: the driver
 	// runs it again after a deadlock, and each run starts from nothing.
-	lock := batchLocks(cmds)
+	now := s.now()
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		if _, err := tx.Run(ctx, cypherLockBatch, lock); err != nil {
-			lastTxErr = err
-			return nil, fmt.Errorf("lock the batch's persons and interests: %w", err)
-		}
-		done := make([]store.Executed, 0, len(cmds))
-		for i, cmd := range cmds {
-			r, err := decideAndRecord(ctx, tx, cmd, decide, s.now(), s.retention)
-			if err != nil {
-				lastTxErr = err
-				return nil, &store.BatchError{Index: i, CommandID: cmd.ID, Err: err}
-			}
-			er, ok := r.(execResult)
-			if !ok {
-				return nil, fmt.Errorf("command %s: decided %T", cmd.ID, r)
-			}
-			done = append(done, store.Executed{Outcome: er.out, Replayed: er.replayed})
-		}
-		lastTxErr = nil
-		return done, nil
+		done, err := runBatch(ctx, txState{tx}, cmds, decide, now, s.retention)
+		lastTxErr = err
+		return done, err
 	})
 	if err != nil {
 		if ctx.Err() != nil && lastTxErr != nil && transient(lastTxErr) {
@@ -82,6 +68,105 @@ func (s *Store) executeBatch(ctx context.Context, cmds []domain.Command, decide 
 		done[i].Outcome.Bookmarks = bookmarks
 	}
 	return done, nil
+}
+
+// batchedTypes are the commands decided in runs; the rest are rarer.
+var batchedTypes = map[domain.CommandType]bool{
+	domain.CmdRegisterPerson: true, domain.CmdAddInterest: true, domain.CmdRemoveInterest: true,
+	domain.CmdFollow: true, domain.CmdUnfollow: true, domain.CmdTransferCoins: true,
+}
+
+// runBatch is the transaction function of ExecuteBatch: it has no side
+// effects outside tx, as the driver may run it again after a deadlock.
+func runBatch(ctx context.Context, tx txState, cmds []domain.Command, decide store.DecideFunc, now time.Time, retention time.Duration) ([]store.Executed, error) {
+	done := make([]store.Executed, len(cmds))
+	lock := batchLocks(cmds)
+	for start := 0; start < len(cmds); {
+		if batchedTypes[cmds[start].Type] {
+			end := start + 1
+			for end < len(cmds) && batchedTypes[cmds[end].Type] {
+				end++
+			}
+			if err := decideRun(ctx, tx, cmds[start:end], start, lock, decide, now, retention, done); err != nil {
+				return nil, err
+			}
+			lock, start = batchLock{}, end
+			continue
+		}
+		if !lock.empty() {
+			if _, err := tx.tx.Run(ctx, cypherLockBatch, lock.params()); err != nil {
+				return nil, fmt.Errorf("lock the batch's persons and interests: %w", err)
+			}
+			lock = batchLock{}
+		}
+		r, err := decideAndRecord(ctx, tx.tx, cmds[start], decide, now, retention)
+		if err != nil {
+			return nil, &store.BatchError{Index: start, CommandID: cmds[start].ID, Err: err}
+		}
+		er, ok := r.(execResult)
+		if !ok {
+			return nil, fmt.Errorf("command %s: decided %T", cmds[start].ID, r)
+		}
+		done[start] = store.Executed{Outcome: er.out, Replayed: er.replayed}
+		start++
+	}
+	return done, nil
+}
+
+// decideRun decides a run of batchedTypes commands, the first at offset in
+// its batch, into done.
+func decideRun(ctx context.Context, tx txState, cmds []domain.Command, offset int, lock batchLock,
+	decide store.DecideFunc, now time.Time, retention time.Duration, done []store.Executed) error {
+	st := newBatchState(tx)
+	recorded, err := st.prefetch(ctx, keysOf(cmds), lock)
+	if err != nil {
+		return err
+	}
+	var w pendingWrites
+	first := map[string]int{} // command id -> index of its decision in this run
+	dupOf := map[int]int{}
+	for i, cmd := range cmds {
+		idx := offset + i
+		if out, ok := recorded[cmd.ID]; ok {
+			done[idx] = store.Executed{Outcome: out, Replayed: true}
+			continue
+		}
+		if j, ok := first[cmd.ID]; ok {
+			dupOf[idx] = j // answered once the first is settled
+			continue
+		}
+		first[cmd.ID] = idx
+		out, err := decide(ctx, st, cmd, now)
+		if err == nil {
+			err = applyAll(st, out.Events)
+		}
+		if err == nil {
+			err = w.add(decided{index: idx, cmd: cmd, out: out})
+		}
+		if err != nil {
+			return &store.BatchError{Index: idx, CommandID: cmd.ID, Err: err}
+		}
+	}
+	final, err := w.flush(ctx, tx, retention)
+	if err != nil {
+		return err
+	}
+	for _, d := range final {
+		done[d.index] = store.Executed{Outcome: d.out}
+	}
+	for i, j := range dupOf {
+		done[i] = store.Executed{Outcome: done[j].Outcome, Replayed: true}
+	}
+	return nil
+}
+
+func applyAll(st *batchState, events []domain.Event) error {
+	for _, ev := range events {
+		if err := st.apply(ev); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // cypherLockBatch takes, before anything else, the write locks of every
@@ -104,7 +189,24 @@ CALL {
 }
 RETURN 1`
 
-func batchLocks(cmds []domain.Command) map[string]any {
+// batchLock is what a batch locks before anything else, each list sorted;
+// it is taken once, by the batch's first statement.
+type batchLock struct{ persons, interests []string }
+
+func (l batchLock) empty() bool { return len(l.persons)+len(l.interests) == 0 }
+
+func (l batchLock) params() map[string]any {
+	return map[string]any{"persons": nonNilStrings(l.persons), "interests": nonNilStrings(l.interests)}
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func batchLocks(cmds []domain.Command) batchLock {
 	persons, interests := map[string]bool{}, map[string]bool{}
 	for _, cmd := range cmds {
 		ps, is := domain.Touches(cmd)
@@ -115,7 +217,7 @@ func batchLocks(cmds []domain.Command) map[string]any {
 			interests[i] = true
 		}
 	}
-	return map[string]any{"persons": sortedKeys(persons), "interests": sortedKeys(interests)}
+	return batchLock{persons: sortedKeys(persons), interests: sortedKeys(interests)}
 }
 
 func sortedKeys(set map[string]bool) []string {

@@ -55,6 +55,9 @@ func Run(t *testing.T, newStore Factory) {
 	for name, fn := range batchTests {
 		tests[name] = fn
 	}
+	for name, fn := range batchRunTests {
+		tests[name] = fn
+	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
