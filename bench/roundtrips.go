@@ -67,33 +67,7 @@ func (b *boltCounter) serve(c net.Conn) {
 	var spoke atomic.Bool // the server answered since the client last spoke
 	spoke.Store(true)
 	picked := make(chan []byte, 1) // the server's first 4 bytes
-	go func() {
-		buf := make([]byte, 32<<10)
-		var head []byte
-		announced := false
-		for {
-			n, err := s.Read(buf)
-			if n > 0 {
-				if !announced {
-					if head = append(head, buf[:n]...); len(head) >= 4 {
-						picked <- head[:4]
-						announced = true
-					}
-				}
-				spoke.Store(true)
-				if _, werr := c.Write(buf[:n]); werr != nil {
-					return
-				}
-			}
-			if err != nil {
-				if !announced {
-					close(picked)
-				}
-				c.Close()
-				return
-			}
-		}
-	}()
+	go forwardServer(c, s, &spoke, picked)
 	head, ok := <-picked
 	if !ok {
 		return
@@ -126,6 +100,37 @@ func (b *boltCounter) serve(c net.Conn) {
 			}
 		}
 		if err != nil {
+			return
+		}
+	}
+}
+
+// forwardServer copies the server's bytes to the client as they come,
+// noting that the server spoke, and hands the first 4 (its pick of
+// version) to picked, which it closes if the server ends before them.
+func forwardServer(c, s net.Conn, spoke *atomic.Bool, picked chan<- []byte) {
+	buf := make([]byte, 32<<10)
+	var head []byte
+	announced := false
+	for {
+		n, err := s.Read(buf)
+		if n > 0 {
+			if !announced {
+				if head = append(head, buf[:n]...); len(head) >= 4 {
+					picked <- head[:4]
+					announced = true
+				}
+			}
+			spoke.Store(true)
+			if _, werr := c.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			if !announced {
+				close(picked)
+			}
+			c.Close()
 			return
 		}
 	}

@@ -65,68 +65,17 @@ func (r *runner) fanOut(ctx context.Context, n int) (SubResult, error) {
 	res := SubResult{Subscribers: n, Events: r.cfg.SubEvents}
 	res.RSSBaseKiB, _ = rssKiB(pid)
 	emitter := r.emitter
-	url := "ws" + strings.TrimPrefix(r.ours.url, "http")
-	subs := make([]*sub, n)
-	var mu sync.Mutex // guards every sub
-	var received atomic.Int64
-	var wg sync.WaitGroup
-	dials := make(chan struct{}, 64) // dial at most 64 at a time
-	errs := make(chan error, n)
-	for i := range n {
-		subs[i] = &sub{seen: map[string]bool{}}
-		wg.Add(1)
-		dials <- struct{}{}
-		go func() {
-			defer wg.Done()
-			conn, err := subscribe(ctx, url, emitter.ID)
-			<-dials
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer conn.CloseNow()
-			listen(ctx, conn, subs[i], &mu, &received)
-		}()
-	}
+	f := dialFleet(ctx, "ws"+strings.TrimPrefix(r.ours.url, "http"), emitter.ID, n)
 	seq := 0
 	emit := func() error {
 		seq++
 		_, err := ourMutation(ctx, r.ours.url, emitter, true, false, fmt.Sprintf("b%s-s%d-%d", r.tag, n, seq))
 		return err
 	}
-	// Warm-up: a subscription is registered on the server a moment after
-	// its subscribe message, so one early event can miss late ones. Emit
-	// one a second until every subscriber has seen at least one.
-	everyone := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		ready := 0
-		for _, s := range subs {
-			if len(s.seen) > 0 {
-				ready++
-			}
-		}
-		return ready
+	if err := f.warmUp(ctx, emit); err != nil {
+		return res, err
 	}
-	warm := time.Now().Add(60 * time.Second)
-	for everyone() < n {
-		if time.Now().After(warm) {
-			return res, fmt.Errorf("subscribing: timed out after 1m0s (%d of %d got a first event)", everyone(), n)
-		}
-		if err := emit(); err != nil {
-			return res, err
-		}
-		if err := waitFor(ctx, errs, time.Second, func() bool { return everyone() >= n }); err != nil && !strings.Contains(err.Error(), "timed out") {
-			return res, fmt.Errorf("subscribing: %w", err)
-		}
-	}
-	time.Sleep(500 * time.Millisecond) // let the last warm-up events land
-	mu.Lock()
-	for _, s := range subs { // the warm-up events are not measured
-		s.lat = s.lat[:0]
-	}
-	mu.Unlock()
-	base := received.Load()
+	base := f.received.Load()
 	res.RSSKiB, _ = rssKiB(pid)
 	res.RSSPeakKiB = res.RSSKiB
 	start := time.Now()
@@ -143,11 +92,91 @@ func (r *runner) fanOut(ctx context.Context, n int) (SubResult, error) {
 	}
 	tick.Stop()
 	want := base + int64(n*r.cfg.SubEvents)
-	_ = waitFor(ctx, errs, 15*time.Second, func() bool { return received.Load() >= want })
+	_ = waitFor(ctx, f.errs, 15*time.Second, func() bool { return f.received.Load() >= want })
 	elapsed := time.Since(start)
 	cancel()
-	wg.Wait()
-	for _, s := range subs {
+	f.wg.Wait()
+	f.collect(&res, elapsed, r.cfg.SubEvents)
+	return res, nil
+}
+
+// fleet is the subscribers of one fan-out level.
+type fleet struct {
+	subs     []*sub
+	mu       sync.Mutex // guards every sub
+	received atomic.Int64
+	wg       sync.WaitGroup
+	errs     chan error
+}
+
+// dialFleet subscribes n clients to the person's events, dialling at most
+// 64 at a time; each listens until ctx ends.
+func dialFleet(ctx context.Context, url, personID string, n int) *fleet {
+	f := &fleet{subs: make([]*sub, n), errs: make(chan error, n)}
+	dials := make(chan struct{}, 64)
+	for i := range n {
+		f.subs[i] = &sub{seen: map[string]bool{}}
+		f.wg.Add(1)
+		dials <- struct{}{}
+		go func() {
+			defer f.wg.Done()
+			conn, err := subscribe(ctx, url, personID)
+			<-dials
+			if err != nil {
+				f.errs <- err
+				return
+			}
+			defer conn.CloseNow()
+			listen(ctx, conn, f.subs[i], &f.mu, &f.received)
+		}()
+	}
+	return f
+}
+
+// ready counts the subscribers that have seen an event.
+func (f *fleet) ready() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, s := range f.subs {
+		if len(s.seen) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// warmUp: a subscription is registered on the server a moment after its
+// subscribe message, so one early event can miss late ones. It emits one a
+// second until every subscriber has seen at least one, then forgets their
+// latencies: the warm-up events are not measured.
+func (f *fleet) warmUp(ctx context.Context, emit func() error) error {
+	n := len(f.subs)
+	warm := time.Now().Add(60 * time.Second)
+	for f.ready() < n {
+		if time.Now().After(warm) {
+			return fmt.Errorf("subscribing: timed out after 1m0s (%d of %d got a first event)", f.ready(), n)
+		}
+		if err := emit(); err != nil {
+			return err
+		}
+		if err := waitFor(ctx, f.errs, time.Second, func() bool { return f.ready() >= n }); err != nil && !strings.Contains(err.Error(), "timed out") {
+			return fmt.Errorf("subscribing: %w", err)
+		}
+	}
+	time.Sleep(500 * time.Millisecond) // let the last warm-up events land
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range f.subs {
+		s.lat = s.lat[:0]
+	}
+	return nil
+}
+
+// collect fills res with the fleet's deliveries of events events.
+func (f *fleet) collect(res *SubResult, elapsed time.Duration, events int) {
+	n := len(f.subs)
+	for _, s := range f.subs {
 		res.lat = append(res.lat, s.lat...)
 		if s.ended {
 			res.Ended++
@@ -156,10 +185,9 @@ func (r *runner) fanOut(ctx context.Context, n int) (SubResult, error) {
 	smp := newSample(res.lat, len(res.lat), 0, elapsed, nil)
 	res.lat = smp.lat
 	res.Delivered, res.P50ms, res.P99ms = len(smp.lat), smp.P50ms, smp.P99ms
-	res.Drops = n*r.cfg.SubEvents - res.Delivered
+	res.Drops = n*events - res.Delivered
 	res.DeliveriesPerSec = smp.Throughput
 	res.RSSPerSubKiB = float64(res.RSSKiB-res.RSSBaseKiB) / float64(n)
-	return res, nil
 }
 
 // subscribe opens a graphql-transport-ws connection and subscribes to the

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -103,55 +102,8 @@ func (c Config) Embedded() bool { return len(c.KafkaBrokers) == 0 || c.Neo4jURI 
 func FromEnv() (Config, error) { return parse(os.Getenv) }
 
 func parse(get func(string) string) (Config, error) {
-	var errs []error
-	str := func(k, def string) string {
-		if v := strings.TrimSpace(get(k)); v != "" {
-			return v
-		}
-		return def
-	}
-	num := func(k string, def int) int {
-		v := get(k)
-		if v == "" {
-			return def
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %q is not a whole number", k, v))
-		}
-		return n
-	}
-	dur := func(k string, def time.Duration) time.Duration {
-		v := get(k)
-		if v == "" {
-			return def
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %q is not a duration (e.g. 5s, 15m)", k, v))
-		}
-		return d
-	}
-	boolean := func(k string, def bool) bool {
-		v := get(k)
-		if v == "" {
-			return def
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %q is not true or false", k, v))
-		}
-		return b
-	}
-	list := func(k string) []string {
-		var out []string
-		for _, s := range strings.Split(get(k), ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
+	e := &envReader{get: get}
+	str, num, dur, boolean, list := e.str, e.num, e.dur, e.boolean, e.list
 	c := Config{
 		HTTPAddr:               str("HTTP_ADDR", "127.0.0.1:8080"),
 		MetricsAddr:            str("METRICS_ADDR", ""),
@@ -207,9 +159,9 @@ func parse(get func(string) string) (Config, error) {
 		c.WSAllowedOrigins = c.CORSAllowedOrigins
 	}
 	if lvl := str("LOG_LEVEL", "info"); c.LogLevel.UnmarshalText([]byte(lvl)) != nil {
-		errs = append(errs, fmt.Errorf("LOG_LEVEL: %q is not a level (debug, info, warn, error)", lvl))
+		e.errs = append(e.errs, fmt.Errorf("LOG_LEVEL: %q is not a level (debug, info, warn, error)", lvl))
 	}
-	errs = append(errs, withoutRepeats(errs, c.validate())...)
+	errs := append(e.errs, withoutRepeats(e.errs, c.validate())...)
 	return c, errors.Join(errs...)
 }
 

@@ -119,6 +119,12 @@ func NewHandler(cfg Config, d Deps) *Handler {
 	mux.Handle("/graphql", withTraceContext(withCORS(cfg.CORSOrigins, checkWSOrigin(cfg.AllowedOrigins, admitSockets(newSockets(ws),
 		withWSState(limitBody(cfg.Limits.MaxBodyBytes, httpRules(authenticate(d.Verifier, d.Log, srv)))))))))
 	webapp.Mount(mux) // the app at /app/, GraphiQL at /: embedded, same-origin only
+	mountOperations(mux, cfg, d)
+	return &Handler{Handler: mux, sockets: open}
+}
+
+// mountOperations serves the public keys, metrics and health checks.
+func mountOperations(mux *http.ServeMux, cfg Config, d Deps) {
 	if d.Keys != nil {
 		mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/jwk-set+json")
@@ -146,7 +152,6 @@ func NewHandler(cfg Config, d Deps) *Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	return &Handler{Handler: mux, sockets: open}
 }
 
 func limitBody(n int64, next http.Handler) http.Handler {

@@ -126,50 +126,18 @@ func (s *Store) applyLocked(events []domain.Event, live bool) error {
 			}
 			p := s.node(d.PersonID)
 			p.name, p.email, p.registeredAt, p.registered = d.Name, d.Email, ev.At, true
-		case domain.EvInterestAdded:
-			var d domain.InterestData
-			if err := ev.DecodeData(&d); err != nil {
+		case domain.EvInterestAdded, domain.EvInterestRemoved:
+			if err := s.applyInterest(ev); err != nil {
 				return err
 			}
-			p := s.node(d.PersonID)
-			if _, ok := p.interests[d.Interest]; !ok {
-				p.interests[d.Interest] = ev.At
-			}
-			if s.interests[d.Interest] == nil {
-				s.interests[d.Interest] = map[string]struct{}{}
-			}
-			s.interests[d.Interest][d.PersonID] = struct{}{}
-		case domain.EvInterestRemoved:
-			var d domain.InterestData
-			if err := ev.DecodeData(&d); err != nil {
+		case domain.EvFollowed, domain.EvUnfollowed:
+			applied, err := s.applyFollow(ev)
+			if err != nil {
 				return err
 			}
-			delete(s.node(d.PersonID).interests, d.Interest)
-			if s.interests[d.Interest] == nil {
-				s.interests[d.Interest] = map[string]struct{}{}
-			}
-			delete(s.interests[d.Interest], d.PersonID)
-		case domain.EvFollowed:
-			var d domain.FollowData
-			if err := ev.DecodeData(&d); err != nil {
-				return err
-			}
-			a, b := s.node(d.FollowerID), s.node(d.FolloweeID)
-			if s.blockedAfter(a, b, ev.At) {
+			if !applied {
 				continue // a replayed follow that a later block removed
 			}
-			if _, ok := a.follows[b.id]; !ok {
-				a.follows[b.id] = ev.At
-			}
-			b.followers[a.id] = struct{}{}
-		case domain.EvUnfollowed:
-			var d domain.FollowData
-			if err := ev.DecodeData(&d); err != nil {
-				return err
-			}
-			a, b := s.node(d.FollowerID), s.node(d.FolloweeID)
-			delete(a.follows, b.id)
-			delete(b.followers, a.id)
 		case domain.EvCoinsGranted:
 			var d domain.CoinsGrantedData
 			if err := ev.DecodeData(&d); err != nil {
@@ -199,6 +167,50 @@ func (s *Store) applyLocked(events []domain.Event, live bool) error {
 		s.notifyLocked(ev)
 	}
 	return nil
+}
+
+func (s *Store) applyInterest(ev domain.Event) error {
+	var d domain.InterestData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	p := s.node(d.PersonID)
+	if s.interests[d.Interest] == nil {
+		s.interests[d.Interest] = map[string]struct{}{}
+	}
+	if ev.Type == domain.EvInterestRemoved {
+		delete(p.interests, d.Interest)
+		delete(s.interests[d.Interest], d.PersonID)
+		return nil
+	}
+	if _, ok := p.interests[d.Interest]; !ok {
+		p.interests[d.Interest] = ev.At
+	}
+	s.interests[d.Interest][d.PersonID] = struct{}{}
+	return nil
+}
+
+// applyFollow reports false for a replayed follow that a later block
+// between the pair removed.
+func (s *Store) applyFollow(ev domain.Event) (bool, error) {
+	var d domain.FollowData
+	if err := ev.DecodeData(&d); err != nil {
+		return false, err
+	}
+	a, b := s.node(d.FollowerID), s.node(d.FolloweeID)
+	if ev.Type == domain.EvUnfollowed {
+		delete(a.follows, b.id)
+		delete(b.followers, a.id)
+		return true, nil
+	}
+	if s.blockedAfter(a, b, ev.At) {
+		return false, nil
+	}
+	if _, ok := a.follows[b.id]; !ok {
+		a.follows[b.id] = ev.At
+	}
+	b.followers[a.id] = struct{}{}
+	return true, nil
 }
 
 type command struct {
