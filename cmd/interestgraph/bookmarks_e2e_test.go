@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/feeds"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
@@ -28,7 +29,7 @@ type bookmarkRecorder struct {
 
 func (r *bookmarkRecorder) ObserveBookmarks(ctx context.Context, bookmarks []string) {
 	time.Sleep(r.delay) // the fault under test, not synchronisation
-	inner, ok := r.Store.(bookmarkObserver)
+	inner, ok := r.Store.(feeds.BookmarkObserver)
 	if ok {
 		inner.ObserveBookmarks(ctx, bookmarks)
 	}

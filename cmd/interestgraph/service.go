@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,9 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-	"go.opentelemetry.io/otel/trace"
-
 	"github.com/interestgraph/interestgraph/consumers"
 	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/auth"
@@ -22,11 +18,11 @@ import (
 	"github.com/interestgraph/interestgraph/internal/config"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/embedded"
+	"github.com/interestgraph/interestgraph/internal/feeds"
 	"github.com/interestgraph/interestgraph/internal/gateway"
 	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/metrics"
-	"github.com/interestgraph/interestgraph/internal/shred"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
@@ -51,12 +47,6 @@ type service struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	errs   chan error
-}
-
-// bookmarkObserver is implemented by stores whose reads can wait for
-// writes made elsewhere (Neo4j).
-type bookmarkObserver interface {
-	ObserveBookmarks(ctx context.Context, bookmarks []string)
 }
 
 // start connects everything and starts the background loops. The caller
@@ -138,58 +128,20 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	s.hub = hub.New(hub.DefaultBuffer, s.log)
 	erased := gateway.NewErased(s.cfg.AccessTokenTTL)
 	verifier = gateway.RefuseErased(verifier, erased)
-	// Tails are positioned before the gateway serves, so no outcome of a
-	// command it sends can slip past them.
-	outcomes, err := bus.NewTail(ctx, s.busCfg, s.busCfg.Topics.Outcomes, bus.FromEnd)
+	// The feeds are positioned before the gateway serves, so no outcome of
+	// a command it sends can slip past them.
+	observer, _ := s.store.(feeds.BookmarkObserver)
+	outcomes, err := feeds.NewOutcomes(ctx, feeds.OutcomesConfig{Bus: s.busCfg, Waiter: waiter, Bookmarks: observer, Log: s.log})
 	if err != nil {
 		return err
 	}
-	events, err := bus.NewTail(ctx, s.busCfg, s.busCfg.Topics.Events, bus.FromEnd)
+	events, err := feeds.NewEvents(ctx, feeds.EventsConfig{Bus: s.busCfg, Hub: s.hub, Keys: s.store, Deletions: erased, Log: s.log})
 	if err != nil {
 		outcomes.Close()
 		return err
 	}
-	// Live and replayed events are opened through one bounded key cache,
-	// which forgets a person's key when their AccountDeleted passes.
-	opener := shred.NewOpener(s.store, 0)
-	// Resumed subscriptions replay what came before the tail's start.
-	log := eventLog{cfg: s.busCfg, log: s.log, opener: opener}
-	s.hub.SetSource(log, events.Start())
-	if err := log.noteRecentDeletions(ctx, erased, events.Start()); err != nil {
-		outcomes.Close()
-		events.Close()
-		return err
-	}
-	observer, _ := s.store.(bookmarkObserver)
-	s.goLoop("outcome tail", func() error {
-		defer outcomes.Close()
-		outcomes.Run(loops, func(ctx context.Context, m kafka.Message) {
-			var out domain.Outcome
-			if err := json.Unmarshal(m.Value, &out); err != nil {
-				s.log.Warn("unreadable outcome skipped", "offset", m.Offset, "err", err)
-				return
-			}
-			if observer != nil {
-				observer.ObserveBookmarks(ctx, out.Bookmarks)
-			}
-			waiter.Deliver(out)
-		})
-		return nil
-	})
-	s.goLoop("event tail", func() error {
-		defer events.Close()
-		events.Run(loops, func(ctx context.Context, m kafka.Message) {
-			ev, err := bus.DecodeEvent(m)
-			if err != nil {
-				s.log.Warn("unreadable event skipped", "offset", m.Offset, "err", err)
-				return
-			}
-			erased.Note([]domain.Event{ev})
-			ev = log.open(ctx, ev, m.Partition, m.Offset)
-			s.hub.PublishTracedAt(ev, m.Partition, m.Offset, trace.SpanContextFromContext(bus.TraceContext(ctx, m)))
-		})
-		return nil
-	})
+	s.goLoop("outcome tail", func() error { outcomes.Run(loops); return nil })
+	s.goLoop("event tail", func() error { events.Run(loops); return nil })
 	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, MutationsPerMinute: s.cfg.MutationsPerMinute, CommandRetention: bus.CommandRetention,
 		OnErased: erased.Add, NotificationRetention: s.cfg.NotificationRetention}, s.bus, waiter, s.store, ids); err != nil {
 		return err

@@ -32,8 +32,10 @@ func clean() []Package {
 		{ImportPath: mod + "/resolvers", Imports: []string{mod + "/graph", mod + "/internal/store"}},
 		{ImportPath: mod + "/graph", Imports: []string{mod + "/graph/model"}},
 		{ImportPath: mod + "/graph/model", Imports: nil},
+		{ImportPath: mod + "/internal/feeds", Imports: []string{
+			mod + "/internal/app", mod + "/internal/bus", mod + "/internal/hub", "github.com/segmentio/kafka-go"}},
 		{ImportPath: mod + "/cmd/interestgraph", Imports: []string{
-			mod + "/internal/config", mod + "/resolvers", mod + "/internal/store/neo4jstore"}},
+			mod + "/internal/config", mod + "/resolvers", mod + "/internal/store/neo4jstore", mod + "/internal/feeds"}},
 	}
 	for _, e := range Exceptions {
 		to := e.To
@@ -69,6 +71,10 @@ func TestCheckCatchesWrongImports(t *testing.T) {
 		{"gateway reads config", "internal/gateway", mod + "/internal/config", "transport may not import config"},
 		{"production imports a test helper", "internal/store/memory", mod + "/internal/testsupport", "adapter may not import testsupport"},
 		{"nothing imports cmd", "internal/gateway", mod + "/cmd/interestgraph", "transport may not import cmd"},
+		{"a transport imports a feed", "resolvers", mod + "/internal/feeds", "transport may not import feed"},
+		{"an adapter imports a feed", "internal/hub", mod + "/internal/feeds", "adapter may not import feed"},
+		{"a feed imports a transport", "internal/feeds", mod + "/internal/gateway", "feed may not import transport"},
+		{"a feed reads config", "internal/feeds", mod + "/internal/config", "feed may not import config"},
 		{"new package without a layer", "internal/newthing", "fmt", "package has no layer"},
 		{"import of a package without a layer", "internal/app", mod + "/internal/newthing", "imported package has no layer"},
 	}
@@ -108,6 +114,7 @@ func TestLayerOfLongestMatch(t *testing.T) {
 		"graph":                     Transport,
 		"graph/model":               Transport,
 		"cmd/interestgraph":         Root,
+		"internal/feeds":            Feed,
 	} {
 		if got, ok := LayerOf(rel); !ok || got != want {
 			t.Errorf("LayerOf(%q) = %q, %v; want %q", rel, got, ok, want)

@@ -3,6 +3,8 @@ package archtest
 // Layer is one ring of the architecture. Imports point inwards:
 // cmd → transport → application → domain, and adapter → application →
 // domain. An adapter never imports a transport, nor a transport an adapter.
+// A feed joins adapters to each other and to the application (cmd →
+// feed → adapter); no production package but cmd imports a feed.
 type Layer string
 
 // The layers, innermost first.
@@ -12,6 +14,7 @@ const (
 	Application Layer = "application" // use cases and the ports they declare
 	Adapter     Layer = "adapter"     // Kafka, Neo4j, memory, tokens, identity, hub: implement ports
 	Transport   Layer = "transport"   // GraphQL/HTTP and the command topic: drive the application
+	Feed        Layer = "feed"        // the gateway's tails: Kafka (bus) into the waiter and the hub
 	Config      Layer = "config"      // environment variables; read only by the composition root
 	TestSupport Layer = "testsupport" // helpers and contract suites imported by tests only
 	Root        Layer = "cmd"         // composition roots: may import everything
@@ -64,6 +67,11 @@ var Packages = map[string]Layer{
 	"graph/...":         Transport,
 	"consumers":         Transport,
 
+	// The gateway's outcomes and events feeds: they read the topics
+	// through internal/bus and feed the application's waiter and the hub,
+	// through ports they declare.
+	"internal/feeds": Feed,
+
 	"internal/config": Config,
 	// bench/ is a module of its own (it links plotting libraries the
 	// service must not), so `go list` of this module does not list it.
@@ -79,14 +87,15 @@ var Allowed = map[Layer][]Layer{
 	Application: {Domain, Support, Application},
 	Adapter:     {Domain, Support, Application},
 	Transport:   {Domain, Support, Application, Transport},
+	Feed:        {Domain, Support, Application, Adapter},
 	Config:      {},
-	TestSupport: {Domain, Support, Application, Adapter, TestSupport},
-	Root:        {Domain, Support, Application, Adapter, Transport, Config, Root},
+	TestSupport: {Domain, Support, Application, Adapter, Feed, TestSupport},
+	Root:        {Domain, Support, Application, Adapter, Transport, Feed, Config, Root},
 }
 
-// Drivers are third-party packages that only adapters (and the roots and
-// test helpers that wire or clean them) may import: resolvers, gateway,
-// application and domain never speak Kafka or Bolt themselves.
+// Drivers are third-party packages that only adapters and feeds (and the
+// roots and test helpers that wire or clean them) may import: resolvers,
+// gateway, application and domain never speak Kafka or Bolt themselves.
 var Drivers = []string{
 	"github.com/segmentio/kafka-go",
 	"github.com/neo4j/neo4j-go-driver",
@@ -95,7 +104,7 @@ var Drivers = []string{
 }
 
 // DriverLayers may import Drivers.
-var DriverLayers = []Layer{Adapter, TestSupport, Root}
+var DriverLayers = []Layer{Adapter, Feed, TestSupport, Root}
 
 // Exception is an import that breaks the rules today and is allowed until
 // the application layer is restructured (issue #10). Each says why it exists

@@ -83,13 +83,11 @@ func (b *Bus) PublishOutcome(ctx context.Context, actor string, out domain.Outco
 			return fmt.Errorf("kafka: publish events of %s: %w", out.CommandID, err)
 		}
 	}
-	slim := out
-	slim.Events = nil
-	raw, err := json.Marshal(slim)
+	m, err := EncodeOutcome(b.cfg.Topics.Outcomes, actor, out)
 	if err != nil {
-		return fmt.Errorf("encode outcome: %w", err)
+		return err
 	}
-	if err := b.write(ctx, roleOutcomes, kafka.Message{Topic: b.cfg.Topics.Outcomes, Key: []byte(actor), Value: raw}); err != nil {
+	if err := b.write(ctx, roleOutcomes, m); err != nil {
 		return fmt.Errorf("kafka: publish outcome of %s: %w", out.CommandID, err)
 	}
 	return nil

@@ -2,7 +2,6 @@ package bus
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/segmentio/kafka-go"
@@ -27,13 +26,11 @@ func (b *Bus) PublishBatch(ctx context.Context, answers []Answer) error {
 		for _, ev := range a.Outcome.Events {
 			events = append(events, EncodeEvent(b.cfg.Topics.Events, ev))
 		}
-		slim := a.Outcome
-		slim.Events = nil
-		raw, err := json.Marshal(slim)
+		m, err := EncodeOutcome(b.cfg.Topics.Outcomes, a.Actor, a.Outcome)
 		if err != nil {
-			return fmt.Errorf("encode outcome: %w", err)
+			return err
 		}
-		outcomes = append(outcomes, kafka.Message{Topic: b.cfg.Topics.Outcomes, Key: []byte(a.Actor), Value: raw})
+		outcomes = append(outcomes, m)
 	}
 	if err := b.write(ctx, roleEvents, events...); err != nil {
 		return fmt.Errorf("kafka: publish the events of %d commands: %w", len(answers), err)
