@@ -183,7 +183,7 @@ func testGraphEventsIsForAdmins(t *testing.T, st stack) {
 	}
 	rb := rs.mutate(t, bob.Token, "addInterest", "name", "bystanding")
 	var pe personEventMsg
-	bystander.next("e", &pe)
+	bystander.nextPersonEvent("e", bob.ID, &pe)
 	if pe.PersonEvents.CommandID != rb.CommandID || pe.PersonEvents.Person.ID != bob.ID {
 		t.Fatalf("bystander's first event is not Bob's: %+v", pe)
 	}

@@ -119,7 +119,7 @@ func TestLegacyGraphQLWSProtocol(t *testing.T) {
 	}
 	rb := rs.mutate(t, bob.Token, "addInterest", "name", "modern clients")
 	var pe personEventMsg
-	bystander.next("e", &pe)
+	bystander.nextPersonEvent("e", bob.ID, &pe)
 	if pe.PersonEvents.CommandID != rb.CommandID || pe.PersonEvents.Person.ID != bob.ID {
 		t.Fatalf("bystander's first event is not Bob's: %+v", pe)
 	}
@@ -344,7 +344,7 @@ func TestSubscriptionEventsReadCurrentData(t *testing.T) {
 		}
 		f := rs.mutate(t, ann.Token, "follow", "personId", bob.ID)
 		var pe personEventMsg
-		bystander.next("e", &pe)
+		bystander.nextPersonEvent("e", ann.ID, &pe)
 		if pe.PersonEvents.Typename != "Followed" || pe.PersonEvents.CommandID != f.CommandID {
 			t.Fatalf("bystander's first event is not Ann's follow: %+v", pe)
 		}
