@@ -26,6 +26,10 @@ type Config struct {
 	// Clients are persons registered through our API (they hold tokens).
 	Clients     int   `json:"clients"`
 	Concurrency []int `json:"concurrency"` // client concurrency levels; every contestant gets the same
+	// WriteConcurrency are the levels of the writes that wait for APPLIED
+	// (Concurrency when empty): a level of their own, because one more
+	// level for every read would add minutes to the run.
+	WriteConcurrency []int `json:"writeConcurrency"`
 
 	Warmup   time.Duration `json:"warmup"`
 	Duration time.Duration `json:"duration"` // one measured run of a duration-bound load
@@ -55,7 +59,7 @@ var scales = map[string]Config{
 		Warmup: 100 * time.Millisecond, Duration: 400 * time.Millisecond, Repeats: 1,
 		KafkaMessages: 2000, LoadRepeats: 1, AsyncPerClient: 10, Backlog: 100, RoundTripReqs: 3,
 		Subscribers: []int{1, 10}, SubEvents: 5, SubRate: 20},
-	"default": {Persons: 5000, Tags: 5000, Clients: 32, Concurrency: []int{1, 4, 16},
+	"default": {Persons: 5000, Tags: 5000, Clients: 64, Concurrency: []int{1, 4, 16}, WriteConcurrency: []int{1, 4, 16, 64},
 		Warmup: time.Second, Duration: 2 * time.Second, Repeats: 3,
 		KafkaMessages: 200000, LoadRepeats: 3, AsyncPerClient: 40, Backlog: 1000, RoundTripReqs: 20,
 		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 100, SubRate: 20},
@@ -99,6 +103,7 @@ func parseConfig(args []string) (Config, error) {
 	stages := fs.String("stages", "all", "comma-separated subset of "+strings.Join(allStages, ","))
 	persons := fs.Int("persons", 0, "persons in the graph (overrides the scale)")
 	conc := fs.String("concurrency", "", "client concurrency levels, e.g. 1,4,16 (overrides the scale)")
+	writeConc := fs.String("write-concurrency", "", "levels of the writes waiting for APPLIED, e.g. 1,4,16,64 (default: the scale's, else -concurrency)")
 	subs := fs.String("subscribers", "", "subscriber counts, e.g. 1,100,1000,10000 (overrides the scale)")
 	repeats := fs.Int("repeats", 0, "runs per measured point (overrides the scale)")
 	duration := fs.Duration("duration", 0, "length of one measured run (overrides the scale)")
@@ -129,6 +134,15 @@ func parseConfig(args []string) (Config, error) {
 		if cfg.Concurrency, err = ints(*conc); err != nil {
 			return Config{}, fmt.Errorf("-concurrency: %w", err)
 		}
+		cfg.WriteConcurrency = nil // the levels asked for, unless -write-concurrency says otherwise
+	}
+	if *writeConc != "" {
+		if cfg.WriteConcurrency, err = ints(*writeConc); err != nil {
+			return Config{}, fmt.Errorf("-write-concurrency: %w", err)
+		}
+	}
+	if len(cfg.WriteConcurrency) == 0 {
+		cfg.WriteConcurrency = cfg.Concurrency
 	}
 	if *subs != "" {
 		if cfg.Subscribers, err = ints(*subs); err != nil {
@@ -138,9 +152,8 @@ func parseConfig(args []string) (Config, error) {
 	if cfg.Stages, err = parseStages(*stages); err != nil {
 		return Config{}, err
 	}
-	if cfg.Clients < maxInt(cfg.Concurrency) {
-		cfg.Clients = maxInt(cfg.Concurrency) // one actor per concurrent writer
-	}
+	// One actor per concurrent writer.
+	cfg.Clients = max(cfg.Clients, maxInt(cfg.Concurrency), maxInt(cfg.WriteConcurrency))
 	cfg.Out, cfg.Docs = *out, *docs
 	if cfg.Out == "" {
 		cfg.Out = filepath.Join("bench", "results")

@@ -217,12 +217,7 @@ func (rep *Report) headlines() []string {
 			out = append(out, s+fmt.Sprintf(", %s the Cypher floor's", ratio(o.Throughput.Median, f.Throughput.Median)))
 		}
 	}
-	ow, ok1 := rep.find("writes", "follow/addInterest", "ours", top)
-	pw, ok2 := rep.find("writes", "follow/addInterest", "peer", top)
-	if ok1 && ok2 {
-		out = append(out, fmt.Sprintf("writes waiting for the result at %d clients: ours %.0f/s (p99 %.0f ms) = %s the peer's %.0f/s (p99 %.0f ms)",
-			top, ow.Throughput.Median, ow.P99ms.Median, ratio(ow.Throughput.Median, pw.Throughput.Median), pw.Throughput.Median, pw.P99ms.Median))
-	}
+	out = append(out, rep.writeHeadlines()...)
 	applied, ok1 := rep.find("writes", "async: until all APPLIED", "ours", 0)
 	drain, ok2 := rep.find("writes", "consumer drains a backlog", "ours", 0)
 	kafka, ok3 := rep.find("raw", "Kafka produce, one message per call", "kafka-go", 0)
@@ -234,6 +229,26 @@ func (rep *Report) headlines() []string {
 	if ok2 && ok4 {
 		out = append(out, fmt.Sprintf("the consumer drains a backlog at %.0f commands/s: %s of raw batched Neo4j MERGE of follow edges",
 			drain.Throughput.Median, pct(drain.Throughput.Median, edges.Throughput.Median)))
+	}
+	return out
+}
+
+// writeHeadlines compare the writes waiting for their result with the
+// peer's, one line per write level.
+func (rep *Report) writeHeadlines() []string {
+	var out []string
+	for _, conc := range rep.Config.WriteConcurrency {
+		o, ok1 := rep.find("writes", "follow/addInterest", "ours", conc)
+		p, ok2 := rep.find("writes", "follow/addInterest", "peer", conc)
+		if ok1 && ok2 {
+			who := fmt.Sprintf("%d clients", conc)
+			if conc == 1 {
+				who = "1 client"
+			}
+			out = append(out, fmt.Sprintf("writes waiting for the result at %s: ours %.0f/s (p50 %.1f ms, p99 %.1f ms) = %s the peer's %.0f/s (p50 %.1f ms, p99 %.1f ms)",
+				who, o.Throughput.Median, o.P50ms.Median, o.P99ms.Median, ratio(o.Throughput.Median, p.Throughput.Median),
+				p.Throughput.Median, p.P50ms.Median, p.P99ms.Median))
+		}
 	}
 	return out
 }
