@@ -39,6 +39,9 @@ type Config struct {
 	LoadRepeats    int `json:"loadRepeats"`    // raw Neo4j loads of the whole graph
 	AsyncPerClient int `json:"asyncPerClient"` // fire-and-forget mutations per client
 	Backlog        int `json:"backlog"`        // commands preloaded for the consumer to drain
+	// BacklogRepeats are the runs of the drain (Repeats when 0): one drain of 100,000 commands lasts a minute or two and is
+	// steady on its own; three would not fit the default run's ten minutes.
+	BacklogRepeats int `json:"backlogRepeats"`
 	RoundTripReqs  int `json:"roundTripRequests"`
 
 	Subscribers []int   `json:"subscribers"`
@@ -61,11 +64,11 @@ var scales = map[string]Config{
 		Subscribers: []int{1, 10}, SubEvents: 5, SubRate: 20},
 	"default": {Persons: 5000, Tags: 5000, Clients: 64, Concurrency: []int{1, 4, 16}, WriteConcurrency: []int{1, 4, 16, 64},
 		Warmup: time.Second, Duration: 2 * time.Second, Repeats: 3,
-		KafkaMessages: 200000, LoadRepeats: 3, AsyncPerClient: 40, Backlog: 1000, RoundTripReqs: 20,
+		KafkaMessages: 200000, LoadRepeats: 3, AsyncPerClient: 40, Backlog: 100000, BacklogRepeats: 1, RoundTripReqs: 20,
 		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 100, SubRate: 20},
 	"large": {Persons: 50000, Tags: 50000, Clients: 64, Concurrency: []int{1, 4, 16, 64},
 		Warmup: 2 * time.Second, Duration: 5 * time.Second, Repeats: 3,
-		KafkaMessages: 1000000, LoadRepeats: 3, AsyncPerClient: 100, Backlog: 10000, RoundTripReqs: 20,
+		KafkaMessages: 1000000, LoadRepeats: 3, AsyncPerClient: 100, Backlog: 100000, RoundTripReqs: 20,
 		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 200, SubRate: 20},
 }
 
@@ -104,6 +107,7 @@ func parseConfig(args []string) (Config, error) {
 	persons := fs.Int("persons", 0, "persons in the graph (overrides the scale)")
 	conc := fs.String("concurrency", "", "client concurrency levels, e.g. 1,4,16 (overrides the scale)")
 	writeConc := fs.String("write-concurrency", "", "levels of the writes waiting for APPLIED, e.g. 1,4,16,64 (default: the scale's, else -concurrency)")
+	backlog := fs.Int("backlog", 0, "commands preloaded for the drain (overrides the scale)")
 	subs := fs.String("subscribers", "", "subscriber counts, e.g. 1,100,1000,10000 (overrides the scale)")
 	repeats := fs.Int("repeats", 0, "runs per measured point (overrides the scale)")
 	duration := fs.Duration("duration", 0, "length of one measured run (overrides the scale)")
@@ -128,6 +132,12 @@ func parseConfig(args []string) (Config, error) {
 	}
 	if *duration > 0 {
 		cfg.Duration = *duration
+	}
+	if *backlog > 0 {
+		cfg.Backlog = *backlog
+	}
+	if cfg.BacklogRepeats <= 0 || *repeats > 0 {
+		cfg.BacklogRepeats = cfg.Repeats
 	}
 	var err error
 	if *conc != "" {

@@ -31,8 +31,12 @@ func (rep *Report) markdown(charts []string, imgPrefix string) string {
 		"Loaded straight into Neo4j with UNWIND-batched MERGE (the raw Neo4j rows below); the %d clients registered through our API.",
 		g.Persons, g.Follows, g.MaxFollows, g.MaxFollowers, g.Interests, g.Tags, 100*g.TopTagShare, c.Clients)
 	w("")
-	w("Every point: %d run(s) of %s after a %s warm-up; the median, with the range over runs in brackets. Latencies in ms.",
-		c.Repeats, c.Duration, c.Warmup)
+	backlog := ""
+	if c.Stages["drain"] {
+		backlog = fmt.Sprintf(" The backlog drain (%d commands): %d run(s).", c.Backlog, c.BacklogRepeats)
+	}
+	w("Every point: %d run(s) of %s after a %s warm-up; the median, with the range over runs in brackets. Latencies in ms.%s",
+		c.Repeats, c.Duration, c.Warmup, backlog)
 	w("")
 	var st []string
 	for _, name := range []string{"kafka", "register", "load", "reads", "writes", "drain", "subs"} {
@@ -227,8 +231,8 @@ func (rep *Report) headlines() []string {
 			applied.Throughput.Median, pct(applied.Throughput.Median, kafka.Throughput.Median), pct(applied.Throughput.Median, edges.Throughput.Median)))
 	}
 	if ok2 && ok4 {
-		out = append(out, fmt.Sprintf("the consumer drains a backlog at %.0f commands/s: %s of raw batched Neo4j MERGE of follow edges",
-			drain.Throughput.Median, pct(drain.Throughput.Median, edges.Throughput.Median)))
+		out = append(out, fmt.Sprintf("the consumer drains a backlog of %d commands at %.0f commands/s: %s of raw batched Neo4j MERGE of follow edges",
+			rep.Config.Backlog, drain.Throughput.Median, pct(drain.Throughput.Median, edges.Throughput.Median)))
 	}
 	return out
 }
