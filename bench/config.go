@@ -39,7 +39,8 @@ type Config struct {
 	LoadRepeats    int `json:"loadRepeats"`    // raw Neo4j loads of the whole graph
 	AsyncPerClient int `json:"asyncPerClient"` // fire-and-forget mutations per client
 	Backlog        int `json:"backlog"`        // commands preloaded for the consumer to drain
-	// BacklogRepeats are the runs of the drain (Repeats when 0): one drain of 100,000 commands lasts a minute or two and is
+	// BacklogRepeats are the runs of the drain and the rebuild (Repeats
+	// when 0): one drain of 100,000 commands lasts a minute or two and is
 	// steady on its own; three would not fit the default run's ten minutes.
 	BacklogRepeats int `json:"backlogRepeats"`
 	RoundTripReqs  int `json:"roundTripRequests"`
@@ -74,7 +75,9 @@ var scales = map[string]Config{
 
 // The optional stages, in the order they run. Registering the clients and
 // loading the graph (the raw Neo4j limit) always run: the others need them.
-var allStages = []string{"kafka", "reads", "writes", "drain", "subs"}
+// rebuild is last: it removes the run's part of the graph and replays the
+// run's events topic into it.
+var allStages = []string{"kafka", "reads", "writes", "drain", "subs", "rebuild"}
 
 type stageSet map[string]bool
 

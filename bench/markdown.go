@@ -32,14 +32,14 @@ func (rep *Report) markdown(charts []string, imgPrefix string) string {
 		g.Persons, g.Follows, g.MaxFollows, g.MaxFollowers, g.Interests, g.Tags, 100*g.TopTagShare, c.Clients)
 	w("")
 	backlog := ""
-	if c.Stages["drain"] {
-		backlog = fmt.Sprintf(" The backlog drain (%d commands): %d run(s).", c.Backlog, c.BacklogRepeats)
+	if c.Stages["drain"] || c.Stages["rebuild"] {
+		backlog = fmt.Sprintf(" The backlog drain (%d commands) and the rebuild: %d run(s) each.", c.Backlog, c.BacklogRepeats)
 	}
 	w("Every point: %d run(s) of %s after a %s warm-up; the median, with the range over runs in brackets. Latencies in ms.%s",
 		c.Repeats, c.Duration, c.Warmup, backlog)
 	w("")
 	var st []string
-	for _, name := range []string{"kafka", "register", "load", "reads", "writes", "drain", "subs"} {
+	for _, name := range []string{"kafka", "register", "load", "reads", "writes", "drain", "subs", "rebuild"} {
 		if sec, ok := rep.StageSeconds[name]; ok {
 			st = append(st, fmt.Sprintf("%s %.0f s", name, sec))
 		}
@@ -233,6 +233,14 @@ func (rep *Report) headlines() []string {
 	if ok2 && ok4 {
 		out = append(out, fmt.Sprintf("the consumer drains a backlog of %d commands at %.0f commands/s: %s of raw batched Neo4j MERGE of follow edges",
 			rep.Config.Backlog, drain.Throughput.Median, pct(drain.Throughput.Median, edges.Throughput.Median)))
+	}
+	if rb, ok := rep.find("writes", "rebuild: replay the events topic", "ours", 0); ok {
+		s := fmt.Sprintf("rebuild replays %d events at %.0f events/s, %s of the goal of %d/s", rb.Runs[0].Ops, rb.Throughput.Median,
+			pct(rb.Throughput.Median, rebuildGoal), rebuildGoal)
+		if ok4 {
+			s += fmt.Sprintf(", %s of raw batched Neo4j MERGE of follow edges", pct(rb.Throughput.Median, edges.Throughput.Median))
+		}
+		out = append(out, s)
 	}
 	return out
 }
