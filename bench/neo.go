@@ -209,13 +209,17 @@ WITH DISTINCT x CALL { WITH x DETACH DELETE x } IN TRANSACTIONS OF 1000 ROWS`,
 }
 
 // wipeAll removes everything the run created: its projection, the
-// clients' accounts, and the command records of the run's actors.
+// clients' accounts, refresh tokens and person keys, and the command
+// records of the run's actors.
 func (n *neo) wipeAll(ctx context.Context, tag string, clients []string) error {
 	if err := n.wipeProjection(ctx, tag, clients); err != nil {
 		return err
 	}
 	for _, c := range []string{
 		`UNWIND $ids AS id MATCH (a:Account {personId: id}) DELETE a`,
+		`UNWIND $ids AS id MATCH (k:PersonKey {personId: id}) DELETE k`,
+		`MATCH (t:RefreshToken) WHERE t.personId IN $ids DELETE t`,
+		`MATCH (f:TokenFamily) WHERE f.personId IN $ids DELETE f`,
 		`MATCH (c:Command) WHERE c.actor IN $ids OR c.actor STARTS WITH $tag CALL { WITH c DELETE c } IN TRANSACTIONS OF 2000 ROWS`,
 	} {
 		if err := n.autoCommit(ctx, c, map[string]any{"ids": clients, "tag": tag + "-"}); err != nil {
