@@ -54,7 +54,8 @@ func TestSmoke(t *testing.T) {
 	for _, name := range []string{"Neo4j MERGE persons", "Neo4j MERGE interest edges", "Neo4j MERGE follow edges"} {
 		measured("raw", name, "neo4j-go-driver")
 	}
-	for _, name := range []string{"create person", "follow/addInterest", "async: until ACCEPTED", "async: until all APPLIED", "consumer drains a backlog"} {
+	for _, name := range []string{"create person", "follow/addInterest", "async: until ACCEPTED", "async: until all APPLIED", "consumer drains a backlog",
+		"rebuild: replay the events topic"} {
 		measured("writes", name, "ours")
 	}
 	for _, name := range []string{"create person", "follow/addInterest"} {

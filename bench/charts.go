@@ -30,7 +30,7 @@ func (rep *Report) charts(dir string) ([]string, error) {
 		var tput, lats []*plot.Plot
 		most := maxInt(rep.Config.Concurrency)
 		for _, q := range readQueries {
-			tput = append(tput, rep.vsConcurrency(q.name, "requests/s", "reads", q.name, "ours", "peer", "cypher"))
+			tput = append(tput, rep.vsConcurrency(q.name, "requests/s", rep.Config.Concurrency, "reads", q.name, "ours", "peer", "cypher"))
 			lats = append(lats, rep.cdf(fmt.Sprintf("%s, %d clients", q.name, most), func(who string) (Result, bool) {
 				return rep.find("reads", q.name, who, most)
 			}, "ours", "peer", "cypher"))
@@ -43,17 +43,20 @@ func (rep *Report) charts(dir string) ([]string, error) {
 		}
 	}
 	if rep.hasStage("writes") {
-		top := maxInt(rep.Config.Concurrency)
-		tp := rep.vsConcurrency("follow/addInterest (waiting for the result)", "mutations/s", "writes", "follow/addInterest", "ours", "peer")
+		top := maxInt(rep.Config.WriteConcurrency)
+		tp := rep.vsConcurrency("follow/addInterest (waiting for the result)", "mutations/s", rep.Config.WriteConcurrency, "writes", "follow/addInterest", "ours", "peer")
+		// The async writes run at the read levels' top, which may be lower:
+		// their curve says so.
+		async := fmt.Sprintf("ours, async (to ACCEPTED, %d clients)", maxInt(rep.Config.Concurrency))
 		lp := rep.cdf(fmt.Sprintf("follow/addInterest, %d clients", top), func(who string) (Result, bool) {
 			switch who {
-			case "ours, async (to ACCEPTED)":
+			case async:
 				return rep.find("writes", "async: until ACCEPTED", "ours", 0)
 			case "ours (to APPLIED)":
 				return rep.find("writes", "follow/addInterest", "ours", top)
 			}
 			return rep.find("writes", "follow/addInterest", "peer", top)
-		}, "ours (to APPLIED)", "ours, async (to ACCEPTED)", "peer")
+		}, "ours (to APPLIED)", async, "peer")
 		if err := save("writes", [][]*plot.Plot{{tp, lp}}); err != nil {
 			return nil, err
 		}
@@ -82,14 +85,14 @@ func (rep *Report) charts(dir string) ([]string, error) {
 
 func (rep *Report) hasStage(s string) bool { return rep.Config.Stages[s] }
 
-// vsConcurrency plots median throughput against client concurrency.
-func (rep *Report) vsConcurrency(title, unit, stage, name string, who ...string) *plot.Plot {
+// vsConcurrency plots median throughput against client concurrency, at levels.
+func (rep *Report) vsConcurrency(title, unit string, levels []int, stage, name string, who ...string) *plot.Plot {
 	p := newPlot(title, "concurrent clients (log scale)", unit)
 	var lp []any
 	top := 0.0
 	for _, w := range who {
 		var xys plotter.XYs
-		for _, c := range rep.Config.Concurrency {
+		for _, c := range levels {
 			if r, ok := rep.find(stage, name, w, c); ok {
 				xys = append(xys, plotter.XY{X: float64(c), Y: r.Throughput.Median})
 				top = max(top, r.Throughput.Median)
@@ -103,7 +106,7 @@ func (rep *Report) vsConcurrency(title, unit, stage, name string, who ...string)
 		_ = plotutil.AddLinePoints(p, lp...)
 		logX(p)
 		var ts []plot.Tick
-		for _, c := range rep.Config.Concurrency {
+		for _, c := range levels {
 			ts = append(ts, plot.Tick{Value: float64(c), Label: strconv.Itoa(c)})
 		}
 		p.X.Tick.Marker = plot.ConstantTicks(ts)

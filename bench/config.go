@@ -26,6 +26,10 @@ type Config struct {
 	// Clients are persons registered through our API (they hold tokens).
 	Clients     int   `json:"clients"`
 	Concurrency []int `json:"concurrency"` // client concurrency levels; every contestant gets the same
+	// WriteConcurrency are the levels of the writes that wait for APPLIED
+	// (Concurrency when empty): a level of their own, because one more
+	// level for every read would add minutes to the run.
+	WriteConcurrency []int `json:"writeConcurrency"`
 
 	Warmup   time.Duration `json:"warmup"`
 	Duration time.Duration `json:"duration"` // one measured run of a duration-bound load
@@ -35,6 +39,10 @@ type Config struct {
 	LoadRepeats    int `json:"loadRepeats"`    // raw Neo4j loads of the whole graph
 	AsyncPerClient int `json:"asyncPerClient"` // fire-and-forget mutations per client
 	Backlog        int `json:"backlog"`        // commands preloaded for the consumer to drain
+	// BacklogRepeats are the runs of the drain and the rebuild (Repeats
+	// when 0): one drain of 100,000 commands lasts a minute or two and is
+	// steady on its own; three would not fit the default run's ten minutes.
+	BacklogRepeats int `json:"backlogRepeats"`
 	RoundTripReqs  int `json:"roundTripRequests"`
 
 	Subscribers []int   `json:"subscribers"`
@@ -55,19 +63,21 @@ var scales = map[string]Config{
 		Warmup: 100 * time.Millisecond, Duration: 400 * time.Millisecond, Repeats: 1,
 		KafkaMessages: 2000, LoadRepeats: 1, AsyncPerClient: 10, Backlog: 100, RoundTripReqs: 3,
 		Subscribers: []int{1, 10}, SubEvents: 5, SubRate: 20},
-	"default": {Persons: 5000, Tags: 5000, Clients: 32, Concurrency: []int{1, 4, 16},
+	"default": {Persons: 5000, Tags: 5000, Clients: 64, Concurrency: []int{1, 4, 16}, WriteConcurrency: []int{1, 4, 16, 64},
 		Warmup: time.Second, Duration: 2 * time.Second, Repeats: 3,
-		KafkaMessages: 200000, LoadRepeats: 3, AsyncPerClient: 40, Backlog: 1000, RoundTripReqs: 20,
+		KafkaMessages: 200000, LoadRepeats: 3, AsyncPerClient: 40, Backlog: 100000, BacklogRepeats: 1, RoundTripReqs: 20,
 		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 100, SubRate: 20},
 	"large": {Persons: 50000, Tags: 50000, Clients: 64, Concurrency: []int{1, 4, 16, 64},
 		Warmup: 2 * time.Second, Duration: 5 * time.Second, Repeats: 3,
-		KafkaMessages: 1000000, LoadRepeats: 3, AsyncPerClient: 100, Backlog: 10000, RoundTripReqs: 20,
+		KafkaMessages: 1000000, LoadRepeats: 3, AsyncPerClient: 100, Backlog: 100000, RoundTripReqs: 20,
 		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 200, SubRate: 20},
 }
 
 // The optional stages, in the order they run. Registering the clients and
 // loading the graph (the raw Neo4j limit) always run: the others need them.
-var allStages = []string{"kafka", "reads", "writes", "drain", "subs"}
+// rebuild is last: it removes the run's part of the graph and replays the
+// run's events topic into it.
+var allStages = []string{"kafka", "reads", "writes", "drain", "subs", "rebuild"}
 
 type stageSet map[string]bool
 
@@ -99,6 +109,8 @@ func parseConfig(args []string) (Config, error) {
 	stages := fs.String("stages", "all", "comma-separated subset of "+strings.Join(allStages, ","))
 	persons := fs.Int("persons", 0, "persons in the graph (overrides the scale)")
 	conc := fs.String("concurrency", "", "client concurrency levels, e.g. 1,4,16 (overrides the scale)")
+	writeConc := fs.String("write-concurrency", "", "levels of the writes waiting for APPLIED, e.g. 1,4,16,64 (default: the scale's, else -concurrency)")
+	backlog := fs.Int("backlog", 0, "commands preloaded for the drain (overrides the scale)")
 	subs := fs.String("subscribers", "", "subscriber counts, e.g. 1,100,1000,10000 (overrides the scale)")
 	repeats := fs.Int("repeats", 0, "runs per measured point (overrides the scale)")
 	duration := fs.Duration("duration", 0, "length of one measured run (overrides the scale)")
@@ -124,11 +136,26 @@ func parseConfig(args []string) (Config, error) {
 	if *duration > 0 {
 		cfg.Duration = *duration
 	}
+	if *backlog > 0 {
+		cfg.Backlog = *backlog
+	}
+	if cfg.BacklogRepeats <= 0 || *repeats > 0 {
+		cfg.BacklogRepeats = cfg.Repeats
+	}
 	var err error
 	if *conc != "" {
 		if cfg.Concurrency, err = ints(*conc); err != nil {
 			return Config{}, fmt.Errorf("-concurrency: %w", err)
 		}
+		cfg.WriteConcurrency = nil // the levels asked for, unless -write-concurrency says otherwise
+	}
+	if *writeConc != "" {
+		if cfg.WriteConcurrency, err = ints(*writeConc); err != nil {
+			return Config{}, fmt.Errorf("-write-concurrency: %w", err)
+		}
+	}
+	if len(cfg.WriteConcurrency) == 0 {
+		cfg.WriteConcurrency = cfg.Concurrency
 	}
 	if *subs != "" {
 		if cfg.Subscribers, err = ints(*subs); err != nil {
@@ -138,9 +165,8 @@ func parseConfig(args []string) (Config, error) {
 	if cfg.Stages, err = parseStages(*stages); err != nil {
 		return Config{}, err
 	}
-	if cfg.Clients < maxInt(cfg.Concurrency) {
-		cfg.Clients = maxInt(cfg.Concurrency) // one actor per concurrent writer
-	}
+	// One actor per concurrent writer.
+	cfg.Clients = max(cfg.Clients, maxInt(cfg.Concurrency), maxInt(cfg.WriteConcurrency))
 	cfg.Out, cfg.Docs = *out, *docs
 	if cfg.Out == "" {
 		cfg.Out = filepath.Join("bench", "results")

@@ -1,7 +1,7 @@
 // Command bench measures interestgraph against its raw limits and against
 // a peer (@neo4j/graphql on Apollo Server), on one machine, in one run:
 //
-//	make bench ARGS="[-scale smoke|default|large] [-stages kafka,reads,writes,drain,subs] [-peer=false] [-out DIR] [-docs docs/BENCHMARKS.md]"
+//	make bench ARGS="[-scale smoke|default|large] [-stages kafka,reads,writes,drain,subs,rebuild] [-peer=false] [-out DIR] [-docs docs/BENCHMARKS.md]"
 //
 // It needs the dev stack (scripts/devstack up; eval "$(scripts/devstack env)").
 // It builds and starts the service itself, with its own topics and consumer

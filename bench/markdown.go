@@ -31,11 +31,15 @@ func (rep *Report) markdown(charts []string, imgPrefix string) string {
 		"Loaded straight into Neo4j with UNWIND-batched MERGE (the raw Neo4j rows below); the %d clients registered through our API.",
 		g.Persons, g.Follows, g.MaxFollows, g.MaxFollowers, g.Interests, g.Tags, 100*g.TopTagShare, c.Clients)
 	w("")
-	w("Every point: %d run(s) of %s after a %s warm-up; the median, with the range over runs in brackets. Latencies in ms.",
-		c.Repeats, c.Duration, c.Warmup)
+	backlog := ""
+	if c.Stages["drain"] || c.Stages["rebuild"] {
+		backlog = fmt.Sprintf(" The backlog drain (%d commands) and the rebuild: %d run(s) each.", c.Backlog, c.BacklogRepeats)
+	}
+	w("Every point: %d run(s) of %s after a %s warm-up; the median, with the range over runs in brackets. Latencies in ms.%s",
+		c.Repeats, c.Duration, c.Warmup, backlog)
 	w("")
 	var st []string
-	for _, name := range []string{"kafka", "register", "load", "reads", "writes", "drain", "subs"} {
+	for _, name := range []string{"kafka", "register", "load", "reads", "writes", "drain", "subs", "rebuild"} {
 		if sec, ok := rep.StageSeconds[name]; ok {
 			st = append(st, fmt.Sprintf("%s %.0f s", name, sec))
 		}
@@ -217,12 +221,7 @@ func (rep *Report) headlines() []string {
 			out = append(out, s+fmt.Sprintf(", %s the Cypher floor's", ratio(o.Throughput.Median, f.Throughput.Median)))
 		}
 	}
-	ow, ok1 := rep.find("writes", "follow/addInterest", "ours", top)
-	pw, ok2 := rep.find("writes", "follow/addInterest", "peer", top)
-	if ok1 && ok2 {
-		out = append(out, fmt.Sprintf("writes waiting for the result at %d clients: ours %.0f/s (p99 %.0f ms) = %s the peer's %.0f/s (p99 %.0f ms)",
-			top, ow.Throughput.Median, ow.P99ms.Median, ratio(ow.Throughput.Median, pw.Throughput.Median), pw.Throughput.Median, pw.P99ms.Median))
-	}
+	out = append(out, rep.writeHeadlines()...)
 	applied, ok1 := rep.find("writes", "async: until all APPLIED", "ours", 0)
 	drain, ok2 := rep.find("writes", "consumer drains a backlog", "ours", 0)
 	kafka, ok3 := rep.find("raw", "Kafka produce, one message per call", "kafka-go", 0)
@@ -232,8 +231,36 @@ func (rep *Report) headlines() []string {
 			applied.Throughput.Median, pct(applied.Throughput.Median, kafka.Throughput.Median), pct(applied.Throughput.Median, edges.Throughput.Median)))
 	}
 	if ok2 && ok4 {
-		out = append(out, fmt.Sprintf("the consumer drains a backlog at %.0f commands/s: %s of raw batched Neo4j MERGE of follow edges",
-			drain.Throughput.Median, pct(drain.Throughput.Median, edges.Throughput.Median)))
+		out = append(out, fmt.Sprintf("the consumer drains a backlog of %d commands at %.0f commands/s: %s of raw batched Neo4j MERGE of follow edges",
+			rep.Config.Backlog, drain.Throughput.Median, pct(drain.Throughput.Median, edges.Throughput.Median)))
+	}
+	if rb, ok := rep.find("writes", "rebuild: replay the events topic", "ours", 0); ok {
+		s := fmt.Sprintf("rebuild replays %d events at %.0f events/s, %s of the goal of %d/s", rb.Runs[0].Ops, rb.Throughput.Median,
+			pct(rb.Throughput.Median, rebuildGoal), rebuildGoal)
+		if ok4 {
+			s += fmt.Sprintf(", %s of raw batched Neo4j MERGE of follow edges", pct(rb.Throughput.Median, edges.Throughput.Median))
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// writeHeadlines compare the writes waiting for their result with the
+// peer's, one line per write level.
+func (rep *Report) writeHeadlines() []string {
+	var out []string
+	for _, conc := range rep.Config.WriteConcurrency {
+		o, ok1 := rep.find("writes", "follow/addInterest", "ours", conc)
+		p, ok2 := rep.find("writes", "follow/addInterest", "peer", conc)
+		if ok1 && ok2 {
+			who := fmt.Sprintf("%d clients", conc)
+			if conc == 1 {
+				who = "1 client"
+			}
+			out = append(out, fmt.Sprintf("writes waiting for the result at %s: ours %.0f/s (p50 %.1f ms, p99 %.1f ms) = %s the peer's %.0f/s (p50 %.1f ms, p99 %.1f ms)",
+				who, o.Throughput.Median, o.P50ms.Median, o.P99ms.Median, ratio(o.Throughput.Median, p.Throughput.Median),
+				p.Throughput.Median, p.P50ms.Median, p.P99ms.Median))
+		}
 	}
 	return out
 }

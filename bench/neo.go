@@ -181,15 +181,45 @@ func (n *neo) wipeWrites(ctx context.Context, actors []string, t0 time.Time) err
 	return err
 }
 
-// wipeAll removes everything the run created: bulk data, the clients'
-// persons and accounts, and the command records of the run's actors.
+// wipeProjection removes the run's part of what the event projection
+// writes: its persons (bulk ones by the run tag, the clients and the
+// emitter by id) with their notifications and ledger records, and its
+// interests. Accounts, person keys and command records stay, so that a
+// rebuild can replay the run's events (it opens their personal fields
+// with the keys).
+func (n *neo) wipeProjection(ctx context.Context, tag string, ids []string) error {
+	params := map[string]any{"tag": tag + "-", "ids": ids}
+	for _, c := range []string{
+		`MATCH (p:Person) WHERE p.id STARTS WITH $tag MATCH (p)-[:HAS_NOTIFICATION]->(x:Notification)
+CALL { WITH x DETACH DELETE x } IN TRANSACTIONS OF 1000 ROWS`,
+		`UNWIND $ids AS id MATCH (:Person {id: id})-[:HAS_NOTIFICATION|RECEIVED_BY|SENT]-(x) WHERE x:Notification OR x:Transfer
+WITH DISTINCT x CALL { WITH x DETACH DELETE x } IN TRANSACTIONS OF 1000 ROWS`,
+	} {
+		if err := n.autoCommit(ctx, c, params); err != nil {
+			return fmt.Errorf("wipe: %w", err)
+		}
+	}
+	if err := n.wipeBulk(ctx, tag, ids); err != nil {
+		return err
+	}
+	if err := n.autoCommit(ctx, `UNWIND $ids AS id MATCH (p:Person {id: id}) DETACH DELETE p`, params); err != nil {
+		return fmt.Errorf("wipe: %w", err)
+	}
+	return nil
+}
+
+// wipeAll removes everything the run created: its projection, the
+// clients' accounts, refresh tokens and person keys, and the command
+// records of the run's actors.
 func (n *neo) wipeAll(ctx context.Context, tag string, clients []string) error {
-	if err := n.wipeBulk(ctx, tag, clients); err != nil {
+	if err := n.wipeProjection(ctx, tag, clients); err != nil {
 		return err
 	}
 	for _, c := range []string{
-		`UNWIND $ids AS id MATCH (p:Person {id: id}) DETACH DELETE p`,
 		`UNWIND $ids AS id MATCH (a:Account {personId: id}) DELETE a`,
+		`UNWIND $ids AS id MATCH (k:PersonKey {personId: id}) DELETE k`,
+		`MATCH (t:RefreshToken) WHERE t.personId IN $ids DELETE t`,
+		`MATCH (f:TokenFamily) WHERE f.personId IN $ids DELETE f`,
 		`MATCH (c:Command) WHERE c.actor IN $ids OR c.actor STARTS WITH $tag CALL { WITH c DELETE c } IN TRANSACTIONS OF 2000 ROWS`,
 	} {
 		if err := n.autoCommit(ctx, c, map[string]any{"ids": clients, "tag": tag + "-"}); err != nil {

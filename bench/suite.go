@@ -111,6 +111,7 @@ func (r *runner) all(ctx context.Context) error {
 		{"writes", r.stageWrites},
 		{"drain", r.stageDrain},
 		{"subs", r.stageSubs},
+		{"rebuild", r.stageRebuild},
 	}
 	for _, st := range stages {
 		if st.name != "register" && st.name != "load" && !r.cfg.Stages[st.name] {

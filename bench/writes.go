@@ -7,8 +7,9 @@ import (
 )
 
 // stageWrites measures the write path: our mutations waiting for APPLIED
-// and fire-and-forget, then the peer's equivalent mutations; every run
-// starts from the same graph (the run's new edges are wiped after it).
+// and the peer's equivalent mutations at every WriteConcurrency level, then
+// fire-and-forget; every run starts from the same graph (the run's new
+// edges are wiped after it).
 func (r *runner) stageWrites(ctx context.Context) error {
 	type sender = func(context.Context, int, bool, string) error
 	contestants := map[string]sender{"ours": func(ctx context.Context, w int, follow bool, arg string) error {
@@ -30,11 +31,11 @@ func (r *runner) stageWrites(ctx context.Context) error {
 		order = append(order, "peer")
 	}
 	for _, who := range order { // warm-up at the highest concurrency, wiped like a measured run
-		if _, err := r.writeRun(ctx, maxInt(r.cfg.Concurrency), r.cfg.Warmup, contestants[who]); err != nil {
+		if _, err := r.writeRun(ctx, maxInt(r.cfg.WriteConcurrency), r.cfg.Warmup, contestants[who]); err != nil {
 			return err
 		}
 	}
-	for _, conc := range r.cfg.Concurrency {
+	for _, conc := range r.cfg.WriteConcurrency {
 		runs := map[string][]Sample{}
 		for range r.cfg.Repeats { // contestants take turns within each repeat
 			for _, who := range order {
