@@ -111,6 +111,18 @@ func replay(ctx context.Context, bc bus.Config, st interface {
 	// deletion, so applying it at the end burns the balance it burned
 	// live and leaves no trace of them.
 	var deletions []domain.Event // ids and times only: no personal data
+	// Events are applied replayBatch at a time, one transaction each: the
+	// tail reads one partition at a time in offset order, so a subject's
+	// events keep their order within and across transactions.
+	pending := make([]domain.Event, 0, replayBatch)
+	flush := func(ctx context.Context) error {
+		if len(pending) == 0 {
+			return nil
+		}
+		err := st.ApplyEvents(ctx, pending)
+		pending = pending[:0]
+		return err
+	}
 	count := 0
 	start := time.Now()
 	err = tail.Drain(ctx, func(ctx context.Context, m kafka.Message) error {
@@ -129,8 +141,14 @@ func replay(ctx context.Context, bc bus.Config, st interface {
 			deletions = append(deletions, ev)
 			return nil
 		}
-		return st.ApplyEvents(ctx, []domain.Event{ev})
+		if pending = append(pending, ev); len(pending) < replayBatch {
+			return nil
+		}
+		return flush(ctx)
 	})
+	if err == nil {
+		err = flush(ctx)
+	}
 	// A few at a time: each deletion rewrites the person's records, and
 	// one transaction for all of them could outgrow Neo4j's memory.
 	for i := 0; err == nil && i < len(deletions); i += deletionsPerTransaction {
@@ -139,6 +157,9 @@ func replay(ctx context.Context, bc bus.Config, st interface {
 	slog.Debug("replayed", "events", count, "took", time.Since(start))
 	return count, err
 }
+
+// replayBatch is how many events a rebuild applies in one transaction.
+const replayBatch = 500
 
 // deletionsPerTransaction bounds the deferred deletions a rebuild applies
 // in one transaction.
