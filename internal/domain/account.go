@@ -1,5 +1,10 @@
 package domain
 
+import (
+	"context"
+	"time"
+)
+
 // CmdDeleteAccount erases the actor: the password (if any) was checked by
 // the auth component before the command was sent.
 const CmdDeleteAccount CommandType = "DeleteAccount"
@@ -21,3 +26,13 @@ type AccountDeletedData struct {
 // DeletedPersonName is what ledger records show for a party who deleted
 // their account: the records stay (the coins moved), the person does not.
 const DeletedPersonName = "Deleted account"
+
+// decideDeleteAccount decides DeleteAccount; the actor exists. It carries
+// no payload.
+func decideDeleteAccount(_ context.Context, _ Policy, _ State, cmd Command, _ noPayload, now time.Time) (Outcome, error) {
+	ev, err := newEvent(cmd, 0, EvAccountDeleted, now, AccountDeletedData{PersonID: cmd.Actor})
+	if err != nil {
+		return Outcome{}, err
+	}
+	return applied(cmd, ev), nil
+}

@@ -63,14 +63,8 @@ func ValidateTransfer(actor string, p TransferPayload) error {
 // does not read the balance: the store applies the event under a guard in
 // the same transaction and turns a shortfall into INSUFFICIENT_FUNDS, so
 // two concurrent transfers can never both spend the same coins.
-func decideTransfer(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, error) {
-	reject := func(reason string) (Outcome, error) {
-		return Outcome{CommandID: cmd.ID, Status: StatusRejected, Reason: reason}, nil
-	}
-	var p TransferPayload
-	if err := decodePayload(cmd, &p); err != nil {
-		return reject(ReasonInvalidPayload)
-	}
+func decideTransfer(ctx context.Context, _ Policy, s State, cmd Command, p TransferPayload, now time.Time) (Outcome, error) {
+	reject := func(reason string) (Outcome, error) { return Rejected(cmd, reason), nil }
 	if p.To == cmd.Actor {
 		return reject(ReasonSelfTransfer)
 	}
@@ -91,7 +85,7 @@ func decideTransfer(ctx context.Context, s State, cmd Command, now time.Time) (O
 	if err != nil {
 		return Outcome{}, err
 	}
-	return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: []Event{ev}}, nil
+	return applied(cmd, ev), nil
 }
 
 // ErrInsufficientFunds is returned by a store whose guarded transfer found

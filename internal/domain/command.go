@@ -73,11 +73,7 @@ func DecodeCommand(raw []byte) (Command, error) {
 	if c.At.IsZero() {
 		return Command{}, fmt.Errorf("command %s has no time", c.ID)
 	}
-	switch c.Type {
-	case CmdRegisterPerson, CmdAddInterest, CmdRemoveInterest, CmdFollow, CmdUnfollow, CmdTransferCoins,
-		CmdUpdateProfile, CmdBlock, CmdUnblock, CmdMute, CmdUnmute, CmdDismissRecommendation, CmdDeleteAccount,
-		CmdMarkNotificationsRead:
-	default:
+	if _, ok := commands[c.Type]; !ok {
 		return Command{}, fmt.Errorf("unknown command type %q", c.Type)
 	}
 	return c, nil

@@ -85,160 +85,31 @@ func Decide(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, 
 // Decide turns a command into an outcome against the current state. It has
 // no side effects: the caller applies the events. Commands that would change
 // nothing (a second follow of the same person) are APPLIED with no events,
-// which makes them idempotent by meaning as well as by id.
+// which makes them idempotent by meaning as well as by id. The command's
+// type names its decider in the registry (commands.go); an unknown type
+// is REJECTED INVALID_PAYLOAD (ACTOR_NOT_FOUND if the actor is unknown).
 func (pol Policy) Decide(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, error) {
-	reject := func(reason string) (Outcome, error) {
-		return Outcome{CommandID: cmd.ID, Status: StatusRejected, Reason: reason}, nil
-	}
-	applied := func(evs ...Event) (Outcome, error) {
-		return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: evs}, nil
-	}
 	actorExists, err := s.PersonExists(ctx, cmd.Actor)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
 	}
-	if cmd.Type == CmdRegisterPerson {
-		var p RegisterPersonPayload
-		if err := decodePayload(cmd, &p); err != nil {
-			return reject(ReasonInvalidPayload)
-		}
-		if actorExists {
-			return applied()
-		}
-		name, err1 := NormalizeName(p.Name)
-		email, err2 := NormalizeEmail(p.Email)
-		if err1 != nil || err2 != nil {
-			return reject(ReasonInvalidPayload)
-		}
-		ev, err := newEvent(cmd, 0, EvPersonRegistered, now, PersonRegisteredData{PersonID: cmd.Actor, Name: name, Email: email})
-		if err != nil {
-			return Outcome{}, err
-		}
-		if pol.WelcomeCoins <= 0 {
-			return applied(ev)
-		}
-		grant, err := newEvent(cmd, 1, EvCoinsGranted, now, CoinsGrantedData{TransferID: cmd.ID, PersonID: cmd.Actor, Amount: pol.WelcomeCoins, Reason: GrantWelcome})
-		if err != nil {
-			return Outcome{}, err
-		}
-		return applied(ev, grant)
+	// A command that creates its actor (RegisterPerson) is decided before
+	// the actor exists; every other command needs its actor.
+	c, known := commands[cmd.Type]
+	if !actorExists && !c.createsActor {
+		return Rejected(cmd, ReasonActorNotFound), nil
 	}
-	if !actorExists {
-		return reject(ReasonActorNotFound)
+	if !known {
+		return Rejected(cmd, ReasonInvalidPayload), nil
 	}
-	switch cmd.Type {
-	case CmdAddInterest, CmdRemoveInterest:
-		return pol.decideInterest(ctx, s, cmd, now)
-	case CmdTransferCoins:
-		return decideTransfer(ctx, s, cmd, now)
-	case CmdFollow, CmdUnfollow:
-		return pol.decideFollow(ctx, s, cmd, now)
-	case CmdUpdateProfile:
-		return decideProfile(ctx, s, cmd, now)
-	case CmdBlock, CmdUnblock, CmdMute, CmdUnmute, CmdDismissRecommendation:
-		return decideRelation(ctx, s, cmd, now)
-	case CmdDeleteAccount:
-		ev, err := newEvent(cmd, 0, EvAccountDeleted, now, AccountDeletedData{PersonID: cmd.Actor})
-		if err != nil {
-			return Outcome{}, err
-		}
-		return applied(ev)
-	case CmdMarkNotificationsRead:
-		return decideMarkRead(ctx, cmd, now)
-	}
-	return reject(ReasonInvalidPayload)
-}
-
-// decideInterest decides AddInterest and RemoveInterest.
-func (pol Policy) decideInterest(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, error) {
-	reject := func(reason string) (Outcome, error) { return Rejected(cmd, reason), nil }
-	applied := func(evs ...Event) (Outcome, error) {
-		return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: evs}, nil
-	}
-	var p InterestPayload
-	if err := decodePayload(cmd, &p); err != nil {
-		return reject(ReasonInvalidPayload)
-	}
-	name, err := NormalizeInterest(p.Interest)
+	p, err := c.decode(cmd)
 	if err != nil {
-		return reject(ReasonInvalidPayload)
+		return Rejected(cmd, ReasonInvalidPayload), nil
 	}
-	has, err := s.HasInterest(ctx, cmd.Actor, name)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
+	if c.createsActor && actorExists {
+		return applied(cmd), nil
 	}
-	add := cmd.Type == CmdAddInterest
-	if has == add {
-		return applied()
-	}
-	if add {
-		if full, err := atLimit(ctx, s.InterestCount, cmd.Actor, pol.MaxInterests, MaxInterestsPerPerson); err != nil || full {
-			return limitOutcome(cmd, full, err)
-		}
-	}
-	t := EvInterestAdded
-	if !add {
-		t = EvInterestRemoved
-	}
-	ev, err := newEvent(cmd, 0, t, now, InterestData{PersonID: cmd.Actor, Interest: name})
-	if err != nil {
-		return Outcome{}, err
-	}
-	return applied(ev)
-}
-
-// decideFollow decides Follow and Unfollow.
-func (pol Policy) decideFollow(ctx context.Context, s State, cmd Command, now time.Time) (Outcome, error) {
-	reject := func(reason string) (Outcome, error) { return Rejected(cmd, reason), nil }
-	applied := func(evs ...Event) (Outcome, error) {
-		return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: evs}, nil
-	}
-	var p FollowPayload
-	if err := decodePayload(cmd, &p); err != nil {
-		return reject(ReasonInvalidPayload)
-	}
-	if _, err := ParsePersonID("personId", p.PersonID); err != nil {
-		return reject(ReasonInvalidPayload)
-	}
-	if p.PersonID == cmd.Actor {
-		return reject(ReasonSelfFollow)
-	}
-	follow := cmd.Type == CmdFollow
-	if follow {
-		ok, err := s.PersonExists(ctx, p.PersonID)
-		if err != nil {
-			return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
-		}
-		if !ok {
-			return reject(ReasonPersonNotFound)
-		}
-		// A block in either direction forbids the follow; unfollowing is
-		// always allowed.
-		if blocked, err := blockedPair(ctx, s, cmd.Actor, p.PersonID); err != nil || blocked {
-			return blockedOutcome(cmd, err)
-		}
-	}
-	has, err := s.Follows(ctx, cmd.Actor, p.PersonID)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
-	}
-	if has == follow {
-		return applied()
-	}
-	if follow {
-		if full, err := atLimit(ctx, s.FollowingCount, cmd.Actor, pol.MaxFollows, MaxFollowsPerPerson); err != nil || full {
-			return limitOutcome(cmd, full, err)
-		}
-	}
-	t := EvFollowed
-	if !follow {
-		t = EvUnfollowed
-	}
-	ev, err := newEvent(cmd, 0, t, now, FollowData{FollowerID: cmd.Actor, FolloweeID: p.PersonID})
-	if err != nil {
-		return Outcome{}, err
-	}
-	return applied(ev)
+	return c.decide(ctx, pol, s, cmd, p, now)
 }
 
 // atLimit reports whether personID already holds limit (or def when limit
@@ -271,6 +142,12 @@ func blockedOutcome(cmd Command, err error) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
 	}
 	return Rejected(cmd, ReasonBlocked), nil
+}
+
+// applied returns the outcome of cmd applied with evs (none: it changed
+// nothing).
+func applied(cmd Command, evs ...Event) Outcome {
+	return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: evs}
 }
 
 func decodePayload(cmd Command, v any) error {

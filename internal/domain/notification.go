@@ -79,11 +79,7 @@ func ParseNotificationID(field, id string) (string, error) {
 
 // decideMarkRead accepts a well-formed id. A notification the actor does
 // not have marks nothing: the event is then a no-op in every store.
-func decideMarkRead(_ context.Context, cmd Command, now time.Time) (Outcome, error) {
-	var p MarkReadPayload
-	if err := decodePayload(cmd, &p); err != nil {
-		return Rejected(cmd, ReasonInvalidPayload), nil
-	}
+func decideMarkRead(_ context.Context, _ Policy, _ State, cmd Command, p MarkReadPayload, now time.Time) (Outcome, error) {
 	if _, err := ParseNotificationID("upTo", p.UpTo); err != nil {
 		return Rejected(cmd, ReasonInvalidPayload), nil
 	}
@@ -91,5 +87,5 @@ func decideMarkRead(_ context.Context, cmd Command, now time.Time) (Outcome, err
 	if err != nil {
 		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
 	}
-	return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: []Event{ev}}, nil
+	return applied(cmd, ev), nil
 }

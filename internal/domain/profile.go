@@ -76,11 +76,7 @@ func NormalizeProfile(p ProfilePayload) (ProfilePayload, error) {
 }
 
 // decideProfile decides UpdateProfile; the actor is known to exist.
-func decideProfile(_ context.Context, _ State, cmd Command, now time.Time) (Outcome, error) {
-	var p ProfilePayload
-	if err := decodePayload(cmd, &p); err != nil {
-		return Rejected(cmd, ReasonInvalidPayload), nil
-	}
+func decideProfile(_ context.Context, _ Policy, _ State, cmd Command, p ProfilePayload, now time.Time) (Outcome, error) {
 	n, err := NormalizeProfile(p)
 	if err != nil {
 		return Rejected(cmd, ReasonInvalidPayload), nil
@@ -89,5 +85,5 @@ func decideProfile(_ context.Context, _ State, cmd Command, now time.Time) (Outc
 	if err != nil {
 		return Outcome{}, err
 	}
-	return Outcome{CommandID: cmd.ID, Status: StatusApplied, Events: []Event{ev}}, nil
+	return applied(cmd, ev), nil
 }
