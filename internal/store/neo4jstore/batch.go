@@ -16,10 +16,11 @@ import (
 
 // ExecuteBatch implements store.BatchExecutor: one write transaction for
 // the whole batch (one BEGIN, one COMMIT, one log flush). Runs of the
-// common commands (batchedTypes) cost three or four statements each,
+// common commands (batchedTypes) cost two or three statements each,
 // however long: one reads their state (batchState), and after deciding
 // them in order against it, one or two write their changes by kind
-// (pendingWrites). Each decision observes the ones before it: a follow then
+// (pendingWrites). A failed write is not one command's: the consumer then
+// decides the batch one by one, which names it. Each decision observes the ones before it: a follow then
 // an unfollow end unfollowed, a command id met again is replayed, and
 // transfers are guarded row by row in batch order. Other commands run
 // alone between runs, as Execute runs them (decideAndRecord), after the
@@ -46,9 +47,15 @@ func (s *Store) executeBatch(ctx context.Context, cmds []domain.Command, decide 
 	defer observe(metrics.TxDecideBatch, time.Now())
 	// The transaction function has no side effects outside tx: the driver
 	// runs it again after a deadlock, and each run starts from nothing.
-	now := s.now()
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		done, err := runBatch(ctx, txState{tx}, cmds, decide, now, s.retention)
+		// Each command its own time, as one by one: events, edges and
+		// notifications of one batch keep their order by time, and a
+		// follow and a block in one batch are never simultaneous.
+		nows := make([]time.Time, len(cmds))
+		for i := range nows {
+			nows[i] = s.now()
+		}
+		done, err := runBatch(ctx, txState{tx}, cmds, decide, nows, s.retention)
 		lastTxErr = err
 		return done, err
 	})
@@ -78,7 +85,7 @@ var batchedTypes = map[domain.CommandType]bool{
 
 // runBatch is the transaction function of ExecuteBatch: it has no side
 // effects outside tx, as the driver may run it again after a deadlock.
-func runBatch(ctx context.Context, tx txState, cmds []domain.Command, decide store.DecideFunc, now time.Time, retention time.Duration) ([]store.Executed, error) {
+func runBatch(ctx context.Context, tx txState, cmds []domain.Command, decide store.DecideFunc, nows []time.Time, retention time.Duration) ([]store.Executed, error) {
 	done := make([]store.Executed, len(cmds))
 	lock := batchLocks(cmds)
 	for start := 0; start < len(cmds); {
@@ -87,7 +94,7 @@ func runBatch(ctx context.Context, tx txState, cmds []domain.Command, decide sto
 			for end < len(cmds) && batchedTypes[cmds[end].Type] {
 				end++
 			}
-			if err := decideRun(ctx, tx, cmds[start:end], start, lock, decide, now, retention, done); err != nil {
+			if err := decideRun(ctx, tx, cmds[start:end], start, lock, decide, nows[start:end], retention, done); err != nil {
 				return nil, err
 			}
 			lock, start = batchLock{}, end
@@ -99,7 +106,7 @@ func runBatch(ctx context.Context, tx txState, cmds []domain.Command, decide sto
 			}
 			lock = batchLock{}
 		}
-		r, err := decideAndRecord(ctx, tx.tx, cmds[start], decide, now, retention)
+		r, err := decideAndRecord(ctx, tx.tx, cmds[start], decide, nows[start], retention)
 		if err != nil {
 			return nil, &store.BatchError{Index: start, CommandID: cmds[start].ID, Err: err}
 		}
@@ -116,7 +123,7 @@ func runBatch(ctx context.Context, tx txState, cmds []domain.Command, decide sto
 // decideRun decides a run of batchedTypes commands, the first at offset in
 // its batch, into done.
 func decideRun(ctx context.Context, tx txState, cmds []domain.Command, offset int, lock batchLock,
-	decide store.DecideFunc, now time.Time, retention time.Duration, done []store.Executed) error {
+	decide store.DecideFunc, nows []time.Time, retention time.Duration, done []store.Executed) error {
 	st := newBatchState(tx)
 	recorded, err := st.prefetch(ctx, keysOf(cmds), lock)
 	if err != nil {
@@ -136,7 +143,7 @@ func decideRun(ctx context.Context, tx txState, cmds []domain.Command, offset in
 			continue
 		}
 		first[cmd.ID] = idx
-		out, err := decide(ctx, st, cmd, now)
+		out, err := decide(ctx, st, cmd, nows[i])
 		if err == nil {
 			err = applyAll(st, out.Events)
 		}

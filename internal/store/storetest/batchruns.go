@@ -89,8 +89,12 @@ func testBatchEdgesEndAsOneByOne(t *testing.T, s store.Store) {
 	if len(p.Follows) != 1 || p.Follows[0].To != b || p.Follows[0].Since.Sub(refollowed).Abs() > time.Microsecond {
 		t.Fatalf("follows after unfollow, follow again, follow and unfollow: %+v, want one to %s since %v", p.Follows, b, refollowed)
 	}
-	if len(p.Interests) != 1 || p.Interests[0].To != fresh {
-		t.Fatalf("interests after remove old, add, remove, add fresh: %+v", p.Interests)
+	readded := done[7].Outcome.Events[0].At
+	if len(p.Interests) != 1 || p.Interests[0].To != fresh || p.Interests[0].Since.Sub(readded).Abs() > time.Microsecond {
+		t.Fatalf("interests after remove old, add, remove, add fresh: %+v, want %q since %v", p.Interests, fresh, readded)
+	}
+	if !readded.After(done[5].Outcome.Events[0].At) {
+		t.Fatalf("the commands of one batch share a time: %v, %v", done[5].Outcome.Events[0].At, readded)
 	}
 	if pa := person(t, s, a); pa.FollowingCount != 1 {
 		t.Fatalf("following count %d, want 1", pa.FollowingCount)
@@ -102,21 +106,24 @@ func testBatchEdgesEndAsOneByOne(t *testing.T, s store.Store) {
 func testBatchLimitsCountEarlierOnes(t *testing.T, s store.Store) {
 	a, b, c, d := register(t, s, "A"), register(t, s, "B"), register(t, s, "C"), register(t, s, "D")
 	pol := domain.Policy{WelcomeCoins: 100, MaxFollows: 2, MaxInterests: 1}
+	one := "one " + domain.NewID()
 	cmds := []domain.Command{
 		command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: b}),
 		command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: c}),
 		command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: d}), // at the limit
 		command(t, domain.CmdUnfollow, a, domain.FollowPayload{PersonID: b}),
 		command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: d}), // room again
-		command(t, domain.CmdAddInterest, a, domain.InterestPayload{Interest: "one " + domain.NewID()}),
+		command(t, domain.CmdAddInterest, a, domain.InterestPayload{Interest: one}),
 		command(t, domain.CmdAddInterest, a, domain.InterestPayload{Interest: "two " + domain.NewID()}),
+		command(t, domain.CmdRemoveInterest, a, domain.InterestPayload{Interest: one}),
+		command(t, domain.CmdAddInterest, a, domain.InterestPayload{Interest: "three " + domain.NewID()}), // room again
 	}
 	done, err := s.ExecuteBatch(ctx(t), cmds, pol.Decide)
 	if err != nil {
 		t.Fatal(err)
 	}
 	limit := "REJECTED " + domain.ReasonLimitReached
-	wantStatuses(t, done, "APPLIED ", "APPLIED ", limit, "APPLIED ", "APPLIED ", "APPLIED ", limit)
+	wantStatuses(t, done, "APPLIED ", "APPLIED ", limit, "APPLIED ", "APPLIED ", "APPLIED ", limit, "APPLIED ", "APPLIED ")
 	if got := person(t, s, a).FollowingCount; got != 2 {
 		t.Fatalf("following count %d, want 2", got)
 	}
@@ -126,15 +133,20 @@ func testBatchLimitsCountEarlierOnes(t *testing.T, s store.Store) {
 // ones see the writes before them, and the ones after see theirs.
 func testBatchRareCommandsInBetween(t *testing.T, s store.Store) {
 	a, b := register(t, s, "A"), register(t, s, "B")
+	first := command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: b})
 	done := execBatch(t, s,
-		command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: b}),
+		first,
 		command(t, domain.CmdBlock, b, domain.RelationPayload{PersonID: a}),
 		command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: b}),
 		command(t, domain.CmdTransferCoins, a, domain.TransferPayload{To: b, Amount: 5}),
+		first, // redelivered after the block: replayed, not decided again
 		command(t, domain.CmdUnblock, b, domain.RelationPayload{PersonID: a}),
 		command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: b}))
 	blocked := "REJECTED " + domain.ReasonBlocked
-	wantStatuses(t, done, "APPLIED ", "APPLIED ", blocked, blocked, "APPLIED ", "APPLIED ")
+	wantStatuses(t, done, "APPLIED ", "APPLIED ", blocked, blocked, "APPLIED ", "APPLIED ", "APPLIED ")
+	if !done[4].Replayed || len(done[4].Outcome.Events) != 1 || len(done[6].Outcome.Events) != 1 {
+		t.Fatalf("the redelivered follow %+v (replayed %v), the follow after the unblock %+v", done[4].Outcome, done[4].Replayed, done[6].Outcome)
+	}
 	if got := person(t, s, b).FollowerCount; got != 1 {
 		t.Fatalf("follower count %d, want 1 (the block removed the first follow, the last one holds)", got)
 	}
@@ -157,5 +169,12 @@ func testBatchNotifiesOnlyWhatApplied(t *testing.T, s store.Store) {
 	}
 	if got := unread(t, s, a); got != 0 {
 		t.Fatalf("the sender has %d notifications", got)
+	}
+	rec, _, found, err := s.CommandOutcome(ctx(t), done[2].Outcome.CommandID)
+	if err != nil || !found || rec.Status != domain.StatusRejected || rec.Reason != domain.ReasonInsufficientFunds || len(rec.Events) != 0 {
+		t.Fatalf("recorded outcome of the refused transfer: %+v found=%v err=%v", rec, found, err)
+	}
+	if ga, gb := balance(t, s, a), balance(t, s, b); ga != 20 || gb != 180 {
+		t.Fatalf("balances %d %d, want 20 180", ga, gb)
 	}
 }
