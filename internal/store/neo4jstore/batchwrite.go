@@ -164,6 +164,39 @@ CALL {
 }
 RETURN refused`
 
+// cypherNotes stores notifications (none from an actor the recipient
+// blocks or mutes), then trims each recipient's inbox once: what is older
+// than the retention before their newest notification of the batch, and
+// the oldest beyond the cap. Trimming once per recipient instead of once
+// per notification keeps a batch linear in the size of the inbox.
+const cypherNotes = `CALL {
+  UNWIND $notes AS n
+  MERGE (p:Person {id: n.to})
+  WITH p, n WHERE NOT EXISTS { (p)-[:BLOCKS|MUTES]->(:Person {id: n.actor}) }
+  MERGE (x:Notification {id: n.id})
+  ON CREATE SET x.kind = n.kind, x.at = n.at, x.actorId = n.actor, x.amount = n.amount, x.read = false
+  MERGE (p)-[:HAS_NOTIFICATION]->(x)
+}
+CALL {
+  UNWIND $inboxes AS b
+  MATCH (p:Person {id: b.to})
+  CALL {
+    WITH p, b
+    MATCH (p)-[:HAS_NOTIFICATION]->(o:Notification) WHERE o.at < b.cutoff
+    DETACH DELETE o
+  }
+  CALL {
+    WITH p
+    WITH p, COUNT { (p)-[:HAS_NOTIFICATION]->() } - $cap AS excess
+    WHERE excess > 0
+    MATCH (p)-[:HAS_NOTIFICATION]->(o:Notification)
+    WITH excess, o ORDER BY o.at ASC, o.id ASC
+    WITH excess, collect(o) AS oldest
+    UNWIND oldest[0..excess] AS o
+    DETACH DELETE o
+  }
+}`
+
 // cypherWriteGraph writes the run's edges (removals first, see edgeOps),
 // notifications (as applyInbox does, one row at a time so the cap holds)
 // and command records. The decisions found every endpoint, so endpoints
@@ -190,29 +223,7 @@ CALL {
   WHERE NOT EXISTS { (a)-[k:BLOCKS]-(b) WHERE k.since > e.at }
   MERGE (a)-[r:FOLLOWS]->(b) ON CREATE SET r.since = e.at
 }
-CALL {
-  UNWIND $notes AS n
-  CALL {
-    WITH n
-    MERGE (p:Person {id: n.to})
-    WITH p, n WHERE NOT EXISTS { (p)-[:BLOCKS|MUTES]->(:Person {id: n.actor}) }
-    MERGE (x:Notification {id: n.id})
-    ON CREATE SET x.kind = n.kind, x.at = n.at, x.actorId = n.actor, x.amount = n.amount, x.read = false
-    MERGE (p)-[:HAS_NOTIFICATION]->(x)
-  }
-  CALL {
-    WITH n
-    MATCH (:Person {id: n.to})-[:HAS_NOTIFICATION]->(o:Notification) WHERE o.at < n.cutoff
-    DETACH DELETE o
-  }
-  CALL {
-    WITH n
-    MATCH (p:Person {id: n.to}) WHERE COUNT { (p)-[:HAS_NOTIFICATION]->() } > $cap
-    MATCH (p)-[:HAS_NOTIFICATION]->(o:Notification)
-    WITH o ORDER BY o.at ASC, o.id ASC LIMIT 1
-    DETACH DELETE o
-  }
-}
+` + cypherNotes + `
 CALL {
   UNWIND $records AS c
   CREATE (:Command {id: c.id, type: c.type, actor: c.actor, status: c.status, outcome: c.outcome, at: c.at})
@@ -239,12 +250,7 @@ func (w *pendingWrites) flush(ctx context.Context, tx txState, retention time.Du
 		if refusedTransfer(d.out, refused) {
 			d.out = domain.Rejected(d.cmd, domain.ReasonInsufficientFunds)
 		}
-		for _, ev := range d.out.Events {
-			if n, ok := domain.NotificationOf(ev); ok {
-				notes = append(notes, map[string]any{"to": n.Recipient, "id": n.ID, "kind": n.Kind, "at": n.At.UTC(),
-					"actor": n.ActorID, "amount": n.Amount, "cutoff": n.At.Add(-retention).UTC()})
-			}
-		}
+		notes = append(notes, noteRows(d.out.Events, retention)...)
 		encoded, err := json.Marshal(d.out)
 		if err != nil {
 			return nil, fmt.Errorf("encode outcome of %s: %w", d.cmd.ID, err)
@@ -252,7 +258,7 @@ func (w *pendingWrites) flush(ctx context.Context, tx txState, retention time.Du
 		records = append(records, map[string]any{"id": d.cmd.ID, "type": string(d.cmd.Type), "actor": d.cmd.Actor,
 			"status": string(d.out.Status), "outcome": string(encoded), "at": d.cmd.At})
 	}
-	params["notes"], params["records"] = notes, records
+	params["notes"], params["inboxes"], params["records"] = notes, inboxRows(notes), records
 	if _, err := single(ctx, tx.tx, cypherWriteGraph, params); err != nil {
 		return nil, fmt.Errorf("write a batch of %d: %w", len(w.decided), err)
 	}
@@ -284,6 +290,41 @@ func (w *pendingWrites) writeLedger(ctx context.Context, tx txState) (map[string
 		refused[id] = true
 	}
 	return refused, nil
+}
+
+// inboxRows are the recipients of notes, each with the cutoff of their
+// newest note, for cypherNotes's trimming.
+func inboxRows(notes []map[string]any) []map[string]any {
+	cutoffs := map[string]time.Time{}
+	var order []string
+	for _, n := range notes {
+		to, _ := n["to"].(string)
+		cut, _ := n["cutoff"].(time.Time)
+		prev, seen := cutoffs[to]
+		if !seen {
+			order = append(order, to)
+		}
+		if !seen || cut.After(prev) {
+			cutoffs[to] = cut
+		}
+	}
+	rows := make([]map[string]any, 0, len(order))
+	for _, to := range order {
+		rows = append(rows, map[string]any{"to": to, "cutoff": cutoffs[to]})
+	}
+	return rows
+}
+
+// noteRows are the rows of cypherNotes for the notifications events cause.
+func noteRows(events []domain.Event, retention time.Duration) []map[string]any {
+	var rows []map[string]any
+	for _, ev := range events {
+		if n, ok := domain.NotificationOf(ev); ok {
+			rows = append(rows, map[string]any{"to": n.Recipient, "id": n.ID, "kind": n.Kind, "at": n.At.UTC(),
+				"actor": n.ActorID, "amount": n.Amount, "cutoff": n.At.Add(-retention).UTC()})
+		}
+	}
+	return rows
 }
 
 func refusedTransfer(out domain.Outcome, refused map[string]bool) bool {

@@ -135,10 +135,7 @@ func (s *Store) ApplyEvents(ctx context.Context, events []domain.Event) error {
 	defer sess.Close(ctx)
 	defer observe(metrics.TxApply, time.Now())
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		if err := applyEvents(ctx, tx, events); err != nil {
-			return nil, err
-		}
-		return nil, applyInbox(ctx, tx, events, s.retention)
+		return nil, projectEvents(ctx, tx, events, s.retention)
 	})
 	if err != nil {
 		return fmt.Errorf("neo4j: apply events: %w", err)
