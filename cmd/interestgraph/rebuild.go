@@ -49,11 +49,12 @@ func rebuild(ctx context.Context, cfg config.Config, log *slog.Logger, o rebuild
 			return err
 		}
 	}
+	began := time.Now()
 	n, err := replay(ctx, bc, st, st, o.force)
 	if err != nil {
 		return err
 	}
-	log.Info("rebuild done", "events", n)
+	log.Info("rebuild done", "events", n, "replay_seconds", time.Since(began).Seconds())
 	return nil
 }
 
