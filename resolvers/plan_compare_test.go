@@ -81,7 +81,7 @@ func TestCompiledReadMatchesLoaders(t *testing.T) {
 	})
 }
 
-func compareReads(t *testing.T, st store.Store, reads int) {
+func compareReads(t *testing.T, st store.GraphStore, reads int) {
 	names := []string{"Eve", "Bob", "Gus", "Ann", "Dan", "Cal", "Fay", "Hal"}
 	topic := "compare " + testsupport.Letters() + " "
 	ids := make([]string, len(names))

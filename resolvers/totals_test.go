@@ -56,7 +56,7 @@ func (p *pageRecorder) ReadPerson(ctx context.Context, id string, plan store.Per
 
 // readServer serves the gateway over reader with one registered person,
 // whose id and token it returns.
-func readServer(t *testing.T, st store.Store, reader store.Reader) (url, id, token string) {
+func readServer(t *testing.T, st store.GraphStore, reader store.Reader) (url, id, token string) {
 	t.Helper()
 	id = domain.NewID()
 	cmd, _ := domain.NewCommand(domain.CmdRegisterPerson, id, domain.RegisterPersonPayload{Name: "Me", Email: "me@example.com"}, time.Now())
@@ -64,7 +64,7 @@ func readServer(t *testing.T, st store.Store, reader store.Reader) (url, id, tok
 		t.Fatal(err)
 	}
 	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
-	ids, _ := identity.New(identity.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, st, keys)
+	ids, _ := identity.New(identity.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, memory.NewIdentity(), keys)
 	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), reader, ids)
 	if err != nil {
 		t.Fatal(err)

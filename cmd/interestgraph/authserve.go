@@ -29,7 +29,7 @@ func serveAuth(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer st.Close(context.Background())
-	ids, _, err := newIdentity(cfg, st, auth.DefaultArgon2, log)
+	ids, _, err := newIdentity(cfg, st.Identity(), auth.DefaultArgon2, log)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 // mutation answered before its bookmarks were observed, the answer would
 // overtake the record.
 type bookmarkRecorder struct {
-	store.Store
+	store.GraphStore
 	delay time.Duration
 
 	mu       sync.Mutex
@@ -29,7 +29,7 @@ type bookmarkRecorder struct {
 
 func (r *bookmarkRecorder) ObserveBookmarks(ctx context.Context, bookmarks []string) {
 	time.Sleep(r.delay) // the fault under test, not synchronisation
-	inner, ok := r.Store.(feeds.BookmarkObserver)
+	inner, ok := r.GraphStore.(feeds.BookmarkObserver)
 	if ok {
 		inner.ObserveBookmarks(ctx, bookmarks)
 	}
@@ -59,8 +59,8 @@ func TestOutcomeBookmarksReachTheReadingStoreBeforeTheAnswer(t *testing.T) {
 	cfg := testConfig(t, realStack)
 	startService(t, cfg, roles{consumer: true})
 	rec := &bookmarkRecorder{delay: 300 * time.Millisecond}
-	gw := startService(t, cfg, roles{gateway: true}, withStoreWrapper(func(s store.Store) store.Store {
-		rec.Store = s
+	gw := startService(t, cfg, roles{gateway: true}, withStoreWrapper(func(s store.GraphStore) store.GraphStore {
+		rec.GraphStore = s
 		return rec
 	}))
 	ann := gw.register(t, "Ann")

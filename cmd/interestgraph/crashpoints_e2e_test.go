@@ -178,7 +178,7 @@ func allDecided(ctx context.Context, rs *running, cmds []domain.Command) bool {
 
 // checkLedgerRecords: each person has exactly want records (the grant, the
 // transfers sent and those received), each once.
-func checkLedgerRecords(t *testing.T, ctx context.Context, s store.Store, ids []string, want int) {
+func checkLedgerRecords(t *testing.T, ctx context.Context, s store.GraphStore, ids []string, want int) {
 	t.Helper()
 	for _, id := range ids {
 		page, err := s.Transfers(ctx, id, store.Page{First: 100})

@@ -35,7 +35,7 @@ func loadDemo(ctx context.Context, s *service, log *slog.Logger) error {
 		email := fmt.Sprintf("demo%d@example.com", i)
 		name := fmt.Sprintf("Demo Person %d", i)
 		acc := store.Account{PersonID: ids[i], Email: email, Name: name, PasswordHash: hash, Roles: []string{auth.RoleUser}, CreatedAt: now.UTC()}
-		if err := s.store.CreateAccount(ctx, acc); err != nil {
+		if err := s.identities.CreateAccount(ctx, acc); err != nil {
 			return fmt.Errorf("demo account %d: %w", i, err)
 		}
 		cmd, _ := domain.NewCommand(domain.CmdRegisterPerson, ids[i], domain.RegisterPersonPayload{Name: name, Email: email}, now)

@@ -33,16 +33,18 @@ type roles struct{ gateway, consumer bool }
 
 // service is one running process: what it runs depends on its roles.
 type service struct {
-	cfg     config.Config
-	log     *slog.Logger
-	broker  *embedded.Broker
-	busCfg  bus.Config
-	store   store.Store
-	bus     *bus.Bus
-	app     *app.App
-	hub     *hub.Hub
-	handler *gateway.Handler
-	argon2  auth.Argon2Params // tests lower the cost
+	cfg    config.Config
+	log    *slog.Logger
+	broker *embedded.Broker
+	busCfg bus.Config
+	store  store.GraphStore
+	// identities is the identity store of store (its deletions erase there).
+	identities store.IdentityStore
+	bus        *bus.Bus
+	app        *app.App
+	hub        *hub.Hub
+	handler    *gateway.Handler
+	argon2     auth.Argon2Params // tests lower the cost
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -81,12 +83,15 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, r roles, ar
 		return nil, err
 	}
 	if cfg.Neo4jURI == "" {
-		s.store = memory.New()
+		mem := memory.New()
+		s.store, s.identities = mem, mem.Identity()
 		log.Info("mode: in-memory graph store (nothing is kept across restarts)")
 	} else {
 		err = retryStartup(ctx, log, "connect to Neo4j", func(ctx context.Context) error {
 			st, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase})
-			s.store = st
+			if err == nil {
+				s.store, s.identities = st, st.Identity()
+			}
 			return err
 		})
 		if err != nil {
@@ -169,7 +174,7 @@ func (s *service) identity() (app.Identity, gateway.Verifier, gateway.KeyPublish
 		s.log.Info("auth component", "url", s.cfg.AuthURL)
 		return client, identity.NewPhantomVerifier(remote, client), nil, nil
 	}
-	ids, keys, err := newIdentity(s.cfg, s.store, s.argon2, s.log)
+	ids, keys, err := newIdentity(s.cfg, s.identities, s.argon2, s.log)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -14,7 +14,7 @@ type startOption func(*startOptions)
 
 type startOptions struct {
 	kafkaDial func(ctx context.Context, network, address string) (net.Conn, error)
-	wrapStore func(store.Store) store.Store
+	wrapStore func(store.GraphStore) store.GraphStore
 }
 
 // withKafkaDial opens every Kafka connection of the process with dial.
@@ -24,7 +24,7 @@ func withKafkaDial(dial func(ctx context.Context, network, address string) (net.
 
 // withStoreWrapper puts wrap around the store every part of the process
 // uses.
-func withStoreWrapper(wrap func(store.Store) store.Store) startOption {
+func withStoreWrapper(wrap func(store.GraphStore) store.GraphStore) startOption {
 	return func(o *startOptions) { o.wrapStore = wrap }
 }
 

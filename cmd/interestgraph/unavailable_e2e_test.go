@@ -80,7 +80,7 @@ func testKafkaUnreachable(t *testing.T, cfg config.Config, rs *running, cut func
 	if err := jsonInto(r.Data, &out); err != nil || !strings.EqualFold(out.Register.Person.Email, email) {
 		t.Fatalf("register: %s (%v)", r.Data, err)
 	}
-	acc, err := rs.store.AccountByEmail(ctx, email)
+	acc, err := rs.identities.AccountByEmail(ctx, email)
 	if err != nil || acc.PersonID != out.Register.Person.ID {
 		t.Fatalf("account after registering again: %+v %v, want the person %s", acc, errors.Unwrap(err), out.Register.Person.ID)
 	}

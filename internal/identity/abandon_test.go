@@ -23,7 +23,7 @@ func TestAbandonUndoesOnlyANewRegistration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := New(Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, st, keys)
+	svc, err := New(Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, st.Identity(), keys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestAbandonUndoesOnlyANewRegistration(t *testing.T) {
 	if err := c.Abandon(ctx, s.RefreshToken); err != nil {
 		t.Fatalf("abandon a new registration: %v", err)
 	}
-	if _, err := st.AccountByEmail(ctx, "new@example.com"); domain.KindOf(err) != domain.KindNotFound {
+	if _, err := st.Identity().AccountByEmail(ctx, "new@example.com"); domain.KindOf(err) != domain.KindNotFound {
 		t.Fatalf("account after abandon: %v", err)
 	}
 	if err := c.Abandon(ctx, s.RefreshToken); domain.KindOf(err) != domain.KindUnauthenticated {
@@ -63,7 +63,7 @@ func TestAbandonUndoesOnlyANewRegistration(t *testing.T) {
 	if err := c.Abandon(ctx, again.RefreshToken); domain.KindOf(err) != domain.KindForbidden {
 		t.Fatalf("abandon an old account: %v", err)
 	}
-	if _, err := st.AccountByEmail(ctx, "new@example.com"); err != nil {
+	if _, err := st.Identity().AccountByEmail(ctx, "new@example.com"); err != nil {
 		t.Fatalf("an old account was deleted: %v", err)
 	}
 }

@@ -25,7 +25,7 @@ func TestCheckPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := memory.New()
-	svc, err := New(Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, st, keys)
+	svc, err := New(Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, st.Identity(), keys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestCheckPassword(t *testing.T) {
 	}
 	// An identity provider's account has no password to give.
 	viaProvider := domain.NewID()
-	if err := st.CreateAccount(ctx, store.Account{PersonID: viaProvider, Email: "p@example.com", ProviderKey: store.ProviderKey("iss", "sub")}); err != nil {
+	if err := st.Identity().CreateAccount(ctx, store.Account{PersonID: viaProvider, Email: "p@example.com", ProviderKey: store.ProviderKey("iss", "sub")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.CheckPassword(ctx, viaProvider, ""); err != nil {

@@ -257,20 +257,28 @@ type SnapshotEdge struct {
 	Since time.Time
 }
 
-// Store is everything an implementation provides.
-type Store interface {
+// GraphStore is the graph: commands decided and applied, the projection a
+// rebuild writes, the read model, and the persons' keys for their events.
+// A person's deletion erases them here and, through the identity store it
+// was built with, their account and tokens (in one transaction on Neo4j).
+type GraphStore interface {
 	Executor
 	BatchExecutor
 	Projector
 	Reader
-	Accounts
-	RefreshTokens
-	ReferenceTokens
 	Snapshotter
 	PersonKeys
 	// Ready reports whether the store answers and its schema is in place.
 	Ready(ctx context.Context) error
 	Close(ctx context.Context) error
+}
+
+// IdentityStore keeps credentials for the auth component: accounts,
+// refresh-token families and reference tokens. Nothing of the graph.
+type IdentityStore interface {
+	Accounts
+	RefreshTokens
+	ReferenceTokens
 }
 
 // PersonKeys holds each person's key for the personal fields of their

@@ -54,21 +54,6 @@ func (s *Store) applyDeletion(ev domain.Event) error {
 		delete(q.dismissed, p.id)
 	}
 	delete(s.persons, p.id)
-	for email, a := range s.accounts {
-		if a.PersonID == p.id {
-			delete(s.accounts, email)
-		}
-	}
-	for hash, r := range s.refs {
-		if r.personID == p.id {
-			delete(s.refs, hash)
-		}
-	}
-	for hash, t := range s.tokens {
-		if t.PersonID == p.id {
-			s.revoked[t.FamilyID] = true
-			delete(s.tokens, hash)
-		}
-	}
+	s.identity.forget(p.id)
 	return nil
 }

@@ -28,37 +28,36 @@ type person struct {
 	social                            // bio, blocks, mutes, dismissals (social.go)
 }
 
-// Store is the in-memory store. One mutex serialises writers, which is what
-// Neo4j's locks do for the production store.
+// Store is the in-memory graph store. One mutex serialises writers, which
+// is what Neo4j's locks do for the production store. Its identity store
+// (Identity) has a mutex of its own.
 type Store struct {
 	mu        sync.RWMutex
 	persons   map[string]*person
 	interests map[string]map[string]struct{} // name -> person ids
 	commands  map[string]command
-	accounts  map[string]store.Account // by email
 	records   map[string]store.Transfer
-	tokens    map[string]*refreshToken // by hash
-	revoked   map[string]bool          // token families
-	refs      map[string]reference     // reference tokens by hash
-	keys      map[string]personKey     // by person id (keys.go)
+	keys      map[string]personKey // by person id (keys.go)
+	identity  *Identity            // a deletion erases the account there
 	now       func() time.Time
 	retention time.Duration // of notifications
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.GraphStore = (*Store)(nil)
 
-// New returns an empty store.
+// Identity returns the identity store whose accounts this graph's
+// deletions erase.
+func (s *Store) Identity() *Identity { return s.identity }
+
+// New returns an empty graph store with an empty identity store.
 func New() *Store {
 	return &Store{
 		persons:   map[string]*person{},
 		interests: map[string]map[string]struct{}{},
 		commands:  map[string]command{},
-		accounts:  map[string]store.Account{},
 		records:   map[string]store.Transfer{},
-		tokens:    map[string]*refreshToken{},
-		revoked:   map[string]bool{},
-		refs:      map[string]reference{},
 		keys:      map[string]personKey{},
+		identity:  NewIdentity(),
 		now:       time.Now,
 		retention: store.DefaultNotificationRetention,
 	}
@@ -284,46 +283,4 @@ func (st state) FollowingCount(_ context.Context, id string) (int, error) {
 		return len(p.follows), nil
 	}
 	return 0, nil
-}
-
-// CreateAccount implements store.Accounts.
-func (s *Store) CreateAccount(_ context.Context, a store.Account) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.accounts[a.Email]; ok {
-		return domain.ErrEmailTaken
-	}
-	if a.ProviderKey != "" {
-		for _, other := range s.accounts {
-			if other.ProviderKey == a.ProviderKey {
-				return domain.ErrEmailTaken
-			}
-		}
-	}
-	s.accounts[a.Email] = a
-	return nil
-}
-
-// AccountByProvider implements store.Accounts. Provider sign-ins are rare
-// next to everything else, so a scan is fine for the embedded store.
-func (s *Store) AccountByProvider(_ context.Context, key string) (store.Account, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	for _, a := range s.accounts {
-		if key != "" && a.ProviderKey == key {
-			return a, nil
-		}
-	}
-	return store.Account{}, domain.NotFound("no account for this identity")
-}
-
-// AccountByEmail implements store.Accounts.
-func (s *Store) AccountByEmail(_ context.Context, email string) (store.Account, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	a, ok := s.accounts[email]
-	if !ok {
-		return store.Account{}, domain.NotFound("no account for this email")
-	}
-	return a, nil
 }

@@ -9,7 +9,11 @@ import (
 )
 
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(*testing.T) store.Store { return memory.New() })
+	storetest.RunGraph(t, func(*testing.T) storetest.Stores {
+		s := memory.New()
+		return storetest.Stores{Graph: s, Identity: s.Identity()}
+	})
+	storetest.RunIdentity(t, func(*testing.T) store.IdentityStore { return memory.NewIdentity() })
 }
 
 func TestFreshIsEmpty(t *testing.T) { storetest.FreshIsEmpty(t, memory.New()) }

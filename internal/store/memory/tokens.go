@@ -14,7 +14,7 @@ type refreshToken struct {
 }
 
 // SaveRefreshToken implements store.RefreshTokens.
-func (s *Store) SaveRefreshToken(_ context.Context, t store.RefreshToken) error {
+func (s *Identity) SaveRefreshToken(_ context.Context, t store.RefreshToken) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokens[t.Hash] = &refreshToken{RefreshToken: t}
@@ -22,7 +22,7 @@ func (s *Store) SaveRefreshToken(_ context.Context, t store.RefreshToken) error 
 }
 
 // UseRefreshToken implements store.RefreshTokens.
-func (s *Store) UseRefreshToken(_ context.Context, hash string, now time.Time) (store.RefreshToken, error) {
+func (s *Identity) UseRefreshToken(_ context.Context, hash string, now time.Time) (store.RefreshToken, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.tokens[hash]
@@ -38,7 +38,7 @@ func (s *Store) UseRefreshToken(_ context.Context, hash string, now time.Time) (
 }
 
 // RevokeFamilyOf implements store.RefreshTokens.
-func (s *Store) RevokeFamilyOf(_ context.Context, hash string) error {
+func (s *Identity) RevokeFamilyOf(_ context.Context, hash string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if t, ok := s.tokens[hash]; ok {
@@ -48,9 +48,9 @@ func (s *Store) RevokeFamilyOf(_ context.Context, hash string) error {
 }
 
 // AccountByPersonID implements store.Accounts.
-func (s *Store) AccountByPersonID(_ context.Context, id string) (store.Account, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+func (s *Identity) AccountByPersonID(_ context.Context, id string) (store.Account, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for _, a := range s.accounts {
 		if a.PersonID == id {
 			return a, nil
@@ -60,7 +60,7 @@ func (s *Store) AccountByPersonID(_ context.Context, id string) (store.Account, 
 }
 
 // DeleteAccount implements store.Accounts.
-func (s *Store) DeleteAccount(_ context.Context, id string) error {
+func (s *Identity) DeleteAccount(_ context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for email, a := range s.accounts {
@@ -77,7 +77,7 @@ type reference struct {
 }
 
 // SaveReference implements store.ReferenceTokens.
-func (s *Store) SaveReference(_ context.Context, hash, personID, jwt string, exp time.Time) error {
+func (s *Identity) SaveReference(_ context.Context, hash, personID, jwt string, exp time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refs[hash] = reference{jwt: jwt, personID: personID, exp: exp}
@@ -85,9 +85,9 @@ func (s *Store) SaveReference(_ context.Context, hash, personID, jwt string, exp
 }
 
 // LookupReference implements store.ReferenceTokens.
-func (s *Store) LookupReference(_ context.Context, hash string, now time.Time) (string, time.Time, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+func (s *Identity) LookupReference(_ context.Context, hash string, now time.Time) (string, time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	r, ok := s.refs[hash]
 	if !ok || !now.Before(r.exp) {
 		return "", time.Time{}, store.ErrTokenInvalid

@@ -52,10 +52,10 @@ CREATE (:ReferenceToken {hash: $key, jwt: 42, expiresAt: $exp})`, params, neo4j.
 		t.Fatal(err)
 	}
 	defer s.Close(ctx)
-	if _, err := s.AccountByPersonID(ctx, key); err == nil || !strings.Contains(err.Error(), "email is") {
+	if _, err := s.Identity().AccountByPersonID(ctx, key); err == nil || !strings.Contains(err.Error(), "email is") {
 		t.Errorf("AccountByPersonID = %v, want an error naming email", err)
 	}
-	if _, _, err := s.LookupReference(ctx, key, time.Now()); err == nil || !strings.Contains(err.Error(), "jwt is int64") {
+	if _, _, err := s.Identity().LookupReference(ctx, key, time.Now()); err == nil || !strings.Contains(err.Error(), "jwt is int64") {
 		t.Errorf("LookupReference = %v, want an error naming jwt", err)
 	}
 }

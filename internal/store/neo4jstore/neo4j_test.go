@@ -22,7 +22,8 @@ func TestContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close(context.Background()) })
-	storetest.Run(t, func(*testing.T) store.Store { return s })
+	storetest.RunGraph(t, func(*testing.T) storetest.Stores { return storetest.Stores{Graph: s, Identity: s.Identity()} })
+	storetest.RunIdentity(t, func(*testing.T) store.IdentityStore { return s.Identity() })
 }
 
 func TestWrongPasswordIsRefused(t *testing.T) {

@@ -23,7 +23,8 @@ type Config struct {
 	Database string // "" means the server's default database
 }
 
-// Store is the Neo4j implementation of store.Store.
+// Store is the Neo4j graph store (store.GraphStore); Identity is its
+// identity store.
 type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
@@ -36,7 +37,7 @@ type Store struct {
 	retention time.Duration
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.GraphStore = (*Store)(nil)
 
 // Open connects, verifies connectivity and creates the schema.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
@@ -120,7 +121,7 @@ func (s *Store) ObserveBookmarks(ctx context.Context, bookmarks []string) {
 	}
 }
 
-// Ready implements store.Store.
+// Ready implements store.GraphStore.
 func (s *Store) Ready(ctx context.Context) error {
 	if _, err := neo4j.ExecuteQuery(ctx, s.driver, "RETURN 1", nil, neo4j.EagerResultTransformer, s.dbOpt()); err != nil {
 		return fmt.Errorf("neo4j: not ready: %w", err)
@@ -128,7 +129,7 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
-// Close implements store.Store.
+// Close implements store.GraphStore.
 func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 
 // read runs a read query with the shared bookmark manager.

@@ -13,7 +13,8 @@ import (
 )
 
 // SaveRefreshToken implements store.RefreshTokens.
-func (s *Store) SaveRefreshToken(ctx context.Context, t store.RefreshToken) error {
+func (i *Identity) SaveRefreshToken(ctx context.Context, t store.RefreshToken) error {
+	s := i.s
 	_, err := neo4j.ExecuteQuery(ctx, s.driver, `MERGE (f:TokenFamily {id: $family}) ON CREATE SET f.revoked = false, f.personId = $person
 CREATE (:RefreshToken {hash: $hash, familyId: $family, personId: $person, expiresAt: $exp, uses: 0})`,
 		map[string]any{"family": t.FamilyID, "person": t.PersonID, "hash": t.Hash, "exp": t.ExpiresAt.UTC()}, neo4j.EagerResultTransformer, s.dbOpt())
@@ -27,7 +28,8 @@ CREATE (:RefreshToken {hash: $hash, familyId: $family, personId: $person, expire
 // reads and writes the property in one SET, for which Neo4j takes the
 // write lock first: concurrent uses are serialized and only the first sees
 // uses = 1.
-func (s *Store) UseRefreshToken(ctx context.Context, hash string, now time.Time) (store.RefreshToken, error) {
+func (i *Identity) UseRefreshToken(ctx context.Context, hash string, now time.Time) (store.RefreshToken, error) {
+	s := i.s
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -62,7 +64,7 @@ RETURN t.uses AS uses, f.revoked AS revoked, t.familyId AS family, t.personId AS
 	case errors.Is(err, store.ErrTokenReused):
 		// The transaction function returned an error, so the revocation
 		// rolled back: revoke in a transaction of its own.
-		if rerr := s.RevokeFamilyOf(ctx, hash); rerr != nil {
+		if rerr := i.RevokeFamilyOf(ctx, hash); rerr != nil {
 			return store.RefreshToken{}, rerr
 		}
 		return store.RefreshToken{}, store.ErrTokenReused
@@ -79,7 +81,8 @@ RETURN t.uses AS uses, f.revoked AS revoked, t.familyId AS family, t.personId AS
 }
 
 // RevokeFamilyOf implements store.RefreshTokens.
-func (s *Store) RevokeFamilyOf(ctx context.Context, hash string) error {
+func (i *Identity) RevokeFamilyOf(ctx context.Context, hash string) error {
+	s := i.s
 	_, err := neo4j.ExecuteQuery(ctx, s.driver, `MATCH (t:RefreshToken {hash: $hash}) MATCH (f:TokenFamily {id: t.familyId}) SET f.revoked = true`,
 		map[string]any{"hash": hash}, neo4j.EagerResultTransformer, s.dbOpt())
 	if err != nil {
@@ -89,7 +92,8 @@ func (s *Store) RevokeFamilyOf(ctx context.Context, hash string) error {
 }
 
 // AccountByPersonID implements store.Accounts.
-func (s *Store) AccountByPersonID(ctx context.Context, id string) (store.Account, error) {
+func (i *Identity) AccountByPersonID(ctx context.Context, id string) (store.Account, error) {
+	s := i.s
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (a:Account {personId: $id}) RETURN a.email AS email", map[string]any{"id": id},
 		neo4j.EagerResultTransformer, s.dbOpt())
 	if err != nil {
@@ -102,11 +106,12 @@ func (s *Store) AccountByPersonID(ctx context.Context, id string) (store.Account
 	if err != nil {
 		return store.Account{}, fmt.Errorf("account of a person: %w", err)
 	}
-	return s.AccountByEmail(ctx, email)
+	return i.AccountByEmail(ctx, email)
 }
 
 // DeleteAccount implements store.Accounts.
-func (s *Store) DeleteAccount(ctx context.Context, id string) error {
+func (i *Identity) DeleteAccount(ctx context.Context, id string) error {
+	s := i.s
 	_, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (a:Account {personId: $id}) DETACH DELETE a", map[string]any{"id": id},
 		neo4j.EagerResultTransformer, s.dbOpt())
 	if err != nil {
@@ -116,7 +121,8 @@ func (s *Store) DeleteAccount(ctx context.Context, id string) error {
 }
 
 // SaveReference implements store.ReferenceTokens.
-func (s *Store) SaveReference(ctx context.Context, hash, personID, jwt string, exp time.Time) error {
+func (i *Identity) SaveReference(ctx context.Context, hash, personID, jwt string, exp time.Time) error {
+	s := i.s
 	_, err := neo4j.ExecuteQuery(ctx, s.driver, "CREATE (:ReferenceToken {hash: $hash, personId: $person, jwt: $jwt, expiresAt: $exp})",
 		map[string]any{"hash": hash, "person": personID, "jwt": jwt, "exp": exp.UTC()}, neo4j.EagerResultTransformer, s.dbOpt())
 	if err != nil {
@@ -126,7 +132,8 @@ func (s *Store) SaveReference(ctx context.Context, hash, personID, jwt string, e
 }
 
 // LookupReference implements store.ReferenceTokens.
-func (s *Store) LookupReference(ctx context.Context, hash string, now time.Time) (string, time.Time, error) {
+func (i *Identity) LookupReference(ctx context.Context, hash string, now time.Time) (string, time.Time, error) {
+	s := i.s
 	// Read from the writer, after the write: a reference is used right
 	// after it is made, and a lagging replica must not refuse it.
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (r:ReferenceToken {hash: $hash}) WHERE r.expiresAt > $now RETURN r.jwt AS jwt, r.expiresAt AS exp",

@@ -14,21 +14,21 @@ import (
 // go in the decision's transaction; the counts of those they followed or
 // were followed by are right; their balance is burned so that supply and
 // balances still agree; what others received from them stays.
-func testDeleteAccount(t *testing.T, s store.Store) {
+func testDeleteAccount(t *testing.T, s store.GraphStore, ids store.IdentityStore) {
 	empty, err := s.Empty(ctx(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	u := testsupport.Letters()
 	ann, bob, cid := register(t, s, "Ann "+u), register(t, s, "Bob "+u), register(t, s, "Cid "+u)
-	if err := s.CreateAccount(ctx(t), store.Account{PersonID: ann, Email: u + "@example.com", Name: "Ann", PasswordHash: "x", CreatedAt: time.Now()}); err != nil {
+	if err := ids.CreateAccount(ctx(t), store.Account{PersonID: ann, Email: u + "@example.com", Name: "Ann", PasswordHash: "x", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	hash, ref := "refresh-"+u, "reference-"+u
-	if err := s.SaveReference(ctx(t), ref, ann, "a.jwt", time.Now().Add(time.Hour)); err != nil {
+	if err := ids.SaveReference(ctx(t), ref, ann, "a.jwt", time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveRefreshToken(ctx(t), store.RefreshToken{Hash: hash, FamilyID: domain.NewID(), PersonID: ann, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+	if err := ids.SaveRefreshToken(ctx(t), store.RefreshToken{Hash: hash, FamilyID: domain.NewID(), PersonID: ann, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	follow(t, s, ann, bob)
@@ -47,13 +47,13 @@ func testDeleteAccount(t *testing.T, s store.Store) {
 	if b, c := person(t, s, bob), person(t, s, cid); b.FollowerCount != 0 || c.FollowingCount != 0 || b.Balance != 130 {
 		t.Fatalf("counts or coins of the others: bob %+v cid %+v", b, c)
 	}
-	if _, err := s.AccountByPersonID(ctx(t), ann); domain.KindOf(err) != domain.KindNotFound {
+	if _, err := ids.AccountByPersonID(ctx(t), ann); domain.KindOf(err) != domain.KindNotFound {
 		t.Fatalf("the account survives: %v", err)
 	}
-	if _, err := s.UseRefreshToken(ctx(t), hash, time.Now()); !errors.Is(err, store.ErrTokenInvalid) {
+	if _, err := ids.UseRefreshToken(ctx(t), hash, time.Now()); !errors.Is(err, store.ErrTokenInvalid) {
 		t.Fatalf("the refresh token survives: %v", err)
 	}
-	if _, _, err := s.LookupReference(ctx(t), ref, time.Now()); !errors.Is(err, store.ErrTokenInvalid) {
+	if _, _, err := ids.LookupReference(ctx(t), ref, time.Now()); !errors.Is(err, store.ErrTokenInvalid) {
 		t.Fatalf("the reference token survives: %v", err)
 	}
 	if got := search(t, s, "", "ann "+u, store.OffsetPage{First: 5}); len(got) != 0 {

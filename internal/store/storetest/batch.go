@@ -10,7 +10,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-var batchTests = map[string]func(*testing.T, store.Store){
+var batchTests = map[string]func(*testing.T, store.GraphStore){
 	"BatchSeesItsOwnWrites":       testBatchSeesItsOwnWrites,
 	"BatchRepeatedCommandReplays": testBatchRepeatedCommandReplays,
 	"BatchTransfersNeverOverdraw": testBatchTransfersNeverOverdraw,
@@ -26,7 +26,7 @@ func command(t *testing.T, typ domain.CommandType, actor string, payload any) do
 	return cmd
 }
 
-func execBatch(t *testing.T, s store.Store, cmds ...domain.Command) []store.Executed {
+func execBatch(t *testing.T, s store.GraphStore, cmds ...domain.Command) []store.Executed {
 	t.Helper()
 	done, err := s.ExecuteBatch(ctx(t), cmds, domain.Decide)
 	if err != nil {
@@ -40,7 +40,7 @@ func execBatch(t *testing.T, s store.Store, cmds ...domain.Command) []store.Exec
 
 // A follow then an unfollow of one pair in one batch end unfollowed: the
 // unfollow is decided against the follow before it.
-func testBatchSeesItsOwnWrites(t *testing.T, s store.Store) {
+func testBatchSeesItsOwnWrites(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
 	done := execBatch(t, s,
 		command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: b}),
@@ -65,7 +65,7 @@ func testBatchSeesItsOwnWrites(t *testing.T, s store.Store) {
 // A command id that comes twice in one batch (a redelivery joined to the
 // first delivery) is decided once; the second answers the same outcome,
 // replayed.
-func testBatchRepeatedCommandReplays(t *testing.T, s store.Store) {
+func testBatchRepeatedCommandReplays(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
 	follow := command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: b})
 	grant := command(t, domain.CmdTransferCoins, a, domain.TransferPayload{To: b, Amount: 10})
@@ -93,7 +93,7 @@ func testBatchRepeatedCommandReplays(t *testing.T, s store.Store) {
 
 // Transfers of one batch observe each other: each is guarded by the
 // balance the ones before it left, so none overdraws.
-func testBatchTransfersNeverOverdraw(t *testing.T, s store.Store) {
+func testBatchTransfersNeverOverdraw(t *testing.T, s store.GraphStore) {
 	a, b, c := register(t, s, "A"), register(t, s, "B"), register(t, s, "C")
 	done := execBatch(t, s,
 		command(t, domain.CmdTransferCoins, a, domain.TransferPayload{To: b, Amount: 60}),
@@ -119,7 +119,7 @@ func testBatchTransfersNeverOverdraw(t *testing.T, s store.Store) {
 // naming it, and leaves no record of it; the others, executed again one by
 // one (as the consumer falls back to), each end with exactly one effect,
 // whether the batch had kept them (memory) or rolled them back (Neo4j).
-func testBatchFailingCommandReported(t *testing.T, s store.Store) {
+func testBatchFailingCommandReported(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
 	first := command(t, domain.CmdTransferCoins, a, domain.TransferPayload{To: b, Amount: 10})
 	poison := command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: b})

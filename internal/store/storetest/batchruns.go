@@ -12,7 +12,7 @@ import (
 // A batch's decisions and its end state are those of its commands applied
 // one by one, whatever the store folds together: these cases each write an
 // edge, a balance or a limit twice in one batch.
-var batchRunTests = map[string]func(*testing.T, store.Store){
+var batchRunTests = map[string]func(*testing.T, store.GraphStore){
 	"BatchRegisterThenSpend":       testBatchRegisterThenSpend,
 	"BatchEdgesEndAsOneByOne":      testBatchEdgesEndAsOneByOne,
 	"BatchLimitsCountEarlierOnes":  testBatchLimitsCountEarlierOnes,
@@ -37,7 +37,7 @@ func wantStatuses(t *testing.T, done []store.Executed, want ...string) {
 
 // A person registered in a batch holds the welcome grant for a transfer
 // later in the same batch, and can be followed by it.
-func testBatchRegisterThenSpend(t *testing.T, s store.Store) {
+func testBatchRegisterThenSpend(t *testing.T, s store.GraphStore) {
 	b := register(t, s, "B")
 	a := domain.NewID()
 	done := execBatch(t, s,
@@ -56,7 +56,7 @@ func testBatchRegisterThenSpend(t *testing.T, s store.Store) {
 
 // Edges removed and added again in one batch, and added then removed,
 // end as one by one, and a recreated edge dates from its last addition.
-func testBatchEdgesEndAsOneByOne(t *testing.T, s store.Store) {
+func testBatchEdgesEndAsOneByOne(t *testing.T, s store.GraphStore) {
 	a, b, c := register(t, s, "A"), register(t, s, "B"), register(t, s, "C")
 	follow(t, s, a, b)
 	old, fresh := "old "+domain.NewID(), "fresh "+domain.NewID()
@@ -103,7 +103,7 @@ func testBatchEdgesEndAsOneByOne(t *testing.T, s store.Store) {
 
 // The per-person limits count what earlier commands of the batch added
 // and removed.
-func testBatchLimitsCountEarlierOnes(t *testing.T, s store.Store) {
+func testBatchLimitsCountEarlierOnes(t *testing.T, s store.GraphStore) {
 	a, b, c, d := register(t, s, "A"), register(t, s, "B"), register(t, s, "C"), register(t, s, "D")
 	pol := domain.Policy{WelcomeCoins: 100, MaxFollows: 2, MaxInterests: 1}
 	one := "one " + domain.NewID()
@@ -131,7 +131,7 @@ func testBatchLimitsCountEarlierOnes(t *testing.T, s store.Store) {
 
 // Commands decided alone (a block, a profile update) between the common
 // ones see the writes before them, and the ones after see theirs.
-func testBatchRareCommandsInBetween(t *testing.T, s store.Store) {
+func testBatchRareCommandsInBetween(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
 	first := command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: b})
 	done := execBatch(t, s,
@@ -157,7 +157,7 @@ func testBatchRareCommandsInBetween(t *testing.T, s store.Store) {
 
 // Notifications are stored for the follows and transfers the batch
 // applied, and none for a transfer the guard refused.
-func testBatchNotifiesOnlyWhatApplied(t *testing.T, s store.Store) {
+func testBatchNotifiesOnlyWhatApplied(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
 	done := execBatch(t, s,
 		command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: b}),

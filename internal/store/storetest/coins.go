@@ -10,17 +10,17 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-func transfer(t *testing.T, s store.Store, from, to string, amount int64) domain.Outcome {
+func transfer(t *testing.T, s store.GraphStore, from, to string, amount int64) domain.Outcome {
 	t.Helper()
 	return exec(t, s, domain.CmdTransferCoins, from, domain.TransferPayload{To: to, Amount: amount, Memo: "thanks"})
 }
 
-func balance(t *testing.T, s store.Store, id string) int64 {
+func balance(t *testing.T, s store.GraphStore, id string) int64 {
 	t.Helper()
 	return person(t, s, id).Balance
 }
 
-func testCoins(t *testing.T, s store.Store) {
+func testCoins(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
 	if balance(t, s, a) != 100 || balance(t, s, b) != 100 {
 		t.Fatalf("welcome grant: %d %d", balance(t, s, a), balance(t, s, b))
@@ -63,7 +63,7 @@ func testCoins(t *testing.T, s store.Store) {
 
 // testConcurrentSpending races transfers of the same coins: the store's
 // guard lets exactly as many through as the balance covers.
-func testConcurrentSpending(t *testing.T, s store.Store) {
+func testConcurrentSpending(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
 	var wg sync.WaitGroup
 	results := make(chan domain.Outcome, 16)
@@ -105,7 +105,7 @@ func testConcurrentSpending(t *testing.T, s store.Store) {
 // testTransferAfterLostRecord: a transfer command whose ledger record exists
 // but whose command record does not (a graph rebuilt from events) is
 // applied once, not twice and not refused.
-func testTransferAfterLostRecord(t *testing.T, s store.Store) {
+func testTransferAfterLostRecord(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
 	cmd, _ := domain.NewCommand(domain.CmdTransferCoins, a, domain.TransferPayload{To: b, Amount: 10}, time.Now())
 	out, err := domain.Decide(ctx(t), stateless{}, cmd, time.Now())

@@ -14,7 +14,7 @@ import (
 // testProjectionConverges replays one history into the store twice, once in
 // order and once with the subjects' streams interleaved the other way round
 // (as two partitions may deliver them), each into fresh ids, and compares.
-func testProjectionConverges(t *testing.T, s store.Store) {
+func testProjectionConverges(t *testing.T, s store.GraphStore) {
 	live, replay := history(t), map[string]string{}
 	a, b := live.ids[0], live.ids[1]
 	// Same history with fresh ids for the second run.

@@ -8,7 +8,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-func inbox(t *testing.T, s store.Store, id string, q store.NotificationQuery) store.NotificationPage {
+func inbox(t *testing.T, s store.GraphStore, id string, q store.NotificationQuery) store.NotificationPage {
 	t.Helper()
 	if q.First == 0 {
 		q.First = 100
@@ -20,7 +20,7 @@ func inbox(t *testing.T, s store.Store, id string, q store.NotificationQuery) st
 	return pg
 }
 
-func unread(t *testing.T, s store.Store, id string) int {
+func unread(t *testing.T, s store.GraphStore, id string) int {
 	t.Helper()
 	n, err := s.UnreadNotificationCount(ctx(t), id, time.Time{})
 	if err != nil {
@@ -40,7 +40,7 @@ func kinds(pg store.NotificationPage) []string {
 // testInbox: notifications are stored for their recipient only, newest
 // first, paged, counted and marked read; the welcome grant is none;
 // applying the same events again adds nothing.
-func testInbox(t *testing.T, s store.Store) {
+func testInbox(t *testing.T, s store.GraphStore) {
 	ann, bob, carl := register(t, s, "Ann"), register(t, s, "Bob"), register(t, s, "Carl")
 	follow := exec(t, s, domain.CmdFollow, ann, domain.FollowPayload{PersonID: bob})
 	transfer(t, s, ann, bob, 5)
@@ -123,7 +123,7 @@ func equal(a, b []string) bool {
 // testInboxHonoursBlocksAndMutes: a person gets no stored notification
 // caused by someone they block or mute, as none is delivered live; others
 // still reach them.
-func testInboxHonoursBlocksAndMutes(t *testing.T, s store.Store) {
+func testInboxHonoursBlocksAndMutes(t *testing.T, s store.GraphStore) {
 	ann, muted, blocked, carl := register(t, s, "Ann"), register(t, s, "Muted"), register(t, s, "Blocked"), register(t, s, "Carl")
 	relate(t, s, domain.CmdMute, ann, muted)
 	relate(t, s, domain.CmdBlock, ann, blocked)

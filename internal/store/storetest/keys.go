@@ -12,7 +12,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
-var keyTests = map[string]func(*testing.T, store.Store){
+var keyTests = map[string]func(*testing.T, store.GraphStore){
 	"PersonKeys":          testPersonKeys,
 	"DeletionShreds":      testDeletionShreds,
 	"ConcurrentKeyCreate": testConcurrentKeyCreate,
@@ -21,7 +21,7 @@ var keyTests = map[string]func(*testing.T, store.Store){
 // testPersonKeys: a key is made once and read back; none is nil; a
 // destroyed key is gone for good, and destroying an unknown person's key
 // leaves a tombstone too.
-func testPersonKeys(t *testing.T, s store.Store) {
+func testPersonKeys(t *testing.T, s store.GraphStore) {
 	id, other := domain.NewID(), domain.NewID()
 	if k, err := s.PersonKey(ctx(t), id); err != nil || k != nil {
 		t.Fatalf("key of nobody: %x %v", k, err)
@@ -60,7 +60,7 @@ func testPersonKeys(t *testing.T, s store.Store) {
 	}
 }
 
-func testConcurrentKeyCreate(t *testing.T, s store.Store) {
+func testConcurrentKeyCreate(t *testing.T, s store.GraphStore) {
 	id := domain.NewID()
 	keys := make([][]byte, 8)
 	var wg sync.WaitGroup
@@ -85,7 +85,7 @@ func testConcurrentKeyCreate(t *testing.T, s store.Store) {
 // and removes the events from the recorded outcomes of their commands, so
 // a redelivered command of theirs publishes nothing (and makes no person
 // again); the deletion's own record and others' records keep theirs.
-func testDeletionShreds(t *testing.T, s store.Store) {
+func testDeletionShreds(t *testing.T, s store.GraphStore) {
 	u := testsupport.Letters()
 	ann := domain.NewID()
 	reg, err := domain.NewCommand(domain.CmdRegisterPerson, ann, domain.RegisterPersonPayload{Name: "Ann " + u, Email: u + "@example.com"}, time.Now())

@@ -13,7 +13,7 @@ import (
 // for the decision, so a policy's limits hold (small limits here; the
 // production figures are domain.MaxInterestsPerPerson and
 // MaxFollowsPerPerson).
-func testPerPersonLimits(t *testing.T, s store.Store) {
+func testPerPersonLimits(t *testing.T, s store.GraphStore) {
 	pol := domain.Policy{WelcomeCoins: 1, MaxInterests: 2, MaxFollows: 2}
 	run := func(typ domain.CommandType, actor string, payload any) domain.Outcome {
 		t.Helper()

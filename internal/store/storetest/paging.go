@@ -11,7 +11,7 @@ import (
 )
 
 // pagingTests page person lists in every order, with and without totals.
-var pagingTests = map[string]func(*testing.T, store.Store){
+var pagingTests = map[string]func(*testing.T, store.GraphStore){
 	"OrderedPages":    testOrderedPages,
 	"RankedInterests": testRankedInterests,
 	"PlannedRead":     testPlannedRead,
@@ -19,7 +19,7 @@ var pagingTests = map[string]func(*testing.T, store.Store){
 
 // testRankedInterests: a person's interests by popularity (with counts)
 // and by name, cut at first; an unknown person has none.
-func testRankedInterests(t *testing.T, s store.Store) {
+func testRankedInterests(t *testing.T, s store.GraphStore) {
 	me, other, third := register(t, s, "Me"), register(t, s, "Other"), register(t, s, "Third")
 	topic := "ranked " + testsupport.Letters() + " "
 	for _, n := range []string{"a", "b", "c"} {
@@ -53,7 +53,7 @@ func testRankedInterests(t *testing.T, s store.Store) {
 // follows and who declare one interest, each in the same sequence, with
 // names in neither that sequence nor id order; then it walks every list
 // three at a time in every order and compares with the order expected.
-func testOrderedPages(t *testing.T, s store.Store) {
+func testOrderedPages(t *testing.T, s store.GraphStore) {
 	hub, topic := register(t, s, "Hub"), "paging "+testsupport.Letters()
 	names := []string{"Eve", "Bob", "Gus", "Ann", "Dan", "Cal", "Fay"}
 	var seq []string // in the order every edge was made

@@ -11,7 +11,7 @@ import (
 
 // testPlannedRead: a plan three lists deep reads what the one-level
 // methods read, level by level; an unknown person reads nil.
-func testPlannedRead(t *testing.T, s store.Store) {
+func testPlannedRead(t *testing.T, s store.GraphStore) {
 	hub, a, b, c := register(t, s, "Hub"), register(t, s, "Ann"), register(t, s, "Bob"), register(t, s, "Cal")
 	topic := "plan " + testsupport.Letters() + " "
 	for _, e := range [][2]string{{a, hub}, {b, hub}, {c, hub}, {hub, a}, {hub, b}, {a, b}, {b, c}, {c, a}} {
@@ -42,7 +42,7 @@ func testPlannedRead(t *testing.T, s store.Store) {
 }
 
 // expectedRead reads plan with the one-level methods.
-func expectedRead(t *testing.T, s store.Store, id string, plan store.PersonPlan) store.PersonRead {
+func expectedRead(t *testing.T, s store.GraphStore, id string, plan store.PersonPlan) store.PersonRead {
 	t.Helper()
 	persons, err := s.PersonsByIDs(ctx(t), []string{id})
 	if err != nil {

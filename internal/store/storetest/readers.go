@@ -9,7 +9,7 @@ import (
 
 // testFollowing covers the outgoing side of follows, which the follow
 // rules test reads only from the followers' side.
-func testFollowing(t *testing.T, s store.Store) {
+func testFollowing(t *testing.T, s store.GraphStore) {
 	a, b, c := register(t, s, "A"), register(t, s, "B"), register(t, s, "C")
 	exec(t, s, domain.CmdFollow, a, domain.FollowPayload{PersonID: b})
 	exec(t, s, domain.CmdFollow, a, domain.FollowPayload{PersonID: c})
@@ -47,7 +47,7 @@ func ids(p store.PersonPage) map[string]bool {
 
 // testEmptyAndReady: a working store is ready, and is not empty once a
 // person registers. (That a fresh store starts empty is FreshIsEmpty.)
-func testEmptyAndReady(t *testing.T, s store.Store) {
+func testEmptyAndReady(t *testing.T, s store.GraphStore) {
 	if err := s.Ready(ctx(t)); err != nil {
 		t.Fatalf("a working store is not ready: %v", err)
 	}
@@ -59,7 +59,7 @@ func testEmptyAndReady(t *testing.T, s store.Store) {
 
 // FreshIsEmpty checks a store made for this test alone: empty until a
 // person registers. Only stores that are not shared can run it.
-func FreshIsEmpty(t *testing.T, s store.Store) {
+func FreshIsEmpty(t *testing.T, s store.GraphStore) {
 	if empty, err := s.Empty(ctx(t)); err != nil || !empty {
 		t.Fatalf("a fresh store is not empty (%v)", err)
 	}
@@ -70,7 +70,7 @@ func FreshIsEmpty(t *testing.T, s store.Store) {
 // exactly; on a shared one (other tests write concurrently) its totals
 // grow by at least what this test minted and balances still add up to
 // the supply minted so far.
-func testLedgerExact(t *testing.T, s store.Store) {
+func testLedgerExact(t *testing.T, s store.GraphStore) {
 	empty, err := s.Empty(ctx(t))
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
-func recommend(t *testing.T, s store.Store, id string, first int) map[string]store.Recommendation {
+func recommend(t *testing.T, s store.GraphStore, id string, first int) map[string]store.Recommendation {
 	t.Helper()
 	recs, err := s.Recommend(ctx(t), id, first)
 	if err != nil {
@@ -24,7 +24,7 @@ func recommend(t *testing.T, s store.Store, id string, first int) map[string]sto
 // testRecommendExclusions: blocked (either way), muted and dismissed
 // persons are never recommended; a follower is, with FollowsYou and half
 // a point; the counts behind each reason are given.
-func testRecommendExclusions(t *testing.T, s store.Store) {
+func testRecommendExclusions(t *testing.T, s store.GraphStore) {
 	topic := "knots " + testsupport.Letters()
 	me, fan, blocked, blocker, muted, dismissed, friend := register(t, s, "Me"), register(t, s, "Fan"), register(t, s, "Blocked"),
 		register(t, s, "Blocker"), register(t, s, "Muted"), register(t, s, "Dismissed"), register(t, s, "Friend")
@@ -56,7 +56,7 @@ func testRecommendExclusions(t *testing.T, s store.Store) {
 // recommended the most-followed persons (Popular, score 0, most followers
 // first), never a dismissed one. The database may be shared, so the test
 // checks the order and the exclusion, not who is most followed.
-func testRecommendColdStart(t *testing.T, s store.Store) {
+func testRecommendColdStart(t *testing.T, s store.GraphStore) {
 	me, star, fan1, fan2 := register(t, s, "New"), register(t, s, "Star"), register(t, s, "F1"), register(t, s, "F2")
 	follow(t, s, fan1, star)
 	follow(t, s, fan2, star)

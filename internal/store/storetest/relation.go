@@ -10,12 +10,12 @@ import (
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
-func relate(t *testing.T, s store.Store, typ domain.CommandType, actor, other string) domain.Outcome {
+func relate(t *testing.T, s store.GraphStore, typ domain.CommandType, actor, other string) domain.Outcome {
 	t.Helper()
 	return exec(t, s, typ, actor, domain.RelationPayload{PersonID: other})
 }
 
-func relationship(t *testing.T, s store.Store, viewer, id string) store.Relationship {
+func relationship(t *testing.T, s store.GraphStore, viewer, id string) store.Relationship {
 	t.Helper()
 	m, err := s.Relationships(ctx(t), viewer, []string{id})
 	if err != nil {
@@ -28,7 +28,7 @@ func relationship(t *testing.T, s store.Store, viewer, id string) store.Relation
 // refuses follows and transfers either way with BLOCKED, hides the pair
 // from each other's search, and is lifted by unblock; a mute is a private
 // mark that changes nothing the muted person can see.
-func testBlockAndMute(t *testing.T, s store.Store) {
+func testBlockAndMute(t *testing.T, s store.GraphStore) {
 	u := testsupport.Letters()
 	ann, bob := register(t, s, "Ann "+u), register(t, s, "Bob "+u)
 	follow(t, s, ann, bob)
@@ -90,7 +90,7 @@ func testBlockAndMute(t *testing.T, s store.Store) {
 // testRelationsReplay: the relation events rebuild the same graph, and a
 // follow replayed after the block that removed it stays removed (a
 // rebuild orders different persons' events independently).
-func testRelationsReplay(t *testing.T, s store.Store) {
+func testRelationsReplay(t *testing.T, s store.GraphStore) {
 	u := testsupport.Letters()
 	ann, bob := register(t, s, "Ann "+u), register(t, s, "Bob "+u)
 	followed := exec(t, s, domain.CmdFollow, bob, domain.FollowPayload{PersonID: ann})
@@ -111,7 +111,7 @@ func testRelationsReplay(t *testing.T, s store.Store) {
 // persons, so from different partitions and consumers), end as if one
 // came first: never a follow between a pair that blocks. On a store with
 // read-committed reads this needs both persons locked before deciding.
-func testConcurrentBlockAndFollow(t *testing.T, s store.Store) {
+func testConcurrentBlockAndFollow(t *testing.T, s store.GraphStore) {
 	const pairs = 24
 	type pair struct{ a, b string }
 	ps := make([]pair, pairs)

@@ -13,7 +13,7 @@ import (
 )
 
 // socialTests are the contract of store.SocialReader, run by Run.
-var socialTests = map[string]func(*testing.T, store.Store){
+var socialTests = map[string]func(*testing.T, store.GraphStore){
 	"SearchPersons":              testSearchPersons,
 	"InterestDirectory":          testInterestDirectory,
 	"TrendingWindows":            testTrendingWindows,
@@ -26,24 +26,23 @@ var socialTests = map[string]func(*testing.T, store.Store){
 	"RelationsReplay":            testRelationsReplay,
 	"RecommendExcludes":          testRecommendExclusions,
 	"RecommendCold":              testRecommendColdStart,
-	"DeleteAccount":              testDeleteAccount,
 }
 
-func follow(t *testing.T, s store.Store, a, b string) {
+func follow(t *testing.T, s store.GraphStore, a, b string) {
 	t.Helper()
 	if out := exec(t, s, domain.CmdFollow, a, domain.FollowPayload{PersonID: b}); out.Status != domain.StatusApplied {
 		t.Fatalf("follow: %+v", out)
 	}
 }
 
-func addInterest(t *testing.T, s store.Store, id, name string) {
+func addInterest(t *testing.T, s store.GraphStore, id, name string) {
 	t.Helper()
 	if out := exec(t, s, domain.CmdAddInterest, id, domain.InterestPayload{Interest: name}); out.Status != domain.StatusApplied {
 		t.Fatalf("add interest: %+v", out)
 	}
 }
 
-func search(t *testing.T, s store.Store, viewer, query string, pg store.OffsetPage) []string {
+func search(t *testing.T, s store.GraphStore, viewer, query string, pg store.OffsetPage) []string {
 	t.Helper()
 	words, err := domain.SearchQuery(query)
 	if err != nil {
@@ -65,7 +64,7 @@ func same(a, b []string) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
 // testSearchPersons: case and accents fold, every word is a prefix, whole
 // words rank first, then follower count. A unique word keeps the test's
 // persons apart from everyone else's in a shared database.
-func testSearchPersons(t *testing.T, s store.Store) {
+func testSearchPersons(t *testing.T, s store.GraphStore) {
 	u := testsupport.Letters()
 	jose := register(t, s, "José "+u+" Ñúñez")
 	josefina := register(t, s, "JOSEFINA "+u)
@@ -91,7 +90,7 @@ func testSearchPersons(t *testing.T, s store.Store) {
 	}
 }
 
-func testInterestDirectory(t *testing.T, s store.Store) {
+func testInterestDirectory(t *testing.T, s store.GraphStore) {
 	p := "dir" + testsupport.Letters()
 	a, b, c := register(t, s, "A"), register(t, s, "B"), register(t, s, "C")
 	addInterest(t, s, a, p+" a")
@@ -123,7 +122,7 @@ func testInterestDirectory(t *testing.T, s store.Store) {
 
 // testTrendingWindows places its edges in an hour of 2001 that no other
 // test uses, so the ranking is exactly this test's.
-func testTrendingWindows(t *testing.T, s store.Store) {
+func testTrendingWindows(t *testing.T, s store.GraphStore) {
 	var slot int64
 	for _, c := range testsupport.Letters() {
 		slot = slot*26 + int64(c-'a')
@@ -169,7 +168,7 @@ func testTrendingWindows(t *testing.T, s store.Store) {
 	check(at.Add(-3*time.Hour), first+"/4/2.00", second+"/4/2.00")
 }
 
-func testRelatedInterests(t *testing.T, s store.Store) {
+func testRelatedInterests(t *testing.T, s store.GraphStore) {
 	p := "rel" + testsupport.Letters()
 	a, b, c, d := p+" a", p+" b", p+" c", p+" d"
 	for _, held := range [][]string{{a, b, c}, {a, b}, {a, c, d}, {c}} {
@@ -195,7 +194,7 @@ func testRelatedInterests(t *testing.T, s store.Store) {
 	}
 }
 
-func testMutualsAndKnown(t *testing.T, s store.Store) {
+func testMutualsAndKnown(t *testing.T, s store.GraphStore) {
 	a, b, c, d, v := register(t, s, "A"), register(t, s, "B"), register(t, s, "C"), register(t, s, "D"), register(t, s, "V")
 	follow(t, s, a, b)
 	follow(t, s, b, a)
@@ -245,7 +244,7 @@ func sorted(a, b string) []string {
 
 // testUpdateProfile: a name change is found by search under the new name
 // only; a bio is set, kept when only the name changes, and cleared by "".
-func testUpdateProfile(t *testing.T, s store.Store) {
+func testUpdateProfile(t *testing.T, s store.GraphStore) {
 	u := testsupport.Letters()
 	id := register(t, s, "Old "+u)
 	str := func(v string) *string { return &v }

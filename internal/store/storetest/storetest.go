@@ -1,4 +1,4 @@
-// Package storetest is the contract suite every store.Store passes. It is a
+// Package storetest is the contract suite every store.GraphStore passes. It is a
 // normal (non-test) package so that each implementation's tests run it.
 // Tests use fresh ids and random interest names, so they may share one
 // database with each other and with earlier runs.
@@ -6,7 +6,6 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -16,26 +15,28 @@ import (
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
-// Factory returns a store for one test; the test does not close it.
-type Factory func(t *testing.T) store.Store
+// Stores are a graph store and the identity store its deletions erase
+// from.
+type Stores struct {
+	Graph    store.GraphStore
+	Identity store.IdentityStore
+}
 
-// Run runs the whole contract against stores from newStore.
-func Run(t *testing.T, newStore Factory) {
-	tests := map[string]func(*testing.T, store.Store){
+// Factory returns the stores for one test; the test does not close them.
+type Factory func(t *testing.T) Stores
+
+// RunGraph runs the graph store's contract against stores from newStores.
+func RunGraph(t *testing.T, newStores Factory) {
+	tests := map[string]func(*testing.T, store.GraphStore){
 		"RegisterAndRead":          testRegisterAndRead,
 		"RedeliveryChangesNothing": testRedelivery,
 		"FollowRules":              testFollowRules,
 		"Interests":                testInterests,
 		"Pagination":               testPagination,
 		"Recommend":                testRecommend,
-		"Accounts":                 testAccounts,
-		"ProviderAccounts":         testProviderAccounts,
 		"ProjectionConverges":      testProjectionConverges,
 		"Coins":                    testCoins,
 		"ConcurrentSpending":       testConcurrentSpending,
-		"RefreshRotation":          testRefreshRotation,
-		"ConcurrentRefresh":        testConcurrentRefresh,
-		"ReferenceTokens":          testReferenceTokens,
 		"TransferAfterLostRecord":  testTransferAfterLostRecord,
 		"PerPersonLimits":          testPerPersonLimits,
 		"Following":                testFollowing,
@@ -61,9 +62,14 @@ func Run(t *testing.T, newStore Factory) {
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			fn(t, newStore(t))
+			fn(t, newStores(t).Graph)
 		})
 	}
+	t.Run("DeleteAccount", func(t *testing.T) {
+		t.Parallel()
+		st := newStores(t)
+		testDeleteAccount(t, st.Graph, st.Identity)
+	})
 }
 
 func ctx(t *testing.T) context.Context {
@@ -72,7 +78,7 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-func exec(t *testing.T, s store.Store, typ domain.CommandType, actor string, payload any) domain.Outcome {
+func exec(t *testing.T, s store.GraphStore, typ domain.CommandType, actor string, payload any) domain.Outcome {
 	t.Helper()
 	cmd, err := domain.NewCommand(typ, actor, payload, time.Now())
 	if err != nil {
@@ -88,7 +94,7 @@ func exec(t *testing.T, s store.Store, typ domain.CommandType, actor string, pay
 	return out
 }
 
-func register(t *testing.T, s store.Store, name string) string {
+func register(t *testing.T, s store.GraphStore, name string) string {
 	t.Helper()
 	id := domain.NewID()
 	out := exec(t, s, domain.CmdRegisterPerson, id, domain.RegisterPersonPayload{Name: name, Email: testsupport.Unique() + "@example.com"})
@@ -98,7 +104,7 @@ func register(t *testing.T, s store.Store, name string) string {
 	return id
 }
 
-func person(t *testing.T, s store.Store, id string) store.Person {
+func person(t *testing.T, s store.GraphStore, id string) store.Person {
 	t.Helper()
 	m, err := s.PersonsByIDs(ctx(t), []string{id})
 	if err != nil {
@@ -111,7 +117,7 @@ func person(t *testing.T, s store.Store, id string) store.Person {
 	return p
 }
 
-func testRegisterAndRead(t *testing.T, s store.Store) {
+func testRegisterAndRead(t *testing.T, s store.GraphStore) {
 	id := register(t, s, "Ada Lovelace")
 	p := person(t, s, id)
 	if p.Name != "Ada Lovelace" || p.Email == "" || p.RegisteredAt.IsZero() {
@@ -123,7 +129,7 @@ func testRegisterAndRead(t *testing.T, s store.Store) {
 	}
 }
 
-func testRedelivery(t *testing.T, s store.Store) {
+func testRedelivery(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
 	cmd, _ := domain.NewCommand(domain.CmdFollow, a, domain.FollowPayload{PersonID: b}, time.Now())
 	first, replayed, err := s.Execute(ctx(t), cmd, domain.Decide)
@@ -149,7 +155,7 @@ func testRedelivery(t *testing.T, s store.Store) {
 	}
 }
 
-func testFollowRules(t *testing.T, s store.Store) {
+func testFollowRules(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
 	if out := exec(t, s, domain.CmdFollow, a, domain.FollowPayload{PersonID: domain.NewID()}); out.Status != domain.StatusRejected || out.Reason != domain.ReasonPersonNotFound {
 		t.Fatalf("follow unknown: %+v", out)
@@ -181,7 +187,7 @@ func testFollowRules(t *testing.T, s store.Store) {
 	}
 }
 
-func testInterests(t *testing.T, s store.Store) {
+func testInterests(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
 	name := "go " + testsupport.Letters()
 	exec(t, s, domain.CmdAddInterest, a, domain.InterestPayload{Interest: name})
@@ -208,7 +214,7 @@ func testInterests(t *testing.T, s store.Store) {
 	}
 }
 
-func testPagination(t *testing.T, s store.Store) {
+func testPagination(t *testing.T, s store.GraphStore) {
 	star := register(t, s, "Star")
 	var fans []string
 	for range 5 {
@@ -245,7 +251,7 @@ func testPagination(t *testing.T, s store.Store) {
 	}
 }
 
-func testRecommend(t *testing.T, s store.Store) {
+func testRecommend(t *testing.T, s store.GraphStore) {
 	me, friend, shared, fof, both := register(t, s, "Me"), register(t, s, "Friend"), register(t, s, "Shared"), register(t, s, "FoF"), register(t, s, "Both")
 	topic := "chess " + testsupport.Letters()
 	for _, p := range []string{me, shared, both} {
@@ -280,82 +286,5 @@ func testRecommend(t *testing.T, s store.Store) {
 	}
 	if top, _ := s.Recommend(ctx(t), me, 1); len(top) != 1 || top[0].Person.ID != both {
 		t.Fatalf("first=1: %+v", top)
-	}
-}
-
-// testProviderAccounts: a provider-made account is found by its (issuer,
-// subject) and by nothing else; one identity makes one account.
-func testProviderAccounts(t *testing.T, s store.Store) {
-	email := testsupport.Unique() + "@example.com"
-	key := store.ProviderKey("https://issuer.example", "sub-"+testsupport.Unique())
-	a := store.Account{PersonID: domain.NewID(), Email: email, Name: "P", Roles: []string{"user"}, CreatedAt: time.Now().UTC().Truncate(time.Millisecond), ProviderKey: key}
-	if err := s.CreateAccount(ctx(t), a); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.AccountByProvider(ctx(t), key)
-	if err != nil || got.PersonID != a.PersonID || got.Email != email || got.ProviderKey != key {
-		t.Fatalf("account by provider: %+v %v", got, err)
-	}
-	if byEmail, err := s.AccountByEmail(ctx(t), email); err != nil || byEmail.ProviderKey != key {
-		t.Fatalf("account by email keeps its provider: %+v %v", byEmail, err)
-	}
-	for _, other := range []string{store.ProviderKey("https://other.example", key[len("https://issuer.example "):]), key + "x", ""} {
-		if _, err := s.AccountByProvider(ctx(t), other); domain.KindOf(err) != domain.KindNotFound {
-			t.Fatalf("provider key %q: %v", other, err)
-		}
-	}
-	twin := a
-	twin.PersonID, twin.Email = domain.NewID(), "twin-"+email
-	if err := s.CreateAccount(ctx(t), twin); !errors.Is(err, domain.ErrEmailTaken) {
-		t.Fatalf("second account for the same identity: %v", err)
-	}
-	// Password accounts carry no provider key, and many may exist.
-	for range 2 {
-		pw := store.Account{PersonID: domain.NewID(), Email: testsupport.Unique() + "@example.com", Name: "W", PasswordHash: "h", Roles: []string{"user"}, CreatedAt: time.Now().UTC()}
-		if err := s.CreateAccount(ctx(t), pw); err != nil {
-			t.Fatalf("password account: %v", err)
-		}
-	}
-}
-
-func testAccounts(t *testing.T, s store.Store) {
-	email := testsupport.Unique() + "@example.com"
-	a := store.Account{PersonID: domain.NewID(), Email: email, Name: "N", PasswordHash: "h", Roles: []string{"user"}, CreatedAt: time.Now().UTC().Truncate(time.Millisecond)}
-	if err := s.CreateAccount(ctx(t), a); err != nil {
-		t.Fatal(err)
-	}
-	dup := a
-	dup.PersonID = domain.NewID()
-	if err := s.CreateAccount(ctx(t), dup); !errors.Is(err, domain.ErrEmailTaken) {
-		t.Fatalf("second account with same email: %v", err)
-	}
-	got, err := s.AccountByEmail(ctx(t), email)
-	if err != nil || got.PersonID != a.PersonID || got.Name != "N" || got.PasswordHash != "h" || !reflect.DeepEqual(got.Roles, []string{"user"}) {
-		t.Fatalf("account: %+v %v", got, err)
-	}
-	if byID, err := s.AccountByPersonID(ctx(t), a.PersonID); err != nil || byID.Email != email {
-		t.Fatalf("account by person: %+v %v", byID, err)
-	}
-	if _, err := s.AccountByPersonID(ctx(t), domain.NewID()); domain.KindOf(err) != domain.KindNotFound {
-		t.Fatalf("unknown person: %v", err)
-	}
-	if _, err := s.AccountByEmail(ctx(t), "nobody-"+email); domain.KindOf(err) != domain.KindNotFound {
-		t.Fatalf("unknown email: %v", err)
-	}
-	// A deleted account is gone by both keys and frees its email.
-	if err := s.DeleteAccount(ctx(t), a.PersonID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.AccountByEmail(ctx(t), email); domain.KindOf(err) != domain.KindNotFound {
-		t.Fatalf("deleted account by email: %v", err)
-	}
-	if _, err := s.AccountByPersonID(ctx(t), a.PersonID); domain.KindOf(err) != domain.KindNotFound {
-		t.Fatalf("deleted account by person: %v", err)
-	}
-	if err := s.DeleteAccount(ctx(t), a.PersonID); err != nil {
-		t.Fatalf("deleting again: %v", err)
-	}
-	if err := s.CreateAccount(ctx(t), dup); err != nil {
-		t.Fatalf("the email of a deleted account: %v", err)
 	}
 }

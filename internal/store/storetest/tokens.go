@@ -11,7 +11,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
-func newToken(t *testing.T, s store.Store, family string, ttl time.Duration) store.RefreshToken {
+func newToken(t *testing.T, s store.IdentityStore, family string, ttl time.Duration) store.RefreshToken {
 	t.Helper()
 	tok := store.RefreshToken{Hash: testsupport.Unique() + testsupport.Unique(), FamilyID: family, PersonID: domain.NewID(), ExpiresAt: time.Now().Add(ttl).UTC()}
 	if err := s.SaveRefreshToken(ctx(t), tok); err != nil {
@@ -20,7 +20,7 @@ func newToken(t *testing.T, s store.Store, family string, ttl time.Duration) sto
 	return tok
 }
 
-func testRefreshRotation(t *testing.T, s store.Store) {
+func testRefreshRotation(t *testing.T, s store.IdentityStore) {
 	family := domain.NewID()
 	first := newToken(t, s, family, time.Hour)
 	got, err := s.UseRefreshToken(ctx(t), first.Hash, time.Now())
@@ -52,7 +52,7 @@ func testRefreshRotation(t *testing.T, s store.Store) {
 	}
 }
 
-func testConcurrentRefresh(t *testing.T, s store.Store) {
+func testConcurrentRefresh(t *testing.T, s store.IdentityStore) {
 	tok := newToken(t, s, domain.NewID(), time.Hour)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -74,7 +74,7 @@ func testConcurrentRefresh(t *testing.T, s store.Store) {
 	}
 }
 
-func testReferenceTokens(t *testing.T, s store.Store) {
+func testReferenceTokens(t *testing.T, s store.IdentityStore) {
 	hash := testsupport.Unique() + testsupport.Unique()
 	exp := time.Now().Add(time.Hour).Truncate(time.Millisecond) // local time, as callers pass it
 	if err := s.SaveReference(ctx(t), hash, domain.NewID(), "the.jwt.itself", exp); err != nil {
