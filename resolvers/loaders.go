@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -112,15 +113,30 @@ func fill[K comparable, V any](keys []K, err error, get func(K) V) ([]V, []error
 
 type loadersKey struct{}
 
+// lazyLoaders makes a response's loaders on first use: most subscription
+// events select nothing a loader reads, and a gateway fanning one event
+// out to thousands of subscribers would otherwise build thousands of
+// loader sets for nothing.
+type lazyLoaders struct {
+	r    store.Reader
+	once sync.Once
+	l    *Loaders
+}
+
+func (z *lazyLoaders) get() *Loaders {
+	z.once.Do(func() { z.l = NewLoaders(z.r) })
+	return z.l
+}
+
 // WithLoaders returns ctx with fresh loaders; the gateway calls it for
 // every response (each subscription event included).
 func WithLoaders(ctx context.Context, r store.Reader) context.Context {
-	return context.WithValue(ctx, loadersKey{}, NewLoaders(r))
+	return context.WithValue(ctx, loadersKey{}, &lazyLoaders{r: r})
 }
 
 func (r *Resolver) loaders(ctx context.Context) *Loaders {
-	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
-		return l
+	if z, ok := ctx.Value(loadersKey{}).(*lazyLoaders); ok {
+		return z.get()
 	}
 	return NewLoaders(r.App.Reader())
 }
