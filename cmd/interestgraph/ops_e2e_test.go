@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -26,6 +25,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/interestgraph/interestgraph/internal/testsupport"
+	"github.com/interestgraph/interestgraph/internal/testsupport/gqlclient"
 )
 
 // TestTwoGatewaysReadYourWrites: a change APPLIED through one gateway is
@@ -292,13 +292,8 @@ func waitLive(t *testing.T, rs *running, ws *wsClient, p registered) {
 		tick := time.NewTicker(200 * time.Millisecond) // pacing, not synchronisation
 		defer tick.Stop()
 		for try := 0; try < 100; try++ {
-			body, _ := json.Marshal(map[string]any{"query": `mutation($n: String!) { addInterest(name: $n) { status } }`, "variables": map[string]any{"n": "alive " + strconv.Itoa(try)}})
-			req, _ := http.NewRequest(http.MethodPost, rs.url+"/graphql", bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+p.Token)
-			if resp, err := http.DefaultClient.Do(req); err == nil {
-				resp.Body.Close()
-			}
+			_, _ = rs.client().Do(context.Background(), gqlclient.Request{Query: `mutation($n: String!) { addInterest(name: $n) { status } }`,
+				Variables: map[string]any{"n": "alive " + strconv.Itoa(try)}, Token: p.Token})
 			select {
 			case <-stop:
 				return
