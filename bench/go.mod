@@ -3,7 +3,6 @@ module github.com/interestgraph/interestgraph/bench
 go 1.26.8
 
 require (
-	github.com/coder/websocket v1.8.15
 	github.com/interestgraph/interestgraph v0.0.0-00010101000000-000000000000
 	github.com/neo4j/neo4j-go-driver/v5 v5.28.4
 	github.com/segmentio/kafka-go v0.4.51
@@ -19,6 +18,7 @@ require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/coder/websocket v1.8.15 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
+
+	"github.com/interestgraph/interestgraph/internal/testsupport/gqlclient"
 )
 
 // httpClient is shared by every contestant: keep-alive connections, enough
@@ -22,57 +20,12 @@ var httpClient = &http.Client{
 	},
 }
 
-type gqlError struct {
-	Message    string         `json:"message"`
-	Extensions map[string]any `json:"extensions"`
-}
+// endpoint is the GraphQL client of url, through the shared connections.
+func endpoint(url string) *gqlclient.Client { return &gqlclient.Client{URL: url, HTTP: httpClient} }
 
-// gql posts one GraphQL operation to url. token adds a bearer token;
-// async adds "Prefer: respond-async" (our fire-and-forget mode). The data
-// is decoded into out (if not nil); any GraphQL error is an error.
-func gql(ctx context.Context, url, token string, async bool, query string, vars map[string]any, out any) error {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if async {
-		req.Header.Set("Prefer", "respond-async")
-	}
-	resp, err := httpClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	var r struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []gqlError      `json:"errors"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, raw)
-	}
-	if len(r.Errors) > 0 {
-		return fmt.Errorf("graphql: %s (%v)", r.Errors[0].Message, r.Errors[0].Extensions["code"])
-	}
-	if len(r.Data) == 0 || string(r.Data) == "null" {
-		return errors.New("graphql: no data")
-	}
-	if out != nil {
-		return json.Unmarshal(r.Data, out)
-	}
-	return nil
-}
+// respondAsync asks for our fire-and-forget mode: the answer is ACCEPTED
+// as soon as the command is on its topic.
+var respondAsync = http.Header{"Prefer": {"respond-async"}}
 
 // receipt is our CommandReceipt.
 type receipt struct {
@@ -97,8 +50,8 @@ func register(ctx context.Context, url, email, name string) (client, error) {
 			} `json:"person"`
 		} `json:"register"`
 	}
-	err := gql(ctx, url, "", false, registerMutation,
-		map[string]any{"in": map[string]any{"email": email, "password": "bench-password", "name": name}}, &out)
+	err := endpoint(url).Run(ctx, gqlclient.Request{Query: registerMutation,
+		Variables: map[string]any{"in": map[string]any{"email": email, "password": "bench-password", "name": name}}}, &out)
 	return client{ID: out.Register.Person.ID, Token: out.Register.AccessToken}, err
 }
 
@@ -121,8 +74,12 @@ func ourMutation(ctx context.Context, url string, c client, async bool, follow b
 	if follow {
 		q, field = oursFollow, "follow"
 	}
+	req := gqlclient.Request{Query: q, Variables: map[string]any{"v": arg}, Token: c.Token}
+	if async {
+		req.Header = respondAsync
+	}
 	var out map[string]receipt
-	if err := gql(ctx, url, c.Token, async, q, map[string]any{"v": arg}, &out); err != nil {
+	if err := endpoint(url).Run(ctx, req, &out); err != nil {
 		return receipt{}, err
 	}
 	r := out[field]
@@ -147,7 +104,8 @@ func peerMutation(ctx context.Context, url, actor string, follow bool, arg strin
 		} `json:"updatePeople"`
 	}
 	at := time.Now().UTC().Format(time.RFC3339Nano) // our consumer stamps `since` itself
-	if err := gql(ctx, url, "", false, q, map[string]any{"a": actor, "b": arg, "at": at}, &out); err != nil {
+	req := gqlclient.Request{Query: q, Variables: map[string]any{"a": actor, "b": arg, "at": at}}
+	if err := endpoint(url).Run(ctx, req, &out); err != nil {
 		return err
 	}
 	if out.UpdatePeople.Info.RelationshipsCreated != 1 {

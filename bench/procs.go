@@ -3,9 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/ed25519"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -230,21 +227,6 @@ func startPeer(ctx context.Context, peerDir, logDir, name string, s servers, neo
 			return nil, fmt.Errorf("peer not ready after 60s:\n%s", p.tail())
 		}
 	}
-}
-
-// writeKey writes a fresh Ed25519 signing key (PKCS#8 PEM, as
-// JWT_PRIVATE_KEY_FILE wants) for the run's service instances to share.
-func writeKey(dir string) (string, error) {
-	_, key, err := ed25519.GenerateKey(nil)
-	if err != nil {
-		return "", err
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, "jwt.pem")
-	return path, os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
 }
 
 // rssKiB reads VmRSS of a process from /proc.

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/interestgraph/interestgraph/internal/testsupport/gqlclient"
 )
 
 // readQuery is one read, written three ways: our GraphQL, the peer's
@@ -106,12 +108,12 @@ func (r *runner) contestants(d neo4j.DriverWithContext, oursURL, peerURL string)
 		if q.self {
 			vars = nil
 		}
-		return out, gql(ctx, oursURL, token, false, q.ours, vars, &out)
+		return out, endpoint(oursURL).Run(ctx, gqlclient.Request{Query: q.ours, Variables: vars, Token: token}, &out)
 	}}}
 	if peerURL != "" {
 		cs = append(cs, contestant{name: "peer", do: func(ctx context.Context, q readQuery, id, _ string) (any, error) {
 			var out any
-			return out, gql(ctx, peerURL, "", false, q.peer, map[string]any{"id": id}, &out)
+			return out, endpoint(peerURL).Run(ctx, gqlclient.Request{Query: q.peer, Variables: map[string]any{"id": id}}, &out)
 		}})
 	}
 	return append(cs, contestant{name: "cypher", do: func(ctx context.Context, q readQuery, id, _ string) (any, error) {

@@ -9,8 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
+	"github.com/interestgraph/interestgraph/internal/testsupport/gqlclient"
 )
 
 // SubResult is one fan-out level: n subscribers of one person's events
@@ -65,7 +64,7 @@ func (r *runner) fanOut(ctx context.Context, n int) (SubResult, error) {
 	res := SubResult{Subscribers: n, Events: r.cfg.SubEvents}
 	res.RSSBaseKiB, _ = rssKiB(pid)
 	emitter := r.emitter
-	f := dialFleet(ctx, "ws"+strings.TrimPrefix(r.ours.url, "http"), emitter.ID, n)
+	f := dialFleet(ctx, r.ours.url, emitter.ID, n)
 	seq := 0
 	emit := func() error {
 		seq++
@@ -120,14 +119,14 @@ func dialFleet(ctx context.Context, url, personID string, n int) *fleet {
 		dials <- struct{}{}
 		go func() {
 			defer f.wg.Done()
-			conn, err := subscribe(ctx, url, personID)
+			sock, err := subscribe(ctx, url, personID)
 			<-dials
 			if err != nil {
 				f.errs <- err
 				return
 			}
-			defer conn.CloseNow()
-			listen(ctx, conn, f.subs[i], &f.mu, &f.received)
+			defer sock.CloseNow()
+			listen(ctx, sock, f.subs[i], &f.mu, &f.received)
 		}()
 	}
 	return f
@@ -192,67 +191,51 @@ func (f *fleet) collect(res *SubResult, elapsed time.Duration, events int) {
 
 // subscribe opens a graphql-transport-ws connection and subscribes to the
 // person's events.
-func subscribe(ctx context.Context, url, person string) (*websocket.Conn, error) {
+func subscribe(ctx context.Context, url, person string) (*gqlclient.Socket, error) {
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(dctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	sock, err := gqlclient.Dial(dctx, url, gqlclient.DialOptions{})
 	if err != nil {
 		return nil, err
 	}
-	if err := wsjson.Write(dctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{}}); err != nil {
-		conn.CloseNow()
+	if err := sock.Subscribe(dctx, "1", personEvents, map[string]any{"p": person}); err != nil {
+		_ = sock.CloseNow()
 		return nil, err
 	}
-	var ack map[string]any
-	if err := wsjson.Read(dctx, conn, &ack); err != nil || ack["type"] != "connection_ack" {
-		conn.CloseNow()
-		return nil, fmt.Errorf("no connection_ack: %v %v", ack, err)
-	}
-	err = wsjson.Write(dctx, conn, map[string]any{"id": "1", "type": "subscribe",
-		"payload": map[string]any{"query": personEvents, "variables": map[string]any{"p": person}}})
-	if err != nil {
-		conn.CloseNow()
-		return nil, err
-	}
-	return conn, nil
+	return sock, nil
 }
 
-// listen records each event's delay from its `at` until now, once per id.
-func listen(ctx context.Context, conn *websocket.Conn, s *sub, mu *sync.Mutex, received *atomic.Int64) {
+// listen records each event's delay from its `at` until it was read, once
+// per id.
+func listen(ctx context.Context, sock *gqlclient.Socket, s *sub, mu *sync.Mutex, received *atomic.Int64) {
 	for {
-		var m struct {
-			Type    string `json:"type"`
-			Payload struct {
-				Data struct {
-					PersonEvents struct {
-						ID string    `json:"id"`
-						At time.Time `json:"at"`
-					} `json:"personEvents"`
-				} `json:"data"`
-			} `json:"payload"`
-		}
-		_, raw, err := conn.Read(ctx)
+		m, err := sock.Read(ctx)
 		if err != nil {
 			return
 		}
-		now := time.Now()
-		if json.Unmarshal(raw, &m) != nil {
-			continue
-		}
 		switch m.Type {
-		case "ping":
-			_ = wsjson.Write(ctx, conn, map[string]any{"type": "pong"})
 		case "complete", "error":
 			mu.Lock()
 			s.ended = true
 			mu.Unlock()
 			return
 		case "next":
-			ev := m.Payload.Data.PersonEvents
+			var p struct {
+				Data struct {
+					PersonEvents struct {
+						ID string    `json:"id"`
+						At time.Time `json:"at"`
+					} `json:"personEvents"`
+				} `json:"data"`
+			}
+			if json.Unmarshal(m.Payload, &p) != nil {
+				continue
+			}
+			ev := p.Data.PersonEvents
 			mu.Lock()
 			if !s.seen[ev.ID] {
 				s.seen[ev.ID] = true
-				s.lat = append(s.lat, now.Sub(ev.At))
+				s.lat = append(s.lat, m.Received.Sub(ev.At))
 				received.Add(1)
 			}
 			mu.Unlock()

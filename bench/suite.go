@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
 // runner holds what the stages share: the servers, the subprocesses, the
@@ -79,7 +81,7 @@ func (r *runner) all(ctx context.Context) error {
 	if r.bin, err = buildOurs(ctx, r.root, r.tmp); err != nil {
 		return err
 	}
-	if r.keyFile, err = writeKey(r.tmp); err != nil {
+	if r.keyFile, err = testsupport.WriteSigningKey(r.tmp); err != nil {
 		return err
 	}
 	port, err := freePort()

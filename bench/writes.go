@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/interestgraph/interestgraph/internal/testsupport/gqlclient"
 )
 
 // stageWrites measures the write path: our mutations waiting for APPLIED
@@ -155,9 +157,9 @@ func (r *runner) peerCreates(ctx context.Context) error {
 	for rep := range r.cfg.Repeats {
 		s := closedLoop(ctx, conc, r.cfg.Duration, func(ctx context.Context, w, seq int) error {
 			id := fmt.Sprintf("%s-0001-4000-8000-%04x%04x%04x", r.tag, rep, w, seq)
-			return gql(ctx, r.peer.url, "", false, peerCreate, map[string]any{"in": []map[string]any{{
+			return endpoint(r.peer.url).Run(ctx, gqlclient.Request{Query: peerCreate, Variables: map[string]any{"in": []map[string]any{{
 				"id": id, "name": fmt.Sprintf("Peer person %d.%d", w, seq), "email": id + "@bench.example",
-				"registeredAt": time.Now().UTC().Format(time.RFC3339Nano)}}}, nil)
+				"registeredAt": time.Now().UTC().Format(time.RFC3339Nano)}}}}, nil)
 		})
 		runs = append(runs, s)
 		err := r.neo.autoCommit(ctx, `MATCH (p:Person) WHERE p.id STARTS WITH $p CALL { WITH p DETACH DELETE p } IN TRANSACTIONS OF 500 ROWS`,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/consumers"
 	"github.com/interestgraph/interestgraph/internal/bus"
+	"github.com/interestgraph/interestgraph/internal/bus/bustest"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/embedded"
 	"github.com/interestgraph/interestgraph/internal/metrics"
@@ -224,16 +225,7 @@ func startRigWith(t *testing.T, ctx context.Context, st *flakyStore, ccfg consum
 // read returns every message of topic so far.
 func (r *rig) read(t *testing.T, ctx context.Context, topic string) []kafka.Message {
 	t.Helper()
-	tail, err := bus.NewTail(ctx, r.cfg, topic, bus.FromStart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tail.Close()
-	var out []kafka.Message
-	if err := tail.Drain(ctx, func(_ context.Context, m kafka.Message) error { out = append(out, m); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return bustest.Drain(t, ctx, r.cfg, topic)
 }
 
 // outcomes returns the published outcomes by command id.

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -16,6 +16,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
+	"github.com/interestgraph/interestgraph/internal/testsupport/gqlclient"
 )
 
 // bankScale is the size of the storm. `make storm` runs the long version
@@ -266,28 +267,17 @@ func TestBankStorm(t *testing.T) {
 // sendAsyncTransfer sends a transfer with "Prefer: respond-async" and
 // returns its command id.
 func sendAsyncTransfer(ctx context.Context, url, token, to string, amount int64) (string, error) {
-	body, _ := json.Marshal(map[string]any{
-		"query":     `mutation($to: ID!, $a: Int!) { transferCoins(to: $to, amount: $a) { commandId status } }`,
-		"variables": map[string]any{"to": to, "a": amount},
-	})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url+"/graphql", bytesReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Prefer", "respond-async")
-	resp, err := http.DefaultClient.Do(req)
+	var out struct{ TransferCoins receipt }
+	err := (&gqlclient.Client{URL: url + "/graphql"}).Run(ctx, gqlclient.Request{
+		Query:     `mutation($to: ID!, $a: Int!) { transferCoins(to: $to, amount: $a) { commandId status } }`,
+		Variables: map[string]any{"to": to, "a": amount},
+		Token:     token, Header: http.Header{"Prefer": {"respond-async"}},
+	}, &out)
 	if err != nil {
 		return "", err
 	}
-	defer resp.Body.Close()
-	var out struct {
-		Data   struct{ TransferCoins receipt }
-		Errors []gqlError
+	if out.TransferCoins.Status != "ACCEPTED" {
+		return "", fmt.Errorf("transfer answered %+v, want ACCEPTED", out.TransferCoins)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return "", err
-	}
-	if len(out.Errors) > 0 || out.Data.TransferCoins.Status != "ACCEPTED" {
-		return "", &json.UnsupportedValueError{Str: "unexpected answer to a transfer"}
-	}
-	return out.Data.TransferCoins.CommandID, nil
+	return out.TransferCoins.CommandID, nil
 }

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
 
 	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/testsupport/gqlclient"
 )
 
 // TestPresentedCredentialsAreValidOrRefused: no token is anonymous, but a
@@ -82,24 +82,15 @@ func TestPresentedCredentialsAreValidOrRefused(t *testing.T) {
 // server closed the socket.
 func wsInitClose(t *testing.T, rs *running, authorization string) (websocket.StatusCode, string) {
 	t.Helper()
-	ctx := ctxFor(t, 30*time.Second)
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(rs.url, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if err != nil {
-		t.Fatal(err)
+	sock, err := gqlclient.Dial(ctxFor(t, 30*time.Second), rs.client().URL,
+		gqlclient.DialOptions{Payload: map[string]any{"Authorization": authorization}})
+	if err == nil {
+		_ = sock.CloseNow()
+		t.Fatalf("connection acknowledged with %q", authorization)
 	}
-	defer conn.CloseNow()
-	_ = wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": authorization}})
-	for {
-		var m map[string]any
-		if err := wsjson.Read(ctx, conn, &m); err != nil {
-			var ce websocket.CloseError
-			if !errors.As(err, &ce) {
-				t.Fatalf("read: %v", err)
-			}
-			return ce.Code, ce.Reason
-		}
-		if m["type"] == "connection_ack" {
-			t.Fatalf("connection acknowledged with %q", authorization)
-		}
+	var ce websocket.CloseError
+	if !errors.As(err, &ce) {
+		t.Fatalf("read: %v", err)
 	}
+	return ce.Code, ce.Reason
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/interestgraph/interestgraph/internal/bus"
+	"github.com/interestgraph/interestgraph/internal/bus/bustest"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -21,17 +22,7 @@ func ctxFor(t *testing.T, d time.Duration) context.Context {
 // drain returns every message on topic up to its current end.
 func drain(t *testing.T, rs *running, topic string) []kafka.Message {
 	t.Helper()
-	ctx := ctxFor(t, 30*time.Second)
-	tail, err := bus.NewTail(ctx, rs.busCfg, topic, bus.FromStart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tail.Close()
-	var out []kafka.Message
-	if err := tail.Drain(ctx, func(_ context.Context, m kafka.Message) error { out = append(out, m); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return bustest.Drain(t, ctxFor(t, 30*time.Second), rs.busCfg, topic)
 }
 
 func waitOutcome(t *testing.T, rs *running, id string) domain.Outcome {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,17 +9,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
 
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/config"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
+	"github.com/interestgraph/interestgraph/internal/testsupport/gqlclient"
 )
 
 // cheap argon2 parameters keep tests fast under the race detector; the
@@ -93,7 +91,8 @@ func startService(t *testing.T, cfg config.Config, r roles, opts ...startOption)
 	return rs
 }
 
-// gqlResponse is a GraphQL response.
+// gqlResponse is an answer of the GraphQL client under the names the
+// tests read: Data, Errors, status, header and code().
 type gqlResponse struct {
 	Data   json.RawMessage `json:"data"`
 	Errors []gqlError      `json:"errors"`
@@ -101,63 +100,49 @@ type gqlResponse struct {
 	header http.Header
 }
 
-type gqlError struct {
-	Message    string         `json:"message"`
-	Extensions map[string]any `json:"extensions"`
-}
+type gqlError = gqlclient.Error
 
-func (r gqlResponse) code() string {
-	if len(r.Errors) == 0 {
-		return ""
-	}
-	c, _ := r.Errors[0].Extensions["code"].(string)
-	return c
-}
+func (r gqlResponse) code() string { return gqlclient.Response{Errors: r.Errors}.Code() }
+
+// client is the GraphQL client of the service's gateway.
+func (rs *running) client() *gqlclient.Client { return &gqlclient.Client{URL: rs.url + "/graphql"} }
 
 // do posts a GraphQL operation with an optional bearer token.
 func (rs *running) do(t *testing.T, token, query string, vars map[string]any) gqlResponse {
 	t.Helper()
-	return rs.doWith(t, query, vars, func(h http.Header) {
-		if token != "" {
-			h.Set("Authorization", "Bearer "+token)
-		}
-	})
+	return rs.post(t, gqlclient.Request{Query: query, Variables: vars, Token: token})
 }
 
+// doWith posts a GraphQL operation with the headers that headers sets.
 func (rs *running) doWith(t *testing.T, query string, vars map[string]any, headers func(http.Header)) gqlResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, rs.url+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	headers(req.Header)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
+	h := http.Header{}
+	headers(h)
+	return rs.post(t, gqlclient.Request{Query: query, Variables: vars, Header: h})
+}
+
+// post posts r and fails the test on no answer, a server error, or a 200
+// that is not a GraphQL response; any other answer is the test's to judge.
+func (rs *running) post(t *testing.T, r gqlclient.Request) gqlResponse {
+	t.Helper()
+	resp, err := rs.client().Do(context.Background(), r)
+	if resp.Status == 0 {
 		t.Fatalf("POST /graphql: %v", err)
 	}
-	defer resp.Body.Close()
-	var out gqlResponse
-	raw, _ := io.ReadAll(resp.Body)
-	out.status, out.header = resp.StatusCode, resp.Header
-	if resp.StatusCode >= 500 {
-		t.Fatalf("server error %d: %s", resp.StatusCode, raw)
+	if resp.Status >= 500 {
+		t.Fatalf("server error %d: %s", resp.Status, resp.Body)
 	}
-	if err := json.Unmarshal(raw, &out); err != nil && resp.StatusCode == 200 {
-		t.Fatalf("decode %s: %v", raw, err)
+	if err != nil && resp.Status == 200 {
+		t.Fatalf("decode %s: %v", resp.Body, err)
 	}
-	return out
+	return gqlResponse{Data: resp.Data, Errors: resp.Errors, status: resp.Status, header: resp.Header}
 }
 
 // must posts and fails the test on any GraphQL error, decoding data into v.
 func (rs *running) must(t *testing.T, token, query string, vars map[string]any, v any) {
 	t.Helper()
-	r := rs.do(t, token, query, vars)
-	if len(r.Errors) > 0 {
-		t.Fatalf("%s: %+v", strings.Fields(query)[0:2], r.Errors)
-	}
-	if v != nil {
-		if err := json.Unmarshal(r.Data, v); err != nil {
-			t.Fatalf("decode %s: %v", r.Data, err)
-		}
+	if err := rs.client().Run(context.Background(), gqlclient.Request{Query: query, Variables: vars, Token: token}, v); err != nil {
+		t.Fatalf("%s: %v", strings.Fields(query)[0:2], err)
 	}
 }
 
@@ -204,127 +189,84 @@ func argType(name string) string {
 	return "String!"
 }
 
-// wsClient speaks graphql-transport-ws.
+// wsClient is a graphql-transport-ws socket of a test: it fails the test
+// on any error.
 type wsClient struct {
 	t    *testing.T
-	conn *websocket.Conn
-	ctx  context.Context
-	// held keeps messages read while waiting for another subscription's,
-	// so a message that should not have come is still seen by its reader.
-	held map[string][]map[string]any
+	ctx  context.Context // bounds the socket's life
+	sock *gqlclient.Socket
+	conn *websocket.Conn // sock's connection, for tests that read its close
 }
 
 // wsReadTimeout bounds the wait for one WebSocket message: generous for a
 // loaded machine (a mutation waits up to 30 s for its outcome).
 const wsReadTimeout = 40 * time.Second
 
-// maxHeld bounds the messages held per socket.
-const maxHeld = 1024
-
+// ws opens a socket, with the token (if any) in connection_init.
 func (rs *running) ws(t *testing.T, token string) *wsClient {
+	t.Helper()
+	return rs.wsWith(t, gqlclient.DialOptions{Token: token})
+}
+
+// wsWith opens a socket as o says, for a minute at most.
+func (rs *running) wsWith(t *testing.T, o gqlclient.DialOptions) *wsClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(rs.url, "http")+"/graphql",
-		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	o.ReadTimeout = wsReadTimeout
+	sock, err := gqlclient.Dial(ctx, rs.client().URL, o)
 	if err != nil {
-		t.Fatalf("dial websocket: %v", err)
+		t.Fatalf("websocket: %v", err)
 	}
-	t.Cleanup(func() { _ = conn.CloseNow() })
-	c := &wsClient{t: t, conn: conn, ctx: ctx}
-	payload := map[string]any{}
-	if token != "" {
-		payload["Authorization"] = "Bearer " + token
-	}
-	c.send(map[string]any{"type": "connection_init", "payload": payload})
-	if m := c.read(); m["type"] != "connection_ack" {
-		t.Fatalf("expected connection_ack, got %v", m)
-	}
-	return c
+	t.Cleanup(func() { _ = sock.CloseNow() })
+	return &wsClient{t: t, ctx: ctx, sock: sock, conn: sock.Conn()}
 }
 
-func (c *wsClient) send(v any) {
-	c.t.Helper()
-	if err := wsjson.Write(c.ctx, c.conn, v); err != nil {
-		c.t.Fatalf("ws write: %v", err)
-	}
-}
-
+// read returns the next message, whatever its subscription.
 func (c *wsClient) read() map[string]any {
 	c.t.Helper()
-	for {
-		var m map[string]any
-		// A deadline per read: a message that never comes fails this read,
-		// not the whole test's budget.
-		rctx, cancel := context.WithTimeout(c.ctx, wsReadTimeout)
-		err := wsjson.Read(rctx, c.conn, &m)
-		cancel()
-		if err != nil {
-			c.t.Fatalf("ws read: %v", err)
-		}
-		if m["type"] == "ping" {
-			c.send(map[string]any{"type": "pong"})
-			continue
-		}
-		if m["type"] == "pong" || m["type"] == "ka" {
-			continue
-		}
-		return m
+	m, err := c.sock.Read(c.ctx)
+	if err != nil {
+		c.t.Fatal(err)
 	}
+	return asMap(c.t, m)
 }
 
 func (c *wsClient) subscribe(id, query string, vars map[string]any) {
-	c.send(map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars}})
+	c.t.Helper()
+	if err := c.sock.Subscribe(c.ctx, id, query, vars); err != nil {
+		c.t.Fatal(err)
+	}
 }
 
 // nextFor returns the next message for subscription id, holding those of
 // other subscriptions for their own readers.
 func (c *wsClient) nextFor(id string) map[string]any {
 	c.t.Helper()
-	if q := c.held[id]; len(q) > 0 {
-		c.held[id] = q[1:]
-		return q[0]
+	m, err := c.sock.NextFor(c.ctx, id)
+	if err != nil {
+		c.t.Fatal(err)
 	}
-	for held := 0; ; held++ {
-		m := c.read()
-		other, _ := m["id"].(string)
-		if other == id {
-			return m
-		}
-		if held >= maxHeld {
-			c.t.Fatalf("subscription %s: more than %d messages for others", id, maxHeld)
-		}
-		if c.held == nil {
-			c.held = map[string][]map[string]any{}
-		}
-		c.held[other] = append(c.held[other], m)
+	return asMap(c.t, m)
+}
+
+// next decodes the data of the next message for id, which must be "next"
+// without errors, into v.
+func (c *wsClient) next(id string, v any) {
+	c.t.Helper()
+	if err := c.sock.Next(c.ctx, id, v); err != nil {
+		c.t.Fatal(err)
 	}
 }
 
-// next returns the data of the next "next" message for id.
-func (c *wsClient) next(id string, v any) {
-	c.t.Helper()
-	for {
-		m := c.nextFor(id)
-		switch m["type"] {
-		case "next":
-			payload, _ := json.Marshal(m["payload"])
-			var r gqlResponse
-			_ = json.Unmarshal(payload, &r)
-			if len(r.Errors) > 0 {
-				c.t.Fatalf("subscription %s error: %+v", id, r.Errors)
-			}
-			// Start from zero: a field missing from this message must not
-			// keep the previous message's value.
-			reflect.ValueOf(v).Elem().SetZero()
-			if err := json.Unmarshal(r.Data, v); err != nil {
-				c.t.Fatalf("decode %s: %v", r.Data, err)
-			}
-			return
-		default:
-			c.t.Fatalf("subscription %s: unexpected %v", id, m)
-		}
+// asMap is a message as the tests read it.
+func asMap(t *testing.T, m gqlclient.Message) map[string]any {
+	t.Helper()
+	var out map[string]any
+	if err := json.Unmarshal(m.Raw, &out); err != nil {
+		t.Fatalf("decode %s: %v", m.Raw, err)
 	}
+	return out
 }
 
 // eventually polls cond until it holds or the deadline passes.
@@ -347,8 +289,6 @@ func forStacks(t *testing.T, fn func(t *testing.T, st stack)) {
 }
 
 func jsonInto(raw json.RawMessage, v any) error { return json.Unmarshal(raw, v) }
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // waitSubscriptions waits until the gateway's hub holds n subscriptions,
 // so no event is published before a subscriber is there to get it.

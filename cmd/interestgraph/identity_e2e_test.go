@@ -15,6 +15,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
+	"github.com/interestgraph/interestgraph/internal/testsupport/gqlclient"
 )
 
 type session struct {
@@ -220,17 +221,8 @@ func testWebSocketClosesWhenTheTokenExpires(t *testing.T, st stack) {
 	ws.subscribe("n", `subscription { notifications { kind } }`, nil)
 	// The same token in the upgrade request's header instead of
 	// connection_init expires the same way.
-	hdrConn, _, err := websocket.Dial(ws.ctx, "ws"+strings.TrimPrefix(rs.url, "http")+"/graphql", &websocket.DialOptions{
-		Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: http.Header{"Authorization": []string{"Bearer " + tok}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hdrConn.CloseNow()
-	hdr := &wsClient{t: t, conn: hdrConn, ctx: ws.ctx}
-	hdr.send(map[string]any{"type": "connection_init", "payload": map[string]any{}})
-	if m := hdr.read(); m["type"] != "connection_ack" {
-		t.Fatalf("header-authenticated init: %v", m)
-	}
+	hdr := rs.wsWith(t, gqlclient.DialOptions{Header: http.Header{"Authorization": []string{"Bearer " + tok}}})
+	hdrConn := hdr.conn
 	hdr.subscribe("n", `subscription { notifications { kind } }`, nil)
 	start := time.Now()
 	defer func() {

@@ -1,13 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"io"
 	"net"
@@ -15,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -26,6 +20,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/interestgraph/interestgraph/internal/testsupport"
+	"github.com/interestgraph/interestgraph/internal/testsupport/gqlclient"
 )
 
 // TestTwoGatewaysReadYourWrites: a change APPLIED through one gateway is
@@ -60,13 +55,9 @@ func TestTwoGatewaysReadYourWrites(t *testing.T) {
 }
 
 func writeKey(t *testing.T) string {
-	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	t.Helper()
+	path, err := testsupport.WriteSigningKey(t.TempDir())
 	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "jwt.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -292,13 +283,8 @@ func waitLive(t *testing.T, rs *running, ws *wsClient, p registered) {
 		tick := time.NewTicker(200 * time.Millisecond) // pacing, not synchronisation
 		defer tick.Stop()
 		for try := 0; try < 100; try++ {
-			body, _ := json.Marshal(map[string]any{"query": `mutation($n: String!) { addInterest(name: $n) { status } }`, "variables": map[string]any{"n": "alive " + strconv.Itoa(try)}})
-			req, _ := http.NewRequest(http.MethodPost, rs.url+"/graphql", bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+p.Token)
-			if resp, err := http.DefaultClient.Do(req); err == nil {
-				resp.Body.Close()
-			}
+			_, _ = rs.client().Do(context.Background(), gqlclient.Request{Query: `mutation($n: String!) { addInterest(name: $n) { status } }`,
+				Variables: map[string]any{"n": "alive " + strconv.Itoa(try)}, Token: p.Token})
 			select {
 			case <-stop:
 				return

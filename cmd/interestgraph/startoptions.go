@@ -17,17 +17,6 @@ type startOptions struct {
 	wrapStore func(store.GraphStore) store.GraphStore
 }
 
-// withKafkaDial opens every Kafka connection of the process with dial.
-func withKafkaDial(dial func(ctx context.Context, network, address string) (net.Conn, error)) startOption {
-	return func(o *startOptions) { o.kafkaDial = dial }
-}
-
-// withStoreWrapper puts wrap around the store every part of the process
-// uses.
-func withStoreWrapper(wrap func(store.GraphStore) store.GraphStore) startOption {
-	return func(o *startOptions) { o.wrapStore = wrap }
-}
-
 func applyStartOptions(opts []startOption) startOptions {
 	var o startOptions
 	for _, opt := range opts {

@@ -56,8 +56,11 @@ var Packages = map[string]Layer{
 	"internal/store/storetest": TestSupport,
 	"internal/bus/bustest":     TestSupport,
 	"internal/testsupport":     TestSupport,
-	"internal/deploytest":      TestSupport,
-	"internal/archtest":        TestSupport,
+	// The GraphQL client of the end-to-end tests and the benchmark (bench/
+	// imports it from its own module: its path is below this one's).
+	"internal/testsupport/gqlclient": TestSupport,
+	"internal/deploytest":            TestSupport,
+	"internal/archtest":              TestSupport,
 
 	"internal/gateway":  Transport,
 	"internal/webapp":   Transport, // serves web's embedded files

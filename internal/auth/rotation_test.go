@@ -2,27 +2,21 @@ package auth
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
 func keyFile(t *testing.T) string {
-	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	der, _ := x509.MarshalPKCS8PrivateKey(priv)
-	p := filepath.Join(t.TempDir(), "k.pem")
-	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+	t.Helper()
+	path, err := testsupport.WriteSigningKey(t.TempDir())
+	if err != nil {
 		t.Fatal(err)
 	}
-	return p
+	return path
 }
 
 // TestKeyRotation: a new key signs, the old one keeps verifying.

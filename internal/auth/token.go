@@ -249,14 +249,6 @@ func FromContext(ctx context.Context) (Identity, bool) {
 	return id, ok
 }
 
-type errKey struct{}
-
-// WithAuthError records that a token was presented but refused, so that an
-// operation needing identity reports why instead of "missing".
-func WithAuthError(ctx context.Context, err error) context.Context {
-	return context.WithValue(ctx, errKey{}, err)
-}
-
 // Require returns the caller or an UNAUTHENTICATED error.
 func Require(ctx context.Context) (Identity, error) {
 	if id, ok := FromContext(ctx); ok {
@@ -264,9 +256,6 @@ func Require(ctx context.Context) (Identity, error) {
 			return id, nil
 		}
 		return Identity{}, ErrTokenExpired
-	}
-	if err, ok := ctx.Value(errKey{}).(error); ok {
-		return Identity{}, err
 	}
 	return Identity{}, domain.ErrUnauthenticated
 }

@@ -2,7 +2,6 @@ package shred
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
@@ -91,10 +90,6 @@ func OpenEvent(ctx context.Context, keys KeyReader, ev domain.Event) (domain.Eve
 		return Open(key, aad(ev, field), value)
 	})
 }
-
-// IsUnreadable reports whether err is a value that did not open, rather
-// than trouble reaching the key store.
-func IsUnreadable(err error) bool { return errors.Is(err, ErrUnreadable) }
 
 // Blank returns ev with every personal field empty: what a reader shows
 // when it cannot open them (the key store does not answer), rather than

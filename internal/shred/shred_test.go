@@ -2,6 +2,7 @@ package shred_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -147,7 +148,7 @@ func TestSealEventsAndOpen(t *testing.T) {
 	// Moving a sealed value to another event does not open.
 	moved := sealed[1]
 	moved.ID = sealed[0].ID
-	if _, err := shred.OpenEvent(ctx, keys, moved); !shred.IsUnreadable(err) {
+	if _, err := shred.OpenEvent(ctx, keys, moved); !errors.Is(err, shred.ErrUnreadable) {
 		t.Fatalf("a memo moved to another event: %v", err)
 	}
 

@@ -65,12 +65,17 @@ func ctxFor(t *testing.T, d time.Duration) context.Context {
 	return ctx
 }
 
-// drain returns every message of topic written so far, partition by
-// partition in offset order.
+// drain returns every message of topic written so far.
 func drain(t *testing.T, b *bus.Bus, topic string) []kafka.Message {
 	t.Helper()
-	ctx := ctxFor(t, 30*time.Second)
-	tail, err := bus.NewTail(ctx, b.Config(), topic, bus.FromStart)
+	return Drain(t, ctxFor(t, 30*time.Second), b.Config(), topic)
+}
+
+// Drain returns every message of topic written so far, partition by
+// partition in offset order, failing the test if ctx ends first.
+func Drain(t testing.TB, ctx context.Context, cfg bus.Config, topic string) []kafka.Message {
+	t.Helper()
+	tail, err := bus.NewTail(ctx, cfg, topic, bus.FromStart)
 	if err != nil {
 		t.Fatal(err)
 	}

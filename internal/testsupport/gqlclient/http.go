@@ -1,0 +1,148 @@
+// Package gqlclient speaks to a GraphQL server as its clients do: queries
+// and mutations over HTTP (POST), subscriptions over graphql-transport-ws.
+// It returns errors and never fails a test itself, so the end-to-end tests
+// (through thin wrappers that do) and the benchmark share it.
+package gqlclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"strings"
+)
+
+// Client posts operations to one GraphQL endpoint.
+type Client struct {
+	URL  string       // the endpoint, e.g. http://127.0.0.1:8080/graphql
+	HTTP *http.Client // nil: http.DefaultClient
+}
+
+// Request is one operation and the credentials it is sent with.
+type Request struct {
+	Query     string
+	Variables map[string]any
+	Token     string      // when set, sent as "Authorization: Bearer <Token>"
+	Header    http.Header // more headers; each replaces one of the same name
+}
+
+// Error is one entry of a response's errors.
+type Error struct {
+	Message    string         `json:"message"`
+	Extensions map[string]any `json:"extensions,omitempty"`
+}
+
+// Code is the error's extensions.code, or "".
+func (e Error) Code() string {
+	c, _ := e.Extensions["code"].(string)
+	return c
+}
+
+// Response is one answer to a Request.
+type Response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []Error         `json:"errors"`
+	Status int             `json:"-"` // the HTTP status; 0 when no answer came
+	Header http.Header     `json:"-"`
+	Body   []byte          `json:"-"` // as it came
+}
+
+// Code is the first error's extensions.code, or "" when there is none.
+func (r Response) Code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	return r.Errors[0].Code()
+}
+
+// ResponseError is an answer with errors, as an error.
+type ResponseError struct {
+	Status int
+	Errors []Error
+}
+
+func (e *ResponseError) Error() string {
+	msgs := make([]string, len(e.Errors))
+	for i, x := range e.Errors {
+		msgs[i] = fmt.Sprintf("%s (%s)", x.Message, x.Code())
+	}
+	return "graphql: " + strings.Join(msgs, "; ")
+}
+
+// NotGraphQLError is an answer whose body is not a GraphQL response.
+type NotGraphQLError struct {
+	Status int
+	Body   []byte
+	Err    error // why the body does not decode
+}
+
+func (e *NotGraphQLError) Error() string {
+	return fmt.Sprintf("HTTP %d: %.200s", e.Status, e.Body)
+}
+
+func (e *NotGraphQLError) Unwrap() error { return e.Err }
+
+// Do posts r and returns the answer whatever its HTTP status. The error is
+// for an answer that never came (Status 0), or whose body is not a GraphQL
+// response (a *NotGraphQLError; Status, Header and Body are still set).
+// Errors in the response are not an error here: see Run.
+func (c *Client) Do(ctx context.Context, r Request) (Response, error) {
+	body, err := json.Marshal(map[string]any{"query": r.Query, "variables": r.Variables})
+	if err != nil {
+		return Response{}, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
+	if err != nil {
+		return Response{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
+	maps.Copy(req.Header, r.Header)
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return Response{}, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return Response{}, err
+	}
+	out := Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		out.Data, out.Errors = nil, nil
+		return out, &NotGraphQLError{Status: out.Status, Body: raw, Err: err}
+	}
+	return out, nil
+}
+
+// Run posts r and decodes the answer's data into out (unless out is nil).
+// Errors in the response are an error (*ResponseError), and so is an
+// answer without data.
+func (c *Client) Run(ctx context.Context, r Request, out any) error {
+	resp, err := c.Do(ctx, r)
+	if err != nil {
+		return err
+	}
+	if len(resp.Errors) > 0 {
+		return &ResponseError{Status: resp.Status, Errors: resp.Errors}
+	}
+	if len(resp.Data) == 0 || string(resp.Data) == "null" {
+		return fmt.Errorf("graphql: HTTP %d without data", resp.Status)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(resp.Data, out); err != nil {
+		return fmt.Errorf("decode %.200s: %w", resp.Data, err)
+	}
+	return nil
+}

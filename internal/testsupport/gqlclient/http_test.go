@@ -1,0 +1,101 @@
+package gqlclient
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// echo answers with what it was sent: the operation, the Authorization
+// and Idempotency-Key headers; "fail" queries get an error, "html" an HTML page.
+func echo(w http.ResponseWriter, r *http.Request) {
+	var op struct {
+		Query     string         `json:"query"`
+		Variables map[string]any `json:"variables"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&op)
+	switch op.Query {
+	case "fail":
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"errors":[{"message":"no","extensions":{"code":"UNAUTHENTICATED"}}],"data":null}`)
+	case "html":
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, `<html>bad gateway</html>`)
+	case "null":
+		_, _ = io.WriteString(w, `{"data":null}`)
+	default:
+		w.Header().Set("X-Seen", "yes")
+		_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"query": op.Query, "vars": op.Variables,
+			"auth": r.Header.Get("Authorization"), "keys": r.Header.Values("Idempotency-Key"), "type": r.Header.Get("Content-Type")}})
+	}
+}
+
+func TestDoSendsTokenHeadersAndVariables(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(echo))
+	defer srv.Close()
+	c := &Client{URL: srv.URL}
+	r, err := c.Do(context.Background(), Request{Query: "{ a }", Variables: map[string]any{"x": 1.0}, Token: "tok",
+		Header: http.Header{"Idempotency-Key": {"k1", "k2"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Query, Auth, Type string
+		Vars              map[string]any
+		Keys              []string
+	}
+	if err := json.Unmarshal(r.Data, &got); err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != 200 || r.Header.Get("X-Seen") != "yes" || got.Query != "{ a }" || got.Auth != "Bearer tok" ||
+		got.Type != "application/json" || got.Vars["x"] != 1.0 || len(got.Keys) != 2 || r.Code() != "" {
+		t.Fatalf("Do: %d %+v", r.Status, got)
+	}
+	// A header replaces the token's.
+	r, _ = c.Do(context.Background(), Request{Query: "{ a }", Token: "tok", Header: http.Header{"Authorization": {"Basic x"}}})
+	if err := json.Unmarshal(r.Data, &got); err != nil || got.Auth != "Basic x" {
+		t.Fatalf("header over token: %+v %v", got, err)
+	}
+}
+
+func TestDoReturnsErrorsAndStatusWithoutFailing(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(echo))
+	defer srv.Close()
+	c := &Client{URL: srv.URL}
+	r, err := c.Do(context.Background(), Request{Query: "fail"})
+	if err != nil || r.Status != http.StatusUnauthorized || r.Code() != "UNAUTHENTICATED" || r.Errors[0].Message != "no" {
+		t.Fatalf("errors: %+v %v", r, err)
+	}
+	r, err = c.Do(context.Background(), Request{Query: "html"})
+	var ng *NotGraphQLError
+	if !errors.As(err, &ng) || r.Status != http.StatusBadGateway || string(r.Body) != "<html>bad gateway</html>" || r.Data != nil {
+		t.Fatalf("not GraphQL: %+v %v", r, err)
+	}
+	srv.Close()
+	if r, err := c.Do(context.Background(), Request{Query: "{ a }"}); err == nil || r.Status != 0 {
+		t.Fatalf("no server: %+v %v", r, err)
+	}
+}
+
+func TestRunDecodesDataAndFailsOnErrors(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(echo))
+	defer srv.Close()
+	c := &Client{URL: srv.URL}
+	var out struct{ Query string }
+	if err := c.Run(context.Background(), Request{Query: "{ b }"}, &out); err != nil || out.Query != "{ b }" {
+		t.Fatalf("Run: %+v %v", out, err)
+	}
+	err := c.Run(context.Background(), Request{Query: "fail"}, &out)
+	var re *ResponseError
+	if !errors.As(err, &re) || re.Status != http.StatusUnauthorized || re.Errors[0].Code() != "UNAUTHENTICATED" ||
+		err.Error() != "graphql: no (UNAUTHENTICATED)" {
+		t.Fatalf("Run with errors: %v", err)
+	}
+	if err := c.Run(context.Background(), Request{Query: "null"}, nil); err == nil {
+		t.Fatal("Run without data: no error")
+	}
+}
