@@ -39,6 +39,9 @@ type Config struct {
 	LoadRepeats    int `json:"loadRepeats"`    // raw Neo4j loads of the whole graph
 	AsyncPerClient int `json:"asyncPerClient"` // fire-and-forget mutations per client
 	Backlog        int `json:"backlog"`        // commands preloaded for the consumer to drain
+	// CelebrityFollowers is the follower count of the person whose first
+	// page of followers is read against one with SmallFollowers.
+	CelebrityFollowers int `json:"celebrityFollowers"`
 	// BacklogRepeats are the runs of the drain and the rebuild (Repeats
 	// when 0): one drain of 100,000 commands lasts a minute or two and is
 	// steady on its own; three would not fit the default run's ten minutes.
@@ -61,15 +64,15 @@ type Config struct {
 var scales = map[string]Config{
 	"smoke": {Persons: 300, Tags: 300, Clients: 4, Concurrency: []int{1, 4},
 		Warmup: 100 * time.Millisecond, Duration: 400 * time.Millisecond, Repeats: 1,
-		KafkaMessages: 2000, LoadRepeats: 1, AsyncPerClient: 10, Backlog: 100, RoundTripReqs: 3,
+		KafkaMessages: 2000, LoadRepeats: 1, AsyncPerClient: 10, Backlog: 100, RoundTripReqs: 3, CelebrityFollowers: 1000,
 		Subscribers: []int{1, 10}, SubEvents: 5, SubRate: 20},
 	"default": {Persons: 5000, Tags: 5000, Clients: 64, Concurrency: []int{1, 4, 16}, WriteConcurrency: []int{1, 4, 16, 64},
 		Warmup: time.Second, Duration: 2 * time.Second, Repeats: 3,
-		KafkaMessages: 200000, LoadRepeats: 3, AsyncPerClient: 40, Backlog: 100000, BacklogRepeats: 1, RoundTripReqs: 20,
+		KafkaMessages: 200000, LoadRepeats: 3, AsyncPerClient: 40, Backlog: 100000, BacklogRepeats: 1, RoundTripReqs: 20, CelebrityFollowers: 100000,
 		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 100, SubRate: 20},
 	"large": {Persons: 50000, Tags: 50000, Clients: 64, Concurrency: []int{1, 4, 16, 64},
 		Warmup: 2 * time.Second, Duration: 5 * time.Second, Repeats: 3,
-		KafkaMessages: 1000000, LoadRepeats: 3, AsyncPerClient: 100, Backlog: 100000, RoundTripReqs: 20,
+		KafkaMessages: 1000000, LoadRepeats: 3, AsyncPerClient: 100, Backlog: 100000, RoundTripReqs: 20, CelebrityFollowers: 100000,
 		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 200, SubRate: 20},
 }
 

@@ -19,7 +19,8 @@ import (
 // Neo4j Community does not have.
 type readQuery struct {
 	name, ours, peer, floor string
-	self                    bool // needs the person's own token (ours) and a registered client as subject
+	self                    bool   // needs the person's own token (ours) and a registered client as subject
+	subject                 string // a fixed subject (loadCelebrities), not a person of the graph
 }
 
 var readQueries = []readQuery{
@@ -59,6 +60,8 @@ CALL { WITH me MATCH (me)-[:INTERESTED_IN]->(:Interest)<-[:INTERESTED_IN]-(c:Per
 WITH me, c, sum(s) AS score WHERE c <> me AND c.name IS NOT NULL AND NOT (me)-[:FOLLOWS]->(c)
 WITH c, score, COUNT { (c)<-[:FOLLOWS]-(g:Person) WHERE g.name IS NOT NULL } AS n
 RETURN c.id AS id, c.name AS name, score ORDER BY score DESC, n DESC, id LIMIT 10`},
+	followersPage("followers page: 100 followers", subjectSmall),
+	followersPage("followers page: celebrity", subjectCelebrity),
 }
 
 // oursFollowing nests n levels of the first three persons followed, by
@@ -134,6 +137,9 @@ func (r *runner) contestants(d neo4j.DriverWithContext, oursURL, peerURL string)
 // every contestant: any person, or a registered client for "self" reads.
 func (r *runner) subject(q readQuery, worker, seq int) (id, token string) {
 	h := mix(uint64(worker)<<32 | uint64(seq))
+	if q.subject != "" {
+		return r.celebrities[q.subject], ""
+	}
 	if q.self {
 		c := r.clients[h%uint64(len(r.clients))]
 		return c.ID, c.Token

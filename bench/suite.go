@@ -29,6 +29,8 @@ type runner struct {
 	prefix string // our service's topic prefix
 	peer   *proc
 	g      *Graph
+	// celebrities are the fixed subjects of the followers-page reads.
+	celebrities map[string]string
 
 	keyFile string
 	emitter client   // registered first, unmeasured (it warms the path up); emits the subscription events
@@ -244,7 +246,7 @@ func (r *runner) stageLoad(ctx context.Context) error {
 	rate("Neo4j MERGE persons", "persons", func(l LoadRun) (int, float64) { return l.Persons, l.PersonsSec })
 	rate("Neo4j MERGE interest edges", "edges", func(l LoadRun) (int, float64) { return l.Interests, l.InterestSec })
 	rate("Neo4j MERGE follow edges", "edges", func(l LoadRun) (int, float64) { return l.Follows, l.FollowSec })
-	return nil
+	return r.loadCelebrities(ctx)
 }
 
 // The raw load's batching: large UNWIND batches from one writer.
