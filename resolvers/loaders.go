@@ -6,6 +6,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -34,8 +35,9 @@ type Loaders struct {
 
 const loaderWait = time.Millisecond
 
-// NewLoaders returns fresh loaders over r, for one request.
-func NewLoaders(r store.Reader) *Loaders {
+// NewLoaders returns fresh loaders over the application's batched reads,
+// for one request.
+func NewLoaders(r app.Batches) *Loaders {
 	opt := dataloadgen.WithWait(loaderWait)
 	return &Loaders{
 		Person: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*store.Person, []error) {
@@ -114,7 +116,7 @@ type loadersKey struct{}
 
 // WithLoaders returns ctx with fresh loaders; the gateway calls it for
 // every response (each subscription event included).
-func WithLoaders(ctx context.Context, r store.Reader) context.Context {
+func WithLoaders(ctx context.Context, r app.Batches) context.Context {
 	return context.WithValue(ctx, loadersKey{}, NewLoaders(r))
 }
 
@@ -122,5 +124,5 @@ func (r *Resolver) loaders(ctx context.Context) *Loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
 		return l
 	}
-	return NewLoaders(r.App.Reader())
+	return NewLoaders(r.App.Loaders())
 }

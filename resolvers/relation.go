@@ -2,9 +2,9 @@ package resolvers
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/interestgraph/interestgraph/graph/model"
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -18,19 +18,9 @@ func (r *Resolver) relate(ctx context.Context, t domain.CommandType, personID st
 }
 
 // suppressed reports whether recipient is to get no notification caused
-// by actor: one of them blocks the other, or recipient mutes actor. It is
-// the one filter every notification path uses (live subscriptions, and a
-// stored inbox). If the store cannot answer, the notification is dropped:
-// a lost notification is better than one from a blocked person.
+// by actor: the application's one filter (app.Suppressed), which drops the
+// notification when it cannot tell.
 func (r *Resolver) suppressed(ctx context.Context, recipient, actor string) bool {
-	if recipient == "" || actor == "" {
-		return false
-	}
-	rels, err := r.App.Reader().Relationships(ctx, recipient, []string{actor})
-	if err != nil {
-		slog.WarnContext(ctx, "notification filter: relationship unreadable; notification dropped", "err", err)
-		return true
-	}
-	rel := rels[actor]
-	return rel.Blocking || rel.BlockedBy || rel.Muting
+	s, err := r.App.Suppressed(ctx, app.Suppressed{Recipient: recipient, Actor: actor})
+	return s || err != nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/graph"
 	"github.com/interestgraph/interestgraph/graph/model"
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
@@ -189,19 +190,16 @@ func (r *personRegisteredResolver) Person(ctx context.Context, obj *gqlmodel.Per
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*gqlmodel.Person, error) {
-	id, ok := auth.FromContext(ctx)
-	if !ok {
-		return nil, nil
-	}
-	return r.readPerson(ctx, id.PersonID)
+	return readPerson(ctx, func(plan store.PersonPlan) (*store.PersonRead, error) {
+		return r.App.Me(ctx, app.Me{Plan: plan})
+	})
 }
 
 // Person is the resolver for the person field.
 func (r *queryResolver) Person(ctx context.Context, id string) (*gqlmodel.Person, error) {
-	if _, err := domain.ParsePersonID("id", id); err != nil {
-		return nil, err
-	}
-	return r.readPerson(ctx, id)
+	return readPerson(ctx, func(plan store.PersonPlan) (*store.PersonRead, error) {
+		return r.App.PersonByID(ctx, app.PersonByID{ID: id, Plan: plan})
+	})
 }
 
 // Interest is the resolver for the interest field.
@@ -219,39 +217,15 @@ func (r *queryResolver) Interest(ctx context.Context, name string) (*gqlmodel.In
 
 // RecommendedPeople is the resolver for the recommendedPeople field.
 func (r *queryResolver) RecommendedPeople(ctx context.Context, first *int) ([]model.PersonRecommendation, error) {
-	id, err := auth.Require(ctx)
+	n := 10
+	if first != nil {
+		n = *first
+	}
+	recs, err := r.App.RecommendedPeople(ctx, app.RecommendedPeople{First: n, FollowedBy: selectsAll(ctx, "followedBy")})
 	if err != nil {
 		return nil, err
 	}
-	n, _, err := pageArgs(first, nil, 10)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := r.App.Reader().Recommend(ctx, id.PersonID, n)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, rec := range recs {
-		names = append(names, rec.SharedInterests...)
-	}
-	all := toInterests(names)
-	followedBy, err := r.followedByOf(ctx, id.PersonID, recs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.PersonRecommendation, 0, len(recs))
-	for _, rec := range recs {
-		shared := all[:len(rec.SharedInterests):len(rec.SharedInterests)]
-		all = all[len(rec.SharedInterests):]
-		via := followedBy[rec.Person.ID]
-		if via == nil {
-			via = []gqlmodel.Person{}
-		}
-		out = append(out, model.PersonRecommendation{Person: toPerson(ctx, rec.Person), Score: rec.Score, SharedInterests: shared,
-			Reasons: reasonsOf(rec), FollowedBy: via})
-	}
-	return out, nil
+	return toRecommendations(ctx, recs), nil
 }
 
 // CommandReceipt is the resolver for the commandReceipt field.
@@ -339,7 +313,7 @@ func (r *walletResolver) Transfers(ctx context.Context, obj *gqlmodel.Wallet, fi
 	if err != nil {
 		return nil, err
 	}
-	pg, err := r.App.Reader().Transfers(ctx, obj.PersonID, store.Page{First: n, After: cursor})
+	pg, err := r.App.Transfers(ctx, app.Transfers{PersonID: obj.PersonID, Page: store.Page{First: n, After: cursor}})
 	if err != nil {
 		return nil, err
 	}

@@ -7,10 +7,10 @@ package resolvers
 
 import (
 	"context"
-	"time"
 
 	"github.com/interestgraph/interestgraph/graph"
 	"github.com/interestgraph/interestgraph/graph/model"
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
@@ -23,7 +23,7 @@ func (r *interestResolver) Related(ctx context.Context, obj *gqlmodel.Interest, 
 	if err != nil {
 		return nil, err
 	}
-	rel, err := r.App.Reader().RelatedInterests(ctx, obj.Name, n)
+	rel, err := r.App.RelatedInterests(ctx, app.RelatedInterests{Name: obj.Name, First: n})
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (r *queryResolver) SearchPersons(ctx context.Context, query string, first *
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.App.Reader().SearchPersons(ctx, viewer(ctx), words, pg)
+	res, err := r.App.SearchPersons(ctx, app.SearchPersons{Words: words, Page: pg})
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (r *queryResolver) Interests(ctx context.Context, query *string, orderBy *m
 	if orderBy != nil && *orderBy == model.InterestOrderName {
 		order = store.InterestsByName
 	}
-	res, err := r.App.Reader().Interests(ctx, prefix, order, pg)
+	res, err := r.App.Interests(ctx, app.Interests{Prefix: prefix, Order: order, Page: pg})
 	if err != nil {
 		return nil, err
 	}
@@ -160,9 +160,7 @@ func (r *queryResolver) TrendingInterests(ctx context.Context, window *model.Tre
 	if !ok {
 		return nil, domain.Invalid("window", "unknown window")
 	}
-	now := time.Now()
-	// The upper bound leaves room for consumers whose clocks run ahead.
-	res, err := r.App.Reader().TrendingInterests(ctx, now.Add(-d), now.Add(time.Hour), n)
+	res, err := r.App.TrendingInterests(ctx, app.TrendingInterests{Window: d, First: n})
 	if err != nil {
 		return nil, err
 	}

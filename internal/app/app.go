@@ -91,9 +91,6 @@ func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, id Identi
 		mutations: newMutationLimiter(cfg.MutationsPerMinute), now: time.Now}, nil
 }
 
-// Reader returns the read model, for the query side of the resolvers.
-func (a *App) Reader() Reader { return a.reader }
-
 // Receipt is the answer to a mutation.
 type Receipt struct {
 	CommandID string

@@ -5,7 +5,6 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
-	"github.com/interestgraph/interestgraph/internal/store"
 )
 
 // TransferCoins sends coins from the caller to another person. Shape
@@ -25,16 +24,4 @@ func (a *App) TransferCoins(ctx context.Context, to string, amount int64, memo s
 		return Receipt{}, err
 	}
 	return a.dispatch(ctx, cmd)
-}
-
-// Ledger returns the ledger summary; admins only.
-func (a *App) Ledger(ctx context.Context) (store.Ledger, error) {
-	id, err := auth.Require(ctx)
-	if err != nil {
-		return store.Ledger{}, err
-	}
-	if !id.IsAdmin() {
-		return store.Ledger{}, auth.ErrForbidden
-	}
-	return a.reader.Ledger(ctx)
 }
