@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/interestgraph/interestgraph/graph/model"
-	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -15,12 +14,4 @@ func (r *Resolver) relate(ctx context.Context, t domain.CommandType, personID st
 		return nil, err
 	}
 	return toReceipt(rc), nil
-}
-
-// suppressed reports whether recipient is to get no notification caused
-// by actor: the application's one filter (app.Suppressed), which drops the
-// notification when it cannot tell.
-func (r *Resolver) suppressed(ctx context.Context, recipient, actor string) bool {
-	s, err := r.App.Suppressed(ctx, app.Suppressed{Recipient: recipient, Actor: actor})
-	return s || err != nil
 }

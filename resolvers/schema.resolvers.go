@@ -11,7 +11,6 @@ import (
 	"github.com/interestgraph/interestgraph/graph"
 	"github.com/interestgraph/interestgraph/graph/model"
 	"github.com/interestgraph/interestgraph/internal/app"
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/hub"
@@ -68,7 +67,7 @@ func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInp
 	if err != nil {
 		return nil, err
 	}
-	return toSession(ctx, s), nil
+	return toSession(s), nil
 }
 
 // Login is the resolver for the login field.
@@ -77,7 +76,7 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 	if err != nil {
 		return nil, err
 	}
-	return toSession(ctx, s), nil
+	return toSession(s), nil
 }
 
 // LoginWithIDToken is the resolver for the loginWithIdToken field.
@@ -86,7 +85,7 @@ func (r *mutationResolver) LoginWithIDToken(ctx context.Context, provider string
 	if err != nil {
 		return nil, err
 	}
-	return toSession(ctx, s), nil
+	return toSession(s), nil
 }
 
 // RefreshToken is the resolver for the refreshToken field.
@@ -95,7 +94,7 @@ func (r *mutationResolver) RefreshToken(ctx context.Context, refreshToken string
 	if err != nil {
 		return nil, err
 	}
-	return toSession(ctx, s), nil
+	return toSession(s), nil
 }
 
 // Logout is the resolver for the logout field.
@@ -177,7 +176,7 @@ func (r *personResolver) Following(ctx context.Context, obj *gqlmodel.Person, fi
 
 // Wallet is the resolver for the wallet field.
 func (r *personResolver) Wallet(ctx context.Context, obj *gqlmodel.Person) (*gqlmodel.Wallet, error) {
-	if !auth.CanSeePrivate(ctx, obj.ID) {
+	if !app.MaySee(ctx, app.SeeWallet, obj.ID) {
 		return nil, nil
 	}
 	return &gqlmodel.Wallet{Balance: int(obj.Balance), PersonID: obj.ID}, nil
@@ -248,20 +247,20 @@ func (r *queryResolver) Ledger(ctx context.Context) (*model.Ledger, error) {
 
 // Notifications is the resolver for the notifications field.
 func (r *subscriptionResolver) Notifications(ctx context.Context, after *string) (<-chan *gqlmodel.Notification, error) {
-	id, err := auth.Require(ctx)
+	feed, err := r.App.OpenNotifications(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return subscribe(ctx, r.Resolver, hub.Recipient(id.PersonID), after, false,
+	return subscribe(ctx, r.Resolver, hub.Recipient(feed.Recipient), after, false,
 		func(m hub.Message) (*gqlmodel.Notification, bool) {
-			n, ok := notificationFor(m, id.PersonID)
-			return n, ok && !r.suppressed(ctx, id.PersonID, n.ActorID)
+			n, ok := notificationFor(m, feed.Recipient)
+			return n, ok && !feed.Suppressed(ctx, n.ActorID)
 		})
 }
 
 // PersonEvents is the resolver for the personEvents field.
 func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string, after *string) (<-chan gqlmodel.PersonEvent, error) {
-	if _, err := domain.ParsePersonID("personId", personID); err != nil {
+	if err := r.App.OpenPersonEvents(ctx, personID); err != nil {
 		return nil, err
 	}
 	return subscribe(ctx, r.Resolver, hub.Person(personID), after, true,
@@ -270,12 +269,8 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string
 
 // GraphEvents is the resolver for the graphEvents field.
 func (r *subscriptionResolver) GraphEvents(ctx context.Context, after *string) (<-chan *model.GraphEvent, error) {
-	id, err := auth.Require(ctx)
-	if err != nil {
+	if err := r.App.OpenGraphEvents(ctx); err != nil {
 		return nil, err
-	}
-	if !id.IsAdmin() {
-		return nil, auth.ErrForbidden
 	}
 	return subscribe(ctx, r.Resolver, hub.Firehose(), after, false,
 		func(m hub.Message) (*model.GraphEvent, bool) {

@@ -11,7 +11,6 @@ import (
 	"github.com/interestgraph/interestgraph/graph"
 	"github.com/interestgraph/interestgraph/graph/model"
 	"github.com/interestgraph/interestgraph/internal/app"
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/store"
@@ -93,7 +92,7 @@ func (r *personResolver) FollowersYouKnow(ctx context.Context, obj *gqlmodel.Per
 
 // Relationship is the resolver for the relationship field.
 func (r *personResolver) Relationship(ctx context.Context, obj *gqlmodel.Person) (*model.Relationship, error) {
-	if _, ok := auth.FromContext(ctx); !ok {
+	if !app.MaySee(ctx, app.SeeRelationship, obj.ID) {
 		return nil, nil
 	}
 	rel, err := r.loaders(ctx).Social.Relationship.Load(ctx, obj.ID)

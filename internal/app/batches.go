@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -22,6 +23,15 @@ type Batches interface {
 	Mutuals(ctx context.Context, personIDs []string, page store.Page) (map[string]store.PersonPage, error)
 	FollowersYouKnow(ctx context.Context, personIDs []string, page store.Page) (map[string]store.PersonPage, error)
 	Relationships(ctx context.Context, personIDs []string) (map[string]store.Relationship, error)
+}
+
+// viewer is the caller's person id, "" without a token (the social
+// batches are public reads, see authz.go).
+func viewer(ctx context.Context) string {
+	if id, ok := auth.FromContext(ctx); ok {
+		return id.PersonID
+	}
+	return ""
 }
 
 // Loaders returns the batched reads for the per-request dataloaders.

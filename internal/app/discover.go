@@ -4,18 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
-
-// viewer is the caller's person id, "" without a token: the social reads
-// leave out persons in a block with the viewer.
-func viewer(ctx context.Context) string {
-	if id, ok := auth.FromContext(ctx); ok {
-		return id.PersonID
-	}
-	return ""
-}
 
 // SearchPersons ranks the persons every word (domain.SearchQuery's form)
 // prefixes.
@@ -24,9 +14,14 @@ type SearchPersons struct {
 	Page  store.OffsetPage
 }
 
-// SearchPersons answers the searchPersons query.
+// SearchPersons answers the searchPersons query, leaving out persons in a
+// block with the caller.
 func (a *App) SearchPersons(ctx context.Context, q SearchPersons) (store.PersonPage, error) {
-	return a.reader.SearchPersons(ctx, viewer(ctx), q.Words, q.Page)
+	id, err := authorize(ctx, actSearchPersons, "")
+	if err != nil {
+		return store.PersonPage{}, err
+	}
+	return a.reader.SearchPersons(ctx, id.PersonID, q.Words, q.Page)
 }
 
 // Interests pages the interest directory: the interests held by anyone
@@ -39,6 +34,9 @@ type Interests struct {
 
 // Interests answers the interests query.
 func (a *App) Interests(ctx context.Context, q Interests) (store.InterestPage, error) {
+	if _, err := authorize(ctx, actInterests, ""); err != nil {
+		return store.InterestPage{}, err
+	}
 	return a.reader.Interests(ctx, q.Prefix, q.Order, q.Page)
 }
 
@@ -50,6 +48,9 @@ type TrendingInterests struct {
 
 // TrendingInterests answers the trendingInterests query.
 func (a *App) TrendingInterests(ctx context.Context, q TrendingInterests) ([]store.TrendingInterest, error) {
+	if _, err := authorize(ctx, actTrendingInterests, ""); err != nil {
+		return nil, err
+	}
 	now := a.now()
 	// The upper bound leaves room for consumers whose clocks run ahead.
 	return a.reader.TrendingInterests(ctx, now.Add(-q.Window), now.Add(time.Hour), q.First)
@@ -63,5 +64,8 @@ type RelatedInterests struct {
 
 // RelatedInterests answers Interest.related.
 func (a *App) RelatedInterests(ctx context.Context, q RelatedInterests) ([]store.RelatedInterest, error) {
+	if _, err := authorize(ctx, actRelatedInterests, ""); err != nil {
+		return nil, err
+	}
 	return a.reader.RelatedInterests(ctx, q.Name, q.First)
 }

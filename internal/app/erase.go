@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -12,7 +11,7 @@ import (
 // missing); the consumer then removes the person, their edges, account and
 // refresh tokens and burns their coins in one transaction.
 func (a *App) DeleteAccount(ctx context.Context, password string) (Receipt, error) {
-	id, err := auth.Require(ctx)
+	id, err := authorize(ctx, actDeleteAccount, "")
 	if err != nil {
 		return Receipt{}, err
 	}

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -11,7 +10,7 @@ import (
 // Notifications returns a page of the caller's own inbox, newest first;
 // nobody reads another's. first is checked by the caller (1–100).
 func (a *App) Notifications(ctx context.Context, first int, after string, unreadOnly bool) (store.NotificationPage, error) {
-	id, err := auth.Require(ctx)
+	id, err := authorize(ctx, actNotifications, "")
 	if err != nil {
 		return store.NotificationPage{}, err
 	}
@@ -26,7 +25,7 @@ func (a *App) Notifications(ctx context.Context, first int, after string, unread
 
 // UnreadNotificationCount counts the caller's unread notifications.
 func (a *App) UnreadNotificationCount(ctx context.Context) (int, error) {
-	id, err := auth.Require(ctx)
+	id, err := authorize(ctx, actUnreadNotificationCount, "")
 	if err != nil {
 		return 0, err
 	}
@@ -36,7 +35,7 @@ func (a *App) UnreadNotificationCount(ctx context.Context) (int, error) {
 // MarkNotificationsRead marks the caller's notification upTo and every
 // older one as read: a command like every other write.
 func (a *App) MarkNotificationsRead(ctx context.Context, upTo string) (Receipt, error) {
-	id, err := auth.Require(ctx)
+	id, err := authorize(ctx, actMarkNotificationsRead, "")
 	if err != nil {
 		return Receipt{}, err
 	}

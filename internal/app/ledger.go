@@ -3,18 +3,13 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
 // Ledger returns the ledger summary; admins only.
 func (a *App) Ledger(ctx context.Context) (store.Ledger, error) {
-	id, err := auth.Require(ctx)
-	if err != nil {
+	if _, err := authorize(ctx, actLedger, ""); err != nil {
 		return store.Ledger{}, err
-	}
-	if !id.IsAdmin() {
-		return store.Ledger{}, auth.ErrForbidden
 	}
 	return a.reader.Ledger(ctx)
 }
@@ -26,7 +21,10 @@ type Transfers struct {
 	Page     store.Page
 }
 
-// Transfers answers Wallet.transfers.
+// Transfers answers Wallet.transfers: nothing to whom the wallet is hidden.
 func (a *App) Transfers(ctx context.Context, q Transfers) (store.TransferPage, error) {
+	if _, ok, err := decide(ctx, actWalletTransfers, q.PersonID); !ok {
+		return store.TransferPage{}, err
+	}
 	return a.reader.Transfers(ctx, q.PersonID, q.Page)
 }

@@ -10,16 +10,16 @@ import (
 
 // AddInterest declares an interest of the caller.
 func (a *App) AddInterest(ctx context.Context, name string) (Receipt, error) {
-	return a.interest(ctx, domain.CmdAddInterest, name)
+	return a.interest(ctx, actAddInterest, domain.CmdAddInterest, name)
 }
 
 // RemoveInterest withdraws an interest of the caller.
 func (a *App) RemoveInterest(ctx context.Context, name string) (Receipt, error) {
-	return a.interest(ctx, domain.CmdRemoveInterest, name)
+	return a.interest(ctx, actRemoveInterest, domain.CmdRemoveInterest, name)
 }
 
-func (a *App) interest(ctx context.Context, t domain.CommandType, raw string) (Receipt, error) {
-	id, err := auth.Require(ctx)
+func (a *App) interest(ctx context.Context, act Action, t domain.CommandType, raw string) (Receipt, error) {
+	id, err := authorize(ctx, act, "")
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -36,16 +36,16 @@ func (a *App) interest(ctx context.Context, t domain.CommandType, raw string) (R
 
 // Follow makes the caller follow personID.
 func (a *App) Follow(ctx context.Context, personID string) (Receipt, error) {
-	return a.follow(ctx, domain.CmdFollow, personID)
+	return a.follow(ctx, actFollow, domain.CmdFollow, personID)
 }
 
 // Unfollow makes the caller stop following personID.
 func (a *App) Unfollow(ctx context.Context, personID string) (Receipt, error) {
-	return a.follow(ctx, domain.CmdUnfollow, personID)
+	return a.follow(ctx, actUnfollow, domain.CmdUnfollow, personID)
 }
 
-func (a *App) follow(ctx context.Context, t domain.CommandType, personID string) (Receipt, error) {
-	id, err := auth.Require(ctx)
+func (a *App) follow(ctx context.Context, act Action, t domain.CommandType, personID string) (Receipt, error) {
+	id, err := authorize(ctx, act, "")
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -65,7 +65,7 @@ func (a *App) follow(ctx context.Context, t domain.CommandType, personID string)
 // CommandReceipt returns the outcome of one of the caller's commands: ACCEPTED
 // while it is not decided yet (or unknown), else its recorded outcome.
 func (a *App) CommandReceipt(ctx context.Context, commandID string) (Receipt, error) {
-	id, err := auth.Require(ctx)
+	id, err := authorize(ctx, actCommandReceipt, "")
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -77,7 +77,7 @@ func (a *App) CommandReceipt(ctx context.Context, commandID string) (Receipt, er
 	if err != nil {
 		return Receipt{}, err
 	}
-	if found && actor != id.PersonID && !id.IsAdmin() {
+	if found && !permits(id, actCommandOutcome, actor) {
 		return Receipt{}, auth.ErrForbidden
 	}
 	if !found {

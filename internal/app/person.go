@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -23,6 +22,9 @@ type Me struct {
 // PersonByID answers the person query: nil when there is no such person,
 // BAD_USER_INPUT for a malformed id.
 func (a *App) PersonByID(ctx context.Context, q PersonByID) (*store.PersonRead, error) {
+	if _, err := authorize(ctx, actPerson, ""); err != nil {
+		return nil, err
+	}
 	if _, err := domain.ParsePersonID("id", q.ID); err != nil {
 		return nil, err
 	}
@@ -31,9 +33,9 @@ func (a *App) PersonByID(ctx context.Context, q PersonByID) (*store.PersonRead, 
 
 // Me answers the me query: nil without a token.
 func (a *App) Me(ctx context.Context, q Me) (*store.PersonRead, error) {
-	id, ok := auth.FromContext(ctx)
+	id, ok, err := decide(ctx, actMe, "")
 	if !ok {
-		return nil, nil
+		return nil, err
 	}
 	return a.reader.ReadPerson(ctx, id.PersonID, q.Plan)
 }

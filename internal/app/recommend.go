@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -32,7 +31,7 @@ type Recommendations struct {
 
 // RecommendedPeople answers the recommendedPeople query.
 func (a *App) RecommendedPeople(ctx context.Context, q RecommendedPeople) (Recommendations, error) {
-	id, err := auth.Require(ctx)
+	id, err := authorize(ctx, actRecommendedPeople, "")
 	if err != nil {
 		return Recommendations{}, err
 	}

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -12,12 +11,13 @@ import (
 // malformed id are BAD_USER_INPUT here; an unknown person is decided by
 // the consumer (REJECTED PERSON_NOT_FOUND).
 func (a *App) Relate(ctx context.Context, t domain.CommandType, personID string) (Receipt, error) {
-	id, err := auth.Require(ctx)
+	act, ok := relationActions[t]
+	if !ok || !domain.IsRelationCommand(t) {
+		return Receipt{}, domain.Invalid("type", "not a relation command")
+	}
+	id, err := authorize(ctx, act, "")
 	if err != nil {
 		return Receipt{}, err
-	}
-	if !domain.IsRelationCommand(t) {
-		return Receipt{}, domain.Invalid("type", "not a relation command")
 	}
 	if err := domain.ValidateRelation(id.PersonID, personID); err != nil {
 		return Receipt{}, err
@@ -27,4 +27,10 @@ func (a *App) Relate(ctx context.Context, t domain.CommandType, personID string)
 		return Receipt{}, err
 	}
 	return a.dispatch(ctx, cmd)
+}
+
+// relationActions are the actions of the relation commands.
+var relationActions = map[domain.CommandType]Action{
+	domain.CmdBlock: actBlock, domain.CmdUnblock: actUnblock, domain.CmdMute: actMute,
+	domain.CmdUnmute: actUnmute, domain.CmdDismissRecommendation: actDismissRecommendation,
 }

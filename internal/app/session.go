@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-// Session is a signed-in person with their tokens.
+// Session is a signed-in person with their tokens; Person is as its
+// owner sees it.
 type Session struct {
 	identity.Session
 	Person store.Person
@@ -22,6 +24,9 @@ type Session struct {
 // reported at once) and sends the RegisterPerson command that projects the
 // person into the graph, waiting for it like any mutation.
 func (a *App) Register(ctx context.Context, email, password, name string) (Session, error) {
+	if _, err := authorize(ctx, actRegister, ""); err != nil {
+		return Session{}, err
+	}
 	s, err := a.identity.Register(ctx, email, password, name)
 	if err != nil {
 		return Session{}, err
@@ -31,6 +36,9 @@ func (a *App) Register(ctx context.Context, email, password, name string) (Sessi
 
 // Login checks credentials with the auth component.
 func (a *App) Login(ctx context.Context, email, password string) (Session, error) {
+	if _, err := authorize(ctx, actLogin, ""); err != nil {
+		return Session{}, err
+	}
 	s, err := a.identity.Login(ctx, email, password)
 	if err != nil {
 		return Session{}, err
@@ -40,6 +48,9 @@ func (a *App) Login(ctx context.Context, email, password string) (Session, error
 
 // Refresh rotates a refresh token.
 func (a *App) Refresh(ctx context.Context, token string) (Session, error) {
+	if _, err := authorize(ctx, actRefreshToken, ""); err != nil {
+		return Session{}, err
+	}
 	s, err := a.identity.Refresh(ctx, token)
 	if err != nil {
 		return Session{}, err
@@ -49,11 +60,17 @@ func (a *App) Refresh(ctx context.Context, token string) (Session, error) {
 
 // Logout revokes a refresh-token family.
 func (a *App) Logout(ctx context.Context, token string) error {
+	if _, err := authorize(ctx, actLogout, ""); err != nil {
+		return err
+	}
 	return a.identity.Logout(ctx, token)
 }
 
 // LoginWithIDToken signs in with an external provider's ID token.
 func (a *App) LoginWithIDToken(ctx context.Context, provider, idToken string) (Session, error) {
+	if _, err := authorize(ctx, actLoginWithIDToken, ""); err != nil {
+		return Session{}, err
+	}
 	s, err := a.identity.External(ctx, provider, idToken)
 	if err != nil {
 		return Session{}, err
@@ -67,13 +84,14 @@ func (a *App) LoginWithIDToken(ctx context.Context, provider, idToken string) (S
 // the command is idempotent by the person's id.
 func (a *App) signedIn(ctx context.Context, s identity.Session) (Session, error) {
 	p := store.Person{ID: s.PersonID, Name: s.Name, Email: s.Email, RegisteredAt: s.CreatedAt}
+	owner := auth.Identity{PersonID: s.PersonID}
 	if !s.Created {
 		persons, err := a.reader.PersonsByIDs(ctx, []string{s.PersonID})
 		if err != nil {
 			return Session{}, err
 		}
 		if found, ok := persons[s.PersonID]; ok {
-			return Session{Session: s, Person: found}, nil
+			return Session{Session: s, Person: seenBy(owner, found)}, nil
 		}
 	}
 	cmd, err := domain.NewCommand(domain.CmdRegisterPerson, s.PersonID, domain.RegisterPersonPayload{Name: s.Name, Email: s.Email}, a.now())
@@ -91,7 +109,7 @@ func (a *App) signedIn(ctx context.Context, s identity.Session) (Session, error)
 		}
 		return Session{}, fmt.Errorf("register %s: %w", s.PersonID, err)
 	}
-	return Session{Session: s, Person: p}, nil
+	return Session{Session: s, Person: seenBy(owner, p)}, nil
 }
 
 // abandonTimeout bounds undoing a registration, which runs even when the

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -11,7 +10,7 @@ import (
 // errors are BAD_USER_INPUT here; the balance is checked by the consumer,
 // under the database's lock, and a shortfall is a REJECTED receipt.
 func (a *App) TransferCoins(ctx context.Context, to string, amount int64, memo string) (Receipt, error) {
-	id, err := auth.Require(ctx)
+	id, err := authorize(ctx, actTransferCoins, "")
 	if err != nil {
 		return Receipt{}, err
 	}
