@@ -124,5 +124,5 @@ func (r *Resolver) loaders(ctx context.Context) *Loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
 		return l
 	}
-	return NewLoaders(r.App.Loaders())
+	return NewLoaders(r.App.Queries.Loaders())
 }

@@ -4,12 +4,13 @@ import (
 	"context"
 
 	"github.com/interestgraph/interestgraph/graph/model"
-	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/app"
 )
 
-// relate answers the relation mutations (block, mute, dismissal).
-func (r *Resolver) relate(ctx context.Context, t domain.CommandType, personID string) (*model.CommandReceipt, error) {
-	rc, err := r.App.Relate(ctx, t, personID)
+// relate answers the relation mutations (block, mute, dismissal) with
+// their handler.
+func relate(ctx context.Context, h app.Handler[app.Relation, app.Receipt], personID string) (*model.CommandReceipt, error) {
+	rc, err := h(ctx, app.Relation{PersonID: personID})
 	if err != nil {
 		return nil, err
 	}

@@ -63,7 +63,7 @@ func (r *interestRemovedResolver) Interest(ctx context.Context, obj *gqlmodel.In
 
 // Register is the resolver for the register field.
 func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInput) (*model.AuthPayload, error) {
-	s, err := r.App.Register(ctx, input.Email, input.Password, input.Name)
+	s, err := r.App.Commands.Register(ctx, app.Register{Email: input.Email, Password: input.Password, Name: input.Name})
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInp
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*model.AuthPayload, error) {
-	s, err := r.App.Login(ctx, email, password)
+	s, err := r.App.Commands.Login(ctx, app.Login{Email: email, Password: password})
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 
 // LoginWithIDToken is the resolver for the loginWithIdToken field.
 func (r *mutationResolver) LoginWithIDToken(ctx context.Context, provider string, idToken string) (*model.AuthPayload, error) {
-	s, err := r.App.LoginWithIDToken(ctx, provider, idToken)
+	s, err := r.App.Commands.LoginWithIDToken(ctx, app.LoginWithIDToken{Provider: provider, IDToken: idToken})
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (r *mutationResolver) LoginWithIDToken(ctx context.Context, provider string
 
 // RefreshToken is the resolver for the refreshToken field.
 func (r *mutationResolver) RefreshToken(ctx context.Context, refreshToken string) (*model.AuthPayload, error) {
-	s, err := r.App.Refresh(ctx, refreshToken)
+	s, err := r.App.Commands.RefreshToken(ctx, app.RefreshSession{RefreshToken: refreshToken})
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (r *mutationResolver) RefreshToken(ctx context.Context, refreshToken string
 
 // Logout is the resolver for the logout field.
 func (r *mutationResolver) Logout(ctx context.Context, refreshToken string) (bool, error) {
-	if err := r.App.Logout(ctx, refreshToken); err != nil {
+	if _, err := r.App.Commands.Logout(ctx, app.Logout{RefreshToken: refreshToken}); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -107,7 +107,7 @@ func (r *mutationResolver) Logout(ctx context.Context, refreshToken string) (boo
 
 // AddInterest is the resolver for the addInterest field.
 func (r *mutationResolver) AddInterest(ctx context.Context, name string) (*model.CommandReceipt, error) {
-	rc, err := r.App.AddInterest(ctx, name)
+	rc, err := r.App.Commands.AddInterest(ctx, app.AddInterest{Name: name})
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (r *mutationResolver) AddInterest(ctx context.Context, name string) (*model
 
 // RemoveInterest is the resolver for the removeInterest field.
 func (r *mutationResolver) RemoveInterest(ctx context.Context, name string) (*model.CommandReceipt, error) {
-	rc, err := r.App.RemoveInterest(ctx, name)
+	rc, err := r.App.Commands.RemoveInterest(ctx, app.RemoveInterest{Name: name})
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (r *mutationResolver) RemoveInterest(ctx context.Context, name string) (*mo
 
 // Follow is the resolver for the follow field.
 func (r *mutationResolver) Follow(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	rc, err := r.App.Follow(ctx, personID)
+	rc, err := r.App.Commands.Follow(ctx, app.Follow{PersonID: personID})
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (r *mutationResolver) Follow(ctx context.Context, personID string) (*model.
 
 // Unfollow is the resolver for the unfollow field.
 func (r *mutationResolver) Unfollow(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	rc, err := r.App.Unfollow(ctx, personID)
+	rc, err := r.App.Commands.Unfollow(ctx, app.Unfollow{PersonID: personID})
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func (r *mutationResolver) TransferCoins(ctx context.Context, to string, amount 
 	if memo != nil {
 		m = *memo
 	}
-	rc, err := r.App.TransferCoins(ctx, to, int64(amount), m)
+	rc, err := r.App.Commands.TransferCoins(ctx, app.TransferCoins{To: to, Amount: int64(amount), Memo: m})
 	if err != nil {
 		return nil, err
 	}
@@ -190,14 +190,14 @@ func (r *personRegisteredResolver) Person(ctx context.Context, obj *gqlmodel.Per
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*gqlmodel.Person, error) {
 	return readPerson(ctx, func(plan store.PersonPlan) (*store.PersonRead, error) {
-		return r.App.Me(ctx, app.Me{Plan: plan})
+		return r.App.Queries.Me(ctx, app.Me{Plan: plan})
 	})
 }
 
 // Person is the resolver for the person field.
 func (r *queryResolver) Person(ctx context.Context, id string) (*gqlmodel.Person, error) {
 	return readPerson(ctx, func(plan store.PersonPlan) (*store.PersonRead, error) {
-		return r.App.PersonByID(ctx, app.PersonByID{ID: id, Plan: plan})
+		return r.App.Queries.Person(ctx, app.PersonByID{ID: id, Plan: plan})
 	})
 }
 
@@ -220,7 +220,7 @@ func (r *queryResolver) RecommendedPeople(ctx context.Context, first *int) ([]mo
 	if first != nil {
 		n = *first
 	}
-	recs, err := r.App.RecommendedPeople(ctx, app.RecommendedPeople{First: n, FollowedBy: selectsAll(ctx, "followedBy")})
+	recs, err := r.App.Queries.RecommendedPeople(ctx, app.RecommendedPeople{First: n, FollowedBy: selectsAll(ctx, "followedBy")})
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +229,7 @@ func (r *queryResolver) RecommendedPeople(ctx context.Context, first *int) ([]mo
 
 // CommandReceipt is the resolver for the commandReceipt field.
 func (r *queryResolver) CommandReceipt(ctx context.Context, commandID string) (*model.CommandReceipt, error) {
-	rc, err := r.App.CommandReceipt(ctx, commandID)
+	rc, err := r.App.Queries.CommandReceipt(ctx, app.CommandReceipt{CommandID: commandID})
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func (r *queryResolver) CommandReceipt(ctx context.Context, commandID string) (*
 
 // Ledger is the resolver for the ledger field.
 func (r *queryResolver) Ledger(ctx context.Context) (*model.Ledger, error) {
-	l, err := r.App.Ledger(ctx)
+	l, err := r.App.Queries.Ledger(ctx, app.Ledger{})
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +247,7 @@ func (r *queryResolver) Ledger(ctx context.Context) (*model.Ledger, error) {
 
 // Notifications is the resolver for the notifications field.
 func (r *subscriptionResolver) Notifications(ctx context.Context, after *string) (<-chan *gqlmodel.Notification, error) {
-	feed, err := r.App.OpenNotifications(ctx)
+	feed, err := r.App.Queries.OpenNotifications(ctx, app.OpenNotifications{})
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +260,7 @@ func (r *subscriptionResolver) Notifications(ctx context.Context, after *string)
 
 // PersonEvents is the resolver for the personEvents field.
 func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string, after *string) (<-chan gqlmodel.PersonEvent, error) {
-	if err := r.App.OpenPersonEvents(ctx, personID); err != nil {
+	if _, err := r.App.Queries.OpenPersonEvents(ctx, app.OpenPersonEvents{PersonID: personID}); err != nil {
 		return nil, err
 	}
 	return subscribe(ctx, r.Resolver, hub.Person(personID), after, true,
@@ -269,7 +269,7 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string
 
 // GraphEvents is the resolver for the graphEvents field.
 func (r *subscriptionResolver) GraphEvents(ctx context.Context, after *string) (<-chan *model.GraphEvent, error) {
-	if err := r.App.OpenGraphEvents(ctx); err != nil {
+	if _, err := r.App.Queries.OpenGraphEvents(ctx, app.OpenGraphEvents{}); err != nil {
 		return nil, err
 	}
 	return subscribe(ctx, r.Resolver, hub.Firehose(), after, false,
@@ -308,7 +308,7 @@ func (r *walletResolver) Transfers(ctx context.Context, obj *gqlmodel.Wallet, fi
 	if err != nil {
 		return nil, err
 	}
-	pg, err := r.App.Transfers(ctx, app.Transfers{PersonID: obj.PersonID, Page: store.Page{First: n, After: cursor}})
+	pg, err := r.App.Queries.Transfers(ctx, app.Transfers{PersonID: obj.PersonID, Page: store.Page{First: n, After: cursor}})
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ type service struct {
 	busCfg  bus.Config
 	store   store.Store
 	bus     *bus.Bus
-	app     *app.App
+	app     *app.Application
 	hub     *hub.Hub
 	handler *gateway.Handler
 	argon2  auth.Argon2Params // tests lower the cost
@@ -143,7 +143,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	s.goLoop("outcome tail", func() error { outcomes.Run(loops); return nil })
 	s.goLoop("event tail", func() error { events.Run(loops); return nil })
 	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, MutationsPerMinute: s.cfg.MutationsPerMinute, CommandRetention: bus.CommandRetention,
-		OnErased: erased.Add, NotificationRetention: s.cfg.NotificationRetention}, s.bus, waiter, s.store, ids); err != nil {
+		OnErased: erased.Add, NotificationRetention: s.cfg.NotificationRetention, Log: s.log}, s.bus, waiter, s.store, ids); err != nil {
 		return err
 	}
 	limits := gateway.DefaultLimits

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/interestgraph/interestgraph/internal/auth"
-	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -144,18 +143,8 @@ func (r Rule) admits(id auth.Identity, owner string) bool {
 	return false
 }
 
-// authorize is decide for the handlers: the caller, or why not. A hidden
-// answer is an error here; handlers with Hide rules use decide.
-func authorize(ctx context.Context, act Action, owner string) (auth.Identity, error) {
-	id, ok, err := decide(ctx, act, owner)
-	if err == nil && !ok {
-		err = domain.ErrUnauthenticated
-	}
-	return id, err
-}
-
-// permits applies act's rule to a caller already authorized for the
-// operation: a second check once the owner is known.
+// permits applies act's rule to a caller already let in by decide: a
+// second check once the owner is known.
 func permits(id auth.Identity, act Action, owner string) bool {
 	rule, ok := rules[act]
 	return ok && rule.admits(id, owner)

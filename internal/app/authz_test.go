@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -123,14 +124,14 @@ func TestAuthorizationTable(t *testing.T) {
 func TestExpiredTokenRefusedNotHidden(t *testing.T) {
 	me := domain.NewID()
 	expired := auth.WithIdentity(context.Background(), auth.Identity{PersonID: me, ExpiresAt: time.Now().Add(-time.Hour)})
-	if _, err := authorize(expired, actFollow, ""); !errors.Is(err, auth.ErrTokenExpired) {
+	if _, _, err := decide(expired, actFollow, ""); !errors.Is(err, auth.ErrTokenExpired) {
 		t.Fatalf("follow with an expired token: %v, want %v", err, auth.ErrTokenExpired)
 	}
 	if !MaySee(expired, SeeEmail, me) {
 		t.Fatal("own email hidden from the caller the gateway let in")
 	}
 	refused := auth.WithAuthError(context.Background(), auth.ErrTokenExpired)
-	if _, err := authorize(refused, actLedger, ""); !errors.Is(err, auth.ErrTokenExpired) {
+	if _, _, err := decide(refused, actLedger, ""); !errors.Is(err, auth.ErrTokenExpired) {
 		t.Fatalf("ledger after a refused token: %v, want the refusal", err)
 	}
 }
@@ -139,7 +140,7 @@ func TestExpiredTokenRefusedNotHidden(t *testing.T) {
 // closed, not open.
 func TestActionWithoutRuleIsRefused(t *testing.T) {
 	ctx := signedIn(domain.NewID(), auth.RoleAdmin)
-	if _, err := authorize(ctx, Action("no such action"), ""); err == nil {
+	if _, ok, err := decide(ctx, Action("no such action"), ""); ok || err == nil {
 		t.Fatal("an action without a rule was allowed")
 	}
 	if MaySee(ctx, Action("no such field"), "") {
@@ -157,5 +158,28 @@ func TestSessionPersonAsItsOwnerSeesIt(t *testing.T) {
 	}
 	if p := seenBy(auth.Identity{PersonID: domain.NewID()}, store.Person{ID: me, Email: "me@example.org"}); p.Email != "" {
 		t.Fatalf("another's email shown: %+v", p)
+	}
+}
+
+// TestEveryRuleIsUsed: each rule is the rule of a handler, of a private
+// field the resolvers ask about, or of the second check of a receipt; a
+// row nothing consults would mislead its reader.
+func TestEveryRuleIsUsed(t *testing.T) {
+	b := &builder{log: slog.Default()}
+	(&service{}).build(b)
+	used := map[Action]bool{SeeEmail: true, SeeWallet: true, SeeRelationship: true, actCommandOutcome: true}
+	for _, act := range b.acts {
+		if used[act] {
+			t.Errorf("%s: two handlers run under it", act)
+		}
+		used[act] = true
+	}
+	if err := b.check(); err != nil {
+		t.Error(err)
+	}
+	for act := range rules {
+		if !used[act] {
+			t.Errorf("rule %q is used by no handler or field", act)
+		}
 	}
 }

@@ -34,9 +34,6 @@ func viewer(ctx context.Context) string {
 	return ""
 }
 
-// Loaders returns the batched reads for the per-request dataloaders.
-func (a *App) Loaders() Batches { return batches{r: a.reader} }
-
 // batches delegates each read, by name, so that the read model's other
 // methods stay out of reach.
 type batches struct{ r Reader }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -14,28 +15,20 @@ type PersonByID struct {
 	Plan store.PersonPlan
 }
 
-// Me is PersonByID for the caller.
+// Me is PersonByID for the caller; nil without a token (actMe hides).
 type Me struct {
 	Plan store.PersonPlan
 }
 
-// PersonByID answers the person query: nil when there is no such person,
-// BAD_USER_INPUT for a malformed id.
-func (a *App) PersonByID(ctx context.Context, q PersonByID) (*store.PersonRead, error) {
-	if _, err := authorize(ctx, actPerson, ""); err != nil {
-		return nil, err
-	}
+// person answers nil when there is no such person, BAD_USER_INPUT for a
+// malformed id.
+func (s *service) person(ctx context.Context, _ auth.Identity, q PersonByID) (*store.PersonRead, error) {
 	if _, err := domain.ParsePersonID("id", q.ID); err != nil {
 		return nil, err
 	}
-	return a.reader.ReadPerson(ctx, q.ID, q.Plan)
+	return s.reader.ReadPerson(ctx, q.ID, q.Plan)
 }
 
-// Me answers the me query: nil without a token.
-func (a *App) Me(ctx context.Context, q Me) (*store.PersonRead, error) {
-	id, ok, err := decide(ctx, actMe, "")
-	if !ok {
-		return nil, err
-	}
-	return a.reader.ReadPerson(ctx, id.PersonID, q.Plan)
+func (s *service) me(ctx context.Context, caller auth.Identity, q Me) (*store.PersonRead, error) {
+	return s.reader.ReadPerson(ctx, caller.PersonID, q.Plan)
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -29,16 +30,12 @@ type Recommendations struct {
 	FollowedBy map[string][]store.Person
 }
 
-// RecommendedPeople answers the recommendedPeople query.
-func (a *App) RecommendedPeople(ctx context.Context, q RecommendedPeople) (Recommendations, error) {
-	id, err := authorize(ctx, actRecommendedPeople, "")
-	if err != nil {
-		return Recommendations{}, err
-	}
+// recommendedPeople checks First after the token (1–MaxPageSize).
+func (s *service) recommendedPeople(ctx context.Context, caller auth.Identity, q RecommendedPeople) (Recommendations, error) {
 	if q.First < 1 || q.First > MaxPageSize {
 		return Recommendations{}, domain.Invalid("first", "first must be between 1 and %d", MaxPageSize)
 	}
-	recs, err := a.reader.Recommend(ctx, id.PersonID, q.First)
+	recs, err := s.reader.Recommend(ctx, caller.PersonID, q.First)
 	if err != nil {
 		return Recommendations{}, err
 	}
@@ -50,7 +47,7 @@ func (a *App) RecommendedPeople(ctx context.Context, q RecommendedPeople) (Recom
 	for _, rec := range recs {
 		ids = append(ids, rec.Person.ID)
 	}
-	pages, err := a.reader.FollowersYouKnow(ctx, id.PersonID, ids, store.Page{First: MaxFollowedBy})
+	pages, err := s.reader.FollowersYouKnow(ctx, caller.PersonID, ids, store.Page{First: MaxFollowedBy})
 	if err != nil {
 		return Recommendations{}, err
 	}

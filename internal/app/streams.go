@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -19,12 +20,25 @@ type NotificationFeed struct {
 }
 
 // OpenNotifications opens the notifications subscription of the caller.
-func (a *App) OpenNotifications(ctx context.Context) (NotificationFeed, error) {
-	id, err := authorize(ctx, actSubscribeNotifications, "")
-	if err != nil {
-		return NotificationFeed{}, err
-	}
-	return NotificationFeed{Recipient: id.PersonID, reader: a.reader}, nil
+type OpenNotifications struct{}
+
+// OpenPersonEvents opens the public events of one person.
+type OpenPersonEvents struct{ PersonID string }
+
+// OpenGraphEvents opens every event of the graph.
+type OpenGraphEvents struct{}
+
+func (s *service) openNotifications(_ context.Context, caller auth.Identity, _ OpenNotifications) (NotificationFeed, error) {
+	return NotificationFeed{Recipient: caller.PersonID, reader: s.reader}, nil
+}
+
+func (s *service) openPersonEvents(_ context.Context, _ auth.Identity, q OpenPersonEvents) (struct{}, error) {
+	_, err := domain.ParsePersonID("personId", q.PersonID)
+	return struct{}{}, err
+}
+
+func (s *service) openGraphEvents(context.Context, auth.Identity, OpenGraphEvents) (struct{}, error) {
+	return struct{}{}, nil
 }
 
 // Suppressed is the one filter every notification path uses (live
@@ -44,19 +58,4 @@ func (f NotificationFeed) Suppressed(ctx context.Context, actor string) bool {
 	}
 	rel := rels[actor]
 	return rel.Blocking || rel.BlockedBy || rel.Muting
-}
-
-// OpenPersonEvents opens the public events of one person.
-func (a *App) OpenPersonEvents(ctx context.Context, personID string) error {
-	if _, err := authorize(ctx, actSubscribePersonEvents, ""); err != nil {
-		return err
-	}
-	_, err := domain.ParsePersonID("personId", personID)
-	return err
-}
-
-// OpenGraphEvents opens every event of the graph.
-func (a *App) OpenGraphEvents(ctx context.Context) error {
-	_, err := authorize(ctx, actSubscribeGraphEvents, "")
-	return err
 }
