@@ -9,11 +9,12 @@ import (
 	"context"
 
 	"github.com/interestgraph/interestgraph/graph/model"
+	"github.com/interestgraph/interestgraph/internal/app"
 )
 
 // MarkNotificationsRead is the resolver for the markNotificationsRead field.
 func (r *mutationResolver) MarkNotificationsRead(ctx context.Context, upTo string) (*model.CommandReceipt, error) {
-	rc, err := r.App.MarkNotificationsRead(ctx, upTo)
+	rc, err := r.App.Commands.MarkNotificationsRead(ctx, app.MarkNotificationsRead{UpTo: upTo})
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +27,7 @@ func (r *queryResolver) Notifications(ctx context.Context, first *int, after *st
 	if err != nil {
 		return nil, err
 	}
-	pg, err := r.App.Notifications(ctx, n, a, unreadOnly != nil && *unreadOnly)
+	pg, err := r.App.Queries.Notifications(ctx, app.Notifications{First: n, After: a, UnreadOnly: unreadOnly != nil && *unreadOnly})
 	if err != nil {
 		return nil, err
 	}
@@ -35,5 +36,5 @@ func (r *queryResolver) Notifications(ctx context.Context, first *int, after *st
 
 // UnreadNotificationCount is the resolver for the unreadNotificationCount field.
 func (r *queryResolver) UnreadNotificationCount(ctx context.Context) (int, error) {
-	return r.App.UnreadNotificationCount(ctx)
+	return r.App.Queries.UnreadNotificationCount(ctx, app.UnreadNotificationCount{})
 }

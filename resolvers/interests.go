@@ -6,6 +6,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/interestgraph/interestgraph/graph/model"
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/store"
@@ -23,7 +24,7 @@ type rankedKey struct {
 }
 
 // rankedLoader batches ranked reads with the same order and first.
-func rankedLoader(r store.Reader) *dataloadgen.Loader[rankedKey, []store.Interest] {
+func rankedLoader(r app.Batches) *dataloadgen.Loader[rankedKey, []store.Interest] {
 	return dataloadgen.NewLoader(func(ctx context.Context, keys []rankedKey) ([][]store.Interest, []error) {
 		type group struct {
 			order store.InterestOrder

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -35,8 +36,9 @@ type Loaders struct {
 
 const loaderWait = time.Millisecond
 
-// NewLoaders returns fresh loaders over r, for one request.
-func NewLoaders(r store.Reader) *Loaders {
+// NewLoaders returns fresh loaders over the application's batched reads,
+// for one request.
+func NewLoaders(r app.Batches) *Loaders {
 	opt := dataloadgen.WithWait(loaderWait)
 	return &Loaders{
 		Person: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*store.Person, []error) {
@@ -118,7 +120,7 @@ type loadersKey struct{}
 // out to thousands of subscribers would otherwise build thousands of
 // loader sets for nothing.
 type lazyLoaders struct {
-	r    store.Reader
+	r    app.Batches
 	once sync.Once
 	l    *Loaders
 }
@@ -130,7 +132,7 @@ func (z *lazyLoaders) get() *Loaders {
 
 // WithLoaders returns ctx with fresh loaders; the gateway calls it for
 // every response (each subscription event included).
-func WithLoaders(ctx context.Context, r store.Reader) context.Context {
+func WithLoaders(ctx context.Context, r app.Batches) context.Context {
 	return context.WithValue(ctx, loadersKey{}, &lazyLoaders{r: r})
 }
 
@@ -138,5 +140,5 @@ func (r *Resolver) loaders(ctx context.Context) *Loaders {
 	if z, ok := ctx.Value(loadersKey{}).(*lazyLoaders); ok {
 		return z.get()
 	}
-	return NewLoaders(r.App.Reader())
+	return NewLoaders(r.App.Queries.Loaders())
 }

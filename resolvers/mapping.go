@@ -6,7 +6,6 @@ import (
 
 	"github.com/interestgraph/interestgraph/graph/model"
 	"github.com/interestgraph/interestgraph/internal/app"
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/hub"
@@ -18,11 +17,19 @@ const (
 	MaxPageSize = 100
 )
 
-// toPerson maps a store person to the API, showing the email only to the
-// person themself and to admins.
+// toPerson maps a store person to the API, with the email only where the
+// application says the caller may see it (the person themself and admins).
 func toPerson(ctx context.Context, p store.Person) *gqlmodel.Person {
+	if !app.MaySee(ctx, app.SeeEmail, p.ID) {
+		p.Email = ""
+	}
+	return mapPerson(p)
+}
+
+// mapPerson maps a person as the application handed it over.
+func mapPerson(p store.Person) *gqlmodel.Person {
 	out := &gqlmodel.Person{ID: p.ID, Name: p.Name, RegisteredAt: p.RegisteredAt, FollowerCount: p.FollowerCount, FollowingCount: p.FollowingCount, Balance: p.Balance}
-	if auth.CanSeePrivate(ctx, p.ID) && p.Email != "" {
+	if p.Email != "" {
 		email := p.Email
 		out.Email = &email
 	}
@@ -42,10 +49,10 @@ func toReceipt(r app.Receipt) *model.CommandReceipt {
 	return out
 }
 
-func toSession(ctx context.Context, s app.Session) *model.AuthPayload {
-	// The new session's owner may see their own email.
-	ctx = auth.WithIdentity(ctx, auth.Identity{PersonID: s.Person.ID})
-	return &model.AuthPayload{AccessToken: s.AccessToken, ExpiresAt: s.ExpiresAt, IDToken: s.IDToken, RefreshToken: s.RefreshToken, Person: toPerson(ctx, s.Person)}
+// toSession maps a session, whose person the application hands over as
+// its owner sees it.
+func toSession(s app.Session) *model.AuthPayload {
+	return &model.AuthPayload{AccessToken: s.AccessToken, ExpiresAt: s.ExpiresAt, IDToken: s.IDToken, RefreshToken: s.RefreshToken, Person: mapPerson(s.Person)}
 }
 
 // Cursors are opaque to clients: base64 of the last person id of a page.

@@ -11,15 +11,16 @@ import (
 )
 
 // readPerson reads a root person and everything its selection plans in
-// one store call (one statement): the child resolvers then return what
-// the read holds. nil when there is no such person.
-func (r *Resolver) readPerson(ctx context.Context, id string) (*gqlmodel.Person, error) {
+// one store call (one statement) through read, a query of the
+// application: the child resolvers then return what the read holds. nil
+// when there is no such person.
+func readPerson(ctx context.Context, read func(store.PersonPlan) (*store.PersonRead, error)) (*gqlmodel.Person, error) {
 	plan, keys := planSelection(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections)
-	read, err := r.App.Reader().ReadPerson(ctx, id, plan)
-	if err != nil || read == nil {
+	got, err := read(plan)
+	if err != nil || got == nil {
 		return nil, err
 	}
-	return prefetched(ctx, *read, keys), nil
+	return prefetched(ctx, *got, keys), nil
 }
 
 // prefetched maps a planned read of a person, keeping it for the child

@@ -5,35 +5,35 @@ import (
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/interestgraph/interestgraph/graph/model"
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
-	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-// maxFollowedBy is how many persons followedBy names (the contract: up to 3).
-const maxFollowedBy = 3
+// selectsAll reports whether the field being resolved selects name at any
+// depth: followedBy is read (one batched read more) only when asked for.
+func selectsAll(ctx context.Context, name string) bool {
+	return slices.Contains(graphql.CollectAllFields(ctx), name)
+}
 
-// followedByOf returns, for each recommended person, up to three persons
-// the caller follows who follow them: one batched read, and none at all
-// when the selection does not ask for followedBy.
-func (r *Resolver) followedByOf(ctx context.Context, me string, recs []store.Recommendation) (map[string][]gqlmodel.Person, error) {
-	out := make(map[string][]gqlmodel.Person, len(recs))
-	if len(recs) == 0 || !slices.Contains(graphql.CollectAllFields(ctx), "followedBy") {
-		return out, nil
+// toRecommendations maps the application's recommendations.
+func toRecommendations(ctx context.Context, recs app.Recommendations) []model.PersonRecommendation {
+	var names []string
+	for _, rec := range recs.People {
+		names = append(names, rec.SharedInterests...)
 	}
-	ids := make([]string, 0, len(recs))
-	for _, rec := range recs {
-		ids = append(ids, rec.Person.ID)
-	}
-	pages, err := r.App.Reader().FollowersYouKnow(ctx, me, ids, store.Page{First: maxFollowedBy})
-	if err != nil {
-		return nil, err
-	}
-	for id, pg := range pages {
-		persons := make([]gqlmodel.Person, 0, len(pg.Persons))
-		for _, p := range pg.Persons {
-			persons = append(persons, *toPerson(ctx, p))
+	all := toInterests(names)
+	out := make([]model.PersonRecommendation, 0, len(recs.People))
+	for _, rec := range recs.People {
+		shared := all[:len(rec.SharedInterests):len(rec.SharedInterests)]
+		all = all[len(rec.SharedInterests):]
+		via := make([]gqlmodel.Person, 0, len(recs.FollowedBy[rec.Person.ID]))
+		for _, p := range recs.FollowedBy[rec.Person.ID] {
+			via = append(via, *toPerson(ctx, p))
 		}
-		out[id] = persons
+		out = append(out, model.PersonRecommendation{Person: toPerson(ctx, rec.Person), Score: rec.Score, SharedInterests: shared,
+			Reasons: reasonsOf(rec), FollowedBy: via})
 	}
-	return out, nil
+	return out
 }

@@ -1,7 +1,9 @@
-// Package resolvers holds the GraphQL resolvers: thin adapters that
-// authorize, call the application (a command or a query) and map the answer
-// to the GraphQL model. Helpers live in other files than *.resolvers.go,
-// which gqlgen regenerates.
+// Package resolvers holds the GraphQL resolvers: thin adapters that map
+// the GraphQL arguments to a handler of the application (App.Commands or
+// App.Queries), and its answer to the GraphQL model. They decide nothing
+// about who may do or see what: the application does (app.MaySee for the
+// private fields). Helpers live in other files than *.resolvers.go, which
+// gqlgen regenerates.
 package resolvers
 
 import (
@@ -13,7 +15,7 @@ import (
 
 // Resolver holds the dependencies of every resolver.
 type Resolver struct {
-	App *app.App
+	App *app.Application // the only way to the use cases and the read model
 	Hub *hub.Hub
 	Log *slog.Logger
 }

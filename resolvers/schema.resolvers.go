@@ -10,7 +10,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/graph"
 	"github.com/interestgraph/interestgraph/graph/model"
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/hub"
@@ -63,43 +63,43 @@ func (r *interestRemovedResolver) Interest(ctx context.Context, obj *gqlmodel.In
 
 // Register is the resolver for the register field.
 func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInput) (*model.AuthPayload, error) {
-	s, err := r.App.Register(ctx, input.Email, input.Password, input.Name)
+	s, err := r.App.Commands.Register(ctx, app.Register{Email: input.Email, Password: input.Password, Name: input.Name})
 	if err != nil {
 		return nil, err
 	}
-	return toSession(ctx, s), nil
+	return toSession(s), nil
 }
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*model.AuthPayload, error) {
-	s, err := r.App.Login(ctx, email, password)
+	s, err := r.App.Commands.Login(ctx, app.Login{Email: email, Password: password})
 	if err != nil {
 		return nil, err
 	}
-	return toSession(ctx, s), nil
+	return toSession(s), nil
 }
 
 // LoginWithIDToken is the resolver for the loginWithIdToken field.
 func (r *mutationResolver) LoginWithIDToken(ctx context.Context, provider string, idToken string) (*model.AuthPayload, error) {
-	s, err := r.App.LoginWithIDToken(ctx, provider, idToken)
+	s, err := r.App.Commands.LoginWithIDToken(ctx, app.LoginWithIDToken{Provider: provider, IDToken: idToken})
 	if err != nil {
 		return nil, err
 	}
-	return toSession(ctx, s), nil
+	return toSession(s), nil
 }
 
 // RefreshToken is the resolver for the refreshToken field.
 func (r *mutationResolver) RefreshToken(ctx context.Context, refreshToken string) (*model.AuthPayload, error) {
-	s, err := r.App.Refresh(ctx, refreshToken)
+	s, err := r.App.Commands.RefreshToken(ctx, app.RefreshSession{RefreshToken: refreshToken})
 	if err != nil {
 		return nil, err
 	}
-	return toSession(ctx, s), nil
+	return toSession(s), nil
 }
 
 // Logout is the resolver for the logout field.
 func (r *mutationResolver) Logout(ctx context.Context, refreshToken string) (bool, error) {
-	if err := r.App.Logout(ctx, refreshToken); err != nil {
+	if _, err := r.App.Commands.Logout(ctx, app.Logout{RefreshToken: refreshToken}); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -107,7 +107,7 @@ func (r *mutationResolver) Logout(ctx context.Context, refreshToken string) (boo
 
 // AddInterest is the resolver for the addInterest field.
 func (r *mutationResolver) AddInterest(ctx context.Context, name string) (*model.CommandReceipt, error) {
-	rc, err := r.App.AddInterest(ctx, name)
+	rc, err := r.App.Commands.AddInterest(ctx, app.AddInterest{Name: name})
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (r *mutationResolver) AddInterest(ctx context.Context, name string) (*model
 
 // RemoveInterest is the resolver for the removeInterest field.
 func (r *mutationResolver) RemoveInterest(ctx context.Context, name string) (*model.CommandReceipt, error) {
-	rc, err := r.App.RemoveInterest(ctx, name)
+	rc, err := r.App.Commands.RemoveInterest(ctx, app.RemoveInterest{Name: name})
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (r *mutationResolver) RemoveInterest(ctx context.Context, name string) (*mo
 
 // Follow is the resolver for the follow field.
 func (r *mutationResolver) Follow(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	rc, err := r.App.Follow(ctx, personID)
+	rc, err := r.App.Commands.Follow(ctx, app.Follow{PersonID: personID})
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (r *mutationResolver) Follow(ctx context.Context, personID string) (*model.
 
 // Unfollow is the resolver for the unfollow field.
 func (r *mutationResolver) Unfollow(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	rc, err := r.App.Unfollow(ctx, personID)
+	rc, err := r.App.Commands.Unfollow(ctx, app.Unfollow{PersonID: personID})
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func (r *mutationResolver) TransferCoins(ctx context.Context, to string, amount 
 	if memo != nil {
 		m = *memo
 	}
-	rc, err := r.App.TransferCoins(ctx, to, int64(amount), m)
+	rc, err := r.App.Commands.TransferCoins(ctx, app.TransferCoins{To: to, Amount: int64(amount), Memo: m})
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ func (r *personResolver) Following(ctx context.Context, obj *gqlmodel.Person, fi
 
 // Wallet is the resolver for the wallet field.
 func (r *personResolver) Wallet(ctx context.Context, obj *gqlmodel.Person) (*gqlmodel.Wallet, error) {
-	if !auth.CanSeePrivate(ctx, obj.ID) {
+	if !app.MaySee(ctx, app.SeeWallet, obj.ID) {
 		return nil, nil
 	}
 	return &gqlmodel.Wallet{Balance: int(obj.Balance), PersonID: obj.ID}, nil
@@ -189,19 +189,16 @@ func (r *personRegisteredResolver) Person(ctx context.Context, obj *gqlmodel.Per
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*gqlmodel.Person, error) {
-	id, ok := auth.FromContext(ctx)
-	if !ok {
-		return nil, nil
-	}
-	return r.readPerson(ctx, id.PersonID)
+	return readPerson(ctx, func(plan store.PersonPlan) (*store.PersonRead, error) {
+		return r.App.Queries.Me(ctx, app.Me{Plan: plan})
+	})
 }
 
 // Person is the resolver for the person field.
 func (r *queryResolver) Person(ctx context.Context, id string) (*gqlmodel.Person, error) {
-	if _, err := domain.ParsePersonID("id", id); err != nil {
-		return nil, err
-	}
-	return r.readPerson(ctx, id)
+	return readPerson(ctx, func(plan store.PersonPlan) (*store.PersonRead, error) {
+		return r.App.Queries.Person(ctx, app.PersonByID{ID: id, Plan: plan})
+	})
 }
 
 // Interest is the resolver for the interest field.
@@ -219,44 +216,20 @@ func (r *queryResolver) Interest(ctx context.Context, name string) (*gqlmodel.In
 
 // RecommendedPeople is the resolver for the recommendedPeople field.
 func (r *queryResolver) RecommendedPeople(ctx context.Context, first *int) ([]model.PersonRecommendation, error) {
-	id, err := auth.Require(ctx)
+	n := 10
+	if first != nil {
+		n = *first
+	}
+	recs, err := r.App.Queries.RecommendedPeople(ctx, app.RecommendedPeople{First: n, FollowedBy: selectsAll(ctx, "followedBy")})
 	if err != nil {
 		return nil, err
 	}
-	n, _, err := pageArgs(first, nil, 10)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := r.App.Reader().Recommend(ctx, id.PersonID, n)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, rec := range recs {
-		names = append(names, rec.SharedInterests...)
-	}
-	all := toInterests(names)
-	followedBy, err := r.followedByOf(ctx, id.PersonID, recs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.PersonRecommendation, 0, len(recs))
-	for _, rec := range recs {
-		shared := all[:len(rec.SharedInterests):len(rec.SharedInterests)]
-		all = all[len(rec.SharedInterests):]
-		via := followedBy[rec.Person.ID]
-		if via == nil {
-			via = []gqlmodel.Person{}
-		}
-		out = append(out, model.PersonRecommendation{Person: toPerson(ctx, rec.Person), Score: rec.Score, SharedInterests: shared,
-			Reasons: reasonsOf(rec), FollowedBy: via})
-	}
-	return out, nil
+	return toRecommendations(ctx, recs), nil
 }
 
 // CommandReceipt is the resolver for the commandReceipt field.
 func (r *queryResolver) CommandReceipt(ctx context.Context, commandID string) (*model.CommandReceipt, error) {
-	rc, err := r.App.CommandReceipt(ctx, commandID)
+	rc, err := r.App.Queries.CommandReceipt(ctx, app.CommandReceipt{CommandID: commandID})
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +238,7 @@ func (r *queryResolver) CommandReceipt(ctx context.Context, commandID string) (*
 
 // Ledger is the resolver for the ledger field.
 func (r *queryResolver) Ledger(ctx context.Context) (*model.Ledger, error) {
-	l, err := r.App.Ledger(ctx)
+	l, err := r.App.Queries.Ledger(ctx, app.Ledger{})
 	if err != nil {
 		return nil, err
 	}
@@ -274,20 +247,20 @@ func (r *queryResolver) Ledger(ctx context.Context) (*model.Ledger, error) {
 
 // Notifications is the resolver for the notifications field.
 func (r *subscriptionResolver) Notifications(ctx context.Context, after *string) (<-chan *gqlmodel.Notification, error) {
-	id, err := auth.Require(ctx)
+	feed, err := r.App.Queries.OpenNotifications(ctx, app.OpenNotifications{})
 	if err != nil {
 		return nil, err
 	}
-	return subscribe(ctx, r.Resolver, hub.Recipient(id.PersonID), after, false,
+	return subscribe(ctx, r.Resolver, hub.Recipient(feed.Recipient), after, false,
 		func(m hub.Message) (*gqlmodel.Notification, bool) {
-			n, ok := notificationFor(m, id.PersonID)
-			return n, ok && !r.suppressed(ctx, id.PersonID, n.ActorID)
+			n, ok := notificationFor(m, feed.Recipient)
+			return n, ok && !feed.Suppressed(ctx, n.ActorID)
 		})
 }
 
 // PersonEvents is the resolver for the personEvents field.
 func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string, after *string) (<-chan gqlmodel.PersonEvent, error) {
-	if _, err := domain.ParsePersonID("personId", personID); err != nil {
+	if _, err := r.App.Queries.OpenPersonEvents(ctx, app.OpenPersonEvents{PersonID: personID}); err != nil {
 		return nil, err
 	}
 	return subscribe(ctx, r.Resolver, hub.Person(personID), after, true,
@@ -296,12 +269,8 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string
 
 // GraphEvents is the resolver for the graphEvents field.
 func (r *subscriptionResolver) GraphEvents(ctx context.Context, after *string) (<-chan *model.GraphEvent, error) {
-	id, err := auth.Require(ctx)
-	if err != nil {
+	if _, err := r.App.Queries.OpenGraphEvents(ctx, app.OpenGraphEvents{}); err != nil {
 		return nil, err
-	}
-	if !id.IsAdmin() {
-		return nil, auth.ErrForbidden
 	}
 	return subscribe(ctx, r.Resolver, hub.Firehose(), after, false,
 		func(m hub.Message) (*model.GraphEvent, bool) {
@@ -339,7 +308,7 @@ func (r *walletResolver) Transfers(ctx context.Context, obj *gqlmodel.Wallet, fi
 	if err != nil {
 		return nil, err
 	}
-	pg, err := r.App.Reader().Transfers(ctx, obj.PersonID, store.Page{First: n, After: cursor})
+	pg, err := r.App.Queries.Transfers(ctx, app.Transfers{PersonID: obj.PersonID, Page: store.Page{First: n, After: cursor}})
 	if err != nil {
 		return nil, err
 	}

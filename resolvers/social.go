@@ -11,40 +11,27 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/interestgraph/interestgraph/graph/model"
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-// viewer is the caller's person id, "" without a token: block exclusions
-// apply to the lists a signed-in caller reads.
-func viewer(ctx context.Context) string {
-	if id, ok := auth.FromContext(ctx); ok {
-		return id.PersonID
-	}
-	return ""
-}
-
 // SocialLoaders batch the per-person social reads of one request. The
-// viewer comes from the batch's context: one request has one caller.
+// application takes the viewer from the batch's context: one request has
+// one caller.
 type SocialLoaders struct {
 	Mutuals          *dataloadgen.Loader[pageKey, store.PersonPage]
 	FollowersYouKnow *dataloadgen.Loader[pageKey, store.PersonPage]
 	Relationship     *dataloadgen.Loader[string, store.Relationship]
 }
 
-func newSocialLoaders(r store.Reader) *SocialLoaders {
-	withViewer := func(f func(context.Context, string, []string, store.Page) (map[string]store.PersonPage, error)) *dataloadgen.Loader[pageKey, store.PersonPage] {
-		return pageLoader(func(ctx context.Context, ids []string, pg store.Page) (map[string]store.PersonPage, error) {
-			return f(ctx, viewer(ctx), ids, pg)
-		})
-	}
+func newSocialLoaders(r app.Batches) *SocialLoaders {
 	return &SocialLoaders{
-		Mutuals:          withViewer(r.Mutuals),
-		FollowersYouKnow: withViewer(r.FollowersYouKnow),
+		Mutuals:          pageLoader(r.Mutuals),
+		FollowersYouKnow: pageLoader(r.FollowersYouKnow),
 		Relationship: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]store.Relationship, []error) {
-			m, err := r.Relationships(ctx, viewer(ctx), ids)
+			m, err := r.Relationships(ctx, ids)
 			return fill(ids, err, func(id string) store.Relationship { return m[id] })
 		}, dataloadgen.WithWait(loaderWait)),
 	}

@@ -7,11 +7,10 @@ package resolvers
 
 import (
 	"context"
-	"time"
 
 	"github.com/interestgraph/interestgraph/graph"
 	"github.com/interestgraph/interestgraph/graph/model"
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/store"
@@ -23,7 +22,7 @@ func (r *interestResolver) Related(ctx context.Context, obj *gqlmodel.Interest, 
 	if err != nil {
 		return nil, err
 	}
-	rel, err := r.App.Reader().RelatedInterests(ctx, obj.Name, n)
+	rel, err := r.App.Queries.RelatedInterests(ctx, app.RelatedInterests{Name: obj.Name, First: n})
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +35,7 @@ func (r *interestResolver) Related(ctx context.Context, obj *gqlmodel.Interest, 
 
 // UpdateProfile is the resolver for the updateProfile field.
 func (r *mutationResolver) UpdateProfile(ctx context.Context, input model.UpdateProfileInput) (*model.CommandReceipt, error) {
-	rc, err := r.App.UpdateProfile(ctx, domain.ProfilePayload{Name: input.Name, Bio: input.Bio})
+	rc, err := r.App.Commands.UpdateProfile(ctx, app.UpdateProfile{Name: input.Name, Bio: input.Bio})
 	if err != nil {
 		return nil, err
 	}
@@ -45,27 +44,27 @@ func (r *mutationResolver) UpdateProfile(ctx context.Context, input model.Update
 
 // Block is the resolver for the block field.
 func (r *mutationResolver) Block(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	return r.relate(ctx, domain.CmdBlock, personID)
+	return relate(ctx, r.App.Commands.Block, personID)
 }
 
 // Unblock is the resolver for the unblock field.
 func (r *mutationResolver) Unblock(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	return r.relate(ctx, domain.CmdUnblock, personID)
+	return relate(ctx, r.App.Commands.Unblock, personID)
 }
 
 // Mute is the resolver for the mute field.
 func (r *mutationResolver) Mute(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	return r.relate(ctx, domain.CmdMute, personID)
+	return relate(ctx, r.App.Commands.Mute, personID)
 }
 
 // Unmute is the resolver for the unmute field.
 func (r *mutationResolver) Unmute(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	return r.relate(ctx, domain.CmdUnmute, personID)
+	return relate(ctx, r.App.Commands.Unmute, personID)
 }
 
 // DismissRecommendation is the resolver for the dismissRecommendation field.
 func (r *mutationResolver) DismissRecommendation(ctx context.Context, personID string) (*model.CommandReceipt, error) {
-	return r.relate(ctx, domain.CmdDismissRecommendation, personID)
+	return relate(ctx, r.App.Commands.DismissRecommendation, personID)
 }
 
 // DeleteAccount is the resolver for the deleteAccount field.
@@ -74,7 +73,7 @@ func (r *mutationResolver) DeleteAccount(ctx context.Context, password *string) 
 	if password != nil {
 		pw = *password
 	}
-	rc, err := r.App.DeleteAccount(ctx, pw)
+	rc, err := r.App.Commands.DeleteAccount(ctx, app.DeleteAccount{Password: pw})
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +92,7 @@ func (r *personResolver) FollowersYouKnow(ctx context.Context, obj *gqlmodel.Per
 
 // Relationship is the resolver for the relationship field.
 func (r *personResolver) Relationship(ctx context.Context, obj *gqlmodel.Person) (*model.Relationship, error) {
-	if _, ok := auth.FromContext(ctx); !ok {
+	if !app.MaySee(ctx, app.SeeRelationship, obj.ID) {
 		return nil, nil
 	}
 	rel, err := r.loaders(ctx).Social.Relationship.Load(ctx, obj.ID)
@@ -118,7 +117,7 @@ func (r *queryResolver) SearchPersons(ctx context.Context, query string, first *
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.App.Reader().SearchPersons(ctx, viewer(ctx), words, pg)
+	res, err := r.App.Queries.SearchPersons(ctx, app.SearchPersons{Words: words, Page: pg})
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +138,7 @@ func (r *queryResolver) Interests(ctx context.Context, query *string, orderBy *m
 	if orderBy != nil && *orderBy == model.InterestOrderName {
 		order = store.InterestsByName
 	}
-	res, err := r.App.Reader().Interests(ctx, prefix, order, pg)
+	res, err := r.App.Queries.Interests(ctx, app.Interests{Prefix: prefix, Order: order, Page: pg})
 	if err != nil {
 		return nil, err
 	}
@@ -160,9 +159,7 @@ func (r *queryResolver) TrendingInterests(ctx context.Context, window *model.Tre
 	if !ok {
 		return nil, domain.Invalid("window", "unknown window")
 	}
-	now := time.Now()
-	// The upper bound leaves room for consumers whose clocks run ahead.
-	res, err := r.App.Reader().TrendingInterests(ctx, now.Add(-d), now.Add(time.Hour), n)
+	res, err := r.App.Queries.TrendingInterests(ctx, app.TrendingInterests{Window: d, First: n})
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ type service struct {
 	// identities is the identity store of store (its deletions erase there).
 	identities store.IdentityStore
 	bus        *bus.Bus
-	app        *app.App
+	app        *app.Application
 	hub        *hub.Hub
 	handler    *gateway.Handler
 	argon2     auth.Argon2Params // tests lower the cost
@@ -148,7 +148,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	s.goLoop("outcome tail", func() error { outcomes.Run(loops); return nil })
 	s.goLoop("event tail", func() error { events.Run(loops); return nil })
 	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, MutationsPerMinute: s.cfg.MutationsPerMinute, CommandRetention: bus.CommandRetention,
-		OnErased: erased.Add, NotificationRetention: s.cfg.NotificationRetention}, s.bus, waiter, s.store, ids); err != nil {
+		OnErased: erased.Add, NotificationRetention: s.cfg.NotificationRetention, Log: s.log}, s.bus, waiter, s.store, ids); err != nil {
 		return err
 	}
 	limits := gateway.DefaultLimits

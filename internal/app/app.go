@@ -1,12 +1,18 @@
-// Package app holds the use cases the gateway offers: one file each. It
-// turns requests into commands on the bus and waits for their outcomes, and
-// answers queries from the read model. It knows neither GraphQL nor Kafka
-// nor Neo4j: those are behind the small interfaces below.
+// Package app is the application layer: the use cases the gateway
+// offers, one handler each, gathered in Application{Commands, Queries}
+// (application.go), which is the resolvers' only entry. Command handlers
+// turn requests into commands on the bus and wait for their outcomes (or
+// sign in with the auth component); query handlers answer from the read
+// model. Who may run each, or see each private field, is one table
+// (authz.go), applied with logging by one decorator (decorate.go). It
+// knows neither GraphQL nor Kafka nor Neo4j: those are behind the small
+// interfaces below.
 package app
 
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
@@ -58,14 +64,18 @@ type Config struct {
 	// NotificationRetention hides older inbox entries (default
 	// store.DefaultNotificationRetention).
 	NotificationRetention time.Duration
+	// Log receives the decorator's record of every handled request
+	// (default slog.Default()).
+	Log *slog.Logger
 }
 
 // DefaultCommandRetention is the commands topic's retention as the service
 // creates it.
 const DefaultCommandRetention = 7 * 24 * time.Hour
 
-// App is the gateway's application layer.
-type App struct {
+// service holds what the handlers share; each handler is one of its
+// methods, in the file of its use case.
+type service struct {
 	cfg      Config
 	bus      CommandSender
 	waiter   *Waiter
@@ -77,7 +87,7 @@ type App struct {
 }
 
 // New builds the application.
-func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, id Identity) (*App, error) {
+func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, id Identity) (*Application, error) {
 	if bus == nil || waiter == nil || reader == nil || id == nil {
 		return nil, errors.New("app: every dependency is required")
 	}
@@ -87,59 +97,10 @@ func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, id Identi
 	if cfg.NotificationRetention <= 0 {
 		cfg.NotificationRetention = store.DefaultNotificationRetention
 	}
-	return &App{cfg: cfg, bus: bus, waiter: waiter, reader: reader, identity: id,
-		mutations: newMutationLimiter(cfg.MutationsPerMinute), now: time.Now}, nil
-}
-
-// Reader returns the read model, for the query side of the resolvers.
-func (a *App) Reader() Reader { return a.reader }
-
-// Receipt is the answer to a mutation.
-type Receipt struct {
-	CommandID string
-	Status    domain.Status
-	Reason    string
-}
-
-type asyncKey struct{}
-
-// WithoutWaiting marks ctx so that mutations answer ACCEPTED as soon as the
-// command is on the bus (the HTTP header "Prefer: respond-async").
-func WithoutWaiting(ctx context.Context) context.Context {
-	return context.WithValue(ctx, asyncKey{}, true)
-}
-
-// dispatch sends cmd and, unless the caller opted out, waits for its
-// outcome up to the configured bound.
-func (a *App) dispatch(ctx context.Context, cmd domain.Command) (Receipt, error) {
-	if err := applyIdempotencyKey(ctx, &cmd); err != nil {
-		return Receipt{}, err
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
 	}
-	if err := a.allowMutation(cmd); err != nil {
-		return Receipt{}, err
-	}
-	wait, _ := ctx.Value(asyncKey{}).(bool)
-	var ch <-chan domain.Outcome
-	if !wait {
-		var cancel func()
-		ch, cancel = a.waiter.Expect(cmd.ID)
-		defer cancel()
-	}
-	if err := a.bus.SendCommand(ctx, cmd); err != nil {
-		return Receipt{}, domain.Unavailable(cmd.ID, err)
-	}
-	accepted := Receipt{CommandID: cmd.ID, Status: domain.StatusAccepted}
-	if wait {
-		return accepted, nil
-	}
-	t := time.NewTimer(a.cfg.WaitTimeout)
-	defer t.Stop()
-	select {
-	case out := <-ch:
-		return Receipt{CommandID: cmd.ID, Status: out.Status, Reason: out.Reason}, nil
-	case <-t.C:
-		return accepted, nil
-	case <-ctx.Done():
-		return accepted, nil
-	}
+	s := &service{cfg: cfg, bus: bus, waiter: waiter, reader: reader, identity: id,
+		mutations: newMutationLimiter(cfg.MutationsPerMinute), now: time.Now}
+	return s.application()
 }

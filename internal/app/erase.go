@@ -7,25 +7,21 @@ import (
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
-// DeleteAccount erases the caller. The auth component checks the password
-// first (required for password accounts: UNAUTHENTICATED when wrong or
-// missing); the consumer then removes the person, their edges, account and
-// refresh tokens and burns their coins in one transaction.
-func (a *App) DeleteAccount(ctx context.Context, password string) (Receipt, error) {
-	id, err := auth.Require(ctx)
-	if err != nil {
+// DeleteAccount erases the caller; Password is required for a password
+// account.
+type DeleteAccount struct{ Password string }
+
+// deleteAccount has the auth component check the password first
+// (UNAUTHENTICATED when wrong or missing); the consumer then removes the
+// person, their edges, account and refresh tokens and burns their coins in
+// one transaction.
+func (s *service) deleteAccount(ctx context.Context, caller auth.Identity, c DeleteAccount) (Receipt, error) {
+	if err := s.identity.CheckPassword(ctx, caller.PersonID, c.Password); err != nil {
 		return Receipt{}, err
 	}
-	if err := a.identity.CheckPassword(ctx, id.PersonID, password); err != nil {
-		return Receipt{}, err
-	}
-	cmd, err := domain.NewCommand(domain.CmdDeleteAccount, id.PersonID, struct{}{}, a.now())
-	if err != nil {
-		return Receipt{}, err
-	}
-	rc, err := a.dispatch(ctx, cmd)
-	if err == nil && rc.Status == domain.StatusApplied && a.cfg.OnErased != nil {
-		a.cfg.OnErased(id.PersonID)
+	rc, err := s.send(ctx, domain.CmdDeleteAccount, caller.PersonID, struct{}{})
+	if err == nil && rc.Status == domain.StatusApplied && s.cfg.OnErased != nil {
+		s.cfg.OnErased(caller.PersonID)
 	}
 	return rc, err
 }

@@ -8,44 +8,39 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-// Notifications returns a page of the caller's own inbox, newest first;
-// nobody reads another's. first is checked by the caller (1–100).
-func (a *App) Notifications(ctx context.Context, first int, after string, unreadOnly bool) (store.NotificationPage, error) {
-	id, err := auth.Require(ctx)
-	if err != nil {
-		return store.NotificationPage{}, err
-	}
-	if after != "" {
-		if _, err := domain.ParseNotificationID("after", after); err != nil {
-			return store.NotificationPage{}, domain.Invalid("after", "malformed cursor")
-		}
-	}
-	return a.reader.Notifications(ctx, id.PersonID, store.NotificationQuery{First: first, After: after, UnreadOnly: unreadOnly,
-		Since: a.now().Add(-a.cfg.NotificationRetention)})
+// Notifications asks for a page of the caller's own inbox, newest first;
+// nobody reads another's. First is checked by the transport (1–100);
+// After is the id of the last notification of the previous page.
+type Notifications struct {
+	First      int
+	After      string
+	UnreadOnly bool
 }
 
 // UnreadNotificationCount counts the caller's unread notifications.
-func (a *App) UnreadNotificationCount(ctx context.Context) (int, error) {
-	id, err := auth.Require(ctx)
-	if err != nil {
-		return 0, err
+type UnreadNotificationCount struct{}
+
+// MarkNotificationsRead marks the caller's notification UpTo and every
+// older one as read: a command like every other write.
+type MarkNotificationsRead struct{ UpTo string }
+
+func (s *service) notifications(ctx context.Context, caller auth.Identity, q Notifications) (store.NotificationPage, error) {
+	if q.After != "" {
+		if _, err := domain.ParseNotificationID("after", q.After); err != nil {
+			return store.NotificationPage{}, domain.Invalid("after", "malformed cursor")
+		}
 	}
-	return a.reader.UnreadNotificationCount(ctx, id.PersonID, a.now().Add(-a.cfg.NotificationRetention))
+	return s.reader.Notifications(ctx, caller.PersonID, store.NotificationQuery{First: q.First, After: q.After, UnreadOnly: q.UnreadOnly,
+		Since: s.now().Add(-s.cfg.NotificationRetention)})
 }
 
-// MarkNotificationsRead marks the caller's notification upTo and every
-// older one as read: a command like every other write.
-func (a *App) MarkNotificationsRead(ctx context.Context, upTo string) (Receipt, error) {
-	id, err := auth.Require(ctx)
-	if err != nil {
+func (s *service) unreadNotificationCount(ctx context.Context, caller auth.Identity, _ UnreadNotificationCount) (int, error) {
+	return s.reader.UnreadNotificationCount(ctx, caller.PersonID, s.now().Add(-s.cfg.NotificationRetention))
+}
+
+func (s *service) markNotificationsRead(ctx context.Context, caller auth.Identity, c MarkNotificationsRead) (Receipt, error) {
+	if _, err := domain.ParseNotificationID("upTo", c.UpTo); err != nil {
 		return Receipt{}, err
 	}
-	if _, err := domain.ParseNotificationID("upTo", upTo); err != nil {
-		return Receipt{}, err
-	}
-	cmd, err := domain.NewCommand(domain.CmdMarkNotificationsRead, id.PersonID, domain.MarkReadPayload{UpTo: upTo}, a.now())
-	if err != nil {
-		return Receipt{}, err
-	}
-	return a.dispatch(ctx, cmd)
+	return s.send(ctx, domain.CmdMarkNotificationsRead, caller.PersonID, domain.MarkReadPayload{UpTo: c.UpTo})
 }

@@ -7,20 +7,15 @@ import (
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
-// UpdateProfile changes the caller's name and/or bio. Bad input is refused
-// here (BAD_USER_INPUT); the consumer checks again, trusting nothing on the wire.
-func (a *App) UpdateProfile(ctx context.Context, p domain.ProfilePayload) (Receipt, error) {
-	id, err := auth.Require(ctx)
+// UpdateProfile changes the caller's name and/or bio (nil: unchanged).
+type UpdateProfile struct{ Name, Bio *string }
+
+// updateProfile refuses bad input here (BAD_USER_INPUT); the consumer
+// checks again, trusting nothing on the wire.
+func (s *service) updateProfile(ctx context.Context, caller auth.Identity, c UpdateProfile) (Receipt, error) {
+	n, err := domain.NormalizeProfile(domain.ProfilePayload{Name: c.Name, Bio: c.Bio})
 	if err != nil {
 		return Receipt{}, err
 	}
-	n, err := domain.NormalizeProfile(p)
-	if err != nil {
-		return Receipt{}, err
-	}
-	cmd, err := domain.NewCommand(domain.CmdUpdateProfile, id.PersonID, n, a.now())
-	if err != nil {
-		return Receipt{}, err
-	}
-	return a.dispatch(ctx, cmd)
+	return s.send(ctx, domain.CmdUpdateProfile, caller.PersonID, n)
 }

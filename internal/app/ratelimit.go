@@ -23,11 +23,11 @@ func newMutationLimiter(perMinute int) *ratelimit.Limiter {
 // allowMutation takes a token for the actor of cmd. RegisterPerson is not
 // counted: it completes a registration, which SIGNUPS_PER_MINUTE limits,
 // and refusing it would leave an account without its person.
-func (a *App) allowMutation(cmd domain.Command) error {
-	if a.mutations == nil || cmd.Type == domain.CmdRegisterPerson {
+func (s *service) allowMutation(cmd domain.Command) error {
+	if s.mutations == nil || cmd.Type == domain.CmdRegisterPerson {
 		return nil
 	}
-	if ok, wait := a.mutations.Allow(cmd.Actor); !ok {
+	if ok, wait := s.mutations.Allow(cmd.Actor); !ok {
 		secs := int(math.Ceil(wait.Seconds()))
 		return &domain.Error{Kind: domain.KindRateLimited, RetryAfter: wait,
 			Message: fmt.Sprintf("too many changes; retry in %d s", secs)}

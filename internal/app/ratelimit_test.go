@@ -21,7 +21,7 @@ func (b *countingBus) SendCommand(context.Context, domain.Command) error {
 
 type noIdentity struct{ Identity }
 
-func newTestApp(t *testing.T, perMinute int) (*App, *countingBus) {
+func newTestApp(t *testing.T, perMinute int) (*Application, *countingBus) {
 	t.Helper()
 	bus := &countingBus{}
 	a, err := New(Config{MutationsPerMinute: perMinute}, bus, NewWaiter(), memory.New(), noIdentity{})
@@ -47,11 +47,11 @@ func TestMutationsPerPersonLimited(t *testing.T) {
 		var err error
 		switch i % 3 {
 		case 0:
-			_, err = a.AddInterest(as(script), "go")
+			_, err = a.Commands.AddInterest(as(script), AddInterest{Name: "go"})
 		case 1:
-			_, err = a.Follow(as(script), human)
+			_, err = a.Commands.Follow(as(script), Follow{PersonID: human})
 		default:
-			_, err = a.TransferCoins(as(script), human, 1, "")
+			_, err = a.Commands.TransferCoins(as(script), TransferCoins{To: human, Amount: 1})
 		}
 		if err != nil {
 			limited = err
@@ -67,7 +67,7 @@ func TestMutationsPerPersonLimited(t *testing.T) {
 	if n := bus.sent.Load(); n != 6 {
 		t.Fatalf("%d commands sent, want the burst of 6", n)
 	}
-	if _, err := a.RemoveInterest(as(human), "go"); err != nil {
+	if _, err := a.Commands.RemoveInterest(as(human), RemoveInterest{Name: "go"}); err != nil {
 		t.Fatalf("another person is limited too: %v", err)
 	}
 }
@@ -78,7 +78,7 @@ func TestMutationLimitOff(t *testing.T) {
 	a, bus := newTestApp(t, 0)
 	me := domain.NewID()
 	for i := range 1000 {
-		if _, err := a.AddInterest(as(me), "go"); err != nil {
+		if _, err := a.Commands.AddInterest(as(me), AddInterest{Name: "go"}); err != nil {
 			t.Fatalf("mutation %d refused with the limit off: %v", i, err)
 		}
 	}

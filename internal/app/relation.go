@@ -7,24 +7,21 @@ import (
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
-// Relate sends one of the private relation commands (block, unblock,
-// mute, unmute, dismissRecommendation) about personID. Oneself and a
+// Relation is the request of the private relation commands (block,
+// unblock, mute, unmute, dismissRecommendation) about PersonID.
+type Relation struct{ PersonID string }
+
+// relate returns the handler of the relation command t. Oneself and a
 // malformed id are BAD_USER_INPUT here; an unknown person is decided by
 // the consumer (REJECTED PERSON_NOT_FOUND).
-func (a *App) Relate(ctx context.Context, t domain.CommandType, personID string) (Receipt, error) {
-	id, err := auth.Require(ctx)
-	if err != nil {
-		return Receipt{}, err
+func (s *service) relate(t domain.CommandType) handlerFunc[Relation, Receipt] {
+	return func(ctx context.Context, caller auth.Identity, c Relation) (Receipt, error) {
+		if !domain.IsRelationCommand(t) {
+			return Receipt{}, domain.Invalid("type", "not a relation command")
+		}
+		if err := domain.ValidateRelation(caller.PersonID, c.PersonID); err != nil {
+			return Receipt{}, err
+		}
+		return s.send(ctx, t, caller.PersonID, domain.RelationPayload{PersonID: c.PersonID})
 	}
-	if !domain.IsRelationCommand(t) {
-		return Receipt{}, domain.Invalid("type", "not a relation command")
-	}
-	if err := domain.ValidateRelation(id.PersonID, personID); err != nil {
-		return Receipt{}, err
-	}
-	cmd, err := domain.NewCommand(t, id.PersonID, domain.RelationPayload{PersonID: personID}, a.now())
-	if err != nil {
-		return Receipt{}, err
-	}
-	return a.dispatch(ctx, cmd)
 }

@@ -7,91 +7,102 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-// Session is a signed-in person with their tokens.
+// Session is a signed-in person with their tokens; Person is as its
+// owner sees it.
 type Session struct {
 	identity.Session
 	Person store.Person
 }
 
-// Register creates the account with the auth component (a taken email is
-// reported at once) and sends the RegisterPerson command that projects the
-// person into the graph, waiting for it like any mutation.
-func (a *App) Register(ctx context.Context, email, password, name string) (Session, error) {
-	s, err := a.identity.Register(ctx, email, password, name)
-	if err != nil {
-		return Session{}, err
-	}
-	return a.signedIn(ctx, s)
-}
+// Register creates an account with a password.
+type Register struct{ Email, Password, Name string }
 
-// Login checks credentials with the auth component.
-func (a *App) Login(ctx context.Context, email, password string) (Session, error) {
-	s, err := a.identity.Login(ctx, email, password)
-	if err != nil {
-		return Session{}, err
-	}
-	return a.signedIn(ctx, s)
-}
-
-// Refresh rotates a refresh token.
-func (a *App) Refresh(ctx context.Context, token string) (Session, error) {
-	s, err := a.identity.Refresh(ctx, token)
-	if err != nil {
-		return Session{}, err
-	}
-	return a.signedIn(ctx, s)
-}
-
-// Logout revokes a refresh-token family.
-func (a *App) Logout(ctx context.Context, token string) error {
-	return a.identity.Logout(ctx, token)
-}
+// Login signs in with an email and password.
+type Login struct{ Email, Password string }
 
 // LoginWithIDToken signs in with an external provider's ID token.
-func (a *App) LoginWithIDToken(ctx context.Context, provider, idToken string) (Session, error) {
-	s, err := a.identity.External(ctx, provider, idToken)
+type LoginWithIDToken struct{ Provider, IDToken string }
+
+// RefreshSession rotates a refresh token.
+type RefreshSession struct{ RefreshToken string }
+
+// Logout revokes a refresh-token family.
+type Logout struct{ RefreshToken string }
+
+// register creates the account with the auth component (a taken email is
+// reported at once) and sends the RegisterPerson command that projects the
+// person into the graph, waiting for it like any mutation.
+func (s *service) register(ctx context.Context, _ auth.Identity, c Register) (Session, error) {
+	return s.signIn(ctx, func() (identity.Session, error) { return s.identity.Register(ctx, c.Email, c.Password, c.Name) })
+}
+
+// login checks credentials with the auth component.
+func (s *service) login(ctx context.Context, _ auth.Identity, c Login) (Session, error) {
+	return s.signIn(ctx, func() (identity.Session, error) { return s.identity.Login(ctx, c.Email, c.Password) })
+}
+
+// refresh rotates a refresh token.
+func (s *service) refresh(ctx context.Context, _ auth.Identity, c RefreshSession) (Session, error) {
+	return s.signIn(ctx, func() (identity.Session, error) { return s.identity.Refresh(ctx, c.RefreshToken) })
+}
+
+// loginWithIDToken signs in with an external provider's ID token.
+func (s *service) loginWithIDToken(ctx context.Context, _ auth.Identity, c LoginWithIDToken) (Session, error) {
+	return s.signIn(ctx, func() (identity.Session, error) { return s.identity.External(ctx, c.Provider, c.IDToken) })
+}
+
+// logout revokes a refresh-token family.
+func (s *service) logout(ctx context.Context, _ auth.Identity, c Logout) (struct{}, error) {
+	return struct{}{}, s.identity.Logout(ctx, c.RefreshToken)
+}
+
+// signIn gets a session from the auth component and attaches its person.
+func (s *service) signIn(ctx context.Context, get func() (identity.Session, error)) (Session, error) {
+	is, err := get()
 	if err != nil {
 		return Session{}, err
 	}
-	return a.signedIn(ctx, s)
+	return s.signedIn(ctx, is)
 }
 
 // signedIn attaches the person to a session. A new account, or one whose
 // person is missing from the graph (the gateway died between creating the
 // account and sending its command), gets its RegisterPerson command sent;
 // the command is idempotent by the person's id.
-func (a *App) signedIn(ctx context.Context, s identity.Session) (Session, error) {
-	p := store.Person{ID: s.PersonID, Name: s.Name, Email: s.Email, RegisteredAt: s.CreatedAt}
-	if !s.Created {
-		persons, err := a.reader.PersonsByIDs(ctx, []string{s.PersonID})
+func (s *service) signedIn(ctx context.Context, is identity.Session) (Session, error) {
+	p := store.Person{ID: is.PersonID, Name: is.Name, Email: is.Email, RegisteredAt: is.CreatedAt}
+	owner := auth.Identity{PersonID: is.PersonID}
+	if !is.Created {
+		persons, err := s.reader.PersonsByIDs(ctx, []string{is.PersonID})
 		if err != nil {
 			return Session{}, err
 		}
-		if found, ok := persons[s.PersonID]; ok {
-			return Session{Session: s, Person: found}, nil
+		if found, ok := persons[is.PersonID]; ok {
+			return Session{Session: is, Person: seenBy(owner, found)}, nil
 		}
 	}
-	cmd, err := domain.NewCommand(domain.CmdRegisterPerson, s.PersonID, domain.RegisterPersonPayload{Name: s.Name, Email: s.Email}, a.now())
+	cmd, err := domain.NewCommand(domain.CmdRegisterPerson, is.PersonID, domain.RegisterPersonPayload{Name: is.Name, Email: is.Email}, s.now())
 	if err != nil {
 		return Session{}, err
 	}
-	if _, err := a.dispatch(context.WithoutCancel(ctx), cmd); err != nil {
+	if _, err := s.dispatch(context.WithoutCancel(ctx), cmd); err != nil {
 		// Undo the account only when the command surely did not go out. A
 		// send that ran out of time may still be written (kafka-go keeps
 		// the batch), and undoing then would leave a person without an
 		// account: the account stays, and registering again with the same
 		// password (or signing in) sends the person, idempotently.
-		if s.Created && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
-			a.abandon(ctx, s)
+		if is.Created && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+			s.abandon(ctx, is)
 		}
-		return Session{}, fmt.Errorf("register %s: %w", s.PersonID, err)
+		return Session{}, fmt.Errorf("register %s: %w", is.PersonID, err)
 	}
-	return Session{Session: s, Person: p}, nil
+	return Session{Session: is, Person: seenBy(owner, p)}, nil
 }
 
 // abandonTimeout bounds undoing a registration, which runs even when the
@@ -102,10 +113,10 @@ const abandonTimeout = 5 * time.Second
 // sent, so that registering again works: an account must never exist
 // without its person. If the undo fails too, the account stays and a
 // later sign-in sends the person (see signedIn), so nothing is lost.
-func (a *App) abandon(ctx context.Context, s identity.Session) {
+func (s *service) abandon(ctx context.Context, is identity.Session) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abandonTimeout)
 	defer cancel()
-	if err := a.identity.Abandon(ctx, s.RefreshToken); err != nil {
-		slog.WarnContext(ctx, "undoing a registration failed; the next sign-in completes it", "person", s.PersonID, "err", err)
+	if err := s.identity.Abandon(ctx, is.RefreshToken); err != nil {
+		slog.WarnContext(ctx, "undoing a registration failed; the next sign-in completes it", "person", is.PersonID, "err", err)
 	}
 }

@@ -262,10 +262,3 @@ func Require(ctx context.Context) (Identity, error) {
 
 // ErrForbidden is returned when the caller may not do or see something.
 var ErrForbidden = &domain.Error{Kind: domain.KindForbidden, Message: "not allowed for this caller"}
-
-// CanSeePrivate is the one rule for private fields of a person (email,
-// wallet): the person themself and admins.
-func CanSeePrivate(ctx context.Context, personID string) bool {
-	id, ok := FromContext(ctx)
-	return ok && (id.PersonID == personID || id.IsAdmin())
-}

@@ -10,7 +10,9 @@ import (
 // touches. DecodeCommand, Policy.Decide, Pair, Touches, IsRelationCommand
 // and RelationEventOf all read it; a type that is not here is unknown.
 // Adding a command type means a payload type, a decider (with its unit
-// tests) and a row here, then its handler in internal/app and its resolver.
+// tests) and a row here, then its handler in internal/app (a request type
+// and a method, built in application.go, with its row in authz.go) and its
+// resolver.
 var commands = map[CommandType]commandSpec{
 	CmdRegisterPerson:        spec[RegisterPersonPayload]{decide: decideRegister, createsActor: true}.entry(),
 	CmdAddInterest:           spec[InterestPayload]{decide: decideInterest, interest: interestName}.entry(),

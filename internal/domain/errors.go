@@ -26,6 +26,18 @@ const (
 	KindCursorExpired
 )
 
+var kindNames = [...]string{KindInternal: "INTERNAL", KindInvalid: "INVALID", KindNotFound: "NOT_FOUND",
+	KindAlreadyExists: "ALREADY_EXISTS", KindUnauthenticated: "UNAUTHENTICATED", KindForbidden: "FORBIDDEN",
+	KindRateLimited: "RATE_LIMITED", KindUnavailable: "UNAVAILABLE", KindCursorExpired: "CURSOR_EXPIRED"}
+
+// String names the kind, for logs.
+func (k Kind) String() string {
+	if k >= 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
 // Error is an error a caller can act on: Kind says what went wrong, Field
 // (optional) which input caused it.
 type Error struct {

@@ -105,7 +105,7 @@ func NewHandler(cfg Config, d Deps) *Handler {
 	// Fresh dataloaders for every response: each query, mutation and each
 	// event of a subscription reads current data, and a failed or empty
 	// load is not cached for the life of a WebSocket.
-	reader := d.Resolvers.App.Reader()
+	reader := d.Resolvers.App.Queries.Loaders()
 	if d.Erased != nil {
 		srv.AroundOperations(refuseErasedOperations(d.Erased))
 	}
