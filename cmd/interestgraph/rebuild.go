@@ -116,11 +116,15 @@ func replay(ctx context.Context, bc bus.Config, st interface {
 	// tail reads one partition at a time in offset order, so a subject's
 	// events keep their order within and across transactions.
 	pending := make([]domain.Event, 0, replayBatch)
+	var from string // where the pending events begin, for an operator reading an error
 	flush := func(ctx context.Context) error {
 		if len(pending) == 0 {
 			return nil
 		}
 		err := st.ApplyEvents(ctx, pending)
+		if err != nil {
+			err = fmt.Errorf("apply the %d events from %s: %w", len(pending), from, err)
+		}
 		pending = pending[:0]
 		return err
 	}
@@ -141,6 +145,9 @@ func replay(ctx context.Context, bc bus.Config, st interface {
 		if ev.Type == domain.EvAccountDeleted {
 			deletions = append(deletions, ev)
 			return nil
+		}
+		if len(pending) == 0 {
+			from = fmt.Sprintf("%s/%d@%d", m.Topic, m.Partition, m.Offset)
 		}
 		if pending = append(pending, ev); len(pending) < replayBatch {
 			return nil

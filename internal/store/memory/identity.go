@@ -11,7 +11,7 @@ import (
 // Identity is the in-memory identity store: accounts, refresh-token
 // families and reference tokens, under a mutex of its own.
 type Identity struct {
-	mu       sync.Mutex
+	mu       sync.RWMutex
 	accounts map[string]store.Account // by email
 	tokens   map[string]*refreshToken // by hash
 	revoked  map[string]bool          // token families
@@ -70,8 +70,8 @@ func (s *Identity) CreateAccount(_ context.Context, a store.Account) error {
 // AccountByProvider implements store.Accounts. Provider sign-ins are rare
 // next to everything else, so a scan is fine for the embedded store.
 func (s *Identity) AccountByProvider(_ context.Context, key string) (store.Account, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	for _, a := range s.accounts {
 		if key != "" && a.ProviderKey == key {
 			return a, nil
@@ -82,8 +82,8 @@ func (s *Identity) AccountByProvider(_ context.Context, key string) (store.Accou
 
 // AccountByEmail implements store.Accounts.
 func (s *Identity) AccountByEmail(_ context.Context, email string) (store.Account, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	a, ok := s.accounts[email]
 	if !ok {
 		return store.Account{}, domain.NotFound("no account for this email")

@@ -49,8 +49,8 @@ func (s *Identity) RevokeFamilyOf(_ context.Context, hash string) error {
 
 // AccountByPersonID implements store.Accounts.
 func (s *Identity) AccountByPersonID(_ context.Context, id string) (store.Account, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	for _, a := range s.accounts {
 		if a.PersonID == id {
 			return a, nil
@@ -86,8 +86,8 @@ func (s *Identity) SaveReference(_ context.Context, hash, personID, jwt string, 
 
 // LookupReference implements store.ReferenceTokens.
 func (s *Identity) LookupReference(_ context.Context, hash string, now time.Time) (string, time.Time, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	r, ok := s.refs[hash]
 	if !ok || !now.Before(r.exp) {
 		return "", time.Time{}, store.ErrTokenInvalid

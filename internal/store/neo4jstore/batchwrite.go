@@ -33,8 +33,9 @@ type decided struct {
 
 // edgeOps folds the run's changes of one kind of edge. Writing first every
 // edge the run removed at some point, then every edge it holds at its end
-// (with the time of its last addition), ends as applying the changes one by
-// one would: an edge removed then added again is a new edge.
+// (with the time of the addition that created it: the first after its last
+// removal), ends as applying the changes one by one would: an edge removed
+// then added again is a new edge, an edge added twice keeps its first time.
 type edgeOps struct {
 	order []([2]string)
 	ops   map[[2]string]*edgeOp
@@ -55,12 +56,15 @@ func (e *edgeOps) add(k [2]string, present bool, at time.Time) {
 		e.ops[k] = op
 		e.order = append(e.order, k)
 	}
-	op.present = present
-	if present {
+	if present && !op.present {
+		// Created by this addition (MERGE … ON CREATE): a repeated one,
+		// which a replay can hold, changes nothing.
 		op.at = at
-	} else {
+	}
+	if !present {
 		op.removed = true
 	}
+	op.present = present
 }
 
 // rows returns the edges to remove and those to hold, as statement rows.
@@ -198,8 +202,7 @@ CALL {
 }`
 
 // cypherWriteGraph writes the run's edges (removals first, see edgeOps),
-// notifications (as applyInbox does, one row at a time so the cap holds)
-// and command records. The decisions found every endpoint, so endpoints
+// notifications (cypherNotes) and command records. The decisions found every endpoint, so endpoints
 // are matched, not merged.
 const cypherWriteGraph = `CALL {
   UNWIND $interestsRemoved AS e

@@ -19,11 +19,13 @@ var foldedEvents = map[domain.EventType]bool{
 	domain.EvInterestAdded: true, domain.EvInterestRemoved: true, domain.EvFollowed: true, domain.EvUnfollowed: true,
 }
 
-// cypherProject applies a run of folded events as they are: like the
-// statements of applyEvents (persons merged, ledger records created once by
-// id, the follow guard against a later block), by kind, with the edges
-// folded as in pendingWrites. Ledger rows run one at a time so that every
-// balance adds up.
+// cypherProject applies a run of folded events as they are, by kind, with
+// the effect of applyEvents's statements one by one: persons merged where
+// an event may come before the person's registration, ledger records
+// created once by id, the follow guard against a later block, and edges
+// folded as in edgeOps (a removal matches the edge; there is nothing to
+// remove otherwise). Ledger rows run one at a time so that every balance
+// adds up.
 const cypherProject = `CALL {
   UNWIND $registered AS r
   MERGE (p:Person {id: r.id})

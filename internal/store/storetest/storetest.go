@@ -35,6 +35,7 @@ func RunGraph(t *testing.T, newStores Factory) {
 		"Pagination":               testPagination,
 		"Recommend":                testRecommend,
 		"ProjectionConverges":      testProjectionConverges,
+		"ProjectionRepeatedAdd":    testProjectionRepeatedAdd,
 		"Coins":                    testCoins,
 		"ConcurrentSpending":       testConcurrentSpending,
 		"TransferAfterLostRecord":  testTransferAfterLostRecord,
