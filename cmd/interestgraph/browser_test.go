@@ -25,7 +25,7 @@ type browser struct {
 	ctx context.Context
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(testsupport.Chromium(t)),
@@ -38,6 +38,7 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1200, 900),
 	}
+	opts = append(opts, extra...)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
@@ -59,7 +60,19 @@ type tab struct {
 
 func (b *browser) newTab(t *testing.T, name string) *tab {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	return openTab(t, b.ctx, name, chromedp.WithNewBrowserContext())
+}
+
+// sibling opens another tab in tb's browser context: the same person's
+// second tab, sharing its cookies and localStorage (so its session).
+func (tb *tab) sibling(name string) *tab {
+	tb.t.Helper()
+	return openTab(tb.t, tb.ctx, name)
+}
+
+func openTab(t *testing.T, parent context.Context, name string, opts ...chromedp.ContextOption) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(parent, opts...)
 	t.Cleanup(cancel)
 	tb := &tab{t: t, name: name, ctx: ctx}
 	if err := chromedp.Do(ctx); err != nil {
