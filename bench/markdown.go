@@ -158,6 +158,12 @@ func (rep *Report) readTable(w func(string, ...any)) {
 		}
 	}
 	w("")
+	for _, q := range readQueries {
+		if why, ok := rep.PeerRefused[q.name]; ok {
+			w("The peer could not answer %q: %s", q.name, why)
+			w("")
+		}
+	}
 	if len(rep.RoundTrips) == 0 {
 		return
 	}

@@ -98,6 +98,26 @@ func (q readQuery) of(cs []contestant) []contestant {
 	return out
 }
 
+// answering returns the contestants that answer q: q.of(cs), less the peer
+// when it refused q while the answers were verified.
+func (r *runner) answering(q readQuery, cs []contestant) []contestant {
+	out := q.of(cs)
+	if _, refused := r.rep.PeerRefused[q.name]; refused {
+		out = slices.DeleteFunc(slices.Clone(out), func(c contestant) bool { return c.name == "peer" })
+	}
+	return out
+}
+
+func (r *runner) refusedByPeer(q readQuery, err error) {
+	if r.rep.PeerRefused == nil {
+		r.rep.PeerRefused = map[string]string{}
+	}
+	if _, seen := r.rep.PeerRefused[q.name]; !seen {
+		r.logf("  %s: the peer could not answer: %v", q.name, err)
+		r.rep.PeerRefused[q.name] = err.Error()
+	}
+}
+
 // contestant answers reads; do returns the answer's data for checking.
 type contestant struct {
 	name string
@@ -166,18 +186,18 @@ func (r *runner) stageReads(ctx context.Context) error {
 	}
 	top := maxInt(r.cfg.Concurrency)
 	for _, q := range readQueries {
-		for _, c := range q.of(cs) { // warm-up: connections, plans, caches
+		for _, c := range r.answering(q, cs) { // warm-up: connections, plans, caches
 			closedLoop(ctx, top, r.cfg.Warmup, r.readOp(c, q))
 		}
 		for _, conc := range r.cfg.Concurrency {
 			runs := map[string][]Sample{}
 			// Contestants take turns within each repeat, so drift hits all alike.
 			for range r.cfg.Repeats {
-				for _, c := range q.of(cs) {
+				for _, c := range r.answering(q, cs) {
 					runs[c.name] = append(runs[c.name], closedLoop(ctx, conc, r.cfg.Duration, r.readOp(c, q)))
 				}
 			}
-			for _, c := range q.of(cs) {
+			for _, c := range r.answering(q, cs) {
 				res := summarize("reads", q.name, c.name, "req", conc, runs[c.name])
 				if err := tooManyErrors(res); err != nil {
 					return err
@@ -207,8 +227,14 @@ func (r *runner) verifyReads(ctx context.Context, cs []contestant) error {
 		for seq := range 3 {
 			id, tok := r.subject(q, 99, seq)
 			var want string
-			for i, c := range q.of(cs) {
+			for i, c := range r.answering(q, cs) {
 				data, err := c.do(ctx, q, id, tok)
+				if err != nil && c.name == "peer" {
+					// A limit of the peer's (say, Neo4j's transaction
+					// memory) is a result, not a broken run.
+					r.refusedByPeer(q, err)
+					continue
+				}
 				if err != nil {
 					return fmt.Errorf("%s, %s: %w", q.name, c.name, err)
 				}

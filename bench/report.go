@@ -28,6 +28,9 @@ type Report struct {
 	StageSeconds map[string]float64 `json:"stageSeconds"`
 	Seconds      float64            `json:"seconds"`
 	Errors       []string           `json:"errors,omitempty"`
+	// PeerRefused holds the reads the peer could not answer, with its error:
+	// they are measured for the others and shown as such.
+	PeerRefused map[string]string `json:"peerRefused,omitempty"`
 }
 
 // Machine is where the run ran; every contestant and both servers share it.

@@ -247,7 +247,7 @@ func (r *runner) countRoundTrips(ctx context.Context) error {
 	defer d.Close(ctx)
 	n := r.cfg.RoundTripReqs
 	for _, q := range readQueries {
-		for _, c := range q.of(r.contestants(d, ours2.url, peerURL)) {
+		for _, c := range r.answering(q, r.contestants(d, ours2.url, peerURL)) {
 			for seq := range 3 {
 				id, tok := r.subject(q, 7, seq)
 				if _, err := c.do(ctx, q, id, tok); err != nil {
