@@ -182,19 +182,23 @@ func applyAll(st *batchState, events []domain.Event) error {
 // global order, persons before interests, instead of command by command
 // in their own orders: without it they deadlock, and the driver's retry
 // of a whole batch waits a second or more each time.
-const cypherLockBatch = `CALL {
-  UNWIND $persons AS pid
+const cypherLockBatch = lockCalls + `RETURN 1`
+
+// lockCalls lock the persons and interests in $lockPersons and
+// $lockInterests, in the order given.
+const lockCalls = `CALL {
+  UNWIND $lockPersons AS pid
   MATCH (p:Person {id: pid})
   SET p._LOCK_ = true
   REMOVE p._LOCK_
 }
 CALL {
-  UNWIND $interests AS name
+  UNWIND $lockInterests AS name
   MATCH (i:Interest {name: name})
   SET i._LOCK_ = true
   REMOVE i._LOCK_
 }
-RETURN 1`
+`
 
 // batchLock is what a batch locks before anything else, each list sorted;
 // it is taken once, by the batch's first statement.
@@ -203,7 +207,7 @@ type batchLock struct{ persons, interests []string }
 func (l batchLock) empty() bool { return len(l.persons)+len(l.interests) == 0 }
 
 func (l batchLock) params() map[string]any {
-	return map[string]any{"persons": nonNilStrings(l.persons), "interests": nonNilStrings(l.interests)}
+	return map[string]any{"lockPersons": nonNilStrings(l.persons), "lockInterests": nonNilStrings(l.interests)}
 }
 
 func nonNilStrings(s []string) []string {

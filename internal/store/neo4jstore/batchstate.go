@@ -140,19 +140,7 @@ func step(add bool) int {
 // run's command ids, and reads everything its decisions are expected to
 // ask, in one round trip. Persons are locked before interests, each in
 // sorted order, so two partitions' batches never deadlock each other.
-const cypherPrefetch = `CALL {
-  UNWIND $lockPersons AS pid
-  MATCH (p:Person {id: pid})
-  SET p._LOCK_ = true
-  REMOVE p._LOCK_
-}
-CALL {
-  UNWIND $lockInterests AS name
-  MATCH (i:Interest {name: name})
-  SET i._LOCK_ = true
-  REMOVE i._LOCK_
-}
-CALL {
+const cypherPrefetch = lockCalls + `CALL {
   UNWIND $ids AS cid
   MATCH (c:Command {id: cid})
   RETURN collect({id: c.id, outcome: c.outcome}) AS seen

@@ -201,26 +201,33 @@ CALL {
   }
 }`
 
-// cypherWriteGraph writes the run's edges (removals first, see edgeOps),
-// notifications (cypherNotes) and command records. The decisions found every endpoint, so endpoints
-// are matched, not merged.
-const cypherWriteGraph = `CALL {
+// The removals of a run's folded edges (edgeOps), shared by the live
+// batch and the projection: there is nothing to remove without the edge.
+const (
+	cypherRemoveInterests = `CALL {
   UNWIND $interestsRemoved AS e
   MATCH (:Person {id: e.p})-[r:INTERESTED_IN]->(:Interest {name: e.name})
   DELETE r
 }
-CALL {
+`
+	cypherUnfollow = `CALL {
+  UNWIND $unfollowed AS e
+  MATCH (:Person {id: e.a})-[r:FOLLOWS]->(:Person {id: e.b})
+  DELETE r
+}
+`
+)
+
+// cypherWriteGraph writes the run's edges (removals first, see edgeOps),
+// notifications (cypherNotes) and command records. The decisions found
+// every endpoint, so endpoints are matched, not merged.
+const cypherWriteGraph = cypherRemoveInterests + `CALL {
   UNWIND $interestsHeld AS e
   MATCH (p:Person {id: e.p})
   MERGE (i:Interest {name: e.name})
   MERGE (p)-[r:INTERESTED_IN]->(i) ON CREATE SET r.since = e.at
 }
-CALL {
-  UNWIND $unfollowed AS e
-  MATCH (:Person {id: e.a})-[r:FOLLOWS]->(:Person {id: e.b})
-  DELETE r
-}
-CALL {
+` + cypherUnfollow + `CALL {
   UNWIND $followed AS e
   MATCH (a:Person {id: e.a}), (b:Person {id: e.b})
   WHERE NOT EXISTS { (a)-[k:BLOCKS]-(b) WHERE k.since > e.at }

@@ -52,23 +52,13 @@ CALL {
     SET s.balance = coalesce(s.balance, 0) - t.amount, r.balance = coalesce(r.balance, 0) + t.amount
   }
 }
-CALL {
-  UNWIND $interestsRemoved AS e
-  MATCH (:Person {id: e.p})-[r:INTERESTED_IN]->(:Interest {name: e.name})
-  DELETE r
-}
-CALL {
+` + cypherRemoveInterests + `CALL {
   UNWIND $interestsHeld AS e
   MERGE (p:Person {id: e.p})
   MERGE (i:Interest {name: e.name})
   MERGE (p)-[r:INTERESTED_IN]->(i) ON CREATE SET r.since = e.at
 }
-CALL {
-  UNWIND $unfollowed AS e
-  MATCH (:Person {id: e.a})-[r:FOLLOWS]->(:Person {id: e.b})
-  DELETE r
-}
-CALL {
+` + cypherUnfollow + `CALL {
   UNWIND $followed AS e
   MERGE (a:Person {id: e.a})
   MERGE (b:Person {id: e.b})

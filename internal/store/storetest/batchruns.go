@@ -133,6 +133,10 @@ func testBatchLimitsCountEarlierOnes(t *testing.T, s store.GraphStore) {
 // ones see the writes before them, and the ones after see theirs.
 func testBatchRareCommandsInBetween(t *testing.T, s store.GraphStore) {
 	a, b := register(t, s, "A"), register(t, s, "B")
+	// A batch that begins with a rare command locks before it.
+	pre := execBatch(t, s, command(t, domain.CmdMute, b, domain.RelationPayload{PersonID: a}),
+		command(t, domain.CmdUnmute, b, domain.RelationPayload{PersonID: a}))
+	wantStatuses(t, pre, "APPLIED ", "APPLIED ")
 	first := command(t, domain.CmdFollow, a, domain.FollowPayload{PersonID: b})
 	done := execBatch(t, s,
 		first,
