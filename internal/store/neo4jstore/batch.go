@@ -11,7 +11,6 @@ import (
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store"
-	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
 // ExecuteBatch implements store.BatchExecutor: one write transaction for
@@ -38,16 +37,8 @@ func (s *Store) ExecuteBatch(ctx context.Context, cmds []domain.Command, decide 
 	}
 }
 
-func (s *Store) executeBatch(ctx context.Context, cmds []domain.Command, decide store.DecideFunc) (_ []store.Executed, err error) {
-	ctx, span := tracing.StartDB(ctx, metrics.TxDecideBatch)
-	defer func() { tracing.End(span, err) }()
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
-	defer sess.Close(ctx)
-	var lastTxErr error // the driver reports only the deadline if it ends its retries
-	defer observe(metrics.TxDecideBatch, time.Now())
-	// The transaction function has no side effects outside tx: the driver
-	// runs it again after a deadlock, and each run starts from nothing.
-	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+func (s *Store) executeBatch(ctx context.Context, cmds []domain.Command, decide store.DecideFunc) ([]store.Executed, error) {
+	done, bookmarks, err := writeTx(ctx, s, metrics.TxDecideBatch, func(tx neo4j.ManagedTransaction) ([]store.Executed, error) {
 		// Each command its own time, as one by one: events, edges and
 		// notifications of one batch keep their order by time, and a
 		// follow and a block in one batch are never simultaneous.
@@ -55,22 +46,11 @@ func (s *Store) executeBatch(ctx context.Context, cmds []domain.Command, decide 
 		for i := range nows {
 			nows[i] = s.now()
 		}
-		done, err := runBatch(ctx, txState{tx}, cmds, decide, nows, s.retention)
-		lastTxErr = err
-		return done, err
+		return runBatch(ctx, txState{tx}, cmds, decide, nows, s.retention)
 	})
 	if err != nil {
-		if ctx.Err() != nil && lastTxErr != nil && transient(lastTxErr) {
-			// Retrying a deadlock until the deadline: still the store's trouble.
-			err = fmt.Errorf("%w (after %w)", err, lastTxErr)
-		}
 		return nil, Classify(fmt.Errorf("neo4j: execute a batch of %d: %w", len(cmds), err))
 	}
-	done, ok := res.([]store.Executed)
-	if !ok {
-		return nil, fmt.Errorf("neo4j: execute a batch of %d: transaction returned %T", len(cmds), res)
-	}
-	bookmarks := sess.LastBookmarks()
 	for i := range done {
 		done[i].Outcome.Bookmarks = bookmarks
 	}
@@ -106,13 +86,9 @@ func runBatch(ctx context.Context, tx txState, cmds []domain.Command, decide sto
 			}
 			lock = batchLock{}
 		}
-		r, err := decideAndRecord(ctx, tx.tx, cmds[start], decide, nows[start], retention)
+		er, err := decideAndRecord(ctx, tx.tx, cmds[start], decide, nows[start], retention)
 		if err != nil {
 			return nil, &store.BatchError{Index: start, CommandID: cmds[start].ID, Err: err}
-		}
-		er, ok := r.(execResult)
-		if !ok {
-			return nil, fmt.Errorf("command %s: decided %T", cmds[start].ID, r)
 		}
 		done[start] = store.Executed{Outcome: er.out, Replayed: er.replayed}
 		start++

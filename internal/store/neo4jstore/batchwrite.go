@@ -139,12 +139,7 @@ func (w *pendingWrites) addEvent(ev domain.Event) error {
 // ids of the transfers the guard refused. A transfer whose record exists
 // happened before (its outcome record was lost, as after a rebuild): it is
 // not applied again, and not refused.
-const cypherWriteLedger = `CALL {
-  UNWIND $registered AS r
-  MERGE (p:Person {id: r.id})
-  SET p.name = r.name, p.email = r.email, p.registeredAt = r.at, p.searchName = r.search
-}
-CALL {
+const cypherWriteLedger = cypherRegisterPersons + `CALL {
   UNWIND $grants AS g
   MATCH (p:Person {id: g.to})
   WHERE NOT EXISTS { MATCH (:Transfer {id: g.tid}) }
@@ -200,6 +195,14 @@ CALL {
     DETACH DELETE o
   }
 }`
+
+// cypherRegisterPersons writes the run's registrations, live or replayed.
+const cypherRegisterPersons = `CALL {
+  UNWIND $registered AS r
+  MERGE (p:Person {id: r.id})
+  SET p.name = r.name, p.email = r.email, p.registeredAt = r.at, p.searchName = r.search
+}
+`
 
 // The removals of a run's folded edges (edgeOps), shared by the live
 // batch and the projection: there is nothing to remove without the edge.
@@ -283,8 +286,7 @@ func (w *pendingWrites) writeLedger(ctx context.Context, tx txState) (map[string
 	if len(w.registered)+len(w.grants)+len(w.transfers) == 0 {
 		return nil, nil
 	}
-	rec, err := single(ctx, tx.tx, cypherWriteLedger, map[string]any{
-		"registered": nonNil(w.registered), "grants": nonNil(w.grants), "transfers": nonNil(w.transfers)})
+	rec, err := single(ctx, tx.tx, cypherWriteLedger, w.ledgerParams())
 	if err != nil {
 		return nil, fmt.Errorf("write persons and ledger: %w", err)
 	}
@@ -345,6 +347,12 @@ func refusedTransfer(out domain.Outcome, refused map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// ledgerParams are the run's registrations, grants and transfers as
+// statement parameters.
+func (w *pendingWrites) ledgerParams() map[string]any {
+	return map[string]any{"registered": nonNil(w.registered), "grants": nonNil(w.grants), "transfers": nonNil(w.transfers)}
 }
 
 func nonNil(rows []map[string]any) []map[string]any {

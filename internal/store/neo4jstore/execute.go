@@ -36,15 +36,30 @@ func (s *Store) Execute(ctx context.Context, cmd domain.Command, decide store.De
 	}
 }
 
-func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (_ domain.Outcome, _ bool, err error) {
-	ctx, span := tracing.StartDB(ctx, metrics.TxDecide)
+func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
+	r, bookmarks, err := writeTx(ctx, s, metrics.TxDecide, func(tx neo4j.ManagedTransaction) (execResult, error) {
+		return decideAndRecord(ctx, tx, cmd, decide, s.now(), s.retention)
+	})
+	if err != nil {
+		return domain.Outcome{}, false, Classify(fmt.Errorf("neo4j: execute %s: %w", cmd.ID, err))
+	}
+	r.out.Bookmarks = bookmarks
+	return r.out, r.replayed, nil
+}
+
+// writeTx runs fn, which must have no side effects outside tx (the driver
+// runs it again after a deadlock), in a write transaction traced and timed
+// as kind, and returns its result with the transaction's bookmarks.
+func writeTx[T any](ctx context.Context, s *Store, kind string, fn func(neo4j.ManagedTransaction) (T, error)) (_ T, _ []string, err error) {
+	var zero T
+	ctx, span := tracing.StartDB(ctx, kind)
 	defer func() { tracing.End(span, err) }()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	var lastTxErr error // the driver reports only the deadline if it ends its retries
-	defer observe(metrics.TxDecide, time.Now())
+	defer observe(kind, time.Now())
 	res, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		out, err := decideAndRecord(ctx, tx, cmd, decide, s.now(), s.retention)
+		out, err := fn(tx)
 		lastTxErr = err
 		return out, err
 	})
@@ -53,14 +68,13 @@ func (s *Store) execute(ctx context.Context, cmd domain.Command, decide store.De
 			// Retrying a deadlock until the deadline: still the store's trouble.
 			err = fmt.Errorf("%w (after %w)", err, lastTxErr)
 		}
-		return domain.Outcome{}, false, Classify(fmt.Errorf("neo4j: execute %s: %w", cmd.ID, err))
+		return zero, nil, err
 	}
-	r, ok := res.(execResult)
+	out, ok := res.(T)
 	if !ok {
-		return domain.Outcome{}, false, fmt.Errorf("neo4j: execute %s: transaction returned %T", cmd.ID, res)
+		return zero, nil, fmt.Errorf("transaction returned %T", res)
 	}
-	r.out.Bookmarks = sess.LastBookmarks()
-	return r.out, r.replayed, nil
+	return out, sess.LastBookmarks(), nil
 }
 
 // cypherLockAndFindCommand takes the write locks of the persons a command
@@ -80,51 +94,51 @@ RETURN c.outcome AS outcome`
 
 // decideAndRecord is the transaction function of Execute: it has no side
 // effects outside tx, as the driver may run it again.
-func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domain.Command, decide store.DecideFunc, now time.Time, retention time.Duration) (any, error) {
+func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domain.Command, decide store.DecideFunc, now time.Time, retention time.Duration) (execResult, error) {
 	lock := domain.Pair(cmd)
 	if lock == nil {
 		lock = []string{}
 	}
 	rec, err := single(ctx, tx, cypherLockAndFindCommand, map[string]any{"id": cmd.ID, "lock": lock})
 	if err != nil {
-		return nil, err
+		return execResult{}, err
 	}
 	if rec == nil {
-		return nil, fmt.Errorf("looking up command %s: no row", cmd.ID)
+		return execResult{}, fmt.Errorf("looking up command %s: no row", cmd.ID)
 	}
 	raw, err := getOpt[string](rec, "outcome")
 	if err != nil {
-		return nil, fmt.Errorf("recorded outcome of %s: %w", cmd.ID, err)
+		return execResult{}, fmt.Errorf("recorded outcome of %s: %w", cmd.ID, err)
 	}
 	if raw != "" {
 		var out domain.Outcome
 		if err := json.Unmarshal([]byte(raw), &out); err != nil {
-			return nil, fmt.Errorf("decode recorded outcome of %s: %w", cmd.ID, err)
+			return execResult{}, fmt.Errorf("decode recorded outcome of %s: %w", cmd.ID, err)
 		}
 		return execResult{out: out, replayed: true}, nil
 	}
 	out, err := decide(ctx, txState{tx}, cmd, now)
 	if err != nil {
-		return nil, err
+		return execResult{}, err
 	}
 	switch err := applyLive(ctx, tx, out.Events); {
 	case errors.Is(err, domain.ErrInsufficientFunds):
 		// The guard changed nothing; the command is recorded as rejected.
 		out = domain.Rejected(cmd, domain.ReasonInsufficientFunds)
 	case err != nil:
-		return nil, err
+		return execResult{}, err
 	}
 	if err := applyInbox(ctx, tx, out.Events, retention); err != nil {
-		return nil, err
+		return execResult{}, err
 	}
 	encoded, err := json.Marshal(out)
 	if err != nil {
-		return nil, fmt.Errorf("encode outcome: %w", err)
+		return execResult{}, fmt.Errorf("encode outcome: %w", err)
 	}
 	_, err = tx.Run(ctx, "CREATE (:Command {id: $id, type: $type, actor: $actor, status: $status, outcome: $outcome, at: $at})",
 		map[string]any{"id": cmd.ID, "type": string(cmd.Type), "actor": cmd.Actor, "status": string(out.Status), "outcome": string(encoded), "at": cmd.At})
 	if err != nil {
-		return nil, fmt.Errorf("record command %s: %w", cmd.ID, err)
+		return execResult{}, fmt.Errorf("record command %s: %w", cmd.ID, err)
 	}
 	return execResult{out: out}, nil
 }

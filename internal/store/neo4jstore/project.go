@@ -26,12 +26,7 @@ var foldedEvents = map[domain.EventType]bool{
 // folded as in edgeOps (a removal matches the edge; there is nothing to
 // remove otherwise). Ledger rows run one at a time so that every balance
 // adds up.
-const cypherProject = `CALL {
-  UNWIND $registered AS r
-  MERGE (p:Person {id: r.id})
-  SET p.name = r.name, p.email = r.email, p.registeredAt = r.at, p.searchName = r.search
-}
-CALL {
+const cypherProject = cypherRegisterPersons + `CALL {
   UNWIND $grants AS g
   CALL {
     WITH g
@@ -103,8 +98,8 @@ func projectRun(ctx context.Context, tx neo4j.ManagedTransaction, events []domai
 		}
 	}
 	notes := nonNil(noteRows(events, retention))
-	params := map[string]any{"cap": store.MaxNotifications, "registered": nonNil(w.registered), "grants": nonNil(w.grants),
-		"transfers": nonNil(w.transfers), "notes": notes, "inboxes": inboxRows(notes)}
+	params := w.ledgerParams()
+	params["cap"], params["notes"], params["inboxes"] = store.MaxNotifications, notes, inboxRows(notes)
 	params["interestsRemoved"], params["interestsHeld"] = w.interests.rows("p", "name")
 	params["unfollowed"], params["followed"] = w.follows.rows("a", "b")
 	if _, err := single(ctx, tx, cypherProject, params); err != nil {
