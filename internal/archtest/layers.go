@@ -13,8 +13,8 @@ const (
 	Support     Layer = "support"     // small leaf libraries any layer may use (bounded tables)
 	Application Layer = "application" // use cases and the ports they declare
 	Adapter     Layer = "adapter"     // Kafka, Neo4j, memory, tokens, identity, hub: implement ports
-	Transport   Layer = "transport"   // GraphQL/HTTP and the command topic: drive the application
-	Feed        Layer = "feed"        // the gateway's tails: Kafka (bus) into the waiter and the hub
+	Transport   Layer = "transport"   // GraphQL and HTTP: drive the application
+	Feed        Layer = "feed"        // Kafka tails that drive the application: the command consumers, the gateway's outcomes and events
 	Config      Layer = "config"      // environment variables; read only by the composition root
 	TestSupport Layer = "testsupport" // helpers and contract suites imported by tests only
 	Root        Layer = "cmd"         // composition roots: may import everything
@@ -68,12 +68,17 @@ var Packages = map[string]Layer{
 	"internal/gqlmodel": Transport,
 	"resolvers":         Transport,
 	"graph/...":         Transport,
-	"consumers":         Transport,
 
 	// The gateway's outcomes and events feeds: they read the topics
 	// through internal/bus and feed the application's waiter and the hub,
 	// through ports they declare.
 	"internal/feeds": Feed,
+	// The command consumers: a consumer-group member per process that
+	// tails the commands topic (kafka-go), has the graph store decide each
+	// batch, and writes events, outcomes and dead letters through
+	// internal/bus. Like the gateway's feeds it joins the Kafka adapter to
+	// the application, and only cmd wires it.
+	"consumers": Feed,
 
 	"internal/config": Config,
 	// bench/ is a module of its own (it links plotting libraries the
@@ -133,8 +138,4 @@ var Exceptions = []Exception{
 		"reads identity.Session; the HTTP API should be a transport of its own"},
 	{"resolvers", "internal/hub", "subscription resolvers subscribe to the hub directly " +
 		"instead of through a subscription query handler"},
-	{"consumers", "internal/bus", "the consumer loop builds its own bus for dead letters " +
-		"and outcomes; cmd should hand it ports"},
-	{"consumers", "github.com/segmentio/kafka-go", "the consumer loop is written against " +
-		"kafka-go's consumer group; the Kafka half belongs in internal/bus"},
 }
