@@ -1744,7 +1744,7 @@ type NotificationEdge {
 }
 
 extend type Mutation {
-  "Mark the notification with this id and every older one as read. A id that is not one of the caller's notifications marks nothing."
+  "Mark the notification with this id and every older one as read. An id that is not in the caller's inbox (another's, unknown or aged out) marks nothing: REJECTED with reason NOTIFICATION_NOT_FOUND."
   markNotificationsRead(upTo: ID!): CommandReceipt!
 }
 `, BuiltIn: false},
@@ -1842,7 +1842,7 @@ type AuthPayload {
 type CommandReceipt {
   commandId: ID!
   status: CommandStatus!
-  "A reason code when REJECTED: ACTOR_NOT_FOUND, PERSON_NOT_FOUND, INVALID_PAYLOAD (coins: INSUFFICIENT_FUNDS, RECIPIENT_NOT_FOUND). Following or paying yourself is refused before it becomes a command (BAD_USER_INPUT)."
+  "A reason code when REJECTED: ACTOR_NOT_FOUND, PERSON_NOT_FOUND, INVALID_PAYLOAD (coins: INSUFFICIENT_FUNDS, RECIPIENT_NOT_FOUND; markNotificationsRead: NOTIFICATION_NOT_FOUND). Following or paying yourself is refused before it becomes a command (BAD_USER_INPUT)."
   reason: String
 }
 

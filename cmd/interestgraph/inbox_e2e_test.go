@@ -102,7 +102,13 @@ func TestInboxThroughTheAPI(t *testing.T) {
 				t.Fatalf("%s's inbox shows %v", other.ID, theirs.kinds())
 			}
 		}
-		rs.must(t, ann.Token, `mutation($id: ID!) { markNotificationsRead(upTo: $id) { status } }`, map[string]any{"id": pg.Notifications.Edges[0].Node.ID}, nil)
+		var refused struct {
+			MarkNotificationsRead struct{ Status, Reason string }
+		}
+		rs.must(t, ann.Token, `mutation($id: ID!) { markNotificationsRead(upTo: $id) { status reason } }`, map[string]any{"id": pg.Notifications.Edges[0].Node.ID}, &refused)
+		if r := refused.MarkNotificationsRead; r.Status != "REJECTED" || r.Reason != "NOTIFICATION_NOT_FOUND" {
+			t.Fatalf("Ann marking Bob's notification: %+v, want REJECTED NOTIFICATION_NOT_FOUND", r)
+		}
 		rs.must(t, bob.Token, inboxQuery, nil, &pg)
 		if pg.UnreadNotificationCount != 1 {
 			t.Fatalf("Ann marked Bob's notification read: unread %d", pg.UnreadNotificationCount)

@@ -27,7 +27,7 @@ type AuthPayload struct {
 type CommandReceipt struct {
 	CommandID string        `json:"commandId"`
 	Status    CommandStatus `json:"status"`
-	// A reason code when REJECTED: ACTOR_NOT_FOUND, PERSON_NOT_FOUND, INVALID_PAYLOAD (coins: INSUFFICIENT_FUNDS, RECIPIENT_NOT_FOUND). Following or paying yourself is refused before it becomes a command (BAD_USER_INPUT).
+	// A reason code when REJECTED: ACTOR_NOT_FOUND, PERSON_NOT_FOUND, INVALID_PAYLOAD (coins: INSUFFICIENT_FUNDS, RECIPIENT_NOT_FOUND; markNotificationsRead: NOTIFICATION_NOT_FOUND). Following or paying yourself is refused before it becomes a command (BAD_USER_INPUT).
 	Reason *string `json:"reason,omitempty"`
 }
 

@@ -21,6 +21,10 @@ const (
 	ReasonPersonNotFound = "PERSON_NOT_FOUND"
 	ReasonSelfFollow     = "SELF_FOLLOW"
 	ReasonInvalidPayload = "INVALID_PAYLOAD"
+	// ReasonNotificationNotFound: markNotificationsRead named a
+	// notification that is not in the actor's inbox (someone else's, made
+	// up, or aged out).
+	ReasonNotificationNotFound = "NOTIFICATION_NOT_FOUND"
 	// ReasonInsufficientFunds: the sender's balance does not cover the
 	// transfer. The store decides it, under the database's lock.
 	ReasonInsufficientFunds = "INSUFFICIENT_FUNDS"
@@ -63,6 +67,9 @@ type State interface {
 	// Related reports whether from holds the private relation rel
 	// (block, mute, dismissal) towards to.
 	Related(ctx context.Context, from, to string, rel Relation) (bool, error)
+	// HasNotification reports whether the notification id is in
+	// personID's inbox.
+	HasNotification(ctx context.Context, personID, id string) (bool, error)
 }
 
 // Policy holds the rules that are configuration rather than code.

@@ -48,6 +48,7 @@ type fakeState struct {
 	follows   map[[2]string]bool
 	interests map[[2]string]bool
 	related   map[relKey]bool
+	notes     map[[2]string]bool // person, notification id
 }
 
 type relKey struct {
@@ -68,6 +69,9 @@ func (f fakeState) InterestCount(context.Context, string) (int, error)  { return
 func (f fakeState) FollowingCount(context.Context, string) (int, error) { return 0, nil }
 func (f fakeState) Related(_ context.Context, from, to string, rel Relation) (bool, error) {
 	return f.related[relKey{from, to, rel}], nil
+}
+func (f fakeState) HasNotification(_ context.Context, p, id string) (bool, error) {
+	return f.notes[[2]string{p, id}], nil
 }
 
 func TestDecide(t *testing.T) {

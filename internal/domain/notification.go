@@ -77,11 +77,19 @@ func ParseNotificationID(field, id string) (string, error) {
 	return id, nil
 }
 
-// decideMarkRead accepts a well-formed id. A notification the actor does
-// not have marks nothing: the event is then a no-op in every store.
-func decideMarkRead(_ context.Context, _ Policy, _ State, cmd Command, p MarkReadPayload, now time.Time) (Outcome, error) {
+// decideMarkRead accepts a notification of the actor's inbox. Any other
+// id is refused by name: marking nothing while answering APPLIED would
+// tell a client its mistaken id had worked.
+func decideMarkRead(ctx context.Context, _ Policy, s State, cmd Command, p MarkReadPayload, now time.Time) (Outcome, error) {
 	if _, err := ParseNotificationID("upTo", p.UpTo); err != nil {
 		return Rejected(cmd, ReasonInvalidPayload), nil
+	}
+	has, err := s.HasNotification(ctx, cmd.Actor, p.UpTo)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("decide %s: %w", cmd.ID, err)
+	}
+	if !has {
+		return Rejected(cmd, ReasonNotificationNotFound), nil
 	}
 	ev, err := newEvent(cmd, 0, EvNotificationsRead, now, NotificationsReadData{PersonID: cmd.Actor, UpTo: p.UpTo})
 	if err != nil {

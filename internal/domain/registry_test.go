@@ -19,6 +19,9 @@ type registrySample struct {
 	unread   bool   // the type carries no payload: a malformed one is not refused
 }
 
+// registryNote is the notification in a's inbox the mark-read sample names.
+var registryNote = NewID()
+
 // registrySamples returns a sample of every command type.
 func registrySamples(a, b, c, d, ghost string) map[CommandType]registrySample {
 	return map[CommandType]registrySample{
@@ -30,7 +33,7 @@ func registrySamples(a, b, c, d, ghost string) map[CommandType]registrySample {
 		CmdTransferCoins:         {actor: a, payload: TransferPayload{To: d, Amount: 5}, other: d, paired: true},
 		CmdUpdateProfile:         {actor: a, payload: ProfilePayload{Bio: new("hello")}},
 		CmdDeleteAccount:         {actor: a, payload: struct{}{}, unread: true},
-		CmdMarkNotificationsRead: {actor: a, payload: MarkReadPayload{UpTo: NewID()}},
+		CmdMarkNotificationsRead: {actor: a, payload: MarkReadPayload{UpTo: registryNote}},
 		CmdBlock:                 {actor: a, payload: RelationPayload{PersonID: d}, other: d, paired: true},
 		CmdUnblock:               {actor: a, payload: RelationPayload{PersonID: c}, other: c},
 		CmdMute:                  {actor: a, payload: RelationPayload{PersonID: d}, other: d},
@@ -56,7 +59,8 @@ func TestRegistryDecodesDecidesAndTouchesEveryType(t *testing.T) {
 			st := readsState{
 				fakeState: fakeState{persons: map[string]bool{a: true, b: true, c: true, d: true},
 					follows: map[[2]string]bool{{a, b}: true}, interests: map[[2]string]bool{{a, "go"}: true},
-					related: map[relKey]bool{{a, c, RelBlocks}: true, {a, c, RelMutes}: true}},
+					related: map[relKey]bool{{a, c, RelBlocks}: true, {a, c, RelMutes}: true},
+					notes:   map[[2]string]bool{{a, registryNote}: true}},
 				persons: map[string]bool{}, interests: map[string]bool{},
 			}
 			cmd, err := NewCommand(typ, sample.actor, sample.payload, time.Now())

@@ -33,6 +33,10 @@ func (r readsState) FollowingCount(ctx context.Context, p string) (int, error) {
 	r.persons[p] = true
 	return r.fakeState.FollowingCount(ctx, p)
 }
+func (r readsState) HasNotification(ctx context.Context, p, id string) (bool, error) {
+	r.persons[p] = true
+	return r.fakeState.HasNotification(ctx, p, id)
+}
 func (r readsState) Related(ctx context.Context, from, to string, rel Relation) (bool, error) {
 	r.persons[from], r.persons[to] = true, true
 	return r.fakeState.Related(ctx, from, to, rel)

@@ -6,6 +6,7 @@ package memory
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -276,6 +277,11 @@ func (st state) InterestCount(_ context.Context, id string) (int, error) {
 
 func (st state) Related(_ context.Context, from, to string, rel domain.Relation) (bool, error) {
 	return st.s.related(from, to, rel), nil
+}
+
+func (st state) HasNotification(_ context.Context, personID, id string) (bool, error) {
+	p, ok := st.s.persons[personID]
+	return ok && slices.ContainsFunc(p.inbox, func(n store.Notification) bool { return n.ID == id }), nil
 }
 
 func (st state) FollowingCount(_ context.Context, id string) (int, error) {

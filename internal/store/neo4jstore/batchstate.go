@@ -57,6 +57,13 @@ func (s *batchState) Related(ctx context.Context, from, to string, rel domain.Re
 	})
 }
 
+// HasNotification asks the transaction. Marking read is not a batched
+// type (batchedTypes): it is decided alone, after the notifications of
+// the run before it are written, so the transaction sees them.
+func (s *batchState) HasNotification(ctx context.Context, personID, id string) (bool, error) {
+	return s.tx.HasNotification(ctx, personID, id)
+}
+
 func (s *batchState) InterestCount(ctx context.Context, id string) (int, error) {
 	return s.count(ctx, s.interests, id, s.tx.InterestCount)
 }

@@ -317,6 +317,10 @@ func (t txState) HasInterest(ctx context.Context, id, name string) (bool, error)
 	return t.exists(ctx, "MATCH (:Person {id: $id})-[:INTERESTED_IN]->(:Interest {name: $name}) RETURN 1 LIMIT 1", map[string]any{"id": id, "name": name})
 }
 
+func (t txState) HasNotification(ctx context.Context, personID, id string) (bool, error) {
+	return t.exists(ctx, "MATCH (:Person {id: $p})-[:HAS_NOTIFICATION]->(:Notification {id: $id}) RETURN 1 LIMIT 1", map[string]any{"p": personID, "id": id})
+}
+
 // InterestCount and FollowingCount count with COUNT {}, which reads the
 // person's relationship degree instead of collecting a list.
 func (t txState) InterestCount(ctx context.Context, id string) (int, error) {

@@ -135,3 +135,4 @@ func (stateless) FollowingCount(context.Context, string) (int, error)       { re
 func (stateless) Related(context.Context, string, string, domain.Relation) (bool, error) {
 	return false, nil
 }
+func (stateless) HasNotification(context.Context, string, string) (bool, error) { return false, nil }

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -91,8 +93,14 @@ func testInbox(t *testing.T, s store.GraphStore) {
 	if got := kinds(inbox(t, s, bob, store.NotificationQuery{UnreadOnly: true})); !equal(got, want[:1]) {
 		t.Fatalf("unread only: %v, want %v", got, want[:1])
 	}
-	// Someone else's id marks nothing of Ann's.
-	exec(t, s, domain.CmdMarkNotificationsRead, ann, domain.MarkReadPayload{UpTo: pg.Notifications[0].ID})
+	// Someone else's id, or one nobody has, marks nothing and is refused
+	// by name, so a client learns its id was wrong.
+	for _, id := range []string{pg.Notifications[0].ID, uuid.NewString()} {
+		out := exec(t, s, domain.CmdMarkNotificationsRead, ann, domain.MarkReadPayload{UpTo: id})
+		if out.Status != domain.StatusRejected || out.Reason != domain.ReasonNotificationNotFound {
+			t.Fatalf("Ann marking a notification that is not hers: %+v, want REJECTED %s", out, domain.ReasonNotificationNotFound)
+		}
+	}
 	if n := unread(t, s, bob); n != 1 {
 		t.Fatalf("Ann marked Bob's notifications: unread %d", n)
 	}
