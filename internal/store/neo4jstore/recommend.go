@@ -13,25 +13,28 @@ const recommendable = `c <> me AND c.name IS NOT NULL AND NOT (me)-[:FOLLOWS]->(
   AND NOT EXISTS { (me)-[:BLOCKS]-(c) } AND NOT EXISTS { (me)-[:MUTES|DISMISSED]->(c) }`
 
 // recommendQuery scores as the memory store does (see store.Recommendation).
+// The shared interests are named only for the persons kept, after the
+// limit: collecting them for every candidate cost more than the scoring.
 const recommendQuery = `MATCH (me:Person {id: $id}) WHERE me.name IS NOT NULL
 CALL {
   WITH me
-  MATCH (me)-[:INTERESTED_IN]->(i:Interest)<-[:INTERESTED_IN]-(c:Person)
-  RETURN c, 1.0 AS s, i.name AS shared, 0 AS via, 0 AS fy
+  MATCH (me)-[:INTERESTED_IN]->(:Interest)<-[:INTERESTED_IN]-(c:Person)
+  RETURN c, 1.0 AS s, 0 AS via, 0 AS fy
   UNION ALL
   WITH me
   MATCH (me)-[:FOLLOWS]->(f:Person)-[:FOLLOWS]->(c:Person) WHERE f.name IS NOT NULL
-  RETURN c, 0.5 AS s, null AS shared, 1 AS via, 0 AS fy
+  RETURN c, 0.5 AS s, 1 AS via, 0 AS fy
   UNION ALL
   WITH me
   MATCH (c:Person)-[:FOLLOWS]->(me)
-  RETURN c, 0.5 AS s, null AS shared, 0 AS via, 1 AS fy
+  RETURN c, 0.5 AS s, 0 AS via, 1 AS fy
 }
-WITH me, c, sum(s) AS score, collect(shared) AS shared, sum(via) AS via, sum(fy) > 0 AS fy
+WITH me, c, sum(s) AS score, sum(via) AS via, sum(fy) > 0 AS fy
 WHERE ` + recommendable + `
-WITH c AS x, score, shared, via, fy, COUNT { (c)<-[:FOLLOWS]-(g:Person) WHERE g.name IS NOT NULL } AS n
+WITH me, c AS x, score, via, fy, COUNT { (c)<-[:FOLLOWS]-(g:Person) WHERE g.name IS NOT NULL } AS n
 ORDER BY score DESC, n DESC, x.id LIMIT $first
-RETURN ` + personMap + ` AS p, score, shared, via, fy, false AS popular`
+RETURN ` + personMap + ` AS p, score, [(me)-[:INTERESTED_IN]->(i:Interest)<-[:INTERESTED_IN]-(x) | i.name] AS shared,
+  via, fy, false AS popular`
 
 // popularQuery is the cold start: the most-followed recommendable persons.
 // It reads every person's follower degree, so it runs only when the
