@@ -58,6 +58,9 @@ func (everyoneExists) FollowingCount(context.Context, string) (int, error)      
 func (everyoneExists) Related(context.Context, string, string, domain.Relation) (bool, error) {
 	return false, nil
 }
+func (everyoneExists) HasNotification(context.Context, string, string) (bool, error) {
+	return false, nil
+}
 
 func (f *flakyStore) Execute(ctx context.Context, cmd domain.Command, decide store.DecideFunc) (domain.Outcome, bool, error) {
 	f.mu.Lock()

@@ -93,7 +93,7 @@ func TestCompiledReadOneStatementPerRootField(t *testing.T) {
 	}
 	counter := &statementCounter{Reader: st}
 	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
-	idp, _ := identity.New(identity.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, st.Identity(), keys)
+	idp, _ := identity.New(identity.Config{}, st.Identity(), keys, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
 	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), counter, idp)
 	if err != nil {
 		t.Fatal(err)

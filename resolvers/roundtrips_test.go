@@ -89,7 +89,7 @@ func TestNestedSelectionsCostOneRoundTripPerLevel(t *testing.T) {
 	}
 	reader := &countingReader{Reader: st}
 	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
-	ids, _ := identity.New(identity.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, st.Identity(), keys)
+	ids, _ := identity.New(identity.Config{}, st.Identity(), keys, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
 	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), reader, ids)
 	if err != nil {
 		t.Fatal(err)

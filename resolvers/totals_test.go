@@ -64,7 +64,7 @@ func readServer(t *testing.T, st store.GraphStore, reader store.Reader) (url, id
 		t.Fatal(err)
 	}
 	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
-	ids, _ := identity.New(identity.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, memory.NewIdentity(), keys)
+	ids, _ := identity.New(identity.Config{}, memory.NewIdentity(), keys, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
 	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), reader, ids)
 	if err != nil {
 		t.Fatal(err)

@@ -29,11 +29,11 @@ func serveAuth(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer st.Close(context.Background())
-	ids, _, err := newIdentity(cfg, st.Identity(), auth.DefaultArgon2, log)
+	ids, keys, err := newIdentity(cfg, st.Identity(), auth.DefaultArgon2, log)
 	if err != nil {
 		return err
 	}
-	h, err := identity.Handler(ids, cfg.AuthSharedSecret, log)
+	h, err := identity.Handler(ids, keys, cfg.AuthSharedSecret, log)
 	if err != nil {
 		return err
 	}

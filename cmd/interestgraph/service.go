@@ -191,12 +191,12 @@ func newIdentity(cfg config.Config, st identity.Store, argon2 auth.Argon2Params,
 	if cfg.JWTPrivateKeyFile == "" {
 		log.Warn("JWT_PRIVATE_KEY_FILE is not set: signing with a key generated for this run; tokens end with the process and are not shared between gateways")
 	}
-	providers, err := auth.ParseProviders(cfg.OIDCProviders)
+	providers, err := identityProviders(cfg.OIDCProviders)
 	if err != nil {
 		return nil, nil, err
 	}
-	ids, err := identity.New(identity.Config{Argon2: argon2, AdminEmails: cfg.AdminEmails, RefreshTTL: cfg.RefreshTokenTTL,
-		Providers: providers, OpaqueTokens: cfg.OpaqueTokens, SignupsPerMinute: cfg.SignupsPerMinute}, st, keys)
+	ids, err := identity.New(identity.Config{AdminEmails: cfg.AdminEmails, RefreshTTL: cfg.RefreshTokenTTL,
+		Providers: providers, OpaqueTokens: cfg.OpaqueTokens, SignupsPerMinute: cfg.SignupsPerMinute}, st, keys, argon2)
 	return ids, keys, err
 }
 

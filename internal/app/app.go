@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
-	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/ratelimit"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -27,16 +26,18 @@ type CommandSender interface {
 	SendCommand(ctx context.Context, cmd domain.Command) error
 }
 
-// Identity is the auth component: in this process (identity.Service) or
-// its own (identity.Client). Credentials never pass through here.
+// Identity is the auth component: in this process or its own (cmd wires
+// internal/identity's Service or its HTTP Client). Credentials never pass
+// through here. The rate limits of sign-ins read the client's address
+// from the context (caller.ClientAddr).
 type Identity interface {
-	Register(ctx context.Context, email, password, name string) (identity.Session, error)
-	Login(ctx context.Context, email, password string) (identity.Session, error)
-	Refresh(ctx context.Context, refreshToken string) (identity.Session, error)
+	Register(ctx context.Context, email, password, name string) (SignIn, error)
+	Login(ctx context.Context, email, password string) (SignIn, error)
+	Refresh(ctx context.Context, refreshToken string) (SignIn, error)
 	Logout(ctx context.Context, refreshToken string) error
 	// Abandon undoes the registration that issued refreshToken.
 	Abandon(ctx context.Context, refreshToken string) error
-	External(ctx context.Context, provider, idToken string) (identity.Session, error)
+	External(ctx context.Context, provider, idToken string) (SignIn, error)
 	// CheckPassword confirms the password of personID's account (none
 	// needed for a provider's account); UNAUTHENTICATED if wrong or missing.
 	CheckPassword(ctx context.Context, personID, password string) error

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -107,31 +107,31 @@ var rules = map[Action]Rule{
 // decide applies act's rule to the caller of ctx about something of
 // owner's ("" when it belongs to nobody): the caller, whether they may,
 // and for a refusal the error to answer.
-func decide(ctx context.Context, act Action, owner string) (auth.Identity, bool, error) {
+func decide(ctx context.Context, act Action, owner string) (caller.Identity, bool, error) {
 	rule, ok := rules[act]
 	if !ok {
-		return auth.Identity{}, false, fmt.Errorf("authorization: no rule for %q", act)
+		return caller.Identity{}, false, fmt.Errorf("authorization: no rule for %q", act)
 	}
 	if rule.Who == Anyone {
-		id, _ := auth.FromContext(ctx)
+		id, _ := caller.FromContext(ctx)
 		return id, true, nil
 	}
 	if rule.Denial == Hide {
-		id, ok := auth.FromContext(ctx)
+		id, ok := caller.FromContext(ctx)
 		return id, ok && rule.admits(id, owner), nil
 	}
-	id, err := auth.Require(ctx)
+	id, err := caller.Require(ctx)
 	if err != nil {
-		return auth.Identity{}, false, err
+		return caller.Identity{}, false, err
 	}
 	if !rule.admits(id, owner) {
-		return id, false, auth.ErrForbidden
+		return id, false, caller.ErrForbidden
 	}
 	return id, true, nil
 }
 
 // admits reports whether the signed-in id is in the rule's audience.
-func (r Rule) admits(id auth.Identity, owner string) bool {
+func (r Rule) admits(id caller.Identity, owner string) bool {
 	switch r.Who {
 	case Anyone, Persons:
 		return true
@@ -145,14 +145,14 @@ func (r Rule) admits(id auth.Identity, owner string) bool {
 
 // permits applies act's rule to a caller already let in by decide: a
 // second check once the owner is known.
-func permits(id auth.Identity, act Action, owner string) bool {
+func permits(id caller.Identity, act Action, owner string) bool {
 	rule, ok := rules[act]
 	return ok && rule.admits(id, owner)
 }
 
 // seenBy returns p as the signed-in caller id may see it: without the
 // private fields the table hides from them.
-func seenBy(id auth.Identity, p store.Person) store.Person {
+func seenBy(id caller.Identity, p store.Person) store.Person {
 	if !permits(id, SeeEmail, p.ID) {
 		p.Email = ""
 	}

@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
 func signedIn(personID string, roles ...string) context.Context {
-	return auth.WithIdentity(context.Background(), auth.Identity{PersonID: personID,
-		Roles: append([]string{auth.RoleUser}, roles...), ExpiresAt: time.Now().Add(time.Hour)})
+	return caller.WithIdentity(context.Background(), caller.Identity{PersonID: personID,
+		Roles: append([]string{caller.RoleUser}, roles...), ExpiresAt: time.Now().Add(time.Hour)})
 }
 
 // TestAuthorizationTable checks every rule, one row each, for an anonymous
@@ -77,7 +77,7 @@ func TestAuthorizationTable(t *testing.T) {
 		{"anonymous", "", context.Background()},
 		{"self", self, signedIn(self)},
 		{"other", other, signedIn(other)},
-		{"admin", admin, signedIn(admin, auth.RoleAdmin)},
+		{"admin", admin, signedIn(admin, caller.RoleAdmin)},
 	}
 	seen := map[Action]bool{}
 	for _, row := range rows {
@@ -123,9 +123,9 @@ func TestAuthorizationTable(t *testing.T) {
 // gateway verified them.
 func TestExpiredTokenRefusedNotHidden(t *testing.T) {
 	me := domain.NewID()
-	expired := auth.WithIdentity(context.Background(), auth.Identity{PersonID: me, ExpiresAt: time.Now().Add(-time.Hour)})
-	if _, _, err := decide(expired, actFollow, ""); !errors.Is(err, auth.ErrTokenExpired) {
-		t.Fatalf("follow with an expired token: %v, want %v", err, auth.ErrTokenExpired)
+	expired := caller.WithIdentity(context.Background(), caller.Identity{PersonID: me, ExpiresAt: time.Now().Add(-time.Hour)})
+	if _, _, err := decide(expired, actFollow, ""); !errors.Is(err, caller.ErrTokenExpired) {
+		t.Fatalf("follow with an expired token: %v, want %v", err, caller.ErrTokenExpired)
 	}
 	if !MaySee(expired, SeeEmail, me) {
 		t.Fatal("own email hidden from the caller the gateway let in")
@@ -135,7 +135,7 @@ func TestExpiredTokenRefusedNotHidden(t *testing.T) {
 // TestActionWithoutRuleIsRefused: a handler nobody wrote a rule for is
 // closed, not open.
 func TestActionWithoutRuleIsRefused(t *testing.T) {
-	ctx := signedIn(domain.NewID(), auth.RoleAdmin)
+	ctx := signedIn(domain.NewID(), caller.RoleAdmin)
 	if _, ok, err := decide(ctx, Action("no such action"), ""); ok || err == nil {
 		t.Fatal("an action without a rule was allowed")
 	}
@@ -148,11 +148,11 @@ func TestActionWithoutRuleIsRefused(t *testing.T) {
 // its email for its owner.
 func TestSessionPersonAsItsOwnerSeesIt(t *testing.T) {
 	me := domain.NewID()
-	p := seenBy(auth.Identity{PersonID: me}, store.Person{ID: me, Email: "me@example.org"})
+	p := seenBy(caller.Identity{PersonID: me}, store.Person{ID: me, Email: "me@example.org"})
 	if p.Email != "me@example.org" {
 		t.Fatalf("own email hidden: %+v", p)
 	}
-	if p := seenBy(auth.Identity{PersonID: domain.NewID()}, store.Person{ID: me, Email: "me@example.org"}); p.Email != "" {
+	if p := seenBy(caller.Identity{PersonID: domain.NewID()}, store.Person{ID: me, Email: "me@example.org"}); p.Email != "" {
 		t.Fatalf("another's email shown: %+v", p)
 	}
 }

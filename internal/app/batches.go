@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -28,7 +28,7 @@ type Batches interface {
 // viewer is the caller's person id, "" without a token (the social
 // batches are public reads, see authz.go).
 func viewer(ctx context.Context) string {
-	if id, ok := auth.FromContext(ctx); ok {
+	if id, ok := caller.FromContext(ctx); ok {
 		return id.PersonID
 	}
 	return ""

@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -17,7 +17,7 @@ type Handler[Req, Res any] func(ctx context.Context, req Req) (Res, error)
 
 // handlerFunc is a use case as written: it is given the caller its rule
 // let in (the zero Identity for an anonymous caller of a public one).
-type handlerFunc[Req, Res any] func(ctx context.Context, caller auth.Identity, req Req) (Res, error)
+type handlerFunc[Req, Res any] func(ctx context.Context, caller caller.Identity, req Req) (Res, error)
 
 // owned is a request about something of one person's: the owner that
 // SelfOrAdmin rules admit.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -18,7 +18,7 @@ import (
 func TestDecoratorAppliesTheRuleFirst(t *testing.T) {
 	b := &builder{log: slog.New(slog.DiscardHandler)}
 	ran := 0
-	follow := decorate(b, actFollow, func(_ context.Context, caller auth.Identity, c Follow) (Receipt, error) {
+	follow := decorate(b, actFollow, func(_ context.Context, caller caller.Identity, c Follow) (Receipt, error) {
 		ran++
 		return Receipt{CommandID: caller.PersonID + c.PersonID}, nil
 	})
@@ -29,7 +29,7 @@ func TestDecoratorAppliesTheRuleFirst(t *testing.T) {
 	if rc, err := follow(signedIn(me), Follow{PersonID: "p"}); err != nil || rc.CommandID != me+"p" {
 		t.Fatalf("follow as %s: %+v, %v; want the handler run as the caller", me, rc, err)
 	}
-	transfers := decorate(b, actWalletTransfers, func(context.Context, auth.Identity, Transfers) (store.TransferPage, error) {
+	transfers := decorate(b, actWalletTransfers, func(context.Context, caller.Identity, Transfers) (store.TransferPage, error) {
 		ran++
 		return store.TransferPage{TotalCount: 1}, nil
 	})
@@ -47,7 +47,7 @@ func TestDecoratorAppliesTheRuleFirst(t *testing.T) {
 func TestDecoratorLogsNoPersonalData(t *testing.T) {
 	var out bytes.Buffer
 	b := &builder{log: slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-	register := decorate(b, actRegister, func(context.Context, auth.Identity, Register) (Session, error) {
+	register := decorate(b, actRegister, func(context.Context, caller.Identity, Register) (Session, error) {
 		return Session{}, domain.Invalid("email", "ann@example.org is taken")
 	})
 	if _, err := register(context.Background(), Register{Email: "ann@example.org", Password: "secret-words", Name: "Ann"}); err == nil {

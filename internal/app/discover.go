@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -35,20 +35,20 @@ type RelatedInterests struct {
 	First int
 }
 
-func (s *service) searchPersons(ctx context.Context, caller auth.Identity, q SearchPersons) (store.PersonPage, error) {
+func (s *service) searchPersons(ctx context.Context, caller caller.Identity, q SearchPersons) (store.PersonPage, error) {
 	return s.reader.SearchPersons(ctx, caller.PersonID, q.Words, q.Page)
 }
 
-func (s *service) interests(ctx context.Context, _ auth.Identity, q Interests) (store.InterestPage, error) {
+func (s *service) interests(ctx context.Context, _ caller.Identity, q Interests) (store.InterestPage, error) {
 	return s.reader.Interests(ctx, q.Prefix, q.Order, q.Page)
 }
 
-func (s *service) trendingInterests(ctx context.Context, _ auth.Identity, q TrendingInterests) ([]store.TrendingInterest, error) {
+func (s *service) trendingInterests(ctx context.Context, _ caller.Identity, q TrendingInterests) ([]store.TrendingInterest, error) {
 	now := s.now()
 	// The upper bound leaves room for consumers whose clocks run ahead.
 	return s.reader.TrendingInterests(ctx, now.Add(-q.Window), now.Add(time.Hour), q.First)
 }
 
-func (s *service) relatedInterests(ctx context.Context, _ auth.Identity, q RelatedInterests) ([]store.RelatedInterest, error) {
+func (s *service) relatedInterests(ctx context.Context, _ caller.Identity, q RelatedInterests) ([]store.RelatedInterest, error) {
 	return s.reader.RelatedInterests(ctx, q.Name, q.First)
 }

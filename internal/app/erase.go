@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -15,7 +15,7 @@ type DeleteAccount struct{ Password string }
 // (UNAUTHENTICATED when wrong or missing); the consumer then removes the
 // person, their edges, account and refresh tokens and burns their coins in
 // one transaction.
-func (s *service) deleteAccount(ctx context.Context, caller auth.Identity, c DeleteAccount) (Receipt, error) {
+func (s *service) deleteAccount(ctx context.Context, caller caller.Identity, c DeleteAccount) (Receipt, error) {
 	if err := s.identity.CheckPassword(ctx, caller.PersonID, c.Password); err != nil {
 		return Receipt{}, err
 	}

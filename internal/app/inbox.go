@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -24,7 +24,7 @@ type UnreadNotificationCount struct{}
 // older one as read: a command like every other write.
 type MarkNotificationsRead struct{ UpTo string }
 
-func (s *service) notifications(ctx context.Context, caller auth.Identity, q Notifications) (store.NotificationPage, error) {
+func (s *service) notifications(ctx context.Context, caller caller.Identity, q Notifications) (store.NotificationPage, error) {
 	if q.After != "" {
 		if _, err := domain.ParseNotificationID("after", q.After); err != nil {
 			return store.NotificationPage{}, domain.Invalid("after", "malformed cursor")
@@ -34,11 +34,11 @@ func (s *service) notifications(ctx context.Context, caller auth.Identity, q Not
 		Since: s.now().Add(-s.cfg.NotificationRetention)})
 }
 
-func (s *service) unreadNotificationCount(ctx context.Context, caller auth.Identity, _ UnreadNotificationCount) (int, error) {
+func (s *service) unreadNotificationCount(ctx context.Context, caller caller.Identity, _ UnreadNotificationCount) (int, error) {
 	return s.reader.UnreadNotificationCount(ctx, caller.PersonID, s.now().Add(-s.cfg.NotificationRetention))
 }
 
-func (s *service) markNotificationsRead(ctx context.Context, caller auth.Identity, c MarkNotificationsRead) (Receipt, error) {
+func (s *service) markNotificationsRead(ctx context.Context, caller caller.Identity, c MarkNotificationsRead) (Receipt, error) {
 	if _, err := domain.ParseNotificationID("upTo", c.UpTo); err != nil {
 		return Receipt{}, err
 	}

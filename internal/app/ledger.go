@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -19,10 +19,10 @@ type Transfers struct {
 
 func (q Transfers) owner() string { return q.PersonID }
 
-func (s *service) ledger(ctx context.Context, _ auth.Identity, _ Ledger) (store.Ledger, error) {
+func (s *service) ledger(ctx context.Context, _ caller.Identity, _ Ledger) (store.Ledger, error) {
 	return s.reader.Ledger(ctx)
 }
 
-func (s *service) transfers(ctx context.Context, _ auth.Identity, q Transfers) (store.TransferPage, error) {
+func (s *service) transfers(ctx context.Context, _ caller.Identity, q Transfers) (store.TransferPage, error) {
 	return s.reader.Transfers(ctx, q.PersonID, q.Page)
 }

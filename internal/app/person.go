@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -22,13 +22,13 @@ type Me struct {
 
 // person answers nil when there is no such person, BAD_USER_INPUT for a
 // malformed id.
-func (s *service) person(ctx context.Context, _ auth.Identity, q PersonByID) (*store.PersonRead, error) {
+func (s *service) person(ctx context.Context, _ caller.Identity, q PersonByID) (*store.PersonRead, error) {
 	if _, err := domain.ParsePersonID("id", q.ID); err != nil {
 		return nil, err
 	}
 	return s.reader.ReadPerson(ctx, q.ID, q.Plan)
 }
 
-func (s *service) me(ctx context.Context, caller auth.Identity, q Me) (*store.PersonRead, error) {
+func (s *service) me(ctx context.Context, caller caller.Identity, q Me) (*store.PersonRead, error) {
 	return s.reader.ReadPerson(ctx, caller.PersonID, q.Plan)
 }

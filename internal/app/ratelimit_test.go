@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 )
@@ -32,7 +32,7 @@ func newTestApp(t *testing.T, perMinute int) (*Application, *countingBus) {
 }
 
 func as(personID string) context.Context {
-	ctx := auth.WithIdentity(context.Background(), auth.Identity{PersonID: personID, Roles: []string{auth.RoleUser}, ExpiresAt: time.Now().Add(time.Hour)})
+	ctx := caller.WithIdentity(context.Background(), caller.Identity{PersonID: personID, Roles: []string{caller.RoleUser}, ExpiresAt: time.Now().Add(time.Hour)})
 	return WithoutWaiting(ctx)
 }
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -14,7 +14,7 @@ type CommandReceipt struct{ CommandID string }
 // commandReceipt answers ACCEPTED while the command is not decided yet
 // (or unknown), else its recorded outcome; another's command is FORBIDDEN
 // (actCommandOutcome).
-func (s *service) commandReceipt(ctx context.Context, caller auth.Identity, q CommandReceipt) (Receipt, error) {
+func (s *service) commandReceipt(ctx context.Context, id caller.Identity, q CommandReceipt) (Receipt, error) {
 	issued, err := domain.ParseCommandID("commandId", q.CommandID)
 	if err != nil {
 		return Receipt{}, err
@@ -23,15 +23,15 @@ func (s *service) commandReceipt(ctx context.Context, caller auth.Identity, q Co
 	if err != nil {
 		return Receipt{}, err
 	}
-	if found && !permits(caller, actCommandOutcome, actor) {
-		return Receipt{}, auth.ErrForbidden
+	if found && !permits(id, actCommandOutcome, actor) {
+		return Receipt{}, caller.ErrForbidden
 	}
 	if !found {
 		// A keyed id carries no time (domain.KeyedCommandID): while it has
 		// no outcome it may be queued for as long as the topic keeps it, so
 		// the caller's own keyed ids stay ACCEPTED; repeating the mutation
 		// with its key is safe whatever happened to it.
-		if !s.mayBeQueued(issued) && !domain.KeyedBy(q.CommandID, caller.PersonID) {
+		if !s.mayBeQueued(issued) && !domain.KeyedBy(q.CommandID, id.PersonID) {
 			return Receipt{}, domain.NotFound("no command %s: it has no outcome and is too old (or too new) to be waiting in the queue", q.CommandID)
 		}
 		return Receipt{CommandID: q.CommandID, Status: domain.StatusAccepted}, nil

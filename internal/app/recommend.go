@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -31,7 +31,7 @@ type Recommendations struct {
 }
 
 // recommendedPeople checks First after the token (1–MaxPageSize).
-func (s *service) recommendedPeople(ctx context.Context, caller auth.Identity, q RecommendedPeople) (Recommendations, error) {
+func (s *service) recommendedPeople(ctx context.Context, caller caller.Identity, q RecommendedPeople) (Recommendations, error) {
 	if q.First < 1 || q.First > MaxPageSize {
 		return Recommendations{}, domain.Invalid("first", "first must be between 1 and %d", MaxPageSize)
 	}

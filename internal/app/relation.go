@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -15,7 +15,7 @@ type Relation struct{ PersonID string }
 // malformed id are BAD_USER_INPUT here; an unknown person is decided by
 // the consumer (REJECTED PERSON_NOT_FOUND).
 func (s *service) relate(t domain.CommandType) handlerFunc[Relation, Receipt] {
-	return func(ctx context.Context, caller auth.Identity, c Relation) (Receipt, error) {
+	return func(ctx context.Context, caller caller.Identity, c Relation) (Receipt, error) {
 		if !domain.IsRelationCommand(t) {
 			return Receipt{}, domain.Invalid("type", "not a relation command")
 		}

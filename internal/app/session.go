@@ -7,16 +7,31 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
-	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
+
+// SignIn is the auth component's answer to a sign-in: the tokens and the
+// account they are for.
+type SignIn struct {
+	AccessToken  string // a JWT, or a reference to one when the component hands out opaque tokens
+	ExpiresAt    time.Time
+	IDToken      string
+	RefreshToken string
+	PersonID     string
+	Email        string
+	Name         string
+	CreatedAt    time.Time
+	// Created: this sign-in made the account (the person is to be
+	// projected into the graph by the caller).
+	Created bool
+}
 
 // Session is a signed-in person with their tokens; Person is as its
 // owner sees it.
 type Session struct {
-	identity.Session
+	SignIn
 	Person store.Person
 }
 
@@ -38,32 +53,32 @@ type Logout struct{ RefreshToken string }
 // register creates the account with the auth component (a taken email is
 // reported at once) and sends the RegisterPerson command that projects the
 // person into the graph, waiting for it like any mutation.
-func (s *service) register(ctx context.Context, _ auth.Identity, c Register) (Session, error) {
-	return s.signIn(ctx, func() (identity.Session, error) { return s.identity.Register(ctx, c.Email, c.Password, c.Name) })
+func (s *service) register(ctx context.Context, _ caller.Identity, c Register) (Session, error) {
+	return s.signIn(ctx, func() (SignIn, error) { return s.identity.Register(ctx, c.Email, c.Password, c.Name) })
 }
 
 // login checks credentials with the auth component.
-func (s *service) login(ctx context.Context, _ auth.Identity, c Login) (Session, error) {
-	return s.signIn(ctx, func() (identity.Session, error) { return s.identity.Login(ctx, c.Email, c.Password) })
+func (s *service) login(ctx context.Context, _ caller.Identity, c Login) (Session, error) {
+	return s.signIn(ctx, func() (SignIn, error) { return s.identity.Login(ctx, c.Email, c.Password) })
 }
 
 // refresh rotates a refresh token.
-func (s *service) refresh(ctx context.Context, _ auth.Identity, c RefreshSession) (Session, error) {
-	return s.signIn(ctx, func() (identity.Session, error) { return s.identity.Refresh(ctx, c.RefreshToken) })
+func (s *service) refresh(ctx context.Context, _ caller.Identity, c RefreshSession) (Session, error) {
+	return s.signIn(ctx, func() (SignIn, error) { return s.identity.Refresh(ctx, c.RefreshToken) })
 }
 
 // loginWithIDToken signs in with an external provider's ID token.
-func (s *service) loginWithIDToken(ctx context.Context, _ auth.Identity, c LoginWithIDToken) (Session, error) {
-	return s.signIn(ctx, func() (identity.Session, error) { return s.identity.External(ctx, c.Provider, c.IDToken) })
+func (s *service) loginWithIDToken(ctx context.Context, _ caller.Identity, c LoginWithIDToken) (Session, error) {
+	return s.signIn(ctx, func() (SignIn, error) { return s.identity.External(ctx, c.Provider, c.IDToken) })
 }
 
 // logout revokes a refresh-token family.
-func (s *service) logout(ctx context.Context, _ auth.Identity, c Logout) (struct{}, error) {
+func (s *service) logout(ctx context.Context, _ caller.Identity, c Logout) (struct{}, error) {
 	return struct{}{}, s.identity.Logout(ctx, c.RefreshToken)
 }
 
 // signIn gets a session from the auth component and attaches its person.
-func (s *service) signIn(ctx context.Context, get func() (identity.Session, error)) (Session, error) {
+func (s *service) signIn(ctx context.Context, get func() (SignIn, error)) (Session, error) {
 	is, err := get()
 	if err != nil {
 		return Session{}, err
@@ -75,16 +90,16 @@ func (s *service) signIn(ctx context.Context, get func() (identity.Session, erro
 // person is missing from the graph (the gateway died between creating the
 // account and sending its command), gets its RegisterPerson command sent;
 // the command is idempotent by the person's id.
-func (s *service) signedIn(ctx context.Context, is identity.Session) (Session, error) {
+func (s *service) signedIn(ctx context.Context, is SignIn) (Session, error) {
 	p := store.Person{ID: is.PersonID, Name: is.Name, Email: is.Email, RegisteredAt: is.CreatedAt}
-	owner := auth.Identity{PersonID: is.PersonID}
+	owner := caller.Identity{PersonID: is.PersonID}
 	if !is.Created {
 		persons, err := s.reader.PersonsByIDs(ctx, []string{is.PersonID})
 		if err != nil {
 			return Session{}, err
 		}
 		if found, ok := persons[is.PersonID]; ok {
-			return Session{Session: is, Person: seenBy(owner, found)}, nil
+			return Session{SignIn: is, Person: seenBy(owner, found)}, nil
 		}
 	}
 	cmd, err := domain.NewCommand(domain.CmdRegisterPerson, is.PersonID, domain.RegisterPersonPayload{Name: is.Name, Email: is.Email}, s.now())
@@ -102,7 +117,7 @@ func (s *service) signedIn(ctx context.Context, is identity.Session) (Session, e
 		}
 		return Session{}, fmt.Errorf("register %s: %w", is.PersonID, err)
 	}
-	return Session{Session: is, Person: seenBy(owner, p)}, nil
+	return Session{SignIn: is, Person: seenBy(owner, p)}, nil
 }
 
 // abandonTimeout bounds undoing a registration, which runs even when the
@@ -113,7 +128,7 @@ const abandonTimeout = 5 * time.Second
 // sent, so that registering again works: an account must never exist
 // without its person. If the undo fails too, the account stays and a
 // later sign-in sends the person (see signedIn), so nothing is lost.
-func (s *service) abandon(ctx context.Context, is identity.Session) {
+func (s *service) abandon(ctx context.Context, is SignIn) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abandonTimeout)
 	defer cancel()
 	if err := s.identity.Abandon(ctx, is.RefreshToken); err != nil {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -28,16 +28,16 @@ type OpenPersonEvents struct{ PersonID string }
 // OpenGraphEvents opens every event of the graph.
 type OpenGraphEvents struct{}
 
-func (s *service) openNotifications(_ context.Context, caller auth.Identity, _ OpenNotifications) (NotificationFeed, error) {
+func (s *service) openNotifications(_ context.Context, caller caller.Identity, _ OpenNotifications) (NotificationFeed, error) {
 	return NotificationFeed{Recipient: caller.PersonID, reader: s.reader}, nil
 }
 
-func (s *service) openPersonEvents(_ context.Context, _ auth.Identity, q OpenPersonEvents) (struct{}, error) {
+func (s *service) openPersonEvents(_ context.Context, _ caller.Identity, q OpenPersonEvents) (struct{}, error) {
 	_, err := domain.ParsePersonID("personId", q.PersonID)
 	return struct{}{}, err
 }
 
-func (s *service) openGraphEvents(context.Context, auth.Identity, OpenGraphEvents) (struct{}, error) {
+func (s *service) openGraphEvents(context.Context, caller.Identity, OpenGraphEvents) (struct{}, error) {
 	return struct{}{}, nil
 }
 

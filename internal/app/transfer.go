@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -18,7 +18,7 @@ type TransferCoins struct {
 // transferCoins refuses a transfer of the wrong shape (BAD_USER_INPUT);
 // the balance is checked by the consumer, under the database's lock, and a
 // shortfall is a REJECTED receipt.
-func (s *service) transferCoins(ctx context.Context, caller auth.Identity, c TransferCoins) (Receipt, error) {
+func (s *service) transferCoins(ctx context.Context, caller caller.Identity, c TransferCoins) (Receipt, error) {
 	p := domain.TransferPayload{To: c.To, Amount: c.Amount, Memo: c.Memo}
 	if err := domain.ValidateTransfer(caller.PersonID, p); err != nil {
 		return Receipt{}, err

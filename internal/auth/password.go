@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -23,6 +22,17 @@ type Argon2Params struct {
 
 // DefaultArgon2 is the production cost.
 var DefaultArgon2 = Argon2Params{MemoryKiB: 19 * 1024, Time: 2, Threads: 1}
+
+// Hash is HashPassword at cost p: with Verify, the password hasher the
+// identity component is given.
+func (p Argon2Params) Hash(ctx context.Context, pw string) (string, error) {
+	return HashPassword(ctx, pw, p)
+}
+
+// Verify is VerifyPassword: the cost is the one recorded in the hash.
+func (Argon2Params) Verify(ctx context.Context, pw, hash string) (bool, error) {
+	return VerifyPassword(ctx, pw, hash)
+}
 
 // HashPassword returns a PHC-format argon2id hash with a random salt. When
 // too many hashes are under way it answers RATE_LIMITED (see hashGate).
@@ -65,22 +75,4 @@ func VerifyPassword(ctx context.Context, pw, hash string) (bool, error) {
 		return false, err
 	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
-}
-
-// NewRefreshToken returns an opaque refresh token (256 random bits) and
-// the hash under which it is stored; the token itself is never stored.
-func NewRefreshToken() (token, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", fmt.Errorf("refresh token: %w", err)
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, HashRefreshToken(token), nil
-}
-
-// HashRefreshToken is the stored form of a refresh token. 256 random bits
-// need no salt or slow hash: there is nothing to guess.
-func HashRefreshToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
 }

@@ -17,37 +17,31 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
-// Roles.
+// Roles, as the caller package names them.
 const (
-	RoleUser  = "user"
-	RoleAdmin = "admin"
+	RoleUser  = caller.RoleUser
+	RoleAdmin = caller.RoleAdmin
 )
 
 const (
 	accessTokenType = "at+jwt"
-	leeway          = 30 * time.Second
+	leeway          = caller.Leeway
 	// MaxTokenLen bounds what is parsed at all: a header of a megabyte of
 	// dots is refused before it reaches the JWT parser.
 	MaxTokenLen = 4096
 )
 
-// Identity is the verified caller.
-type Identity struct {
-	PersonID  string
-	Roles     []string
-	ExpiresAt time.Time
-}
-
-// IsAdmin reports whether the identity has the admin role.
-func (i Identity) IsAdmin() bool { return slices.Contains(i.Roles, RoleAdmin) }
+// Identity is the verified caller: what Verify returns, in the
+// application's terms.
+type Identity = caller.Identity
 
 type claims struct {
 	jwt.RegisteredClaims
@@ -232,33 +226,7 @@ func unauthenticated(msg string) error {
 	return &domain.Error{Kind: domain.KindUnauthenticated, Message: msg}
 }
 
-// ErrTokenExpired is the refusal of a genuine token past its exp: the
-// client should refresh, not sign in again. Compare with errors.Is.
-var ErrTokenExpired = &domain.Error{Kind: domain.KindUnauthenticated, Message: "token expired: get a new one with refreshToken or login"}
-
-type ctxKey struct{}
-
-// WithIdentity returns ctx carrying id.
-func WithIdentity(ctx context.Context, id Identity) context.Context {
-	return context.WithValue(ctx, ctxKey{}, id)
-}
-
-// FromContext returns the caller, if a valid token was presented.
-func FromContext(ctx context.Context) (Identity, bool) {
-	id, ok := ctx.Value(ctxKey{}).(Identity)
-	return id, ok
-}
-
-// Require returns the caller or an UNAUTHENTICATED error.
-func Require(ctx context.Context) (Identity, error) {
-	if id, ok := FromContext(ctx); ok {
-		if time.Now().Before(id.ExpiresAt.Add(leeway)) {
-			return id, nil
-		}
-		return Identity{}, ErrTokenExpired
-	}
-	return Identity{}, domain.ErrUnauthenticated
-}
-
-// ErrForbidden is returned when the caller may not do or see something.
-var ErrForbidden = &domain.Error{Kind: domain.KindForbidden, Message: "not allowed for this caller"}
+// ErrTokenExpired is the refusal of a genuine token past its exp (the
+// application's caller.ErrTokenExpired): the client should refresh, not
+// sign in again. Compare with errors.Is.
+var ErrTokenExpired = caller.ErrTokenExpired

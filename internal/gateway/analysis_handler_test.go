@@ -43,7 +43,7 @@ func testGateway(t *testing.T) (url, token string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := identity.New(identity.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, st.Identity(), keys)
+	ids, err := identity.New(identity.Config{}, st.Identity(), keys, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -110,10 +110,10 @@ type erasedVerifier struct {
 
 var errErased = &domain.Error{Kind: domain.KindUnauthenticated, Message: "invalid token: the account was deleted"}
 
-func (v erasedVerifier) Verify(ctx context.Context, token string) (auth.Identity, error) {
+func (v erasedVerifier) Verify(ctx context.Context, token string) (caller.Identity, error) {
 	id, err := v.Verifier.Verify(ctx, token)
 	if err == nil && v.erased.Has(id.PersonID) {
-		return auth.Identity{}, errErased
+		return caller.Identity{}, errErased
 	}
 	return id, err
 }
@@ -124,7 +124,7 @@ func (v erasedVerifier) Verify(ctx context.Context, token string) (auth.Identity
 // subscriptions, replays of their inbox, mutations).
 func refuseErasedOperations(e *Erased) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		if id, ok := auth.FromContext(ctx); ok && e.Has(id.PersonID) {
+		if id, ok := caller.FromContext(ctx); ok && e.Has(id.PersonID) {
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 				Message:    "this account was deleted",
 				Extensions: map[string]any{"code": CodeUnauthenticated},

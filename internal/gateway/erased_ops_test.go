@@ -7,7 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 )
 
 // TestOperationsOfADeletedPersonAreRefused: a socket authenticated before
@@ -20,7 +20,7 @@ func TestOperationsOfADeletedPersonAreRefused(t *testing.T) {
 		called := false
 		ctx := context.Background()
 		if person != "" {
-			ctx = auth.WithIdentity(ctx, auth.Identity{PersonID: person})
+			ctx = caller.WithIdentity(ctx, caller.Identity{PersonID: person})
 		}
 		h := mw(ctx, func(context.Context) graphql.ResponseHandler {
 			called = true

@@ -5,14 +5,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
 type fixedVerifier struct{ id string }
 
-func (f fixedVerifier) Verify(context.Context, string) (auth.Identity, error) {
-	return auth.Identity{PersonID: f.id}, nil
+func (f fixedVerifier) Verify(context.Context, string) (caller.Identity, error) {
+	return caller.Identity{PersonID: f.id}, nil
 }
 
 // TestRefuseErased: a deleted person's token is refused as soon as the

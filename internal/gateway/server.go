@@ -23,16 +23,15 @@ import (
 
 	"github.com/interestgraph/interestgraph/graph"
 	"github.com/interestgraph/interestgraph/internal/app"
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
-	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/webapp"
 	"github.com/interestgraph/interestgraph/resolvers"
 )
 
 // Verifier checks access tokens.
 type Verifier interface {
-	Verify(ctx context.Context, token string) (auth.Identity, error)
+	Verify(ctx context.Context, token string) (caller.Identity, error)
 }
 
 // KeyPublisher serves the public keys and the OpenID metadata.
@@ -178,14 +177,14 @@ func bearer(v string) (string, bool) {
 func authenticate(v Verifier, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		ctx = identity.WithClientAddr(ctx, clientKey(r.RemoteAddr))
+		ctx = caller.WithClientAddr(ctx, clientKey(r.RemoteAddr))
 		if h := r.Header.Get("Authorization"); h != "" {
 			id, err := verifyHeader(ctx, v, log, h)
 			if err != nil {
 				refuseToken(w, r, log, err)
 				return
 			}
-			ctx = auth.WithIdentity(ctx, id)
+			ctx = caller.WithIdentity(ctx, id)
 		}
 		if strings.Contains(strings.ToLower(r.Header.Get("Prefer")), "respond-async") {
 			ctx = app.WithoutWaiting(ctx)
@@ -199,15 +198,15 @@ func authenticate(v Verifier, log *slog.Logger, next http.Handler) http.Handler 
 
 // verifyHeader checks an Authorization value; every refusal is
 // KindUnauthenticated unless the verifier itself failed.
-func verifyHeader(ctx context.Context, v Verifier, log *slog.Logger, header string) (auth.Identity, error) {
+func verifyHeader(ctx context.Context, v Verifier, log *slog.Logger, header string) (caller.Identity, error) {
 	tok, ok := bearer(header)
 	if !ok {
-		return auth.Identity{}, errUnauthenticated("invalid token: the Authorization header must be \"Bearer <token>\"")
+		return caller.Identity{}, errUnauthenticated("invalid token: the Authorization header must be \"Bearer <token>\"")
 	}
 	id, err := v.Verify(ctx, tok)
 	if err != nil {
 		log.InfoContext(ctx, "token refused", "reason", err.Error())
-		return auth.Identity{}, err
+		return caller.Identity{}, err
 	}
 	return id, nil
 }
@@ -224,7 +223,7 @@ func refuseToken(w http.ResponseWriter, r *http.Request, log *slog.Logger, err e
 		return
 	}
 	desc := "invalid token"
-	if errors.Is(err, auth.ErrTokenExpired) {
+	if errors.Is(err, caller.ErrTokenExpired) {
 		desc = "token expired"
 	}
 	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="`+desc+`"`)
@@ -246,18 +245,18 @@ func wsInit(v Verifier, r *resolvers.Resolver) transport.WebsocketInitFunc {
 		if h == "" {
 			// Authenticated by the upgrade request's header, if at all: that
 			// token expires too.
-			if id, ok := auth.FromContext(ctx); ok {
+			if id, ok := caller.FromContext(ctx); ok {
 				return expireAt(ctx, id.ExpiresAt), nil, nil
 			}
 			return ctx, nil, nil
 		}
 		id, err := verifyHeader(ctx, v, r.Log, h)
 		if err == nil {
-			return expireAt(auth.WithIdentity(ctx, id), id.ExpiresAt), nil, nil
+			return expireAt(caller.WithIdentity(ctx, id), id.ExpiresAt), nil, nil
 		}
 		code, reason := 4403, "invalid token"
 		switch {
-		case errors.Is(err, auth.ErrTokenExpired):
+		case errors.Is(err, caller.ErrTokenExpired):
 			code, reason = closeUnauthorized, "token expired"
 		case domain.KindOf(err) != domain.KindUnauthenticated:
 			// The verifier could not decide (key set unreachable): the

@@ -12,7 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 )
 
 // sseTransport serves GraphQL over server-sent events, distinct
@@ -59,7 +59,7 @@ func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	ctx := r.Context()
 	// A stream ends when its token expires; the client reconnects with a
 	// fresh one and Last-Event-ID, and misses nothing.
-	if id, ok := auth.FromContext(ctx); ok && !id.ExpiresAt.IsZero() {
+	if id, ok := caller.FromContext(ctx); ok && !id.ExpiresAt.IsZero() {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, id.ExpiresAt)
 		defer cancel()

@@ -17,10 +17,9 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/interestgraph/interestgraph/internal/app"
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/hub"
-	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 	"github.com/interestgraph/interestgraph/resolvers"
 )
@@ -36,26 +35,26 @@ type nopIdentity struct{}
 
 var errNo = errors.New("not in this test")
 
-func (nopIdentity) Register(context.Context, string, string, string) (identity.Session, error) {
-	return identity.Session{}, errNo
+func (nopIdentity) Register(context.Context, string, string, string) (app.SignIn, error) {
+	return app.SignIn{}, errNo
 }
-func (nopIdentity) Login(context.Context, string, string) (identity.Session, error) {
-	return identity.Session{}, errNo
+func (nopIdentity) Login(context.Context, string, string) (app.SignIn, error) {
+	return app.SignIn{}, errNo
 }
-func (nopIdentity) Refresh(context.Context, string) (identity.Session, error) {
-	return identity.Session{}, errNo
+func (nopIdentity) Refresh(context.Context, string) (app.SignIn, error) {
+	return app.SignIn{}, errNo
 }
 func (nopIdentity) Logout(context.Context, string) error                { return errNo }
 func (nopIdentity) Abandon(context.Context, string) error               { return errNo }
 func (nopIdentity) CheckPassword(context.Context, string, string) error { return errNo }
-func (nopIdentity) External(context.Context, string, string) (identity.Session, error) {
-	return identity.Session{}, errNo
+func (nopIdentity) External(context.Context, string, string) (app.SignIn, error) {
+	return app.SignIn{}, errNo
 }
 
 type nopVerifier struct{}
 
-func (nopVerifier) Verify(context.Context, string) (auth.Identity, error) {
-	return auth.Identity{}, errNo
+func (nopVerifier) Verify(context.Context, string) (caller.Identity, error) {
+	return caller.Identity{}, errNo
 }
 
 func startGateway(t *testing.T, ws WSLimits) (*httptest.Server, *hub.Hub) {

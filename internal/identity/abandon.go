@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -27,7 +26,7 @@ func (s *Service) Abandon(ctx context.Context, refreshToken string) error {
 	if token == "" || len(token) > 100 {
 		return errBadRefresh
 	}
-	hash := auth.HashRefreshToken(token)
+	hash := tokenHash(token)
 	rt, err := s.st.UseRefreshToken(ctx, hash, s.now())
 	if errors.Is(err, store.ErrTokenInvalid) || errors.Is(err, store.ErrTokenReused) {
 		return errBadRefresh

@@ -11,12 +11,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
 // Client talks to an auth component running as its own process. It
-// implements what the gateway needs of the component, and turns the
-// component's errors back into domain errors with the same kinds.
+// implements what the application needs of the component (app.Identity)
+// and the phantom verifier's Introspector, and turns the component's
+// errors back into domain errors with the same kinds.
 type Client struct {
 	base, secret string
 	http         *http.Client
@@ -59,40 +61,40 @@ func (c *Client) post(ctx context.Context, path string, body io.Reader, contentT
 }
 
 func (c *Client) session(ctx context.Context, path string, req request) (Session, error) {
-	req.ClientAddr = ClientAddr(ctx)
+	req.ClientAddr = caller.ClientAddr(ctx)
 	raw, _ := json.Marshal(req)
-	var s Session
+	var s wireSession
 	err := c.post(ctx, path, bytes.NewReader(raw), "application/json", &s)
-	return s, err
+	return Session(s), err
 }
 
-// Register implements the gateway's Identity.
+// Register implements the application's Identity.
 func (c *Client) Register(ctx context.Context, email, password, name string) (Session, error) {
 	return c.session(ctx, "/auth/register", request{Email: email, Password: password, Name: name})
 }
 
-// Login implements the gateway's Identity.
+// Login implements the application's Identity.
 func (c *Client) Login(ctx context.Context, email, password string) (Session, error) {
 	return c.session(ctx, "/auth/login", request{Email: email, Password: password})
 }
 
-// Refresh implements the gateway's Identity.
+// Refresh implements the application's Identity.
 func (c *Client) Refresh(ctx context.Context, token string) (Session, error) {
 	return c.session(ctx, "/auth/refresh", request{RefreshToken: token})
 }
 
-// External implements the gateway's Identity.
+// External implements the application's Identity.
 func (c *Client) External(ctx context.Context, provider, idToken string) (Session, error) {
 	return c.session(ctx, "/auth/external", request{Provider: provider, IDToken: idToken})
 }
 
-// Logout implements the gateway's Identity.
+// Logout implements the application's Identity.
 func (c *Client) Logout(ctx context.Context, token string) error {
 	raw, _ := json.Marshal(request{RefreshToken: token})
 	return c.post(ctx, "/auth/logout", bytes.NewReader(raw), "application/json", nil)
 }
 
-// Abandon implements the gateway's Identity.
+// Abandon implements the application's Identity.
 func (c *Client) Abandon(ctx context.Context, token string) error {
 	raw, _ := json.Marshal(request{RefreshToken: token})
 	return c.post(ctx, "/auth/abandon", bytes.NewReader(raw), "application/json", nil)

@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -34,7 +34,7 @@ func (s *Service) CheckPassword(ctx context.Context, personID, password string) 
 	if password == "" || len(password) > maxPasswordLen {
 		return errWrongPassword
 	}
-	ok, err := auth.VerifyPassword(ctx, password, acc.PasswordHash)
+	ok, err := s.passwords.Verify(ctx, password, acc.PasswordHash)
 	if domain.KindOf(err) == domain.KindRateLimited {
 		return err
 	}
@@ -46,8 +46,8 @@ func (s *Service) CheckPassword(ctx context.Context, personID, password string) 
 
 var errWrongPassword = &domain.Error{Kind: domain.KindUnauthenticated, Field: "password", Message: "the password is missing or wrong"}
 
-// CheckPassword implements the gateway's Identity.
+// CheckPassword implements the application's Identity.
 func (c *Client) CheckPassword(ctx context.Context, personID, password string) error {
-	raw, _ := json.Marshal(request{PersonID: personID, Password: password, ClientAddr: ClientAddr(ctx)})
+	raw, _ := json.Marshal(request{PersonID: personID, Password: password, ClientAddr: caller.ClientAddr(ctx)})
 	return c.post(ctx, "/auth/check-password", bytes.NewReader(raw), "application/json", nil)
 }

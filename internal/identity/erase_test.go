@@ -2,13 +2,9 @@ package identity
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
@@ -20,23 +16,8 @@ import (
 func TestCheckPassword(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	keys, err := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
 	st := memory.New()
-	svc, err := New(Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}}, st.Identity(), keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const secret = "a-secret-of-16-chars"
-	h, err := Handler(svc, secret, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	c := NewClient(srv.URL, secret)
+	_, c := serveComponent(t, st.Identity())
 	s, err := c.Register(ctx, "leaver@example.com", "correct horse", "Leaver")
 	if err != nil {
 		t.Fatal(err)

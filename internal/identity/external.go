@@ -27,7 +27,7 @@ func (s *Service) External(ctx context.Context, provider, idToken string) (Sessi
 	if err != nil {
 		return Session{}, err
 	}
-	key := store.ProviderKey(p.Issuer, ext.Subject)
+	key := store.ProviderKey(p.Issuer(), ext.Subject)
 	acc, err := s.st.AccountByProvider(ctx, key)
 	if err == nil {
 		return s.session(ctx, acc, "")

@@ -9,7 +9,9 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -38,6 +40,20 @@ type request struct {
 	PersonID     string `json:"personId"`
 }
 
+// wireSession is a Session as the API sends it. Its fields are Session's,
+// in the same order, so that each converts to the other.
+type wireSession struct {
+	AccessToken  string    `json:"accessToken"` // a JWT, or a reference to one with OpaqueTokens
+	ExpiresAt    time.Time `json:"expiresAt"`
+	IDToken      string    `json:"idToken"`
+	RefreshToken string    `json:"refreshToken"`
+	PersonID     string    `json:"personId"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	CreatedAt    time.Time `json:"createdAt"`
+	Created      bool      `json:"created"`
+}
+
 type wireError struct {
 	Kind       string `json:"kind"`
 	Message    string `json:"message"`
@@ -55,20 +71,31 @@ var kindStatus = map[domain.Kind]int{
 	domain.KindUnauthenticated: 401, domain.KindForbidden: 403, domain.KindRateLimited: 429,
 }
 
-// Handler serves the component. secret authenticates the gateways.
-func Handler(s *Service, secret string, log *slog.Logger) (http.Handler, error) {
+// KeyPublisher serves the public keys of the component's tokens and the
+// OpenID metadata (auth.Keys).
+type KeyPublisher interface {
+	JWKS() []byte
+	Discovery() []byte
+}
+
+// Handler serves the component s, and the keys of its tokens. secret
+// authenticates the gateways.
+func Handler(s *Service, keys KeyPublisher, secret string, log *slog.Logger) (http.Handler, error) {
+	if s == nil || keys == nil {
+		return nil, errors.New("identity: the component and its keys are required")
+	}
 	if len(secret) < 16 {
 		return nil, errors.New("identity: the shared secret must be at least 16 characters")
 	}
 	mux := http.NewServeMux()
 	session := func(fn func(context.Context, request) (Session, error)) http.HandlerFunc {
 		return guarded(secret, log, func(w http.ResponseWriter, r *http.Request, req request) {
-			sess, err := fn(WithClientAddr(r.Context(), req.ClientAddr), req)
+			sess, err := fn(caller.WithClientAddr(r.Context(), req.ClientAddr), req)
 			if err != nil {
 				writeError(w, log, err)
 				return
 			}
-			writeJSON(w, http.StatusOK, sess)
+			writeJSON(w, http.StatusOK, wireSession(sess))
 		})
 	}
 	mux.Handle("POST /auth/register", session(func(ctx context.Context, q request) (Session, error) {
@@ -89,7 +116,7 @@ func Handler(s *Service, secret string, log *slog.Logger) (http.Handler, error) 
 	mux.Handle("POST /auth/logout", noContent(s.Logout))
 	mux.Handle("POST /auth/abandon", noContent(s.Abandon))
 	mux.Handle("POST /auth/check-password", guarded(secret, log, func(w http.ResponseWriter, r *http.Request, q request) {
-		if err := s.CheckPassword(WithClientAddr(r.Context(), q.ClientAddr), q.PersonID, q.Password); err != nil {
+		if err := s.CheckPassword(caller.WithClientAddr(r.Context(), q.ClientAddr), q.PersonID, q.Password); err != nil {
 			writeError(w, log, err)
 			return
 		}
@@ -110,11 +137,11 @@ func Handler(s *Service, secret string, log *slog.Logger) (http.Handler, error) 
 	})
 	mux.HandleFunc("GET /.well-known/jwks.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/jwk-set+json")
-		_, _ = w.Write(s.keys.JWKS())
+		_, _ = w.Write(keys.JWKS())
 	})
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(s.keys.Discovery())
+		_, _ = w.Write(keys.Discovery())
 	})
 	return mux, nil
 }

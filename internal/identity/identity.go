@@ -8,9 +8,11 @@ package identity
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/app"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
@@ -21,12 +23,47 @@ type Store interface {
 	store.ReferenceTokens
 }
 
+// Tokens signs the tokens of a session and checks the access tokens it
+// signed (auth.Keys).
+type Tokens interface {
+	// Issue signs an access token for personID with roles.
+	Issue(personID string, roles []string) (token string, expires time.Time, err error)
+	// IssueID signs an OpenID Connect ID token: who signed in.
+	IssueID(personID, email, name string) (string, error)
+	// Verify checks an access token; every refusal is UNAUTHENTICATED.
+	Verify(ctx context.Context, token string) (caller.Identity, error)
+}
+
+// Passwords hashes passwords and checks them against their hashes
+// (auth.Argon2Params). Both answer RATE_LIMITED when too many hashes are
+// under way.
+type Passwords interface {
+	Hash(ctx context.Context, password string) (string, error)
+	Verify(ctx context.Context, password, hash string) (bool, error)
+}
+
+// Provider is an external OpenID Connect identity provider whose ID tokens
+// sign in (auth.Provider, adapted where the component is built).
+type Provider interface {
+	// Issuer is the provider's issuer: with the subject, it names the
+	// account the provider signs in.
+	Issuer() string
+	// VerifyIDToken checks an ID token of the provider and says whom it
+	// names; a bad token is UNAUTHENTICATED.
+	VerifyIDToken(ctx context.Context, idToken string) (ExternalIdentity, error)
+}
+
+// ExternalIdentity is who a provider says signed in.
+type ExternalIdentity struct {
+	Subject, Email, Name string
+	EmailVerified        bool
+}
+
 // Config tunes the component; zero values take the defaults.
 type Config struct {
-	Argon2      auth.Argon2Params
 	AdminEmails []string // get the admin role when they register
 	RefreshTTL  time.Duration
-	Providers   map[string]*auth.Provider
+	Providers   map[string]Provider // by name
 	// OpaqueTokens hands clients a reference token instead of the JWT; the
 	// gateway introspects it (the phantom-token pattern).
 	OpaqueTokens bool
@@ -37,59 +74,35 @@ type Config struct {
 
 // Service is the auth component.
 type Service struct {
-	cfg    Config
-	st     Store
-	keys   *auth.Keys
-	limits limits
-	dummy  string // verified against for unknown emails
-	now    func() time.Time
+	cfg       Config
+	st        Store
+	keys      Tokens
+	passwords Passwords
+	limits    limits
+	dummy     string // verified against for unknown emails
+	now       func() time.Time
 }
 
-// New builds the component.
-func New(cfg Config, st Store, keys *auth.Keys) (*Service, error) {
-	if st == nil || keys == nil {
-		return nil, errors.New("identity: a store and keys are required")
+// New builds the component: keys sign and check its tokens, passwords
+// hashes and checks the passwords of its accounts.
+func New(cfg Config, st Store, keys Tokens, passwords Passwords) (*Service, error) {
+	if st == nil || keys == nil || passwords == nil {
+		return nil, errors.New("identity: a store, keys and a password hasher are required")
 	}
 	if cfg.RefreshTTL <= 0 {
 		cfg.RefreshTTL = 30 * 24 * time.Hour
 	}
-	if cfg.Argon2 == (auth.Argon2Params{}) {
-		cfg.Argon2 = auth.DefaultArgon2
-	}
-	dummy, err := auth.HashPassword(context.Background(), "not a password anyone has", cfg.Argon2)
+	dummy, err := passwords.Hash(context.Background(), "not a password anyone has")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("identity: hash the stand-in password: %w", err)
 	}
 	if cfg.SignupsPerMinute <= 0 {
 		cfg.SignupsPerMinute = 10
 	}
-	return &Service{cfg: cfg, st: st, keys: keys, limits: newLimits(cfg.SignupsPerMinute), dummy: dummy, now: time.Now}, nil
+	return &Service{cfg: cfg, st: st, keys: keys, passwords: passwords, limits: newLimits(cfg.SignupsPerMinute),
+		dummy: dummy, now: time.Now}, nil
 }
 
-// Session is the answer to a sign-in.
-type Session struct {
-	AccessToken  string    `json:"accessToken"` // a JWT, or a reference to one with OpaqueTokens
-	ExpiresAt    time.Time `json:"expiresAt"`
-	IDToken      string    `json:"idToken"`
-	RefreshToken string    `json:"refreshToken"`
-	PersonID     string    `json:"personId"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	CreatedAt    time.Time `json:"createdAt"`
-	// Created: this sign-in made the account (the person is to be
-	// projected into the graph by the caller).
-	Created bool `json:"created"`
-}
-
-type addrKey struct{}
-
-// WithClientAddr records the client's address for rate limits.
-func WithClientAddr(ctx context.Context, addr string) context.Context {
-	return context.WithValue(ctx, addrKey{}, addr)
-}
-
-// ClientAddr returns the address recorded by WithClientAddr.
-func ClientAddr(ctx context.Context) string {
-	a, _ := ctx.Value(addrKey{}).(string)
-	return a
-}
+// Session is the answer to a sign-in, in the application's terms: the
+// component implements the application's Identity port.
+type Session = app.SignIn

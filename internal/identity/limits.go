@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/ratelimit"
 )
@@ -51,7 +52,7 @@ func emailKey(email string) string {
 }
 
 func limitAddr(ctx context.Context) string {
-	a := ClientAddr(ctx)
+	a := caller.ClientAddr(ctx)
 	if len(a) > maxAddrLen {
 		return invalidAddr
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -18,7 +19,7 @@ func TestLoginLimitKeysBounded(t *testing.T) {
 	big := strings.Repeat("a", 512<<10)
 	refused := 0
 	for i := range 100 {
-		ctx := WithClientAddr(context.Background(), "10.0.0."+strconv.Itoa(i%200))
+		ctx := caller.WithClientAddr(context.Background(), "10.0.0."+strconv.Itoa(i%200))
 		if err := l.login(ctx, strconv.Itoa(i)+big+"@example.com"); domain.KindOf(err) == domain.KindRateLimited {
 			refused++
 		}
@@ -35,7 +36,9 @@ func TestLoginLimitKeysBounded(t *testing.T) {
 // case and surrounding space, and another email is not.
 func TestLoginLimitPerEmail(t *testing.T) {
 	l := newLimits(10)
-	ctx := func(i int) context.Context { return WithClientAddr(context.Background(), "10.0.1."+strconv.Itoa(i)) }
+	ctx := func(i int) context.Context {
+		return caller.WithClientAddr(context.Background(), "10.0.1."+strconv.Itoa(i))
+	}
 	for i := range 5 {
 		if err := l.login(ctx(i), []string{"ann@example.com", " ANN@example.com "}[i%2]); err != nil {
 			t.Fatalf("attempt %d: %v", i, err)
@@ -56,7 +59,7 @@ func TestLoginLimitPerEmail(t *testing.T) {
 func TestAddressKeysBounded(t *testing.T) {
 	l := newLimits(10)
 	for i := range 50 {
-		_ = l.signup(WithClientAddr(context.Background(), strconv.Itoa(i)+strings.Repeat("f", 1<<10)))
+		_ = l.signup(caller.WithClientAddr(context.Background(), strconv.Itoa(i)+strings.Repeat("f", 1<<10)))
 	}
 	if n := l.signupAddr.Len(); n != 1 {
 		t.Fatalf("signup table holds %d keys for bogus addresses, want 1", n)

@@ -3,7 +3,6 @@ package identity
 import (
 	"context"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -17,7 +16,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	miss := func() (Session, error) {
 		// A busy hasher is RATE_LIMITED here as for a known account, so
 		// that answer tells nothing about which emails exist either.
-		if _, err := auth.VerifyPassword(ctx, password, s.dummy); domain.KindOf(err) == domain.KindRateLimited {
+		if _, err := s.passwords.Verify(ctx, password, s.dummy); domain.KindOf(err) == domain.KindRateLimited {
 			return Session{}, err
 		}
 		return Session{}, domain.ErrBadCredentials
@@ -33,7 +32,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	if err != nil {
 		return Session{}, err
 	}
-	ok, err := auth.VerifyPassword(ctx, password, acc.PasswordHash)
+	ok, err := s.passwords.Verify(ctx, password, acc.PasswordHash)
 	if domain.KindOf(err) == domain.KindRateLimited {
 		return Session{}, err
 	}

@@ -6,13 +6,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
 // Verifier checks access tokens (JWTs).
 type Verifier interface {
-	Verify(ctx context.Context, token string) (auth.Identity, error)
+	Verify(ctx context.Context, token string) (caller.Identity, error)
 }
 
 // Introspector resolves reference tokens (RFC 7662).
@@ -47,28 +47,28 @@ func NewPhantomVerifier(inner Verifier, intro Introspector) *PhantomVerifier {
 }
 
 // Verify implements the gateway's Verifier.
-func (p *PhantomVerifier) Verify(ctx context.Context, token string) (auth.Identity, error) {
+func (p *PhantomVerifier) Verify(ctx context.Context, token string) (caller.Identity, error) {
 	if !strings.HasPrefix(token, ReferencePrefix) {
 		return p.inner.Verify(ctx, token)
 	}
-	key := auth.HashRefreshToken(token)
+	key := tokenHash(token)
 	p.mu.Lock()
 	c, ok := p.cache[key]
 	p.mu.Unlock()
 	if ok && c.jwt == "" && p.now().Before(c.exp) {
-		return auth.Identity{}, errInactive
+		return caller.Identity{}, errInactive
 	}
 	if !ok || !p.now().Before(c.exp) {
 		in, err := p.intro.Introspect(ctx, token)
 		if err != nil {
-			return auth.Identity{}, err
+			return caller.Identity{}, err
 		}
 		if !in.Active {
 			// Remember the refusal for a while: a client (or an attacker)
 			// replaying a dead or made-up reference must not cost the auth
 			// component one introspection per request.
 			p.remember(key, cached{exp: p.now().Add(inactiveTTL)})
-			return auth.Identity{}, errInactive
+			return caller.Identity{}, errInactive
 		}
 		c = cached{jwt: in.JWT, exp: time.Unix(in.Exp, 0)}
 		p.remember(key, c)

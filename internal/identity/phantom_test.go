@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 )
 
@@ -19,8 +19,8 @@ func (c *countingIntrospector) Introspect(context.Context, string) (Introspectio
 
 type refuseAll struct{}
 
-func (refuseAll) Verify(context.Context, string) (auth.Identity, error) {
-	return auth.Identity{}, &domain.Error{Kind: domain.KindUnauthenticated, Message: "no"}
+func (refuseAll) Verify(context.Context, string) (caller.Identity, error) {
+	return caller.Identity{}, &domain.Error{Kind: domain.KindUnauthenticated, Message: "no"}
 }
 
 // TestUnknownReferencesAreCachedAsUnknown: replaying a made-up reference

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -24,7 +23,7 @@ func (s *Service) reference(ctx context.Context, personID, jwt string, exp time.
 		return "", err
 	}
 	ref := ReferencePrefix + base64.RawURLEncoding.EncodeToString(b)
-	if err := s.st.SaveReference(ctx, auth.HashRefreshToken(ref), personID, jwt, exp); err != nil {
+	if err := s.st.SaveReference(ctx, tokenHash(ref), personID, jwt, exp); err != nil {
 		return "", err
 	}
 	return ref, nil
@@ -45,7 +44,7 @@ func (s *Service) Introspect(ctx context.Context, ref string) (Introspection, er
 	if !strings.HasPrefix(ref, ReferencePrefix) || len(ref) > 100 {
 		return Introspection{}, nil
 	}
-	jwt, exp, err := s.st.LookupReference(ctx, auth.HashRefreshToken(ref), s.now())
+	jwt, exp, err := s.st.LookupReference(ctx, tokenHash(ref), s.now())
 	if errors.Is(err, store.ErrTokenInvalid) {
 		return Introspection{}, nil
 	}

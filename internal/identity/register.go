@@ -5,7 +5,7 @@ import (
 	"errors"
 	"slices"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -25,7 +25,7 @@ func (s *Service) Register(ctx context.Context, email, password, name string) (S
 	if err := domain.ValidatePassword(password); err != nil {
 		return Session{}, err
 	}
-	hash, err := auth.HashPassword(ctx, password, s.cfg.Argon2)
+	hash, err := s.passwords.Hash(ctx, password)
 	if err != nil {
 		return Session{}, err
 	}
@@ -56,7 +56,7 @@ func (s *Service) repeatedRegistration(ctx context.Context, email, password stri
 	if err != nil || acc.PasswordHash == "" {
 		return Session{}, domain.ErrEmailTaken
 	}
-	ok, err := auth.VerifyPassword(ctx, password, acc.PasswordHash)
+	ok, err := s.passwords.Verify(ctx, password, acc.PasswordHash)
 	if domain.KindOf(err) == domain.KindRateLimited {
 		return Session{}, err
 	}
@@ -71,9 +71,9 @@ func (s *Service) repeatedRegistration(ctx context.Context, email, password stri
 // address with a password first has proved nothing.
 func (s *Service) rolesFor(email string, verified bool) []string {
 	if verified && slices.Contains(s.cfg.AdminEmails, email) {
-		return []string{auth.RoleUser, auth.RoleAdmin}
+		return []string{caller.RoleUser, caller.RoleAdmin}
 	}
-	return []string{auth.RoleUser}
+	return []string{caller.RoleUser}
 }
 
 // session issues the tokens of a sign-in. family continues a refresh-token
@@ -95,7 +95,7 @@ func (s *Service) session(ctx context.Context, acc store.Account, family string)
 	if family == "" {
 		family = domain.NewID()
 	}
-	refresh, hash, err := auth.NewRefreshToken()
+	refresh, hash, err := newRefreshToken()
 	if err != nil {
 		return Session{}, err
 	}
