@@ -39,6 +39,9 @@ var Packages = map[string]Layer{
 	// Subscription cursors are values the application hands out and reads
 	// back (the hub and the resolvers both speak them).
 	"internal/cursor": Application,
+	// The values of the application's Streams port (topics, messages,
+	// options): the hub implements it, the resolvers map its messages.
+	"internal/stream": Application,
 	// Crypto-shredding: seals and opens the personal fields of events
 	// through key-store ports it declares.
 	"internal/shred": Application,
@@ -131,8 +134,6 @@ var Exceptions = []Exception{
 		"auth directly; a Verifier port in the application layer would replace it"},
 	{"internal/gateway", "internal/identity", "the gateway mounts the identity HTTP API and " +
 		"reads identity.Session; the HTTP API should be a transport of its own"},
-	{"resolvers", "internal/hub", "subscription resolvers subscribe to the hub directly " +
-		"instead of through a subscription query handler"},
 	{"consumers", "internal/bus", "the consumer loop builds its own bus for dead letters " +
 		"and outcomes; cmd should hand it ports"},
 	{"consumers", "github.com/segmentio/kafka-go", "the consumer loop is written against " +
