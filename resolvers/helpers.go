@@ -5,11 +5,11 @@ import (
 	"errors"
 
 	"github.com/interestgraph/interestgraph/graph/model"
-	"github.com/interestgraph/interestgraph/internal/cursor"
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
-	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/store"
+	"github.com/interestgraph/interestgraph/internal/stream"
 	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
@@ -71,28 +71,19 @@ func (r *Resolver) connection(ctx context.Context, l pageLoad, key string, first
 	return toConnection(ctx, pg), nil
 }
 
-// subscribe streams the events of topic, resumed after the cursor after
-// (nil: live only), mapped by conv (skipped when it says no), until ctx
-// ends or the stream does. A malformed or expired cursor is an error at
-// once.
-func subscribe[T any](ctx context.Context, r *Resolver, topic hub.Topic, after *string, single bool,
-	conv func(hub.Message) (T, bool)) (<-chan T, error) {
-	opts := hub.StreamOptions{Single: single}
-	if after != nil {
-		pos, err := cursor.Decode(*after)
-		if err != nil {
-			return nil, err
-		}
-		opts.After = pos
-	}
-	// The hub's stream goroutine converts and hands over each value: no
-	// goroutine of our own per subscription.
+// subscriber returns the channel a subscription resolver answers with and
+// the app.Subscriber that fills it, resumed after the cursor after (nil:
+// live only): each message mapped by conv (skipped when it says no) until
+// ctx ends or the stream does, whose early end becomes the error event.
+// The stream's own goroutine converts and hands over each value: no
+// goroutine of our own per subscription.
+func subscriber[T any](ctx context.Context, r *Resolver, after *string, conv func(stream.Message) (T, bool)) (<-chan T, app.Subscriber) {
 	out := make(chan T)
-	deliver := func(dctx context.Context, m hub.Message) bool {
+	deliver := func(dctx context.Context, m stream.Message) bool {
 		if m.Err != nil {
 			r.Log.InfoContext(ctx, "subscription ended early", "reason", m.Err)
 			// The empty value becomes the error event (see WithStreamEnd).
-			if endStream(ctx, &FellBehindError{Cursor: m.Cursor, Behind: errors.Is(m.Err, hub.ErrFellBehind)}) {
+			if endStream(ctx, &FellBehindError{Cursor: m.Cursor, Behind: errors.Is(m.Err, stream.ErrFellBehind)}) {
 				var zero T
 				select {
 				case out <- zero:
@@ -115,8 +106,5 @@ func subscribe[T any](ctx context.Context, r *Resolver, topic hub.Topic, after *
 			return false
 		}
 	}
-	if err := r.Hub.StreamTo(ctx, topic, opts, deliver, func() { close(out) }); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, app.Subscriber{After: after, Deliver: deliver, Done: func() { close(out) }}
 }

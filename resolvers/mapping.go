@@ -8,8 +8,8 @@ import (
 	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
-	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/store"
+	"github.com/interestgraph/interestgraph/internal/stream"
 )
 
 // Page size limits, documented in the README.
@@ -117,7 +117,7 @@ func pageInfo(hasNext bool, lastID string) *model.PageInfo {
 // toPersonEvent maps a published event to its GraphQL type; nil for
 // events that are not public changes of a person (coin events never are).
 // The data was decoded once by the hub for every subscriber.
-func toPersonEvent(m hub.Message) gqlmodel.PersonEvent {
+func toPersonEvent(m stream.Message) gqlmodel.PersonEvent {
 	ev := m.Event
 	switch d := m.Data.(type) {
 	case nil:
@@ -141,24 +141,20 @@ func toPersonEvent(m hub.Message) gqlmodel.PersonEvent {
 	return nil
 }
 
-// notificationFor returns the notification m means for person, if any:
-// the only place that decides which events a subscriber is told about.
-func notificationFor(m hub.Message, personID string) (*gqlmodel.Notification, bool) {
-	ev := m.Event
-	switch d := m.Data.(type) {
-	case domain.FollowData:
-		if ev.Type != domain.EvFollowed || d.FolloweeID != personID {
-			return nil, false
-		}
-		return &gqlmodel.Notification{ID: ev.ID, Kind: gqlmodel.NotificationFollowed, At: ev.At, ActorID: d.FollowerID, Cursor: m.Cursor}, true
-	case domain.CoinsTransferredData:
-		if d.To != personID {
-			return nil, false
-		}
-		amount := int(d.Amount)
-		return &gqlmodel.Notification{ID: ev.ID, Kind: gqlmodel.NotificationCoinsReceived, At: ev.At, ActorID: d.From, Amount: &amount, Cursor: m.Cursor}, true
+// toNotification maps the notification m means to the API. Which events
+// are notifications is stream.Message.Notification's decision, and the
+// application hands over only the caller's.
+func toNotification(m stream.Message) (*gqlmodel.Notification, bool) {
+	n, ok := m.Notification()
+	if !ok {
+		return nil, false
 	}
-	return nil, false
+	out := &gqlmodel.Notification{ID: n.ID, Kind: gqlmodel.NotificationKind(n.Kind), At: n.At, ActorID: n.ActorID, Cursor: m.Cursor}
+	if n.Kind == domain.NotificationCoinsReceived {
+		amount := int(n.Amount)
+		out.Amount = &amount
+	}
+	return out, true
 }
 
 func toTransfer(t store.Transfer) gqlmodel.Transfer {

@@ -94,14 +94,14 @@ func TestCompiledReadOneStatementPerRootField(t *testing.T) {
 	counter := &statementCounter{Reader: st}
 	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
 	idp, _ := identity.New(identity.Config{}, st.Identity(), keys, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
-	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), counter, idp)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), counter, idp, hub.New(0, log))
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	limits := gateway.DefaultLimits
 	limits.MaxDepth, limits.MaxComplexity = 100, 1<<40
-	srv := httptest.NewServer(gateway.NewHandler(gateway.Config{Limits: limits}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Hub: hub.New(0, log), Log: log},
+	srv := httptest.NewServer(gateway.NewHandler(gateway.Config{Limits: limits}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Log: log},
 		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: log}))
 	defer srv.Close()
 	tok, _, _ := keys.Issue(ids[0], []string{auth.RoleUser})

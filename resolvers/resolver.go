@@ -10,12 +10,10 @@ import (
 	"log/slog"
 
 	"github.com/interestgraph/interestgraph/internal/app"
-	"github.com/interestgraph/interestgraph/internal/hub"
 )
 
 // Resolver holds the dependencies of every resolver.
 type Resolver struct {
-	App *app.Application // the only way to the use cases and the read model
-	Hub *hub.Hub
+	App *app.Application // the only way to the use cases, the read model and the subscriptions
 	Log *slog.Logger
 }

@@ -90,12 +90,12 @@ func TestNestedSelectionsCostOneRoundTripPerLevel(t *testing.T) {
 	reader := &countingReader{Reader: st}
 	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
 	ids, _ := identity.New(identity.Config{}, st.Identity(), keys, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
-	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), reader, ids)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), reader, ids, hub.New(0, log))
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := gateway.NewHandler(gateway.Config{}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Hub: hub.New(0, log), Log: log},
+	h := gateway.NewHandler(gateway.Config{}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Log: log},
 		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: log})
 	srv := httptest.NewServer(h)
 	defer srv.Close()

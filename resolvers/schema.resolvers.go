@@ -13,8 +13,8 @@ import (
 	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
-	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/store"
+	"github.com/interestgraph/interestgraph/internal/stream"
 )
 
 // Person is the resolver for the person field.
@@ -247,36 +247,33 @@ func (r *queryResolver) Ledger(ctx context.Context) (*model.Ledger, error) {
 
 // Notifications is the resolver for the notifications field.
 func (r *subscriptionResolver) Notifications(ctx context.Context, after *string) (<-chan *gqlmodel.Notification, error) {
-	feed, err := r.App.Queries.OpenNotifications(ctx, app.OpenNotifications{})
-	if err != nil {
+	out, sub := subscriber(ctx, r.Resolver, after, toNotification)
+	if _, err := r.App.Queries.OpenNotifications(ctx, app.OpenNotifications{Subscriber: sub}); err != nil {
 		return nil, err
 	}
-	return subscribe(ctx, r.Resolver, hub.Recipient(feed.Recipient), after, false,
-		func(m hub.Message) (*gqlmodel.Notification, bool) {
-			n, ok := notificationFor(m, feed.Recipient)
-			return n, ok && !feed.Suppressed(ctx, n.ActorID)
-		})
+	return out, nil
 }
 
 // PersonEvents is the resolver for the personEvents field.
 func (r *subscriptionResolver) PersonEvents(ctx context.Context, personID string, after *string) (<-chan gqlmodel.PersonEvent, error) {
-	if _, err := r.App.Queries.OpenPersonEvents(ctx, app.OpenPersonEvents{PersonID: personID}); err != nil {
+	out, sub := subscriber(ctx, r.Resolver, after,
+		func(m stream.Message) (gqlmodel.PersonEvent, bool) { e := toPersonEvent(m); return e, e != nil })
+	if _, err := r.App.Queries.OpenPersonEvents(ctx, app.OpenPersonEvents{PersonID: personID, Subscriber: sub}); err != nil {
 		return nil, err
 	}
-	return subscribe(ctx, r.Resolver, hub.Person(personID), after, true,
-		func(m hub.Message) (gqlmodel.PersonEvent, bool) { e := toPersonEvent(m); return e, e != nil })
+	return out, nil
 }
 
 // GraphEvents is the resolver for the graphEvents field.
 func (r *subscriptionResolver) GraphEvents(ctx context.Context, after *string) (<-chan *model.GraphEvent, error) {
-	if _, err := r.App.Queries.OpenGraphEvents(ctx, app.OpenGraphEvents{}); err != nil {
+	out, sub := subscriber(ctx, r.Resolver, after, func(m stream.Message) (*model.GraphEvent, bool) {
+		ev := m.Event
+		return &model.GraphEvent{ID: ev.ID, Type: string(ev.Type), Subject: ev.Subject, At: ev.At, CommandID: ev.CommandID, Data: string(ev.Data), Cursor: m.Cursor}, true
+	})
+	if _, err := r.App.Queries.OpenGraphEvents(ctx, app.OpenGraphEvents{Subscriber: sub}); err != nil {
 		return nil, err
 	}
-	return subscribe(ctx, r.Resolver, hub.Firehose(), after, false,
-		func(m hub.Message) (*model.GraphEvent, bool) {
-			ev := m.Event
-			return &model.GraphEvent{ID: ev.ID, Type: string(ev.Type), Subject: ev.Subject, At: ev.At, CommandID: ev.CommandID, Data: string(ev.Data), Cursor: m.Cursor}, true
-		})
+	return out, nil
 }
 
 // From is the resolver for the from field.

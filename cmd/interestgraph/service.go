@@ -148,7 +148,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	s.goLoop("outcome tail", func() error { outcomes.Run(loops); return nil })
 	s.goLoop("event tail", func() error { events.Run(loops); return nil })
 	if s.app, err = app.New(app.Config{WaitTimeout: s.cfg.CommandWaitTimeout, MutationsPerMinute: s.cfg.MutationsPerMinute, CommandRetention: bus.CommandRetention,
-		OnErased: erased.Add, NotificationRetention: s.cfg.NotificationRetention, Log: s.log}, s.bus, waiter, s.store, ids); err != nil {
+		OnErased: erased.Add, NotificationRetention: s.cfg.NotificationRetention, Log: s.log}, s.bus, waiter, s.store, ids, s.hub); err != nil {
 		return err
 	}
 	limits := gateway.DefaultLimits
@@ -161,7 +161,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	}
 	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins,
 		CORSOrigins: s.cfg.CORSAllowedOrigins, WS: ws, Metrics: metricsHandler},
-		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Hub: s.hub, Log: s.log}, Verifier: verifier, Keys: keys, Ready: s.ready, Log: s.log, Erased: erased})
+		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Log: s.log}, Verifier: verifier, Keys: keys, Ready: s.ready, Log: s.log, Erased: erased})
 	return nil
 }
 

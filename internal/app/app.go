@@ -82,14 +82,15 @@ type service struct {
 	waiter   *Waiter
 	reader   Reader
 	identity Identity
+	streams  Streams
 	// mutations limits commands per person; nil when lifted.
 	mutations *ratelimit.Limiter
 	now       func() time.Time
 }
 
 // New builds the application.
-func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, id Identity) (*Application, error) {
-	if bus == nil || waiter == nil || reader == nil || id == nil {
+func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, id Identity, streams Streams) (*Application, error) {
+	if bus == nil || waiter == nil || reader == nil || id == nil || streams == nil {
 		return nil, errors.New("app: every dependency is required")
 	}
 	if cfg.WaitTimeout <= 0 {
@@ -101,7 +102,7 @@ func New(cfg Config, bus CommandSender, waiter *Waiter, reader Reader, id Identi
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &service{cfg: cfg, bus: bus, waiter: waiter, reader: reader, identity: id,
+	s := &service{cfg: cfg, bus: bus, waiter: waiter, reader: reader, identity: id, streams: streams,
 		mutations: newMutationLimiter(cfg.MutationsPerMinute), now: time.Now}
 	return s.application()
 }

@@ -37,7 +37,7 @@ type Commands struct {
 }
 
 // Queries are the reads: of the read model, and the opening of
-// subscriptions (which the transport then streams from the hub).
+// subscriptions (through the Streams port, to the transport's Subscriber).
 type Queries struct {
 	Me                      Handler[Me, *store.PersonRead]                       // person.go
 	Person                  Handler[PersonByID, *store.PersonRead]               // person.go
@@ -51,7 +51,7 @@ type Queries struct {
 	RelatedInterests        Handler[RelatedInterests, []store.RelatedInterest]   // discover.go
 	Notifications           Handler[Notifications, store.NotificationPage]       // inbox.go
 	UnreadNotificationCount Handler[UnreadNotificationCount, int]                // inbox.go
-	OpenNotifications       Handler[OpenNotifications, NotificationFeed]         // streams.go
+	OpenNotifications       Handler[OpenNotifications, struct{}]                 // streams.go
 	OpenPersonEvents        Handler[OpenPersonEvents, struct{}]                  // streams.go
 	OpenGraphEvents         Handler[OpenGraphEvents, struct{}]                   // streams.go
 

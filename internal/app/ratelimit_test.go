@@ -24,7 +24,7 @@ type noIdentity struct{ Identity }
 func newTestApp(t *testing.T, perMinute int) (*Application, *countingBus) {
 	t.Helper()
 	bus := &countingBus{}
-	a, err := New(Config{MutationsPerMinute: perMinute}, bus, NewWaiter(), memory.New(), noIdentity{})
+	a, err := New(Config{MutationsPerMinute: perMinute}, bus, NewWaiter(), memory.New(), noIdentity{}, &fakeStreams{})
 	if err != nil {
 		t.Fatal(err)
 	}

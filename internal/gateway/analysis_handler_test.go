@@ -47,12 +47,12 @@ func testGateway(t *testing.T) (url, token string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), st, ids)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), st, ids, hub.New(0, log))
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := gateway.NewHandler(gateway.Config{Introspection: true}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Hub: hub.New(0, log), Log: log},
+	h := gateway.NewHandler(gateway.Config{Introspection: true}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Log: log},
 		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: log})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -26,12 +26,12 @@ import (
 func TestSubscriberThatFallsBehindIsToldWhereToResume(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := hub.New(8, log)
-	a, err := app.New(app.Config{}, nopSender{}, app.NewWaiter(), memory.New(), nopIdentity{})
+	a, err := app.New(app.Config{}, nopSender{}, app.NewWaiter(), memory.New(), nopIdentity{}, h)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(NewHandler(Config{WS: WSLimits{WriteTimeout: time.Minute}}, Deps{
-		Resolvers: &resolvers.Resolver{App: a, Hub: h, Log: log},
+		Resolvers: &resolvers.Resolver{App: a, Log: log},
 		Verifier:  nopVerifier{}, Ready: func(context.Context) error { return nil }, Log: log,
 	}))
 	t.Cleanup(srv.Close)

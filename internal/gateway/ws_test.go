@@ -61,12 +61,12 @@ func startGateway(t *testing.T, ws WSLimits) (*httptest.Server, *hub.Hub) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := hub.New(4096, log)
-	a, err := app.New(app.Config{}, nopSender{}, app.NewWaiter(), memory.New(), nopIdentity{})
+	a, err := app.New(app.Config{}, nopSender{}, app.NewWaiter(), memory.New(), nopIdentity{}, h)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(NewHandler(Config{WS: ws}, Deps{
-		Resolvers: &resolvers.Resolver{App: a, Hub: h, Log: log},
+		Resolvers: &resolvers.Resolver{App: a, Log: log},
 		Verifier:  nopVerifier{}, Ready: func(context.Context) error { return nil }, Log: log,
 	}))
 	t.Cleanup(srv.Close)
@@ -359,11 +359,11 @@ func TestTrailingBytesDoNotDodgeTheLimits(t *testing.T) {
 func TestShutdownClosesSocketsGoingAwayWithoutComplete(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := hub.New(4096, log)
-	a, err := app.New(app.Config{}, nopSender{}, app.NewWaiter(), memory.New(), nopIdentity{})
+	a, err := app.New(app.Config{}, nopSender{}, app.NewWaiter(), memory.New(), nopIdentity{}, h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gw := NewHandler(Config{}, Deps{Resolvers: &resolvers.Resolver{App: a, Hub: h, Log: log},
+	gw := NewHandler(Config{}, Deps{Resolvers: &resolvers.Resolver{App: a, Log: log},
 		Verifier: nopVerifier{}, Ready: func(context.Context) error { return nil }, Log: log})
 	srv := httptest.NewServer(gw)
 	t.Cleanup(srv.Close)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/stream"
 )
 
 // TestAccountDeletedEndsSubscriptions: the subscriptions to a deleted
@@ -15,7 +16,7 @@ func TestAccountDeletedEndsSubscriptions(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	gone, other := domain.NewID(), domain.NewID()
-	events, notes, kept := h.Subscribe(ctx, Person(gone)), h.Subscribe(ctx, Recipient(gone)), h.Subscribe(ctx, Person(other))
+	events, notes, kept := h.Subscribe(ctx, stream.Person(gone)), h.Subscribe(ctx, stream.Recipient(gone)), h.Subscribe(ctx, stream.Person(other))
 	cmd, err := domain.NewCommand(domain.CmdDeleteAccount, gone, struct{}{}, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +26,7 @@ func TestAccountDeletedEndsSubscriptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Publish(ev)
-	for name, ch := range map[string]<-chan Message{"personEvents": events, "notifications": notes} {
+	for name, ch := range map[string]<-chan stream.Message{"personEvents": events, "notifications": notes} {
 		deadline := time.After(5 * time.Second)
 	drain:
 		for {

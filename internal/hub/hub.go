@@ -8,9 +8,13 @@
 //
 // Slow subscribers: each subscription has a bounded buffer. When it is
 // full, the hub ends that subscription rather than block the others or
-// drop events silently: a Stream's last message then carries ErrFellBehind
-// and the cursor of the last event delivered, so the client resumes there
-// (see Stream).
+// drop events silently: a Stream's last message then carries
+// stream.ErrFellBehind and the cursor of the last event delivered, so the
+// client resumes there (see Stream).
+//
+// The values it hands out (topics, messages, options) are the
+// application's (internal/stream): the hub implements the application's
+// port app.Streams with StreamTo.
 package hub
 
 import (
@@ -24,6 +28,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/metrics"
+	"github.com/interestgraph/interestgraph/internal/stream"
 )
 
 // DefaultBuffer is the per-subscription buffer.
@@ -32,7 +37,7 @@ const DefaultBuffer = 256
 // Hub is safe for concurrent use.
 type Hub struct {
 	mu     sync.Mutex
-	topics map[Topic]map[*sub]struct{} // no empty sets: the table shrinks with its subscriptions
+	topics map[stream.Topic]map[*sub]struct{} // no empty sets: the table shrinks with its subscriptions
 	n      int
 	buffer int
 	log    *slog.Logger
@@ -51,17 +56,17 @@ type Hub struct {
 // sub is one subscription's queue. It is allocated as events arrive and
 // released when they are taken, so an idle subscription holds no buffer.
 type sub struct {
-	topic Topic
+	topic stream.Topic
 	ready chan struct{} // capacity 1: something was queued, or it ended
 
 	mu     sync.Mutex
-	queue  []Message
+	queue  []stream.Message
 	ended  bool
 	behind bool // ended because it fell a full buffer behind
 }
 
 // offer queues m unless the buffer is full.
-func (s *sub) offer(m Message, buffer int) bool {
+func (s *sub) offer(m stream.Message, buffer int) bool {
 	s.mu.Lock()
 	full := len(s.queue) >= buffer
 	if !full {
@@ -84,15 +89,15 @@ func (s *sub) wake() {
 // take returns the oldest queued message (ok false when none), and
 // whether nothing more will come. One at a time, so that a message in the
 // subscriber's hands and the full buffer are all it holds.
-func (s *sub) take() (m Message, ok, ended bool) {
+func (s *sub) take() (m stream.Message, ok, ended bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.queue) == 0 {
 		s.queue = nil // release the buffer while idle
-		return Message{}, false, s.ended
+		return stream.Message{}, false, s.ended
 	}
 	m = s.queue[0]
-	s.queue[0] = Message{}
+	s.queue[0] = stream.Message{}
 	s.queue = s.queue[1:]
 	return m, true, false
 }
@@ -109,21 +114,21 @@ func New(buffer int, log *slog.Logger) *Hub {
 	if buffer <= 0 {
 		buffer = DefaultBuffer
 	}
-	return &Hub{topics: map[Topic]map[*sub]struct{}{}, buffer: buffer, log: log, pos: map[int]int64{},
+	return &Hub{topics: map[stream.Topic]map[*sub]struct{}{}, buffer: buffer, log: log, pos: map[int]int64{},
 		replays: make(chan struct{}, MaxConcurrentReplays), replayTimeout: ReplayTimeout}
 }
 
 // Subscribe returns a channel of the events published to topic, live
 // only (Stream without options). It closes when ctx ends, or after a
 // message with Err set when the subscriber falls a full buffer behind.
-func (h *Hub) Subscribe(ctx context.Context, topic Topic) <-chan Message {
-	ch, _ := h.Stream(ctx, topic, StreamOptions{}) // live only: no error
+func (h *Hub) Subscribe(ctx context.Context, topic stream.Topic) <-chan stream.Message {
+	ch, _ := h.Stream(ctx, topic, stream.Options{}) // live only: no error
 	return ch
 }
 
 // subscribe registers a subscription to topic and returns it with the
 // positions published so far: it gets every event after them.
-func (h *Hub) subscribe(topic Topic) (*sub, map[int]int64) {
+func (h *Hub) subscribe(topic stream.Topic) (*sub, map[int]int64) {
 	s := &sub{topic: topic, ready: make(chan struct{}, 1)}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -134,7 +139,7 @@ func (h *Hub) subscribe(topic Topic) (*sub, map[int]int64) {
 	}
 	set[s] = struct{}{}
 	h.n++
-	metrics.SubscriptionOpened(topic.kind.String())
+	metrics.SubscriptionOpened(topic.Kind())
 	pos := make(map[int]int64, len(h.pos))
 	for p, o := range h.pos {
 		pos[p] = o
@@ -159,7 +164,7 @@ func (h *Hub) removeLocked(s *sub, behind bool) {
 		delete(h.topics, s.topic)
 	}
 	h.n--
-	metrics.SubscriptionClosed(s.topic.kind.String())
+	metrics.SubscriptionClosed(s.topic.Kind())
 	if behind {
 		metrics.EventDropped()
 	}
@@ -180,7 +185,7 @@ func (h *Hub) PublishAt(ev domain.Event, partition int, offset int64) {
 // PublishTracedAt is PublishAt for an event whose publishing span is known
 // (from its Kafka headers), so that its deliveries continue that trace.
 func (h *Hub) PublishTracedAt(ev domain.Event, partition int, offset int64, parent trace.SpanContext) {
-	m := decode(ev)
+	m := stream.NewMessage(ev)
 	m.Partition, m.Offset = partition, offset
 	m.Trace = parent
 	h.mu.Lock()
@@ -188,7 +193,7 @@ func (h *Hub) PublishTracedAt(ev domain.Event, partition int, offset int64, pare
 	if partition >= 0 {
 		h.pos[partition] = offset
 	}
-	for _, t := range m.topics() {
+	for _, t := range m.Topics() {
 		for s := range h.topics[t] {
 			h.touched.Add(1)
 			if !s.offer(m, h.buffer) {
@@ -198,13 +203,13 @@ func (h *Hub) PublishTracedAt(ev domain.Event, partition int, offset int64, pare
 		}
 	}
 	if ev.Type == domain.EvAccountDeleted {
-		h.endLocked(Person(ev.Subject), Recipient(ev.Subject))
+		h.endLocked(stream.Person(ev.Subject), stream.Recipient(ev.Subject))
 	}
 }
 
 // endLocked ends every subscription of the topics: their person is gone,
 // so their subscribers get "complete".
-func (h *Hub) endLocked(topics ...Topic) {
+func (h *Hub) endLocked(topics ...stream.Topic) {
 	for _, t := range topics {
 		for s := range h.topics[t] {
 			h.removeLocked(s, false)

@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/stream"
 )
 
 func TestSlowSubscriberIsEndedOthersKeepReceiving(t *testing.T) {
 	h := New(2, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	slow := h.Subscribe(ctx, Firehose())
-	fast := h.Subscribe(ctx, Firehose())
+	slow := h.Subscribe(ctx, stream.Firehose())
+	fast := h.Subscribe(ctx, stream.Firehose())
 	got := 0
 	for i := range 5 {
 		h.Publish(domain.Event{ID: string(rune('a' + i))})
@@ -29,7 +30,7 @@ func TestSlowSubscriberIsEndedOthersKeepReceiving(t *testing.T) {
 	if got != 5 {
 		t.Fatalf("fast got %d of 5", got)
 	}
-	n, end := 0, Message{}
+	n, end := 0, stream.Message{}
 	for m := range slow {
 		if m.Err != nil {
 			end = m
@@ -39,7 +40,7 @@ func TestSlowSubscriberIsEndedOthersKeepReceiving(t *testing.T) {
 	}
 	// A full buffer, plus the event its stream had taken in hand if it ran
 	// before the buffer filled (scheduling decides which).
-	if n < 2 || n > 3 || end.Err != ErrFellBehind {
+	if n < 2 || n > 3 || end.Err != stream.ErrFellBehind {
 		t.Fatalf("slow subscriber got %d events before being ended (%v), want a buffer of 2 (+1 in hand), then ErrFellBehind", n, end.Err)
 	}
 	if h.Count() != 1 {
@@ -50,7 +51,7 @@ func TestSlowSubscriberIsEndedOthersKeepReceiving(t *testing.T) {
 func TestFilterAndCancel(t *testing.T) {
 	h := New(0, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
-	ch := h.Subscribe(ctx, Person("me"))
+	ch := h.Subscribe(ctx, stream.Person("me"))
 	h.Publish(domain.Event{ID: "1", Subject: "other"})
 	h.Publish(domain.Event{ID: "2", Subject: "me"})
 	if m := <-ch; m.Event.ID != "2" {

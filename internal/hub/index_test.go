@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/stream"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -21,9 +22,9 @@ func TestPublishTouchesOnlyWhoListens(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	for i := range 10_000 {
-		h.Subscribe(ctx, Person(fmt.Sprint("other-", i)))
+		h.Subscribe(ctx, stream.Person(fmt.Sprint("other-", i)))
 	}
-	mine := h.Subscribe(ctx, Person("me"))
+	mine := h.Subscribe(ctx, stream.Person("me"))
 	before := h.touched.Load()
 	h.Publish(domain.Event{ID: "e1", Type: domain.EvInterestAdded, Subject: "me", Data: json.RawMessage(`{"personId":"me","interest":"go"}`)})
 	if n := h.touched.Load() - before; n != 1 {
@@ -43,13 +44,13 @@ func TestRecipientAndFirehose(t *testing.T) {
 	h := New(0, quiet())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	followee := h.Subscribe(ctx, Recipient("bob"))
-	other := h.Subscribe(ctx, Recipient("carol"))
-	all := h.Subscribe(ctx, Firehose())
+	followee := h.Subscribe(ctx, stream.Recipient("bob"))
+	other := h.Subscribe(ctx, stream.Recipient("carol"))
+	all := h.Subscribe(ctx, stream.Firehose())
 	h.Publish(domain.Event{ID: "f", Type: domain.EvFollowed, Subject: "alice", Data: json.RawMessage(`{"followerId":"alice","followeeId":"bob"}`)})
 	h.Publish(domain.Event{ID: "c", Type: domain.EvCoinsTransferred, Subject: "alice", Data: json.RawMessage(`{"from":"alice","to":"carol","amount":3}`)})
 	for _, c := range []struct {
-		ch   <-chan Message
+		ch   <-chan stream.Message
 		want string
 	}{{followee, "f"}, {other, "c"}, {all, "f"}, {all, "c"}} {
 		select {
@@ -65,7 +66,7 @@ func TestRecipientAndFirehose(t *testing.T) {
 	// the marker addressed to it.
 	h.Publish(domain.Event{ID: "m1", Type: domain.EvFollowed, Subject: "x", Data: json.RawMessage(`{"followerId":"x","followeeId":"bob"}`)})
 	h.Publish(domain.Event{ID: "m2", Type: domain.EvFollowed, Subject: "x", Data: json.RawMessage(`{"followerId":"x","followeeId":"carol"}`)})
-	for ch, want := range map[<-chan Message]string{followee: "m1", other: "m2"} {
+	for ch, want := range map[<-chan stream.Message]string{followee: "m1", other: "m2"} {
 		select {
 		case m := <-ch:
 			if m.Event.ID != want {

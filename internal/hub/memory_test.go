@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+
+	"github.com/interestgraph/interestgraph/internal/stream"
 )
 
 // TestIdleSubscriptionHoldsNoBuffer: a subscription's buffer is allocated
@@ -17,7 +19,7 @@ func TestIdleSubscriptionHoldsNoBuffer(t *testing.T) {
 	defer cancel()
 	before := inUse()
 	for i := range n {
-		if _, err := h.Stream(ctx, Person(fmt.Sprint("p", i)), StreamOptions{}); err != nil {
+		if _, err := h.Stream(ctx, stream.Person(fmt.Sprint("p", i)), stream.Options{}); err != nil {
 			t.Fatal(err)
 		}
 	}

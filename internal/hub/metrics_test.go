@@ -8,6 +8,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/metrics"
+	"github.com/interestgraph/interestgraph/internal/stream"
 )
 
 // TestHubMetrics: open subscriptions are counted by kind while they last,
@@ -21,7 +22,7 @@ func TestHubMetrics(t *testing.T) {
 	h := New(1, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	slow := h.Subscribe(ctx, Recipient("p1"))
+	slow := h.Subscribe(ctx, stream.Recipient("p1"))
 	if got := metrics.Read("interestgraph_subscriptions_active", kind) - open0; got != 1 {
 		t.Fatalf("subscriptions_active{recipient} rose by %v, want 1", got)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/cursor"
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/stream"
 )
 
 // MaxReplay bounds the events a resumed subscription reads from the event
@@ -26,9 +27,6 @@ const MaxConcurrentReplays = 32
 // in well under a second, so only a subscriber that does not read its
 // socket runs into it.
 const ReplayTimeout = 30 * time.Second
-
-// ErrFellBehind ends a stream whose subscriber did not keep up.
-var ErrFellBehind = errors.New("subscriber fell behind; resume from the last cursor")
 
 // Source is the event store, read to resume a subscription.
 type Source interface {
@@ -53,15 +51,6 @@ func (h *Hub) SetSource(src Source, next map[int]int64) {
 	}
 }
 
-// StreamOptions say where a stream starts.
-type StreamOptions struct {
-	// After is the position to resume after; nil: live only.
-	After cursor.Position
-	// Single: the topic's events live in one partition (a person's, keyed
-	// by subject), so cursors carry only that partition.
-	Single bool
-}
-
 // span is a range of one partition to replay, both ends included.
 type span struct {
 	partition int
@@ -74,9 +63,9 @@ type span struct {
 // it misses is at or before the positions replay reads up to. A malformed
 // or expired cursor is an error at once. The channel closes when ctx ends,
 // at shutdown, or after a final message with Err set.
-func (h *Hub) Stream(ctx context.Context, topic Topic, o StreamOptions) (<-chan Message, error) {
-	out := make(chan Message)
-	deliver := func(ctx context.Context, m Message) bool {
+func (h *Hub) Stream(ctx context.Context, topic stream.Topic, o stream.Options) (<-chan stream.Message, error) {
+	out := make(chan stream.Message)
+	deliver := func(ctx context.Context, m stream.Message) bool {
 		select {
 		case out <- m:
 			return true
@@ -96,15 +85,15 @@ func (h *Hub) Stream(ctx context.Context, topic Topic, o StreamOptions) (<-chan 
 // which matters at thousands of subscribers per gateway. deliver blocks
 // until the message is taken or its ctx ends, and returns false to end
 // the stream; done is called once the stream is over. On an error at
-// once, neither is ever called.
-func (h *Hub) StreamTo(ctx context.Context, topic Topic, o StreamOptions, deliver func(context.Context, Message) bool, done func()) error {
+// once, neither is ever called. It is the application's port app.Streams.
+func (h *Hub) StreamTo(ctx context.Context, topic stream.Topic, o stream.Options, deliver func(context.Context, stream.Message) bool, done func()) error {
 	s, live := h.subscribe(topic)
 	spans, pos, src, err := h.plan(ctx, live, o)
 	if err != nil {
 		h.unsubscribe(s)
 		return err
 	}
-	st := &stream{h: h, s: s, src: src, topic: topic, single: o.Single, pos: pos, deliver: deliver, done: done}
+	st := &streamRun{h: h, s: s, src: src, topic: topic, single: o.Single, pos: pos, deliver: deliver, done: done}
 	if o.After != nil {
 		st.last = o.After.Encode() // where to resume if nothing is delivered
 	}
@@ -115,7 +104,7 @@ func (h *Hub) StreamTo(ctx context.Context, topic Topic, o StreamOptions, delive
 // plan checks the cursor against the event store and returns the spans to
 // replay, the starting position (offset of the last event seen per
 // partition) and the event store to replay them from.
-func (h *Hub) plan(ctx context.Context, live map[int]int64, o StreamOptions) ([]span, cursor.Position, Source, error) {
+func (h *Hub) plan(ctx context.Context, live map[int]int64, o stream.Options) ([]span, cursor.Position, Source, error) {
 	pos := cursor.Position{}
 	if !o.Single {
 		for p, off := range live {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/cursor"
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/stream"
 )
 
 // fakeLog is an event store of two partitions; tail publishes what it
@@ -68,7 +69,7 @@ func (l *fakeLog) catchUp() {
 	}
 }
 
-func recv(t *testing.T, ch <-chan Message) Message {
+func recv(t *testing.T, ch <-chan stream.Message) stream.Message {
 	t.Helper()
 	select {
 	case m, ok := <-ch:
@@ -79,10 +80,10 @@ func recv(t *testing.T, ch <-chan Message) Message {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no message within 5 s")
 	}
-	return Message{}
+	return stream.Message{}
 }
 
-func ids(t *testing.T, ch <-chan Message, n int) (got []string, last string) {
+func ids(t *testing.T, ch <-chan stream.Message, n int) (got []string, last string) {
 	for range n {
 		m := recv(t, ch)
 		got = append(got, m.Event.ID)
@@ -94,7 +95,7 @@ func ids(t *testing.T, ch <-chan Message, n int) (got []string, last string) {
 func TestResumeReplaysMissedThenLiveWithoutGapOrDuplicate(t *testing.T) {
 	l := newFakeLog(t, 0)
 	ctx, cancel := context.WithCancel(context.Background())
-	first, err := l.h.Stream(ctx, Firehose(), StreamOptions{})
+	first, err := l.h.Stream(ctx, stream.Firehose(), stream.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestResumeReplaysMissedThenLiveWithoutGapOrDuplicate(t *testing.T) {
 	l.append(0, "a", "5") // written, not yet tailed by this gateway
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	defer cancel2()
-	again, err := l.h.Stream(ctx2, Firehose(), StreamOptions{After: mustDecode(t, last)})
+	again, err := l.h.Stream(ctx2, stream.Firehose(), stream.Options{After: mustDecode(t, last)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestCursorAheadOfThisGatewayDropsWhatItAlreadyHad(t *testing.T) {
 	// Another gateway delivered up to offset 1; this one has tailed nothing.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ch, err := l.h.Stream(ctx, Person("a"), StreamOptions{After: cursor.Position{0: 1}, Single: true})
+	ch, err := l.h.Stream(ctx, stream.Person("a"), stream.Options{After: cursor.Position{0: 1}, Single: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestResumeFiltersByTopic(t *testing.T) {
 	l.catchUp()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ch, err := l.h.Stream(ctx, Person("me"), StreamOptions{After: cursor.Position{0: -1}, Single: true})
+	ch, err := l.h.Stream(ctx, stream.Person("me"), stream.Options{After: cursor.Position{0: -1}, Single: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,17 +174,17 @@ func TestExpiredAndTooFarCursorsAreRefusedAtOnce(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	for name, after := range map[string]cursor.Position{"older than retained": {0: 2}, "too far behind": {0: 5}} {
-		if _, err := l.h.Stream(ctx, Firehose(), StreamOptions{After: after}); domain.KindOf(err) != domain.KindCursorExpired {
+		if _, err := l.h.Stream(ctx, stream.Firehose(), stream.Options{After: after}); domain.KindOf(err) != domain.KindCursorExpired {
 			t.Errorf("%s: got %v, want CURSOR_EXPIRED", name, err)
 		}
 	}
-	if _, err := l.h.Stream(ctx, Firehose(), StreamOptions{After: cursor.Position{7: 0}}); domain.KindOf(err) != domain.KindInvalid {
+	if _, err := l.h.Stream(ctx, stream.Firehose(), stream.Options{After: cursor.Position{7: 0}}); domain.KindOf(err) != domain.KindInvalid {
 		t.Errorf("unknown partition: got %v, want BAD_USER_INPUT", err)
 	}
 	if n := l.h.Count(); n != 0 {
 		t.Fatalf("%d subscriptions left registered by refused streams", n)
 	}
-	if _, err := l.h.Stream(ctx, Firehose(), StreamOptions{After: cursor.Position{0: 9}}); err != nil {
+	if _, err := l.h.Stream(ctx, stream.Firehose(), stream.Options{After: cursor.Position{0: 9}}); err != nil {
 		t.Fatalf("a cursor %d events back: %v", MaxReplay, err)
 	}
 }
@@ -192,7 +193,7 @@ func TestSlowSubscriberGetsItsLastCursorBeforeTheEnd(t *testing.T) {
 	l := newFakeLog(t, 2)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ch, err := l.h.Stream(ctx, Firehose(), StreamOptions{})
+	ch, err := l.h.Stream(ctx, stream.Firehose(), stream.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,11 +204,11 @@ func TestSlowSubscriberGetsItsLastCursorBeforeTheEnd(t *testing.T) {
 		l.append(0, "a", fmt.Sprint("more", i))
 	}
 	l.catchUp()
-	var end Message
+	var end stream.Message
 	for m := range ch {
 		end = m
 	}
-	if end.Err != ErrFellBehind || end.Cursor == "" {
+	if end.Err != stream.ErrFellBehind || end.Cursor == "" {
 		t.Fatalf("last message %+v: want ErrFellBehind with a cursor", end)
 	}
 	if end.Event.ID != "" {
@@ -236,9 +237,9 @@ func TestReplaysAreBoundedAndASlowReaderLetsGo(t *testing.T) {
 	l.catchUp()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stuck []<-chan Message
+	var stuck []<-chan stream.Message
 	for range MaxConcurrentReplays {
-		ch, err := l.h.Stream(ctx, Firehose(), StreamOptions{After: cursor.Position{0: -1, 1: -1}})
+		ch, err := l.h.Stream(ctx, stream.Firehose(), stream.Options{After: cursor.Position{0: -1, 1: -1}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,7 +252,7 @@ func TestReplaysAreBoundedAndASlowReaderLetsGo(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond) // polling interval, not synchronisation
 	}
-	late, err := l.h.Stream(ctx, Firehose(), StreamOptions{After: cursor.Position{0: -1, 1: -1}})
+	late, err := l.h.Stream(ctx, stream.Firehose(), stream.Options{After: cursor.Position{0: -1, 1: -1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,11 +273,11 @@ func TestReplaysAreBoundedAndASlowReaderLetsGo(t *testing.T) {
 		time.Sleep(time.Millisecond) // polling interval, not synchronisation
 	}
 	for _, ch := range stuck {
-		var end Message
+		var end stream.Message
 		for m := range ch {
 			end = m
 		}
-		if end.Err != ErrFellBehind || end.Cursor == "" {
+		if end.Err != stream.ErrFellBehind || end.Cursor == "" {
 			t.Fatalf("stuck replay ended with %+v, want ErrFellBehind and a cursor to resume from", end)
 		}
 	}

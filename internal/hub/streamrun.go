@@ -7,23 +7,24 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/cursor"
 	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/stream"
 )
 
-// stream is one subscriber's replay-then-live delivery.
-type stream struct {
+// streamRun is one subscriber's replay-then-live delivery.
+type streamRun struct {
 	h      *Hub
 	s      *sub
 	src    Source // nil when there is nothing to replay
-	topic  Topic
+	topic  stream.Topic
 	single bool
 	pos    cursor.Position // offset of the last event seen per partition
 	last   string          // cursor of the last event delivered
 	// deliver hands a message over, blocking; false ends the stream.
-	deliver func(context.Context, Message) bool
+	deliver func(context.Context, stream.Message) bool
 	done    func() // called once, when the stream is over
 }
 
-func (st *stream) run(ctx context.Context, spans []span) {
+func (st *streamRun) run(ctx context.Context, spans []span) {
 	defer st.done()
 	defer st.h.unsubscribe(st.s)
 	if !st.replay(ctx, spans) {
@@ -47,7 +48,7 @@ func (st *stream) run(ctx context.Context, spans []span) {
 // its last cursor, instead of keeping others from resuming. The slot is
 // given back before the final message waits for the subscriber. It
 // reports whether the stream goes on live.
-func (st *stream) replay(ctx context.Context, spans []span) bool {
+func (st *streamRun) replay(ctx context.Context, spans []span) bool {
 	if len(spans) == 0 {
 		return true
 	}
@@ -58,7 +59,7 @@ func (st *stream) replay(ctx context.Context, spans []span) bool {
 	return err == nil
 }
 
-func (st *stream) replaySpans(ctx context.Context, spans []span) error {
+func (st *streamRun) replaySpans(ctx context.Context, spans []span) error {
 	select {
 	case st.h.replays <- struct{}{}:
 	case <-ctx.Done():
@@ -72,9 +73,9 @@ func (st *stream) replaySpans(ctx context.Context, spans []span) error {
 			if err := rctx.Err(); err != nil {
 				return err // out of time: no more, even to a reader that woke up
 			}
-			m := decode(ev)
+			m := stream.NewMessage(ev)
 			m.Partition, m.Offset = sp.partition, off
-			if !m.isFor(st.topic) {
+			if !m.IsFor(st.topic) {
 				return nil
 			}
 			return st.send(rctx, m)
@@ -86,7 +87,7 @@ func (st *stream) replaySpans(ctx context.Context, spans []span) error {
 		case errors.Is(err, errStopped):
 			return err
 		case rctx.Err() != nil:
-			return ErrFellBehind
+			return stream.ErrFellBehind
 		default:
 			return fmt.Errorf("replay from the event store: %w", err)
 		}
@@ -96,7 +97,7 @@ func (st *stream) replaySpans(ctx context.Context, spans []span) error {
 }
 
 // drain delivers what is queued; false when the stream is over.
-func (st *stream) drain(ctx context.Context) bool {
+func (st *streamRun) drain(ctx context.Context) bool {
 	for {
 		m, ok, ended := st.s.take()
 		if ended {
@@ -104,7 +105,7 @@ func (st *stream) drain(ctx context.Context) bool {
 			behind := st.s.behind
 			st.s.mu.Unlock()
 			if behind {
-				st.end(ctx, ErrFellBehind)
+				st.end(ctx, stream.ErrFellBehind)
 			}
 			return false
 		}
@@ -121,7 +122,7 @@ func (st *stream) drain(ctx context.Context) bool {
 }
 
 // send stamps m with the subscriber's cursor after it and delivers it.
-func (st *stream) send(ctx context.Context, m Message) error {
+func (st *streamRun) send(ctx context.Context, m stream.Message) error {
 	if m.Partition >= 0 {
 		st.pos[m.Partition] = m.Offset
 		if st.single {
@@ -145,6 +146,6 @@ var errStopped = errors.New("hub: the subscriber stopped the stream")
 
 // end delivers the final message: why the stream ends, and where to
 // resume.
-func (st *stream) end(ctx context.Context, err error) {
-	st.deliver(ctx, Message{Err: err, Cursor: st.last, Partition: -1, Offset: -1})
+func (st *streamRun) end(ctx context.Context, err error) {
+	st.deliver(ctx, stream.Message{Err: err, Cursor: st.last, Partition: -1, Offset: -1})
 }
