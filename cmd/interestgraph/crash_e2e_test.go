@@ -50,6 +50,26 @@ func (c *consumerProcess) kill() {
 	_ = c.cmd.Wait()
 }
 
+// logOnFailure returns a file the caller's process writes its standard
+// error to; if the test fails, its last 16 KiB are logged, so a process's
+// own account of a failure is not lost.
+func logOnFailure(t *testing.T, name string) io.Writer {
+	t.Helper()
+	f, err := os.Create(filepath.Join(t.TempDir(), name+".log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		defer f.Close()
+		if !t.Failed() {
+			return
+		}
+		b, _ := os.ReadFile(f.Name())
+		t.Logf("%s's standard error (last 16 KiB):\n%s", name, b[max(0, len(b)-16<<10):])
+	})
+	return f
+}
+
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "interestgraph")
@@ -80,7 +100,7 @@ func TestConsumerKilledMidStream(t *testing.T) {
 	// This process only sends commands and reads the graph.
 	rs := startService(t, cfg, roles{})
 	ctx := ctxFor(t, 5*time.Minute)
-	cp := &consumerProcess{bin: bin, env: processEnv(cfg)}
+	cp := &consumerProcess{bin: bin, env: processEnv(cfg), stderr: logOnFailure(t, "consumer")}
 	cp.start(t)
 	t.Cleanup(cp.kill)
 
@@ -179,7 +199,14 @@ func TestConsumerKilledMidStream(t *testing.T) {
 		mu.Lock()
 		mark := len(batches)
 		mu.Unlock()
-		eventually(t, 2*time.Minute, "the restarted consumer to decide new commands", func() bool { return decided(batch(mark)) > 0 })
+		eventually(t, 2*time.Minute, "the restarted consumer to decide new commands", func() bool {
+			select {
+			case err := <-sent: // the sender stopped: no new command will come
+				t.Fatalf("sending commands stopped: %v", err)
+			default:
+			}
+			return decided(batch(mark)) > 0
+		})
 		eventually(t, time.Minute, "undecided commands to kill in", func() bool { b := batch(-1); return decided(b) < len(b) })
 		cp.kill()
 		landed++
