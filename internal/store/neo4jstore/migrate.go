@@ -20,7 +20,10 @@ import (
 //
 // Edges made before list keys existed have none, so the pages read by key
 // (listkey.go) would miss them; they get theirs in Cypher, a batch per
-// transaction.
+// transaction. The migration runs once: a process of an earlier version
+// still writing after it (a rolling upgrade) makes edges without keys,
+// which time-ordered pages miss until the Migration node is deleted and
+// the next start keys them.
 const (
 	migrationSearchNames  = "person-search-names"
 	migrationFollowersKey = "follows-followers-key"
