@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
 )
 
 // neo is the harness's own Neo4j connection: for the raw load, the wipes
@@ -69,15 +71,17 @@ func (n *neo) ensureConstraints(ctx context.Context) error {
 }
 
 // Cypher of the raw load: UNWIND-batched MERGE, endpoints found through
-// the uniqueness constraints' indexes.
+// the uniqueness constraints' indexes. Edges are written by the store's
+// own bulk statements, which also set the list keys its pages read.
 const (
 	loadPersons = `UNWIND $rows AS r MERGE (p:Person {id: r.id})
 ON CREATE SET p.name = r.name, p.email = r.email, p.registeredAt = r.at`
-	loadTags      = `UNWIND $rows AS r MERGE (:Interest {name: r.name})`
-	loadInterests = `UNWIND $rows AS r MATCH (p:Person {id: r.a}) MATCH (i:Interest {name: r.b})
-MERGE (p)-[e:INTERESTED_IN]->(i) ON CREATE SET e.since = r.at`
-	loadFollows = `UNWIND $rows AS r MATCH (a:Person {id: r.a}) MATCH (b:Person {id: r.b})
-MERGE (a)-[e:FOLLOWS]->(b) ON CREATE SET e.since = r.at`
+	loadTags = `UNWIND $rows AS r MERGE (:Interest {name: r.name})`
+)
+
+var (
+	loadInterests = neo4jstore.BulkInterests
+	loadFollows   = neo4jstore.BulkFollows
 )
 
 // LoadRun is one raw load of the whole graph: seconds per kind of row.

@@ -12,6 +12,9 @@ type FollowOrder string
 
 // Follow orders. ByNewest and ByOldest order by when the edge was made
 // (FOLLOWS.since, INTERESTED_IN.since), ByName by the person's name.
+// ByNewest is ByOldest reversed, ties included: edges made at the same
+// time come by person id descending (the order of a descending read of
+// the Neo4j store's list keys).
 const (
 	ByID     FollowOrder = ""
 	ByNewest FollowOrder = "NEWEST"

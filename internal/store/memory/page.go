@@ -25,11 +25,14 @@ func (m member) key(o store.FollowOrder) string {
 	return m.id
 }
 
-// before orders members by o, ties by id.
+// before orders members by o, ties by id (NEWEST is OLDEST reversed,
+// ties included).
 func before(o store.FollowOrder, a, b member) bool {
 	switch {
 	case o == store.ByNewest && !a.since.Equal(b.since):
 		return a.since.After(b.since)
+	case o == store.ByNewest:
+		return a.id > b.id
 	case o == store.ByOldest && !a.since.Equal(b.since):
 		return a.since.Before(b.since)
 	case o == store.ByName && a.name != b.name:

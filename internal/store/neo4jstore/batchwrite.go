@@ -224,17 +224,17 @@ const (
 // cypherWriteGraph writes the run's edges (removals first, see edgeOps),
 // notifications (cypherNotes) and command records. The decisions found
 // every endpoint, so endpoints are matched, not merged.
-const cypherWriteGraph = cypherRemoveInterests + `CALL {
+var cypherWriteGraph = cypherRemoveInterests + `CALL {
   UNWIND $interestsHeld AS e
   MATCH (p:Person {id: e.p})
   MERGE (i:Interest {name: e.name})
-  MERGE (p)-[r:INTERESTED_IN]->(i) ON CREATE SET r.since = e.at
+  ` + mergeInterest("e.at") + `
 }
 ` + cypherUnfollow + `CALL {
   UNWIND $followed AS e
   MATCH (a:Person {id: e.a}), (b:Person {id: e.b})
   WHERE NOT EXISTS { (a)-[k:BLOCKS]-(b) WHERE k.since > e.at }
-  MERGE (a)-[r:FOLLOWS]->(b) ON CREATE SET r.since = e.at
+  ` + mergeFollows("e.at") + `
 }
 ` + cypherNotes + `
 CALL {

@@ -158,17 +158,21 @@ func (s *Store) ApplyEvents(ctx context.Context, events []domain.Event) error {
 	return nil
 }
 
-const (
-	cypherRegistered    = `MERGE (p:Person {id: $id}) SET p.name = $name, p.email = $email, p.registeredAt = $at, p.searchName = $search`
+// The edges with a listKey, made with it (listkey.go).
+var (
 	cypherInterestAdded = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
-MERGE (p)-[r:INTERESTED_IN]->(i) ON CREATE SET r.since = $at`
-	cypherInterestRemoved = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
-WITH p, i OPTIONAL MATCH (p)-[r:INTERESTED_IN]->(i) DELETE r`
+` + mergeInterest("$at")
 	// A follow replayed after a later block between the pair (a rebuild
 	// orders persons' events independently) stays removed.
 	cypherFollowed = `MERGE (a:Person {id: $a}) MERGE (b:Person {id: $b})
 WITH a, b WHERE NOT EXISTS { (a)-[k:BLOCKS]-(b) WHERE k.since > $at }
-MERGE (a)-[r:FOLLOWS]->(b) ON CREATE SET r.since = $at`
+` + mergeFollows("$at")
+)
+
+const (
+	cypherRegistered      = `MERGE (p:Person {id: $id}) SET p.name = $name, p.email = $email, p.registeredAt = $at, p.searchName = $search`
+	cypherInterestRemoved = `MERGE (p:Person {id: $pid}) MERGE (i:Interest {name: $name})
+WITH p, i OPTIONAL MATCH (p)-[r:INTERESTED_IN]->(i) DELETE r`
 	cypherUnfollowed = `MERGE (a:Person {id: $a}) MERGE (b:Person {id: $b})
 WITH a, b OPTIONAL MATCH (a)-[r:FOLLOWS]->(b) DELETE r`
 	// Ledger records are created once (by id); balances move only with them.

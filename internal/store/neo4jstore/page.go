@@ -10,8 +10,9 @@ import (
 
 // orderSpec is how one store.FollowOrder reads in Cypher over a list
 // whose edge is r and person x: the order key, the clause that keeps only
-// what comes after the cursor ($after, $key), and the ORDER BY.
-type orderSpec struct{ key, after, by string }
+// what comes after the cursor ($after, $key), and the ORDER BY; hint, if
+// any, follows the list's pattern (an order by a listKey).
+type orderSpec struct{ key, after, by, hint string }
 
 // orderSpecs are the orders over x and r of the fixed page statements (a
 // variable, not init, so that the statements built from it see it filled).
@@ -29,8 +30,9 @@ func orderOf(o store.FollowOrder, x, r, after, key string) orderSpec {
 	first := "(" + after + " = '' OR "
 	tie := " OR (%s = " + key + " AND " + x + ".id > " + after + "))"
 	switch o {
-	case store.ByNewest:
-		return orderSpec{key: r + ".since", after: first + r + ".since < " + key + fmt.Sprintf(tie, r+".since"), by: r + ".since DESC, " + x + ".id"}
+	case store.ByNewest: // OLDEST reversed, ties too (as a listKey reads it)
+		return orderSpec{key: r + ".since", after: first + r + ".since < " + key + " OR (" + r + ".since = " + key + " AND " + x + ".id < " + after + "))",
+			by: r + ".since DESC, " + x + ".id DESC"}
 	case store.ByOldest:
 		return orderSpec{key: r + ".since", after: first + r + ".since > " + key + fmt.Sprintf(tie, r+".since"), by: r + ".since, " + x + ".id"}
 	case store.ByName:
@@ -40,8 +42,12 @@ func orderOf(o store.FollowOrder, x, r, after, key string) orderSpec {
 }
 
 // listShape is a person list: the anchor a bound from key, the pattern
-// from a to x through edge r, and a filter on x.
-type listShape struct{ anchor, pattern, filter string }
+// from a to x through edge r, and a filter on x. If r carries a listKey
+// of a, its time orders read that.
+type listShape struct {
+	anchor, pattern, filter string
+	key                     *listKey
+}
 
 // pageStatement pages one list in one order: it reads only the first
 // $limit persons after the cursor (ORDER BY … LIMIT, so a top-k sort and
@@ -53,12 +59,18 @@ func pageStatement(l listShape, o orderSpec, count bool) string {
 	if count {
 		total = "COUNT { MATCH " + l.pattern + " WHERE " + l.filter + " RETURN DISTINCT x }"
 	}
+	// An order by a listKey sorts by r, which DISTINCT would drop: its
+	// list has one edge per member anyway.
+	distinct := "DISTINCT "
+	if o.hint != "" {
+		distinct = ""
+	}
 	return `UNWIND $keys AS key
 OPTIONAL MATCH ` + l.anchor + `
 CALL {
   WITH a
-  MATCH ` + l.pattern + ` WHERE ` + l.filter + ` AND ` + o.after + `
-  WITH DISTINCT x, ` + o.key + ` AS k ORDER BY ` + o.by + ` LIMIT $limit
+  MATCH ` + l.pattern + o.hint + ` WHERE ` + l.filter + ` AND ` + o.after + `
+  WITH ` + distinct + `x, ` + o.key + ` AS k ORDER BY ` + o.by + ` LIMIT $limit
   RETURN collect(` + personMap + `) AS persons, collect(k) AS keys
 }
 RETURN key, ` + total + ` AS total, persons, keys`
@@ -70,6 +82,9 @@ type statements map[store.FollowOrder][2]string
 func compileList(l listShape) statements {
 	out := statements{}
 	for o, spec := range orderSpecs {
+		if l.key != nil && o.ByTime() {
+			spec = l.key.order(o, "r", "a", "$bound")
+		}
 		out[o] = [2]string{pageStatement(l, spec, false), pageStatement(l, spec, true)}
 	}
 	return out
@@ -78,9 +93,11 @@ func compileList(l listShape) statements {
 const registered = "(a:Person {id: key}) WHERE a.name IS NOT NULL"
 
 var (
-	followersStatements = compileList(listShape{registered, "(a)<-[r:FOLLOWS]-(x:Person)", "x.name IS NOT NULL"})
-	followingStatements = compileList(listShape{registered, "(a)-[r:FOLLOWS]->(x:Person)", "x.name IS NOT NULL"})
-	interestStatements  = compileList(listShape{"(a:Interest {name: key})", "(a)<-[r:INTERESTED_IN]-(x:Person)", "x.name IS NOT NULL"})
+	followersStatements = compileList(listShape{anchor: registered, pattern: "(a)<-[r:FOLLOWS]-(x:Person)", filter: "x.name IS NOT NULL",
+		key: &followersKey})
+	followingStatements = compileList(listShape{anchor: registered, pattern: "(a)-[r:FOLLOWS]->(x:Person)", filter: "x.name IS NOT NULL"})
+	interestStatements  = compileList(listShape{anchor: "(a:Interest {name: key})", pattern: "(a)<-[r:INTERESTED_IN]-(x:Person)", filter: "x.name IS NOT NULL",
+		key: &personsKey})
 )
 
 // pick returns the statement of pg's order and count.
@@ -96,9 +113,17 @@ func (st statements) pick(pg store.Page) (string, error) {
 }
 
 // pageParams are the parameters of a page statement; the order key is
-// typed as the property it is compared with.
+// typed as the property it is compared with, and a time order's cursor is
+// also given as a listKey's bound.
 func pageParams(keys []string, pg store.Page) (map[string]any, error) {
-	params := map[string]any{"keys": keys, "after": pg.After, "limit": pg.First + 1, "key": nil}
+	params := map[string]any{"keys": keys, "after": pg.After, "limit": pg.First + 1, "key": nil, "bound": nil}
+	if pg.Order.ByTime() {
+		b, err := keyBound(pg)
+		if err != nil {
+			return nil, err
+		}
+		params["bound"] = b
+	}
 	switch {
 	case pg.After == "":
 	case pg.Order.ByTime():

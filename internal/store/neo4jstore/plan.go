@@ -79,11 +79,10 @@ func (c *planCompiler) list(x string, lp store.ListPlan, depth int) (string, err
 	if lp.Kind == store.FollowingList {
 		arrow = [2]string{"-", "->"}
 	}
-	key, err := orderKeyParam(lp.Page)
+	o, err := c.order(x, y, r, lp)
 	if err != nil {
 		return "", err
 	}
-	o := orderOf(lp.Page.Order, y, r, c.param(lp.Page.After), c.param(key))
 	total := "0"
 	if !lp.Page.SkipTotal {
 		total = fmt.Sprintf("COUNT { (%s)%s[:FOLLOWS]%s(%s:Person) WHERE %s.name IS NOT NULL }", x, arrow[0], arrow[1], z, z)
@@ -92,18 +91,23 @@ func (c *planCompiler) list(x string, lp store.ListPlan, depth int) (string, err
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("{total: %s, page: COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person) WHERE %s.name IS NOT NULL AND %s WITH %s, %s ORDER BY %s LIMIT %s RETURN {k: %s, p: %s} }}",
-		total, x, arrow[0], r, arrow[1], y, y, o.after, y, r, o.by, c.param(lp.Page.First+1), o.key, member), nil
+	return fmt.Sprintf("{total: %s, page: COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person)%s WHERE %s.name IS NOT NULL AND %s WITH %s, %s ORDER BY %s LIMIT %s RETURN {k: %s, p: %s} }}",
+		total, x, arrow[0], r, arrow[1], y, o.hint, y, o.after, y, r, o.by, c.param(lp.Page.First+1), o.key, member), nil
 }
 
-// orderKeyParam is a page's order key typed as the property it is
-// compared with (nil on a first page).
-func orderKeyParam(pg store.Page) (any, error) {
-	p, err := pageParams(nil, pg)
+// order is how lp's page reads over x's list through edge r to person y:
+// a followers list in a time order reads followersKey from the cursor,
+// the others compare the cursor's id and order key (typed as the property
+// it is compared with, nil on a first page).
+func (c *planCompiler) order(x, y, r string, lp store.ListPlan) (orderSpec, error) {
+	p, err := pageParams(nil, lp.Page)
 	if err != nil {
-		return nil, err
+		return orderSpec{}, err
 	}
-	return p["key"], nil
+	if lp.Kind == store.FollowersList && lp.Page.Order.ByTime() {
+		return followersKey.order(lp.Page.Order, r, x, c.param(p["bound"])), nil
+	}
+	return orderOf(lp.Page.Order, y, r, c.param(lp.Page.After), c.param(p["key"])), nil
 }
 
 // compilePlan returns the statement and parameters of plan for person id.

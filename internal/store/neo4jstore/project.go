@@ -26,7 +26,7 @@ var foldedEvents = map[domain.EventType]bool{
 // folded as in edgeOps (a removal matches the edge; there is nothing to
 // remove otherwise). Ledger rows run one at a time so that every balance
 // adds up.
-const cypherProject = cypherRegisterPersons + `CALL {
+var cypherProject = cypherRegisterPersons + `CALL {
   UNWIND $grants AS g
   CALL {
     WITH g
@@ -51,14 +51,14 @@ CALL {
   UNWIND $interestsHeld AS e
   MERGE (p:Person {id: e.p})
   MERGE (i:Interest {name: e.name})
-  MERGE (p)-[r:INTERESTED_IN]->(i) ON CREATE SET r.since = e.at
+  ` + mergeInterest("e.at") + `
 }
 ` + cypherUnfollow + `CALL {
   UNWIND $followed AS e
   MERGE (a:Person {id: e.a})
   MERGE (b:Person {id: e.b})
   WITH a, b, e WHERE NOT EXISTS { (a)-[k:BLOCKS]-(b) WHERE k.since > e.at }
-  MERGE (a)-[r:FOLLOWS]->(b) ON CREATE SET r.since = e.at
+  ` + mergeFollows("e.at") + `
 }
 ` + cypherNotes + `
 RETURN 1`

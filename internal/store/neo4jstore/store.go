@@ -89,6 +89,11 @@ var schema = []string{
 	// command records to scrub by actor.
 	"CREATE CONSTRAINT person_key_id IF NOT EXISTS FOR (k:PersonKey) REQUIRE k.personId IS UNIQUE",
 	"CREATE INDEX command_actor IF NOT EXISTS FOR (c:Command) ON (c.actor)",
+	// Followers and an interest's persons are paged by these keys
+	// (listkey.go). The reads hint them; until an index is online the
+	// hint is only a notification, and a page reads every edge again.
+	followersKey.schema(),
+	personsKey.schema(),
 }
 
 func (s *Store) ensureSchema(ctx context.Context) error {

@@ -15,6 +15,7 @@ var pagingTests = map[string]func(*testing.T, store.GraphStore){
 	"OrderedPages":    testOrderedPages,
 	"RankedInterests": testRankedInterests,
 	"PlannedRead":     testPlannedRead,
+	"TimePages":       testTimePages,
 }
 
 // testRankedInterests: a person's interests by popularity (with counts)
