@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/interestgraph/interestgraph/internal/auth"
+	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/cursor"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
@@ -91,7 +91,7 @@ func TestNotificationsCarryOnlyTheCallersUnsuppressed(t *testing.T) {
 func TestOpeningReadsTheCursorFirst(t *testing.T) {
 	a, fs := newStreamsApp(t, memory.New())
 	bad, person := "not a cursor", domain.NewID()
-	if _, err := a.Queries.OpenGraphEvents(signedIn(domain.NewID(), auth.RoleAdmin), OpenGraphEvents{Subscriber{After: &bad}}); domain.KindOf(err) != domain.KindInvalid || fs.opened != 0 {
+	if _, err := a.Queries.OpenGraphEvents(signedIn(domain.NewID(), caller.RoleAdmin), OpenGraphEvents{Subscriber{After: &bad}}); domain.KindOf(err) != domain.KindInvalid || fs.opened != 0 {
 		t.Fatalf("malformed cursor: %v after %d opened, want BAD_USER_INPUT before any", err, fs.opened)
 	}
 	if _, err := a.Queries.OpenPersonEvents(context.Background(), OpenPersonEvents{PersonID: "nobody"}); domain.KindOf(err) != domain.KindInvalid || fs.opened != 0 {

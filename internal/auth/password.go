@@ -26,6 +26,10 @@ var DefaultArgon2 = Argon2Params{MemoryKiB: 19 * 1024, Time: 2, Threads: 1}
 // Hash is HashPassword at cost p: with Verify, the password hasher the
 // identity component is given.
 func (p Argon2Params) Hash(ctx context.Context, pw string) (string, error) {
+	if p.MemoryKiB == 0 || p.Time == 0 || p.Threads == 0 {
+		// argon2 panics on a zero cost; a zero value is a wiring mistake.
+		return "", fmt.Errorf("argon2id: memory, time and threads must each be at least 1 (got %+v)", p)
+	}
 	return HashPassword(ctx, pw, p)
 }
 

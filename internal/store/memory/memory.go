@@ -281,7 +281,8 @@ func (st state) Related(_ context.Context, from, to string, rel domain.Relation)
 
 func (st state) HasNotification(_ context.Context, personID, id string) (bool, error) {
 	p, ok := st.s.persons[personID]
-	return ok && slices.ContainsFunc(p.inbox, func(n store.Notification) bool { return n.ID == id }), nil
+	since := st.s.now().Add(-st.s.retention) // an older one is aged out, pruned or not
+	return ok && slices.ContainsFunc(p.inbox, func(n store.Notification) bool { return n.ID == id && !n.At.Before(since) }), nil
 }
 
 func (st state) FollowingCount(_ context.Context, id string) (int, error) {

@@ -17,3 +17,5 @@ func TestContract(t *testing.T) {
 }
 
 func TestFreshIsEmpty(t *testing.T) { storetest.FreshIsEmpty(t, memory.New()) }
+
+func TestMarkReadAfterRetention(t *testing.T) { storetest.MarkReadAfterRetention(t, memory.New()) }

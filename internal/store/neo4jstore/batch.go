@@ -46,7 +46,7 @@ func (s *Store) executeBatch(ctx context.Context, cmds []domain.Command, decide 
 		for i := range nows {
 			nows[i] = s.now()
 		}
-		return runBatch(ctx, txState{tx}, cmds, decide, nows, s.retention)
+		return runBatch(ctx, txState{tx: tx}, cmds, decide, nows, s.retention)
 	})
 	if err != nil {
 		return nil, Classify(fmt.Errorf("neo4j: execute a batch of %d: %w", len(cmds), err))

@@ -117,7 +117,11 @@ func decideAndRecord(ctx context.Context, tx neo4j.ManagedTransaction, cmd domai
 		}
 		return execResult{out: out, replayed: true}, nil
 	}
-	out, err := decide(ctx, txState{tx}, cmd, now)
+	st := txState{tx: tx}
+	if retention > 0 {
+		st.since = now.Add(-retention).UTC()
+	}
+	out, err := decide(ctx, st, cmd, now)
 	if err != nil {
 		return execResult{}, err
 	}
@@ -302,7 +306,13 @@ func applyEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []doma
 }
 
 // txState answers domain.State inside the write transaction.
-type txState struct{ tx neo4j.ManagedTransaction }
+// txState answers a decider's questions inside tx. since is where the
+// inbox's retention begins (zero: no cutoff): an older notification is no
+// longer the person's to name, even before a newer one prunes it.
+type txState struct {
+	tx    neo4j.ManagedTransaction
+	since time.Time
+}
 
 func (t txState) exists(ctx context.Context, cypher string, params map[string]any) (bool, error) {
 	rec, err := single(ctx, t.tx, cypher, params)
@@ -322,7 +332,8 @@ func (t txState) HasInterest(ctx context.Context, id, name string) (bool, error)
 }
 
 func (t txState) HasNotification(ctx context.Context, personID, id string) (bool, error) {
-	return t.exists(ctx, "MATCH (:Person {id: $p})-[:HAS_NOTIFICATION]->(:Notification {id: $id}) RETURN 1 LIMIT 1", map[string]any{"p": personID, "id": id})
+	return t.exists(ctx, "MATCH (:Person {id: $p})-[:HAS_NOTIFICATION]->(n:Notification {id: $id}) WHERE n.at >= $since RETURN 1 LIMIT 1",
+		map[string]any{"p": personID, "id": id, "since": t.since})
 }
 
 // InterestCount and FollowingCount count with COUNT {}, which reads the

@@ -34,3 +34,17 @@ func TestWrongPasswordIsRefused(t *testing.T) {
 		t.Fatal("Neo4j accepted a wrong password: authentication must be on")
 	}
 }
+
+// TestMarkReadAfterRetention runs on a store of its own: it shortens the
+// store's notification retention.
+func TestMarkReadAfterRetention(t *testing.T) {
+	srv := testsupport.Neo4jServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: srv.URI, User: srv.User, Password: srv.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
+	storetest.MarkReadAfterRetention(t, s)
+}

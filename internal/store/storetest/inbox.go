@@ -172,3 +172,29 @@ func testInboxHonoursBlocksAndMutes(t *testing.T, s store.GraphStore) {
 		t.Fatalf("after unmuting Dave: %v, want his follow shown again", got)
 	}
 }
+
+// MarkReadAfterRetention: a notification older than the inbox's retention
+// is no longer its recipient's to mark, even before a newer notification
+// prunes it. s must be the caller's own instance: its retention is
+// changed.
+func MarkReadAfterRetention[S interface {
+	store.GraphStore
+	store.RetentionSetter
+}](t *testing.T, s S) {
+	ann, bob := register(t, s, "Ann"), register(t, s, "Bob")
+	exec(t, s, domain.CmdFollow, ann, domain.FollowPayload{PersonID: bob})
+	pg := inbox(t, s, bob, store.NotificationQuery{})
+	if len(pg.Notifications) != 1 {
+		t.Fatalf("Bob's inbox: %v, want Ann's follow", kinds(pg))
+	}
+	id := pg.Notifications[0].ID
+	if out := exec(t, s, domain.CmdMarkNotificationsRead, bob, domain.MarkReadPayload{UpTo: id}); out.Status != domain.StatusApplied {
+		t.Fatalf("marking a current notification read: %+v", out)
+	}
+	s.SetNotificationRetention(50 * time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
+	out := exec(t, s, domain.CmdMarkNotificationsRead, bob, domain.MarkReadPayload{UpTo: id})
+	if out.Status != domain.StatusRejected || out.Reason != domain.ReasonNotificationNotFound {
+		t.Fatalf("marking an aged-out notification read: %+v, want REJECTED %s", out, domain.ReasonNotificationNotFound)
+	}
+}
