@@ -165,3 +165,12 @@ func toTransfer(t store.Transfer) gqlmodel.Transfer {
 	}
 	return out
 }
+
+// walletOf is p's wallet, or nil where the application says the caller
+// may not see it (anyone but the person themself and admins).
+func walletOf(ctx context.Context, p *gqlmodel.Person) *gqlmodel.Wallet {
+	if !app.MaySee(ctx, app.SeeWallet, p.ID) {
+		return nil
+	}
+	return &gqlmodel.Wallet{Balance: int(p.Balance), PersonID: p.ID}
+}

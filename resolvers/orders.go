@@ -91,11 +91,10 @@ func (r *Resolver) orderedConnection(ctx context.Context, obj *gqlmodel.Person, 
 	if pf := obj.Prefetched; pf != nil {
 		// A read without the list (a store that did not plan it) leaves
 		// it to the loader.
-		if lk, ok := pf.Keys.Lists[graphql.GetFieldContext(ctx).Field.Alias]; ok && lk.Index < len(pf.Read.Lists) {
-			lr := pf.Read.Lists[lk.Index]
-			return orderedPage(lk.Order, lr.Page, func(i int, p store.Person) *gqlmodel.Person {
-				return prefetched(ctx, lr.Members[i], lk.Members)
-			})
+		if lk, ok := pf.Keys.Lists[graphql.GetFieldContext(ctx).Field.Alias]; ok {
+			if conn, held, err := plannedList(ctx, pf, lk); held {
+				return conn, err
+			}
 		}
 	}
 	pg, err := pageOf(first, after, orderBy)

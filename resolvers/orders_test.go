@@ -12,7 +12,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 )
 
-func run(t *testing.T, st store.GraphStore, typ domain.CommandType, actor string, payload any) {
+func run(t testing.TB, st store.GraphStore, typ domain.CommandType, actor string, payload any) {
 	t.Helper()
 	cmd, _ := domain.NewCommand(typ, actor, payload, time.Now())
 	if out, _, err := st.Execute(context.Background(), cmd, domain.Decide); err != nil || out.Status != domain.StatusApplied {

@@ -67,7 +67,14 @@ func randomPerson(rng *rand.Rand, depth int) string {
 // TestCompiledReadMatchesLoaders: random selections read the same through
 // a compiled plan as through the loaders, errors included, on both stores.
 func TestCompiledReadMatchesLoaders(t *testing.T) {
-	t.Run("memory", func(t *testing.T) { compareReads(t, memory.New(), 64) })
+	onBothStores(t, 64, 16, compareReads)
+}
+
+// onBothStores runs compare with reads random reads on the memory store,
+// and with neoReads on the real Neo4j (a real round trip each: fewer, for
+// the time of the suite).
+func onBothStores(t *testing.T, reads, neoReads int, compare func(*testing.T, store.GraphStore, int)) {
+	t.Run("memory", func(t *testing.T) { compare(t, memory.New(), reads) })
 	t.Run("neo4j", func(t *testing.T) {
 		srv := testsupport.Neo4jServer(t)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -77,7 +84,7 @@ func TestCompiledReadMatchesLoaders(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = s.Close(context.Background()) })
-		compareReads(t, s, 16) // a real round trip each: fewer, for the time of the suite
+		compare(t, s, neoReads)
 	})
 }
 
@@ -127,7 +134,7 @@ func compareReads(t *testing.T, st store.GraphStore, reads int) {
 
 // canonical re-encodes a response with its errors sorted: fields resolve
 // concurrently, so errors come in any order.
-func canonical(t *testing.T, raw []byte) []byte {
+func canonical(t testing.TB, raw []byte) []byte {
 	t.Helper()
 	var res map[string]any
 	if err := json.Unmarshal(raw, &res); err != nil {

@@ -2,21 +2,40 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/interestgraph/interestgraph/graph/model"
+	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/gqlmodel"
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
+// rootQuery is a root field whose selection compiles into one read: the
+// caller (me), or the person of id (person).
+type rootQuery struct {
+	me bool
+	id string
+}
+
+// read reads plan through the root field's query handler, which applies
+// the authorization table: nil when there is no such person (or none the
+// caller may see).
+func (q rootQuery) read(ctx context.Context, a *app.Application, plan store.PersonPlan) (*store.PersonRead, error) {
+	if q.me {
+		return a.Queries.Me(ctx, app.Me{Plan: plan})
+	}
+	return a.Queries.Person(ctx, app.PersonByID{ID: q.id, Plan: plan})
+}
+
 // readPerson reads a root person and everything its selection plans in
-// one store call (one statement) through read, a query of the
-// application: the child resolvers then return what the read holds. nil
-// when there is no such person.
-func readPerson(ctx context.Context, read func(store.PersonPlan) (*store.PersonRead, error)) (*gqlmodel.Person, error) {
+// one store call (one statement) through q's query of the application:
+// the child resolvers then return what the read holds. nil when there is
+// no such person.
+func readPerson(ctx context.Context, a *app.Application, q rootQuery) (*gqlmodel.Person, error) {
 	plan, keys := planSelection(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field.Selections)
-	got, err := read(plan)
+	got, err := q.read(ctx, a, plan)
 	if err != nil || got == nil {
 		return nil, err
 	}
@@ -45,10 +64,10 @@ func (r *Resolver) prefetchedInterests(ctx context.Context, obj *gqlmodel.Person
 		return nil, false
 	}
 	ik, ok := pf.Keys.Interests[graphql.GetFieldContext(ctx).Field.Alias]
-	if !ok || ik.Index >= len(pf.Read.Interests) {
+	list, held := plannedInterests(pf, ik)
+	if !ok || !held {
 		return nil, false
 	}
-	list := pf.Read.Interests[ik.Index]
 	out := make([]gqlmodel.Interest, len(list))
 	for i, in := range list {
 		if ik.Counted {
@@ -57,4 +76,30 @@ func (r *Resolver) prefetchedInterests(ctx context.Context, obj *gqlmodel.Person
 		out[i] = gqlmodel.Interest{Name: in.Name}
 	}
 	return out, true
+}
+
+// plannedInterests is the interest list a planned read holds under ik;
+// false when the read does not hold it (a store that did not plan it).
+func plannedInterests(pf *gqlmodel.Prefetched, ik gqlmodel.InterestsKey) ([]store.Interest, bool) {
+	if ik.Index >= len(pf.Read.Interests) {
+		return nil, false
+	}
+	return pf.Read.Interests[ik.Index], true
+}
+
+// plannedList maps the page of the person list a planned read holds under
+// lk, each member keeping what the read holds of them; false when the
+// read does not hold it (a store that did not plan it).
+func plannedList(ctx context.Context, pf *gqlmodel.Prefetched, lk gqlmodel.ListKey) (*model.PersonConnection, bool, error) {
+	if lk.Index >= len(pf.Read.Lists) {
+		return nil, false, nil
+	}
+	lr := pf.Read.Lists[lk.Index]
+	if len(lr.Members) < len(lr.Page.Persons) {
+		return nil, true, fmt.Errorf("planned page of %d persons with %d member reads", len(lr.Page.Persons), len(lr.Members))
+	}
+	conn, err := orderedPage(lk.Order, lr.Page, func(i int, _ store.Person) *gqlmodel.Person {
+		return prefetched(ctx, lr.Members[i], lk.Members)
+	})
+	return conn, true, err
 }

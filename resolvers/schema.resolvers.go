@@ -176,10 +176,7 @@ func (r *personResolver) Following(ctx context.Context, obj *gqlmodel.Person, fi
 
 // Wallet is the resolver for the wallet field.
 func (r *personResolver) Wallet(ctx context.Context, obj *gqlmodel.Person) (*gqlmodel.Wallet, error) {
-	if !app.MaySee(ctx, app.SeeWallet, obj.ID) {
-		return nil, nil
-	}
-	return &gqlmodel.Wallet{Balance: int(obj.Balance), PersonID: obj.ID}, nil
+	return walletOf(ctx, obj), nil
 }
 
 // Person is the resolver for the person field.
@@ -189,16 +186,12 @@ func (r *personRegisteredResolver) Person(ctx context.Context, obj *gqlmodel.Per
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*gqlmodel.Person, error) {
-	return readPerson(ctx, func(plan store.PersonPlan) (*store.PersonRead, error) {
-		return r.App.Queries.Me(ctx, app.Me{Plan: plan})
-	})
+	return readPerson(ctx, r.App, rootQuery{me: true})
 }
 
 // Person is the resolver for the person field.
 func (r *queryResolver) Person(ctx context.Context, id string) (*gqlmodel.Person, error) {
-	return readPerson(ctx, func(plan store.PersonPlan) (*store.PersonRead, error) {
-		return r.App.Queries.Person(ctx, app.PersonByID{ID: id, Plan: plan})
-	})
+	return readPerson(ctx, r.App, rootQuery{id: id})
 }
 
 // Interest is the resolver for the interest field.

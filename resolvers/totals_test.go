@@ -63,19 +63,27 @@ func readServer(t *testing.T, st store.GraphStore, reader store.Reader) (url, id
 	if _, _, err := st.Execute(context.Background(), cmd, domain.Decide); err != nil {
 		t.Fatal(err)
 	}
-	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
+	res, keys := testResolver(t, reader)
+	h := gateway.NewHandler(gateway.Config{}, gateway.Deps{Resolvers: res,
+		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: res.Log})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	token, _, _ = keys.Issue(id, []string{auth.RoleUser})
+	return srv.URL, id, token
+}
+
+// testResolver builds the application over reader, and the keys that
+// sign its tokens.
+func testResolver(t testing.TB, reader store.Reader) (*resolvers.Resolver, *auth.Keys) {
+	t.Helper()
+	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Hour})
 	ids, _ := identity.New(identity.Config{}, memory.NewIdentity(), keys, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), reader, ids, hub.New(0, log))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := gateway.NewHandler(gateway.Config{}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Log: log},
-		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: log})
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	token, _, _ = keys.Issue(id, []string{auth.RoleUser})
-	return srv.URL, id, token
+	return &resolvers.Resolver{App: a, Log: log}, keys
 }
 
 // post runs one query and returns its raw response.

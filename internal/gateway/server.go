@@ -48,6 +48,10 @@ type Config struct {
 	WS             WSLimits
 	CORSOrigins    []string     // browser origins allowed to call the API (CORS); none: same-origin only
 	Metrics        http.Handler // served at /metrics; nil when METRICS_ADDR serves them elsewhere
+	// GQLGenOnly turns direct answers off (directAnswers): every query is
+	// executed by gqlgen, field by field. Tests and benchmarks compare the
+	// two.
+	GQLGenOnly bool
 }
 
 // Deps are the gateway's collaborators.
@@ -107,6 +111,9 @@ func NewHandler(cfg Config, d Deps) *Handler {
 	reader := d.Resolvers.App.Queries.Loaders()
 	if d.Erased != nil {
 		srv.AroundOperations(refuseErasedOperations(d.Erased))
+	}
+	if !cfg.GQLGenOnly {
+		srv.AroundOperations(directAnswers(d.Resolvers)) // last: innermost
 	}
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return next(resolvers.WithLoaders(ctx, reader))

@@ -46,6 +46,22 @@ func (s RequestSeries) Observe(d time.Duration) {
 	s.duration.Observe(d.Seconds())
 }
 
+// Pre-resolved series of directAnswers.
+var (
+	directAnswered = directAnswers.WithLabelValues("direct")
+	directFellBack = directAnswers.WithLabelValues("fallback")
+)
+
+// DirectAnswer records a query of compiled reads only: answered directly
+// from its read, or executed by gqlgen after all.
+func DirectAnswer(direct bool) {
+	if direct {
+		directAnswered.Inc()
+	} else {
+		directFellBack.Inc()
+	}
+}
+
 // CommandDecided records the outcome of one command. typ is a validated
 // command type ("unknown" for a message that did not decode).
 func CommandDecided(typ, status string) { commands.WithLabelValues(typ, status).Inc() }

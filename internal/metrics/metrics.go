@@ -33,6 +33,10 @@ var (
 		Help:    "Time from the start of an operation to its (first) response; for subscriptions, until the first event.",
 		Buckets: latency,
 	}, []string{"operation_type"})
+	directAnswers = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: namespace, Name: "graphql_direct_answers_total",
+		Help: "Queries of compiled reads only (person, me): answered from their read without gqlgen's field execution (result=direct), or executed by gqlgen after all (result=fallback).",
+	}, []string{"result"})
 	commands = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: namespace, Name: "commands_total",
 		Help: "Commands decided by the consumers, by command type and status (APPLIED, REJECTED, DEAD_LETTERED).",
@@ -85,7 +89,7 @@ func newRegistry() *prometheus.Registry {
 
 // ours are the service's own collectors.
 var ours = []prometheus.Collector{
-	graphqlRequests, graphqlDuration, commands, decideDuration, batchSize, consumerLag,
+	graphqlRequests, graphqlDuration, directAnswers, commands, decideDuration, batchSize, consumerLag,
 	subscriptions, dropped, produceDuration, neo4jDuration,
 }
 
