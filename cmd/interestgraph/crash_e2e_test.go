@@ -104,7 +104,12 @@ func TestConsumerKilledMidStream(t *testing.T) {
 	cp.start(t)
 	t.Cleanup(cp.kill)
 
-	const persons, maxRounds = 8, 600
+	// 100 ms a round: two minutes for three kills, each of which waits for
+	// the group to drop the killed member (KAFKA_SESSION_TIMEOUT) and for
+	// the restarted consumer to start; under a whole suite on two cores a
+	// minute was not always enough. 1,200 rounds stay under the interest
+	// limit (two thirds of them add one to each person).
+	const persons, maxRounds = 8, 1200
 	ids := make([]string, persons)
 	var regs []domain.Command
 	for i := range ids {
