@@ -159,7 +159,7 @@ func (s *service) startGateway(ctx, loops context.Context) error {
 	if s.cfg.MetricsAddr == "" {
 		metricsHandler = metrics.Handler()
 	}
-	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, AllowedOrigins: s.cfg.WSAllowedOrigins,
+	s.handler = gateway.NewHandler(gateway.Config{Limits: limits, Introspection: s.cfg.Introspection, GQLGenOnly: !s.cfg.DirectAnswers, AllowedOrigins: s.cfg.WSAllowedOrigins,
 		CORSOrigins: s.cfg.CORSAllowedOrigins, WS: ws, Metrics: metricsHandler},
 		gateway.Deps{Resolvers: &resolvers.Resolver{App: s.app, Log: s.log}, Verifier: verifier, Keys: keys, Ready: s.ready, Log: s.log, Erased: erased})
 	return nil

@@ -56,6 +56,7 @@ type Config struct {
 
 	CommandWaitTimeout time.Duration
 	Introspection      bool
+	DirectAnswers      bool // person/me queries written from their compiled read, without gqlgen's field execution
 	MaxQueryDepth      int
 	MaxQueryComplexity int
 	CORSAllowedOrigins []string      // browser origins (scheme://host[:port], or *) that may call the API
@@ -141,6 +142,7 @@ func parse(get func(string) string) (Config, error) {
 		CommandWaitTimeout:     dur("COMMAND_WAIT_TIMEOUT", 5*time.Second),
 		NotificationRetention:  dur("NOTIFICATION_RETENTION", 90*24*time.Hour),
 		Introspection:          boolean("GRAPHQL_INTROSPECTION", true),
+		DirectAnswers:          boolean("GRAPHQL_DIRECT_ANSWERS", true),
 		MaxQueryDepth:          num("GRAPHQL_MAX_DEPTH", 12),
 		MaxQueryComplexity:     num("GRAPHQL_MAX_COMPLEXITY", 5000),
 		CORSAllowedOrigins:     list("CORS_ALLOWED_ORIGINS"),

@@ -207,3 +207,13 @@ func TestEveryVariableIsDocumented(t *testing.T) {
 		t.Errorf("Vars has %d entries, EnvNames %d", len(Vars), len(EnvNames))
 	}
 }
+
+// TestDirectAnswers: on by default (the operator's switch turns it off).
+func TestDirectAnswers(t *testing.T) {
+	for v, want := range map[string]bool{"": true, "true": true, "false": false} {
+		c, err := parse(env(map[string]string{"GRAPHQL_DIRECT_ANSWERS": v}))
+		if err != nil || c.DirectAnswers != want {
+			t.Errorf("GRAPHQL_DIRECT_ANSWERS=%q: %v, %v; want %v", v, c.DirectAnswers, err, want)
+		}
+	}
+}
