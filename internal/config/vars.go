@@ -57,6 +57,7 @@ var Vars = []Var{
 	{"WELCOME_COINS", "100", "coins minted for every new person (0-1000000)", authCmds},
 	{"COMMAND_WAIT_TIMEOUT", "5s", "how long a mutation waits for its outcome before answering ACCEPTED (0s-1m)", gatewayCmds},
 	{"GRAPHQL_INTROSPECTION", "true", "schema introspection (the playground needs it)", gatewayCmds},
+	{"GRAPHQL_DIRECT_ANSWERS", "true", "person/me queries answered from their compiled read, without gqlgen's field-by-field execution; false: everything by gqlgen", gatewayCmds},
 	{"GRAPHQL_MAX_DEPTH", "12", "deepest selection allowed (2+)", gatewayCmds},
 	{"GRAPHQL_MAX_COMPLEXITY", "5000", "cost limit; list fields cost their page size times their children (10+)", gatewayCmds},
 	{"CORS_ALLOWED_ORIGINS", "", "browser origins (scheme://host[:port], or *) whose pages may call the API", gatewayCmds},
