@@ -16,4 +16,7 @@ import (
 type Resolver struct {
 	App *app.Application // the only way to the use cases, the read model and the subscriptions
 	Log *slog.Logger
+	// events shares the reads of an event's persons among its
+	// subscribers (eventreads.go).
+	events eventReads
 }

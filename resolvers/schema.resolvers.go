@@ -19,12 +19,12 @@ import (
 
 // Person is the resolver for the person field.
 func (r *followedResolver) Person(ctx context.Context, obj *gqlmodel.Followed) (*gqlmodel.Person, error) {
-	return r.mustPerson(ctx, obj.PersonID)
+	return r.mustEventPerson(ctx, obj.ID, obj.PersonID)
 }
 
 // Followee is the resolver for the followee field.
 func (r *followedResolver) Followee(ctx context.Context, obj *gqlmodel.Followed) (*gqlmodel.Person, error) {
-	return r.mustPerson(ctx, obj.FolloweeID)
+	return r.mustEventPerson(ctx, obj.ID, obj.FolloweeID)
 }
 
 // PersonCount is the resolver for the personCount field.
@@ -43,7 +43,7 @@ func (r *interestResolver) Persons(ctx context.Context, obj *gqlmodel.Interest, 
 
 // Person is the resolver for the person field.
 func (r *interestAddedResolver) Person(ctx context.Context, obj *gqlmodel.InterestAdded) (*gqlmodel.Person, error) {
-	return r.mustPerson(ctx, obj.PersonID)
+	return r.mustEventPerson(ctx, obj.ID, obj.PersonID)
 }
 
 // Interest is the resolver for the interest field.
@@ -53,7 +53,7 @@ func (r *interestAddedResolver) Interest(ctx context.Context, obj *gqlmodel.Inte
 
 // Person is the resolver for the person field.
 func (r *interestRemovedResolver) Person(ctx context.Context, obj *gqlmodel.InterestRemoved) (*gqlmodel.Person, error) {
-	return r.mustPerson(ctx, obj.PersonID)
+	return r.mustEventPerson(ctx, obj.ID, obj.PersonID)
 }
 
 // Interest is the resolver for the interest field.
@@ -156,7 +156,7 @@ func (r *mutationResolver) TransferCoins(ctx context.Context, to string, amount 
 
 // Actor is the resolver for the actor field.
 func (r *notificationResolver) Actor(ctx context.Context, obj *gqlmodel.Notification) (*gqlmodel.Person, error) {
-	return r.findPerson(ctx, obj.ActorID)
+	return r.eventPerson(ctx, obj.ID, obj.ActorID)
 }
 
 // Interests is the resolver for the interests field.
@@ -181,7 +181,7 @@ func (r *personResolver) Wallet(ctx context.Context, obj *gqlmodel.Person) (*gql
 
 // Person is the resolver for the person field.
 func (r *personRegisteredResolver) Person(ctx context.Context, obj *gqlmodel.PersonRegistered) (*gqlmodel.Person, error) {
-	return r.mustPerson(ctx, obj.PersonID)
+	return r.mustEventPerson(ctx, obj.ID, obj.PersonID)
 }
 
 // Me is the resolver for the me field.
@@ -284,12 +284,12 @@ func (r *transferResolver) To(ctx context.Context, obj *gqlmodel.Transfer) (*gql
 
 // Person is the resolver for the person field.
 func (r *unfollowedResolver) Person(ctx context.Context, obj *gqlmodel.Unfollowed) (*gqlmodel.Person, error) {
-	return r.mustPerson(ctx, obj.PersonID)
+	return r.mustEventPerson(ctx, obj.ID, obj.PersonID)
 }
 
 // Followee is the resolver for the followee field.
 func (r *unfollowedResolver) Followee(ctx context.Context, obj *gqlmodel.Unfollowed) (*gqlmodel.Person, error) {
-	return r.mustPerson(ctx, obj.FolloweeID)
+	return r.mustEventPerson(ctx, obj.ID, obj.FolloweeID)
 }
 
 // Transfers is the resolver for the transfers field.

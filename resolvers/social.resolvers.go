@@ -104,7 +104,7 @@ func (r *personResolver) Relationship(ctx context.Context, obj *gqlmodel.Person)
 
 // Person is the resolver for the person field.
 func (r *profileUpdatedResolver) Person(ctx context.Context, obj *gqlmodel.ProfileUpdated) (*gqlmodel.Person, error) {
-	return r.mustPerson(ctx, obj.PersonID)
+	return r.mustEventPerson(ctx, obj.ID, obj.PersonID)
 }
 
 // SearchPersons is the resolver for the searchPersons field.
