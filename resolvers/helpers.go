@@ -22,16 +22,6 @@ func (r *Resolver) findPerson(ctx context.Context, id string) (*gqlmodel.Person,
 	return toPerson(ctx, *p), nil
 }
 
-// mustPerson is findPerson for non-null fields: a missing person is an
-// error (it can only be one still being projected).
-func (r *Resolver) mustPerson(ctx context.Context, id string) (*gqlmodel.Person, error) {
-	p, err := r.findPerson(ctx, id)
-	if err == nil && p == nil {
-		return nil, domain.NotFound("person %s not found", id)
-	}
-	return p, err
-}
-
 // ledgerParty is a sender or recipient of a ledger record. The records
 // outlive a party who deleted their account (the coins moved): such a
 // party shows as domain.DeletedPersonName with its id and nothing else,
