@@ -91,8 +91,16 @@ func (c *planCompiler) list(x string, lp store.ListPlan, depth int) (string, err
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("{total: %s, page: COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person)%s WHERE %s.name IS NOT NULL AND %s WITH %s, %s ORDER BY %s LIMIT %s RETURN {k: %s, p: %s} }}",
-		total, x, arrow[0], r, arrow[1], y, o.hint, y, o.after, y, r, o.by, c.param(lp.Page.First+1), o.key, member), nil
+	// The page reads first+1 items (the last only says whether a next
+	// page exists) and projects the members of the first only: at depth 5
+	// with pages of 3, projecting the extra one read 4^4 leaves instead of
+	// 3^4. reduce numbers the items (size(acc)); CASE evaluates only its
+	// branch; the list comprehension binds the member's node to y.
+	e, acc, first := c.fresh("e"), c.fresh("acc"), c.param(lp.Page.First)
+	return fmt.Sprintf("{total: %s, page: reduce(%s = [], %s IN COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person)%s WHERE %s.name IS NOT NULL AND %s WITH %s, %s ORDER BY %s LIMIT %s + 1 RETURN {k: %s, n: %s} } | "+
+		"%s + [CASE WHEN size(%s) < %s THEN {k: %s.k, p: [%s IN [%s.n] | %s][0]} ELSE {k: %s.k} END])}",
+		total, acc, e, x, arrow[0], r, arrow[1], y, o.hint, y, o.after, y, r, o.by, first, o.key, y,
+		acc, acc, first, e, y, e, member, e), nil
 }
 
 // order is how lp's page reads over x's list through edge r to person y:
