@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 
@@ -39,31 +40,37 @@ type eventReadKey struct{ event, person, plan string }
 
 // eventRead is one shared read: done closes when read and err are set.
 type eventRead struct {
+	key  eventReadKey
 	done chan struct{}
 	at   time.Time
 	read *store.PersonRead
 	err  error
+	size int // persons the read holds, once kept
+	// kept: counted in held; evicted: out of the table (both under mu).
+	kept, evicted bool
 }
 
-// eventReads is the table of shared reads; its zero value is ready.
+// eventReads is the table of shared reads; its zero value is ready. It
+// holds at most eventReadsMax reads and eventReadsMaxPersons persons in
+// them, none older than eventReadTTL once another read starts.
 type eventReads struct {
 	mu      sync.Mutex
 	entries map[eventReadKey]*eventRead
-	order   []eventReadKey // oldest first
+	order   []*eventRead // oldest first
+	held    int          // persons in the kept reads
 }
 
+// eventReadsMaxPersons bounds the persons the kept reads hold together
+// (a read planned at the complexity limit may hold thousands).
+const eventReadsMaxPersons = 50_000
+
 // get returns the read of key, made by fetch for the first caller and
-// waited for by the others. A failed read is not kept.
+// waited for by the others. A failed or empty read is not kept (an empty
+// one may be a person still being projected), nor one that panicked.
 func (t *eventReads) get(ctx context.Context, key eventReadKey, fetch func(context.Context) (*store.PersonRead, error)) (*store.PersonRead, error) {
 	e, first := t.entry(key)
 	if first {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventReadTimeout)
-		e.read, e.err = fetch(rctx)
-		cancel()
-		if e.err != nil {
-			t.forget(key, e)
-		}
-		close(e.done)
+		t.fill(ctx, e, fetch)
 	}
 	select {
 	case <-e.done:
@@ -73,7 +80,42 @@ func (t *eventReads) get(ctx context.Context, key eventReadKey, fetch func(conte
 	}
 }
 
-// entry finds key's read, or starts one (first is then true).
+// fill runs fetch for e and releases its waiters whatever happens: a
+// panic fails them and is raised again for the starter's recovery.
+func (t *eventReads) fill(ctx context.Context, e *eventRead, fetch func(context.Context) (*store.PersonRead, error)) {
+	settled := false
+	defer func() {
+		if !settled {
+			e.err = fmt.Errorf("reading person %s for event %s: the read panicked", e.key.person, e.key.event)
+			t.settle(e)
+		}
+	}()
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventReadTimeout)
+	defer cancel()
+	e.read, e.err = fetch(rctx)
+	settled = true
+	t.settle(e)
+}
+
+// settle keeps e if its read is worth sharing, forgets it otherwise, and
+// releases its waiters.
+func (t *eventReads) settle(e *eventRead) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch {
+	case e.err != nil || e.read == nil:
+		if t.entries[e.key] == e {
+			delete(t.entries, e.key)
+		}
+	case !e.evicted:
+		e.size, e.kept = personsIn(*e.read), true
+		t.held += e.size
+	}
+	close(e.done)
+}
+
+// entry finds key's read, or starts one (first is then true), after
+// dropping the reads that are too old or too many.
 func (t *eventReads) entry(key eventReadKey) (e *eventRead, first bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -84,26 +126,33 @@ func (t *eventReads) entry(key eventReadKey) (e *eventRead, first bool) {
 	if t.entries == nil {
 		t.entries = map[eventReadKey]*eventRead{}
 	}
-	for len(t.order) >= eventReadsMax {
+	for len(t.order) > 0 && (len(t.order) >= eventReadsMax || t.held > eventReadsMaxPersons || now.Sub(t.order[0].at) >= eventReadTTL) {
 		old := t.order[0]
+		t.order[0] = nil
 		t.order = t.order[1:]
-		delete(t.entries, old)
+		old.evicted = true
+		if old.kept {
+			t.held -= old.size
+		}
+		if t.entries[old.key] == old {
+			delete(t.entries, old.key)
+		}
 	}
-	e = &eventRead{done: make(chan struct{}), at: now}
-	if _, ok := t.entries[key]; !ok {
-		t.order = append(t.order, key)
-	}
+	e = &eventRead{key: key, done: make(chan struct{}), at: now}
+	t.order = append(t.order, e)
 	t.entries[key] = e
 	return e, true
 }
 
-// forget drops e if it is still key's read.
-func (t *eventReads) forget(key eventReadKey, e *eventRead) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.entries[key] == e {
-		delete(t.entries, key)
+// personsIn counts the persons a planned read holds.
+func personsIn(r store.PersonRead) int {
+	n := 1
+	for _, l := range r.Lists {
+		for _, m := range l.Members {
+			n += personsIn(m)
+		}
 	}
+	return n
 }
 
 // eventPerson resolves a person an event names, planned by the field's

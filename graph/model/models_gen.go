@@ -215,10 +215,10 @@ func (e CommandStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// How a list of followers, follows or an interest's persons is ordered; ties
-// go by person id. NEWEST and OLDEST order by when the follow (or the
-// interest) was made, NAME by the person's name. A cursor belongs to the
-// order it was read in.
+// How a list of followers, follows or an interest's persons is ordered.
+// NEWEST and OLDEST order by when the follow (or the interest) was made, NAME
+// by the person's name. Ties go by person id, descending for NEWEST (the
+// exact reverse of OLDEST). A cursor belongs to the order it was read in.
 type FollowOrder string
 
 const (

@@ -12,7 +12,7 @@ import (
 
 // Migrations bring a database written by an earlier version up to date,
 // once per database: a :Migration node records each that ran, so a store
-// already migrated pays one read at start.
+// already migrated pays one read per migration at start.
 //
 // Persons registered before search existed have no searchName, so search
 // would never find them. Their keys are computed in Go (domain.SearchKey

@@ -10,8 +10,9 @@ import (
 
 // orderSpec is how one store.FollowOrder reads in Cypher over a list
 // whose edge is r and person x: the order key, the clause that keeps only
-// what comes after the cursor ($after, $key), and the ORDER BY; hint, if
-// any, follows the list's pattern (an order by a listKey).
+// what comes after the cursor ($after and $key, or $bound for an order by
+// a listKey), and the ORDER BY; hint, if any, follows the list's pattern
+// (an order by a listKey).
 type orderSpec struct{ key, after, by, hint string }
 
 // orderSpecs are the orders over x and r of the fixed page statements (a
