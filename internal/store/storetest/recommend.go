@@ -85,3 +85,38 @@ func testRecommendColdStart(t *testing.T, s store.GraphStore) {
 		}
 	}
 }
+
+// testRecommendTiesCut: a page that ends inside a tie of scores takes the
+// tied candidates with the most followers; one scoring less never enters,
+// however many followers it has.
+func testRecommendTiesCut(t *testing.T, s store.GraphStore) {
+	one, two := "tie one "+testsupport.Letters(), "tie two "+testsupport.Letters()
+	me, best, tieFew, tieMany, low := register(t, s, "Me"), register(t, s, "Best"), register(t, s, "TieFew"), register(t, s, "TieMany"), register(t, s, "Low")
+	for _, p := range []string{me, best} {
+		addInterest(t, s, p, one)
+		addInterest(t, s, p, two)
+	}
+	addInterest(t, s, tieFew, one)
+	addInterest(t, s, tieMany, two)
+	// Low scores half a point (Me follows one who follows Low) and has
+	// the most followers of all.
+	via := register(t, s, "Via")
+	follow(t, s, me, via)
+	follow(t, s, via, low)
+	for range 3 {
+		fan := register(t, s, "Fan")
+		follow(t, s, fan, low)
+		follow(t, s, fan, tieMany)
+	}
+	recs, err := s.Recommend(ctx(t), me, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.Person.ID)
+	}
+	if want := []string{best, tieMany}; !equal(got, want) {
+		t.Fatalf("first 2: %v, want Best (2 points) then TieMany (1 point, 3 followers) over TieFew (1 point, none); Low %s scores less", got, low)
+	}
+}

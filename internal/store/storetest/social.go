@@ -26,6 +26,7 @@ var socialTests = map[string]func(*testing.T, store.GraphStore){
 	"RelationsReplay":            testRelationsReplay,
 	"RecommendExcludes":          testRecommendExclusions,
 	"RecommendCold":              testRecommendColdStart,
+	"RecommendTiesCut":           testRecommendTiesCut,
 }
 
 func follow(t *testing.T, s store.GraphStore, a, b string) {
