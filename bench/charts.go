@@ -104,7 +104,9 @@ func (rep *Report) vsConcurrency(title, unit string, levels []int, stage, name s
 	}
 	if len(lp) > 0 {
 		_ = plotutil.AddLinePoints(p, lp...)
-		logX(p)
+		if len(levels) > 1 { // one level has no range: gonum's log axis would pad it below 0
+			logX(p)
+		}
 		var ts []plot.Tick
 		for _, c := range levels {
 			ts = append(ts, plot.Tick{Value: float64(c), Label: strconv.Itoa(c)})
