@@ -10,16 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/app"
-	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gateway"
 	"github.com/interestgraph/interestgraph/internal/hub"
-	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 	"github.com/interestgraph/interestgraph/internal/testsupport/gqlclient"
-	"github.com/interestgraph/interestgraph/resolvers"
 )
 
 // planCounter counts planned person reads: one statement each on Neo4j.
@@ -55,16 +51,10 @@ func TestEventResolvedOncePerSelection(t *testing.T) {
 	execute(domain.CmdFollow, ann, domain.FollowPayload{PersonID: bob})
 
 	reader := &planCounter{Reader: st}
-	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
-	ids, _ := identity.New(identity.Config{}, st.Identity(), keys, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := hub.New(0, log)
-	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), reader, ids, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(gateway.NewHandler(gateway.Config{}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Log: log},
-		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: log}))
+	h := hub.New(0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	res, keys := testResolverWith(t, reader, h)
+	srv := httptest.NewServer(gateway.NewHandler(gateway.Config{}, gateway.Deps{Resolvers: res,
+		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: res.Log}))
 	defer srv.Close()
 
 	selections := map[string]string{

@@ -76,10 +76,17 @@ func readServer(t *testing.T, st store.GraphStore, reader store.Reader) (url, id
 // sign its tokens.
 func testResolver(t testing.TB, reader store.Reader) (*resolvers.Resolver, *auth.Keys) {
 	t.Helper()
+	return testResolverWith(t, reader, hub.New(0, slog.New(slog.NewTextHandler(io.Discard, nil))))
+}
+
+// testResolverWith is testResolver with the subscriptions streamed by
+// streams.
+func testResolverWith(t testing.TB, reader store.Reader, streams app.Streams) (*resolvers.Resolver, *auth.Keys) {
+	t.Helper()
 	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Hour})
 	ids, _ := identity.New(identity.Config{}, memory.NewIdentity(), keys, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), reader, ids, hub.New(0, log))
+	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), reader, ids, streams)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
-	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
-	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
 // TestReadsCarryObservedBookmarks: a bookmark handed to ObserveBookmarks
@@ -16,14 +14,9 @@ import (
 // (or read without them) would answer. Causal waiting for a real bookmark
 // is Neo4j's part and needs a cluster to show (see docs/TESTING.md).
 func TestReadsCarryObservedBookmarks(t *testing.T) {
-	srv := testsupport.Neo4jServer(t)
+	s := openStore(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: srv.URI, User: srv.User, Password: srv.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close(context.Background()) })
 	ids := []string{domain.NewID()}
 	if _, err := s.PersonsByIDs(ctx, ids); err != nil {
 		t.Fatalf("read before any bookmark: %v", err)

@@ -14,14 +14,7 @@ import (
 // TestContract runs the store contract against the real Neo4j of the dev
 // stack. Every test uses fresh ids, so runs share the database safely.
 func TestContract(t *testing.T) {
-	srv := testsupport.Neo4jServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: srv.URI, User: srv.User, Password: srv.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close(context.Background()) })
+	s := openStore(t)
 	storetest.RunGraph(t, func(*testing.T) storetest.Stores { return storetest.Stores{Graph: s, Identity: s.Identity()} })
 	storetest.RunIdentity(t, func(*testing.T) store.IdentityStore { return s.Identity() })
 }
@@ -37,7 +30,12 @@ func TestWrongPasswordIsRefused(t *testing.T) {
 
 // TestMarkReadAfterRetention runs on a store of its own: it shortens the
 // store's notification retention.
-func TestMarkReadAfterRetention(t *testing.T) {
+func TestMarkReadAfterRetention(t *testing.T) { storetest.MarkReadAfterRetention(t, openStore(t)) }
+
+// openStore opens a store of the test's own on the dev stack's Neo4j,
+// closed when the test ends.
+func openStore(t *testing.T) *neo4jstore.Store {
+	t.Helper()
 	srv := testsupport.Neo4jServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -46,5 +44,5 @@ func TestMarkReadAfterRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close(context.Background()) })
-	storetest.MarkReadAfterRetention(t, s)
+	return s
 }
