@@ -3,23 +3,16 @@ package resolvers_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gateway"
-	"github.com/interestgraph/interestgraph/internal/hub"
-	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
-	"github.com/interestgraph/interestgraph/resolvers"
 )
 
 // statementCounter counts every read-model call a person selection can
@@ -92,17 +85,11 @@ func TestCompiledReadOneStatementPerRootField(t *testing.T) {
 		}
 	}
 	counter := &statementCounter{Reader: st}
-	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
-	idp, _ := identity.New(identity.Config{}, st.Identity(), keys, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), counter, idp, hub.New(0, log))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, keys := testResolver(t, counter)
 	limits := gateway.DefaultLimits
 	limits.MaxDepth, limits.MaxComplexity = 100, 1<<40
-	srv := httptest.NewServer(gateway.NewHandler(gateway.Config{Limits: limits}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Log: log},
-		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: log}))
+	srv := httptest.NewServer(gateway.NewHandler(gateway.Config{Limits: limits}, gateway.Deps{Resolvers: res,
+		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: res.Log}))
 	defer srv.Close()
 	tok, _, _ := keys.Issue(ids[0], []string{auth.RoleUser})
 	for _, depth := range []int{1, 2, 3, 5} {

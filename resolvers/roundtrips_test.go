@@ -5,22 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/auth"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/gateway"
-	"github.com/interestgraph/interestgraph/internal/hub"
-	"github.com/interestgraph/interestgraph/internal/identity"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
-	"github.com/interestgraph/interestgraph/resolvers"
 )
 
 // countingReader counts read-model calls: each one is a round trip to
@@ -88,15 +83,9 @@ func TestNestedSelectionsCostOneRoundTripPerLevel(t *testing.T) {
 		exec(domain.CmdAddInterest, me, domain.InterestPayload{Interest: "topic " + string(rune('k'+i))})
 	}
 	reader := &countingReader{Reader: st}
-	keys, _ := auth.NewKeys(auth.KeyConfig{Issuer: "i", Audience: "a", TTL: time.Minute})
-	ids, _ := identity.New(identity.Config{}, st.Identity(), keys, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(app.Config{}, noBus{}, app.NewWaiter(), reader, ids, hub.New(0, log))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := gateway.NewHandler(gateway.Config{}, gateway.Deps{Resolvers: &resolvers.Resolver{App: a, Log: log},
-		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: log})
+	res, keys := testResolver(t, reader)
+	h := gateway.NewHandler(gateway.Config{}, gateway.Deps{Resolvers: res,
+		Verifier: keys, Ready: func(context.Context) error { return nil }, Log: res.Log})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	tok, _, _ := keys.Issue(me, []string{auth.RoleUser})

@@ -7,6 +7,7 @@ package storetest
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -249,6 +250,10 @@ func testPagination(t *testing.T, s store.GraphStore) {
 		if seen[i-1] >= seen[i] {
 			t.Fatalf("pages not ordered by id: %v", seen)
 		}
+	}
+	slices.Sort(fans)
+	if !slices.Equal(seen, fans) {
+		t.Fatalf("paged %v, want the fans %v", seen, fans)
 	}
 }
 
