@@ -110,7 +110,7 @@ func testCrashAt(t *testing.T, bin, point string) {
 	}
 	waitKilled(t, cp, point)
 	run.restart(t)
-	eventually(t, 2*time.Minute, "every command decided", func() bool { return allDecided(ctx, rs, cmds) })
+	eventually(t, 2*time.Minute, "every command decided and answered", func() bool { return allAnswered(ctx, rs, cmds) })
 
 	snap, err := rs.store.Snapshot(ctx, ids)
 	if err != nil {
@@ -165,6 +165,33 @@ func waitKilled(t *testing.T, cp *consumerProcess, point string) {
 	case <-time.After(2 * time.Minute):
 		t.Fatalf("the consumer never reached %s", point)
 	}
+}
+
+// allAnswered: every command is decided in the store and has its outcome
+// on the outcomes topic. The store alone is not enough: a consumer killed
+// between its commit and its publishing publishes only after its restart
+// redoes the command, which may be after the store already shows it.
+func allAnswered(ctx context.Context, rs *running, cmds []domain.Command) bool {
+	if !allDecided(ctx, rs, cmds) {
+		return false
+	}
+	outcomes, err := drainOnce(ctx, rs, rs.busCfg.Topics.Outcomes)
+	if err != nil {
+		return false
+	}
+	answered := map[string]bool{}
+	for _, m := range outcomes {
+		var o domain.Outcome
+		if json.Unmarshal(m.Value, &o) == nil {
+			answered[o.CommandID] = true
+		}
+	}
+	for _, c := range cmds {
+		if !answered[c.ID] {
+			return false
+		}
+	}
+	return true
 }
 
 func allDecided(ctx context.Context, rs *running, cmds []domain.Command) bool {

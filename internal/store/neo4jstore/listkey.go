@@ -62,12 +62,14 @@ func (k listKey) backfill() string {
 
 // order is the orderSpec of a time order over the edges r of anchor a:
 // the keys between a's first key and the cursor's, in index order, the
-// planner told to seek the index (it would otherwise expand a's every
-// edge, a's degree being unknown to it). The cursor is the parameter
-// bound (keyBound).
+// planner told to seek the index: without a hint it expands a's every
+// edge (a's degree being unknown to it), and with USING INDEX alone it
+// may pick an ordered scan of the whole index filtered by the range (on
+// a young database, whose index statistics say the index is small). The
+// cursor is the parameter bound (keyBound).
 func (k listKey) order(o store.FollowOrder, r, a, bound string) orderSpec {
 	key, anchor := r+"."+k.prop, a+"."+k.anchorProp
-	spec := orderSpec{key: r + ".since", hint: fmt.Sprintf(" USING INDEX %s:%s(%s)", r, k.rel, k.prop)}
+	spec := orderSpec{key: r + ".since", hint: fmt.Sprintf(" USING INDEX SEEK %s:%s(%s)", r, k.rel, k.prop)}
 	if o == store.ByOldest {
 		spec.after = fmt.Sprintf("%s > %s + %s AND %s < %s + '}'", key, anchor, bound, key, anchor)
 		spec.by = key
