@@ -29,10 +29,12 @@ func planSelection(op *graphql.OperationContext, sel ast.SelectionSet) (store.Pe
 const maxPlannedLists = 64
 
 func planLevel(op *graphql.OperationContext, sel ast.SelectionSet, depth int, budget *int) (store.PersonPlan, *gqlmodel.PlanKeys) {
-	var plan store.PersonPlan
+	plan := store.PersonPlan{SkipProfile: true}
 	keys := &gqlmodel.PlanKeys{Interests: map[string]gqlmodel.InterestsKey{}, Lists: map[string]gqlmodel.ListKey{}}
 	for _, f := range graphql.CollectFields(op, sel, []string{"Person"}) {
 		switch f.Name {
+		case "email", "registeredAt", "bio", "wallet": // the fields of the profile (mapping.go)
+			plan.SkipProfile = false
 		case "followerCount", "followingCount":
 			plan.Counts = true
 		case "interests":

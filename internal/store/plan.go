@@ -12,7 +12,11 @@ const MaxPlanDepth = 16
 // statement. It knows nothing of GraphQL, and nothing in it is ever
 // written into a statement's text except the store's own generated names.
 type PersonPlan struct {
-	Counts    bool // FollowerCount and FollowingCount; 0 without
+	Counts bool // FollowerCount and FollowingCount; 0 without
+	// SkipProfile reads only the person's id and name (and the counts):
+	// email, registeredAt, balance and bio stay zero. A nested read selects
+	// little more than names, and each property read and sent costs.
+	SkipProfile bool
 	Interests []InterestsPlan
 	Lists     []ListPlan
 }

@@ -27,6 +27,9 @@ func (s *Store) readPlan(p *person, plan store.PersonPlan) store.PersonRead {
 	if !plan.Counts {
 		r.Person.FollowerCount, r.Person.FollowingCount = 0, 0
 	}
+	if plan.SkipProfile {
+		r.Person = store.Person{ID: r.Person.ID, Name: r.Person.Name, FollowerCount: r.Person.FollowerCount, FollowingCount: r.Person.FollowingCount}
+	}
 	for _, ip := range plan.Interests {
 		r.Interests = append(r.Interests, s.rankedOf(p, ip))
 	}

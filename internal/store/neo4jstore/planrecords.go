@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/interestgraph/interestgraph/internal/store"
@@ -8,19 +9,23 @@ import (
 
 // toPersonRead maps the projection compilePlan made for plan.
 func toPersonRead(v any, plan store.PersonPlan) (store.PersonRead, error) {
-	p, err := toPerson(v)
+	toP := toPerson
+	if plan.SkipProfile {
+		toP = toNamedPerson
+	}
+	p, err := toP(v)
 	if err != nil {
 		return store.PersonRead{}, err
 	}
 	m, _ := asRow(v, "person") // toPerson checked it is a map
 	r := store.PersonRead{Person: p}
 	f := &fields{src: m, what: "planned person"}
-	for i := range plan.Interests {
+	for i, ip := range plan.Interests {
 		list := list[any](f, "i"+strconv.Itoa(i))
 		if f.err != nil {
 			return store.PersonRead{}, f.err
 		}
-		interests, err := toInterestList(list)
+		interests, err := toInterestList(list, counted(ip))
 		if err != nil {
 			return store.PersonRead{}, err
 		}
@@ -40,9 +45,19 @@ func toPersonRead(v any, plan store.PersonPlan) (store.PersonRead, error) {
 	return r, nil
 }
 
-func toInterestList(list []any) ([]store.Interest, error) {
+// toInterestList maps the interests the plan read: names, or with
+// counted maps of name and count.
+func toInterestList(list []any, counted bool) ([]store.Interest, error) {
 	out := make([]store.Interest, 0, len(list))
 	for _, v := range list {
+		if !counted {
+			name, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf("neo4j: planned interest is %T, want a name", v)
+			}
+			out = append(out, store.Interest{Name: name})
+			continue
+		}
 		m, err := asRow(v, "interest")
 		if err != nil {
 			return nil, err

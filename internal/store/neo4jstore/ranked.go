@@ -43,7 +43,7 @@ func (s *Store) RankedInterestsOf(ctx context.Context, ids []string, order store
 		if f.err != nil {
 			return nil, f.err
 		}
-		interests, err := toInterestList(list)
+		interests, err := toInterestList(list, true)
 		if err != nil {
 			return nil, err
 		}

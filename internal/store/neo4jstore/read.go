@@ -38,6 +38,19 @@ func toPerson(v any) (store.Person, error) {
 	return p, f.err
 }
 
+// toNamedPerson maps a projection of a person's id, name and counts
+// only (store.PersonPlan.SkipProfile).
+func toNamedPerson(v any) (store.Person, error) {
+	m, err := asRow(v, "person")
+	if err != nil {
+		return store.Person{}, err
+	}
+	f := &fields{src: m, what: "person"}
+	p := store.Person{ID: req[string](f, "id"), Name: req[string](f, "name"),
+		FollowerCount: count(f, "followers"), FollowingCount: count(f, "following")}
+	return p, f.err
+}
+
 // PersonsByIDs implements store.Reader.
 func (s *Store) PersonsByIDs(ctx context.Context, ids []string) (map[string]store.Person, error) {
 	recs, err := s.read(ctx, `UNWIND $ids AS id MATCH (x:Person {id: id}) WHERE x.name IS NOT NULL

@@ -86,7 +86,7 @@ func (s *Store) Interests(ctx context.Context, prefix string, order store.Intere
 	if len(page) > pg.First {
 		page, res.HasNext = page[:pg.First], true
 	}
-	if res.Interests, err = toInterestList(page); err != nil {
+	if res.Interests, err = toInterestList(page, true); err != nil {
 		return store.InterestPage{}, err
 	}
 	return res, nil
