@@ -17,8 +17,8 @@ type PersonPlan struct {
 	// email, registeredAt, balance and bio stay zero. A nested read selects
 	// little more than names, and each property read and sent costs.
 	SkipProfile bool
-	Interests []InterestsPlan
-	Lists     []ListPlan
+	Interests   []InterestsPlan
+	Lists       []ListPlan
 }
 
 // InterestsPlan reads a person's first interests in an order.
