@@ -115,6 +115,7 @@ func parseConfig(args []string) (Config, error) {
 	writeConc := fs.String("write-concurrency", "", "levels of the writes waiting for APPLIED, e.g. 1,4,16,64 (default: the scale's, else -concurrency)")
 	backlog := fs.Int("backlog", 0, "commands preloaded for the drain (overrides the scale)")
 	subs := fs.String("subscribers", "", "subscriber counts, e.g. 1,100,1000,10000 (overrides the scale)")
+	subRate := fs.Float64("sub-rate", 0, "events per second at each fan-out level (overrides the scale)")
 	repeats := fs.Int("repeats", 0, "runs per measured point (overrides the scale)")
 	duration := fs.Duration("duration", 0, "length of one measured run (overrides the scale)")
 	peer := fs.Bool("peer", true, "run the @neo4j/graphql peer")
@@ -164,6 +165,9 @@ func parseConfig(args []string) (Config, error) {
 		if cfg.Subscribers, err = ints(*subs); err != nil {
 			return Config{}, fmt.Errorf("-subscribers: %w", err)
 		}
+	}
+	if *subRate > 0 {
+		cfg.SubRate = *subRate
 	}
 	if cfg.Stages, err = parseStages(*stages); err != nil {
 		return Config{}, err
