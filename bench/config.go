@@ -166,7 +166,10 @@ func parseConfig(args []string) (Config, error) {
 			return Config{}, fmt.Errorf("-subscribers: %w", err)
 		}
 	}
-	if *subRate > 0 {
+	switch {
+	case *subRate < 0 || *subRate > 1000:
+		return Config{}, fmt.Errorf("-sub-rate %g: want 0 (the scale's) up to 1000 events per second", *subRate)
+	case *subRate > 0:
 		cfg.SubRate = *subRate
 	}
 	if cfg.Stages, err = parseStages(*stages); err != nil {

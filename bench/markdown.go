@@ -196,7 +196,7 @@ func (rep *Report) subTable(w func(string, ...any)) {
 		return
 	}
 	c := rep.Config
-	w("#### Subscription fan-out (personEvents of one person, %d events at %.0f/s, one run per level)", c.SubEvents, c.SubRate)
+	w("#### Subscription fan-out (personEvents of one person, %d events at %g/s, one run per level)", c.SubEvents, c.SubRate)
 	w("")
 	w("| contestant | subscribers | deliveries/s | p50 | p99 | drops | ended by server | gateway RSS before → with subscribers | RSS per subscriber |")
 	w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")

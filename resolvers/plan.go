@@ -125,7 +125,8 @@ func listPlan(op *graphql.OperationContext, f graphql.CollectedField, depth int,
 	}
 	members := &gqlmodel.PlanKeys{Interests: map[string]gqlmodel.InterestsKey{}, Lists: map[string]gqlmodel.ListKey{}}
 	switch len(nodes) {
-	case 0:
+	case 0: // only counts or cursors: the members' ids and names suffice
+		lp.Member.SkipProfile = true
 	case 1:
 		lp.Member, members = planLevel(op, nodes[0].Selections, depth+1, budget)
 	default: // two edges or node aliases: left to the loaders

@@ -71,7 +71,7 @@ func testCrashInBatch(t *testing.T, bin, point string) {
 	}
 	t.Logf("killed at %s with a batch of %s commands", point, m[1])
 	run.restart(t)
-	eventually(t, 3*time.Minute, "every command decided and answered", func() bool { return allAnswered(ctx, rs, cmds) })
+	eventually(t, 3*time.Minute, "every command decided and answered", func() bool { return allAnswered(t, ctx, rs, cmds) })
 
 	snap, err := rs.store.Snapshot(ctx, ids)
 	if err != nil {

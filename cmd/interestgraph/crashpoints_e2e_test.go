@@ -110,7 +110,7 @@ func testCrashAt(t *testing.T, bin, point string) {
 	}
 	waitKilled(t, cp, point)
 	run.restart(t)
-	eventually(t, 2*time.Minute, "every command decided and answered", func() bool { return allAnswered(ctx, rs, cmds) })
+	eventually(t, 2*time.Minute, "every command decided and answered", func() bool { return allAnswered(t, ctx, rs, cmds) })
 
 	snap, err := rs.store.Snapshot(ctx, ids)
 	if err != nil {
@@ -171,20 +171,22 @@ func waitKilled(t *testing.T, cp *consumerProcess, point string) {
 // on the outcomes topic. The store alone is not enough: a consumer killed
 // between its commit and its publishing publishes only after its restart
 // redoes the command, which may be after the store already shows it.
-func allAnswered(ctx context.Context, rs *running, cmds []domain.Command) bool {
+func allAnswered(t *testing.T, ctx context.Context, rs *running, cmds []domain.Command) bool {
+	t.Helper()
 	if !allDecided(ctx, rs, cmds) {
 		return false
 	}
 	outcomes, err := drainOnce(ctx, rs, rs.busCfg.Topics.Outcomes)
 	if err != nil {
-		return false
+		return false // a broker hiccup: the next poll reads again
 	}
 	answered := map[string]bool{}
 	for _, m := range outcomes {
 		var o domain.Outcome
-		if json.Unmarshal(m.Value, &o) == nil {
-			answered[o.CommandID] = true
+		if err := json.Unmarshal(m.Value, &o); err != nil {
+			t.Fatalf("outcome: %v", err)
 		}
+		answered[o.CommandID] = true
 	}
 	for _, c := range cmds {
 		if !answered[c.ID] {

@@ -144,7 +144,7 @@ func TestSlowNeo4jDecidesEachCommandOnce(t *testing.T) {
 	}
 	send(t, ctx, rs, batch...)
 	cmds = append(cmds, batch...)
-	eventually(t, 2*time.Minute, "every command decided and answered on a slow store", func() bool { return allAnswered(ctx, rs, cmds) })
+	eventually(t, 2*time.Minute, "every command decided and answered on a slow store", func() bool { return allAnswered(t, ctx, rs, cmds) })
 	proxy.Restore()
 
 	checkEventsAndOutcomes(t, rs, cmds)

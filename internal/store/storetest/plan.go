@@ -15,6 +15,9 @@ import (
 func testPlannedRead(t *testing.T, s store.GraphStore) {
 	hub, a, b, c := register(t, s, "Hub"), register(t, s, "Ann"), register(t, s, "Bob"), register(t, s, "Cal")
 	topic := "plan " + testsupport.Letters() + " "
+	bio := "plans read me"
+	exec(t, s, domain.CmdUpdateProfile, hub, domain.ProfilePayload{Bio: &bio}) // a profile to read or skip
+	exec(t, s, domain.CmdUpdateProfile, a, domain.ProfilePayload{Bio: &bio})
 	for _, e := range [][2]string{{a, hub}, {b, hub}, {c, hub}, {hub, a}, {hub, b}, {a, b}, {b, c}, {c, a}} {
 		exec(t, s, domain.CmdFollow, e[0], domain.FollowPayload{PersonID: e[1]})
 	}
