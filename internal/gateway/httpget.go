@@ -80,12 +80,3 @@ func statusForErrors(media string, errs gqlerror.List) int {
 	}
 	return http.StatusUnprocessableEntity
 }
-
-func writeResponse(w http.ResponseWriter, resp *graphql.Response) {
-	b, err := json.Marshal(resp)
-	if err != nil {
-		http.Error(w, `{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`, http.StatusInternalServerError)
-		return
-	}
-	_, _ = w.Write(b)
-}

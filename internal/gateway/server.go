@@ -79,7 +79,7 @@ func NewHandler(cfg Config, d Deps) *Handler {
 	// text/event-stream, which the other HTTP transports would also take.
 	srv.AddTransport(sseTransport{writeTimeout: ws.WriteTimeout, keepAlive: 15 * time.Second})
 	srv.AddTransport(getTransport{}) // queries only; OPTIONS and refusals: httpRules
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postTransport{}) // gqlgen's, with a cheaper writer (response.go)
 	srv.AddTransport(&transport.Websocket{
 		// Browsers may open a WebSocket only from the same origin or from a
 		// configured host pattern: no cross-site WebSocket hijacking.
