@@ -78,7 +78,7 @@ func NewHandler(cfg Config, d Deps) *Handler {
 	// Server-sent events first: it claims requests that accept
 	// text/event-stream, which the other HTTP transports would also take.
 	srv.AddTransport(sseTransport{writeTimeout: ws.WriteTimeout, keepAlive: 15 * time.Second})
-	srv.AddTransport(getTransport{}) // queries only; OPTIONS and refusals: httpRules
+	srv.AddTransport(getTransport{})  // queries only; OPTIONS and refusals: httpRules
 	srv.AddTransport(postTransport{}) // gqlgen's, with a cheaper writer (response.go)
 	srv.AddTransport(&transport.Websocket{
 		// Browsers may open a WebSocket only from the same origin or from a
