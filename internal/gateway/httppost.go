@@ -10,10 +10,14 @@ import (
 )
 
 // postTransport serves GraphQL over POST (application/json) as gqlgen's
-// transport.POST does, with getTransport's media types and statuses, and
-// writes its answer with writeResponse, which does not re-validate the
-// data (gqlgen's writer does, with json.Marshal). httpRules has read,
-// bounded and checked the body (checkPOST) before it comes here.
+// transport.POST does, and writes its answer with writeResponse, which
+// does not re-validate the data (gqlgen's writer does, with json.Marshal).
+// Media types and statuses are getTransport's: the first of
+// application/graphql-response+json and application/json the client
+// accepts, else application/json, where gqlgen answers the former to an
+// Accept it does not know and the latter to a wildcard listed first.
+// httpRules has read, bounded and checked the body (checkPOST) before it
+// comes here, so a body gqlgen's decoder refuses does not reach it.
 type postTransport struct{}
 
 var _ graphql.Transport = postTransport{}

@@ -15,6 +15,10 @@ import (
 // the gateway's CPU on a nested read. What it also does, escaping <, >, &
 // and U+2028/U+2029 (as \u003c …), is kept: htmlEscape.
 func writeResponse(w http.ResponseWriter, resp *graphql.Response) {
+	if resp == nil { // the executor's answer to a request already cancelled
+		_, _ = w.Write([]byte("null"))
+		return
+	}
 	b, err := appendResponse(make([]byte, 0, len(resp.Data)+64), resp)
 	if err != nil {
 		http.Error(w, `{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`, http.StatusInternalServerError)
@@ -43,7 +47,7 @@ func appendResponse(b []byte, resp *graphql.Response) ([]byte, error) {
 		b = append(append(append(b, `"errors":`...), errs...), ',')
 	}
 	b = append(b, `"data":`...)
-	if resp.Data == nil {
+	if len(resp.Data) == 0 {
 		b = append(b, "null"...)
 	} else {
 		b = htmlEscape(b, resp.Data)

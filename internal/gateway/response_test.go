@@ -31,6 +31,7 @@ func TestWriteResponseIsJSONMarshal(t *testing.T) {
 	for range 300 {
 		cases = append(cases, &graphql.Response{Data: randomData(rng)})
 	}
+	cases = append(cases, nil) // a request cancelled before it ran
 	for _, resp := range cases {
 		want, err := json.Marshal(resp)
 		if err != nil {
