@@ -9,12 +9,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
-	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
+	"github.com/interestgraph/interestgraph/internal/store/neo4jtest"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
@@ -75,17 +74,7 @@ func TestCompiledReadMatchesLoaders(t *testing.T) {
 // the time of the suite).
 func onBothStores(t *testing.T, reads, neoReads int, compare func(*testing.T, store.GraphStore, int)) {
 	t.Run("memory", func(t *testing.T) { compare(t, memory.New(), reads) })
-	t.Run("neo4j", func(t *testing.T) {
-		srv := testsupport.Neo4jServer(t)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: srv.URI, User: srv.User, Password: srv.Password})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = s.Close(context.Background()) })
-		compare(t, s, neoReads)
-	})
+	t.Run("neo4j", func(t *testing.T) { compare(t, neo4jtest.Open(t), neoReads) })
 }
 
 func compareReads(t *testing.T, st store.GraphStore, reads int) {

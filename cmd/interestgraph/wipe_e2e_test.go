@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
+	"github.com/interestgraph/interestgraph/internal/store/neo4jtest"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
@@ -17,15 +18,10 @@ import (
 // removal itself is tested on labels of its own in neo4jstore: wiping the
 // shared test database would pull the graph from under parallel tests.)
 func TestRebuildWipeNeedsConfirmation(t *testing.T) {
-	srv := testsupport.Neo4jServer(t)
+	st := neo4jtest.Open(t)
 	testsupport.KafkaBrokers(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	st, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: srv.URI, User: srv.User, Password: srv.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
 	// Make sure there is a projection to (not) remove.
 	rs := startService(t, testConfig(t, realStack), roles{gateway: true, consumer: true})
 	rs.register(t, "Wendy")

@@ -61,6 +61,7 @@ var Packages = map[string]Layer{
 	"analytics": Adapter,
 
 	"internal/store/storetest": TestSupport,
+	"internal/store/neo4jtest": TestSupport,
 	"internal/bus/bustest":     TestSupport,
 	"internal/testsupport":     TestSupport,
 	// The GraphQL client of the end-to-end tests and the benchmark (bench/

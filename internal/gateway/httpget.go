@@ -45,8 +45,7 @@ func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	opCtx, errs := exec.CreateOperationContext(context.WithValue(ctx, overGETKey{}, true), raw)
 	if errs != nil {
 		w.Header().Set("Content-Type", media)
-		w.WriteHeader(statusForErrors(media, errs))
-		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
+		answerRequestErrors(ctx, w, exec, opCtx, errs, media)
 		return
 	}
 	if opCtx.Operation.Operation != ast.Query {
@@ -79,4 +78,12 @@ func statusForErrors(media string, errs gqlerror.List) int {
 		return http.StatusBadRequest
 	}
 	return http.StatusUnprocessableEntity
+}
+
+// answerRequestErrors answers, over GET and POST alike, a request whose
+// operation could not be made (parse, validation, limits): the status for
+// its media type, and the errors as the executor presents them.
+func answerRequestErrors(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, opCtx *graphql.OperationContext, errs gqlerror.List, media string) {
+	w.WriteHeader(statusForErrors(media, errs))
+	writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
 }

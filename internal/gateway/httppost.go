@@ -49,8 +49,7 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	raw.ReadTime.End = graphql.Now()
 	opCtx, errs := exec.CreateOperationContext(ctx, raw)
 	if errs != nil {
-		w.WriteHeader(statusForErrors(media, errs))
-		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
+		answerRequestErrors(ctx, w, exec, opCtx, errs, media)
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)

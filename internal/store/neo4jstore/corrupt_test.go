@@ -8,7 +8,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
-	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
+	"github.com/interestgraph/interestgraph/internal/store/neo4jtest"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
 
@@ -47,11 +47,7 @@ CREATE (:ReferenceToken {hash: $key, jwt: 42, expiresAt: $exp})`, params, neo4j.
 		t.Fatal(err)
 	}
 
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: srv.URI, User: srv.User, Password: srv.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(ctx)
+	s := neo4jtest.Open(t)
 	if _, err := s.Identity().AccountByPersonID(ctx, key); err == nil || !strings.Contains(err.Error(), "email is") {
 		t.Errorf("AccountByPersonID = %v, want an error naming email", err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/interestgraph/interestgraph/internal/store"
 	"github.com/interestgraph/interestgraph/internal/store/neo4jstore"
+	"github.com/interestgraph/interestgraph/internal/store/neo4jtest"
 	"github.com/interestgraph/interestgraph/internal/store/storetest"
 	"github.com/interestgraph/interestgraph/internal/testsupport"
 )
@@ -34,15 +35,4 @@ func TestMarkReadAfterRetention(t *testing.T) { storetest.MarkReadAfterRetention
 
 // openStore opens a store of the test's own on the dev stack's Neo4j,
 // closed when the test ends.
-func openStore(t *testing.T) *neo4jstore.Store {
-	t.Helper()
-	srv := testsupport.Neo4jServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: srv.URI, User: srv.User, Password: srv.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close(context.Background()) })
-	return s
-}
+func openStore(t *testing.T) *neo4jstore.Store { return neo4jtest.Open(t) }
