@@ -89,6 +89,7 @@ func subscriber[T any](ctx context.Context, r *Resolver, after *string, conv fun
 		// The delivery span ends when gqlgen takes the value to write.
 		_, span := tracing.StartDelivery(ctx, m.Trace)
 		defer span.End()
+		noteCursor(ctx, m.Cursor)
 		select {
 		case out <- v:
 			return true

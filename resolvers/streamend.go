@@ -58,3 +58,46 @@ func endStream(ctx context.Context, err *FellBehindError) bool {
 	se.err = err
 	return true
 }
+
+type cursorsKey struct{}
+
+// Cursors are the cursors of the events a subscription handed to the
+// executor and that its transport has not taken yet, oldest first. The
+// stream appends one before each event it sends and waits for that event
+// to be received before it sends the next, so at most two are held: the
+// one being executed and the one waiting.
+type Cursors struct {
+	mu sync.Mutex
+	q  []string
+}
+
+// WithCursors makes the subscription of ctx record its events' cursors
+// for a transport that needs them whether or not the selection names
+// cursor: it takes one with Take after each response.
+func WithCursors(ctx context.Context) (context.Context, *Cursors) {
+	c := &Cursors{}
+	return context.WithValue(ctx, cursorsKey{}, c), c
+}
+
+// Take returns the cursor of the event of the response just received ("" for a
+// response that carried no event, such as the error that ends a stream).
+func (c *Cursors) Take() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.q) == 0 {
+		return ""
+	}
+	cur := c.q[0]
+	c.q = c.q[1:]
+	return cur
+}
+
+func noteCursor(ctx context.Context, cursor string) {
+	c, _ := ctx.Value(cursorsKey{}).(*Cursors)
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.q = append(c.q, cursor)
+	c.mu.Unlock()
+}

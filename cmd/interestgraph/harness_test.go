@@ -290,9 +290,15 @@ func forStacks(t *testing.T, fn func(t *testing.T, st stack)) {
 
 func jsonInto(raw json.RawMessage, v any) error { return json.Unmarshal(raw, v) }
 
-// waitSubscriptions waits until the gateway's hub holds n subscriptions,
-// so no event is published before a subscriber is there to get it.
+// waitSubscriptions waits until the gateway serves n subscriptions with
+// open streams, so no event is published before a subscriber is there to
+// get it. Over graphql-transport-ws, subscriptions share executions
+// (groups), each one hub subscription; the other transports hold one hub
+// subscription per subscriber.
 func (rs *running) waitSubscriptions(t *testing.T, n int) {
 	t.Helper()
-	eventually(t, 30*time.Second, "subscriptions registered", func() bool { return rs.hub.Count() >= n })
+	eventually(t, 30*time.Second, "subscriptions registered", func() bool {
+		subscribers, executions := rs.handler.Subscriptions()
+		return rs.hub.Count()-executions+subscribers >= n
+	})
 }

@@ -47,6 +47,13 @@ func WithIdentity(ctx context.Context, id Identity) context.Context {
 	return context.WithValue(ctx, identityKey{}, id)
 }
 
+// WithoutIdentity returns ctx as an anonymous request's: work done once
+// for many callers (an event executed for every subscriber of a public
+// selection) must not run as any one of them.
+func WithoutIdentity(ctx context.Context) context.Context {
+	return context.WithValue(ctx, identityKey{}, nil)
+}
+
 // FromContext returns the caller, if a valid token was presented.
 func FromContext(ctx context.Context) (Identity, bool) {
 	id, ok := ctx.Value(identityKey{}).(Identity)

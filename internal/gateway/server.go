@@ -80,13 +80,19 @@ func NewHandler(cfg Config, d Deps) *Handler {
 	srv.AddTransport(sseTransport{writeTimeout: ws.WriteTimeout, keepAlive: 15 * time.Second})
 	srv.AddTransport(getTransport{})  // queries only; OPTIONS and refusals: httpRules
 	srv.AddTransport(postTransport{}) // gqlgen's, with a cheaper writer (response.go)
+	auth := initAuth{v: d.Verifier, log: d.Log}
+	accept := coderws.AcceptOptions{OriginPatterns: cfg.AllowedOrigins}
+	groups := newGroups(d.Log)
+	srv.AddTransport(&wsTransport{accept: accept, limits: ws, open: open, groups: groups,
+		auth: auth, erased: d.Erased, log: d.Log, initTimeout: 10 * time.Second, pingInterval: 15 * time.Second})
+	// The legacy graphql-ws protocol (and sockets that name no protocol).
 	srv.AddTransport(&transport.Websocket{
 		// Browsers may open a WebSocket only from the same origin or from a
 		// configured host pattern: no cross-site WebSocket hijacking.
 		// guardedImplementation adds the per-socket limits and write deadline.
 		Implementation: expiringImplementation{guardedImplementation{
-			accept: coderws.AcceptOptions{OriginPatterns: cfg.AllowedOrigins}, limits: ws, open: open}},
-		InitFunc:              wsInit(d.Verifier, d.Resolvers),
+			accept: accept, limits: ws, open: open}},
+		InitFunc:              wsInit(auth),
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second,
 		PingPongInterval:      15 * time.Second,
@@ -126,7 +132,7 @@ func NewHandler(cfg Config, d Deps) *Handler {
 		withWSState(limitBody(cfg.Limits.MaxBodyBytes, httpRules(authenticate(d.Verifier, d.Log, srv)))))))))
 	webapp.Mount(mux) // the app at /app/, GraphiQL at /: embedded, same-origin only
 	mountOperations(mux, cfg, d)
-	return &Handler{Handler: mux, sockets: open}
+	return &Handler{Handler: mux, sockets: open, groups: groups}
 }
 
 // mountOperations serves the public keys, metrics and health checks.
@@ -237,42 +243,64 @@ func refuseToken(w http.ResponseWriter, r *http.Request, log *slog.Logger, err e
 	writeHTTPError(w, r, http.StatusUnauthorized, CodeUnauthenticated, err.Error())
 }
 
-// wsInit authenticates the connection_init payload ("Authorization" or
-// "authorization", same value as the HTTP header). A connection without a
-// token is anonymous; one with an expired token is closed with 4401 (the
-// client refreshes), one with an invalid token with 4403, both with a
-// reason the client sees; one whose token expires later is closed with
-// 4401 at that moment.
-func wsInit(v Verifier, r *resolvers.Resolver) transport.WebsocketInitFunc {
+// initAuth authenticates a WebSocket's connection_init payload
+// ("Authorization" or "authorization", same value as the HTTP header). A
+// connection without a token is anonymous, or has the identity of the
+// upgrade request's header; one with an expired token is refused with
+// 4401 (the client refreshes), one with an invalid token with 4403, both
+// with a reason the client sees, and 1013 when the verifier could not
+// decide. The identity's expiry is returned: the socket closes with 4401
+// then.
+type initAuth struct {
+	v   Verifier
+	log *slog.Logger
+}
+
+// initRefusal is the close code and reason of a refused connection_init.
+type initRefusal struct {
+	code   int
+	reason string
+	err    error
+}
+
+func (a initAuth) identify(ctx context.Context, p map[string]any) (context.Context, time.Time, *initRefusal) {
+	h := transport.InitPayload(p).Authorization()
+	if h == "" {
+		if id, ok := caller.FromContext(ctx); ok {
+			return ctx, id.ExpiresAt, nil
+		}
+		return ctx, time.Time{}, nil
+	}
+	id, err := verifyHeader(ctx, a.v, a.log, h)
+	if err == nil {
+		return caller.WithIdentity(ctx, id), id.ExpiresAt, nil
+	}
+	r := &initRefusal{code: 4403, reason: "invalid token", err: err}
+	switch {
+	case errors.Is(err, caller.ErrTokenExpired):
+		r.code, r.reason = closeUnauthorized, "token expired"
+	case domain.KindOf(err) != domain.KindUnauthenticated:
+		// The verifier could not decide (key set unreachable): the
+		// client's token may be fine, so "try again", not "invalid".
+		r.code, r.reason = 1013, "authentication is unavailable; try again shortly"
+	}
+	return ctx, time.Time{}, r
+}
+
+// wsInit is initAuth for gqlgen's transport (legacy graphql-ws), which
+// writes the close frame from the context's code and reason and ends the
+// socket when the returned context ends.
+func wsInit(a initAuth) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		h := p.Authorization()
-		if h == "" {
-			h, _ = p["authorization"].(string)
+		ctx, expires, refusal := a.identify(ctx, p)
+		if refusal != nil {
+			ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, refusal.code), refusal.reason)
+			return ctx, nil, refusal.err
 		}
-		if h == "" {
-			// Authenticated by the upgrade request's header, if at all: that
-			// token expires too.
-			if id, ok := caller.FromContext(ctx); ok {
-				return expireAt(ctx, id.ExpiresAt), nil, nil
-			}
-			return ctx, nil, nil
+		if !expires.IsZero() {
+			ctx = expireAt(ctx, expires)
 		}
-		id, err := verifyHeader(ctx, v, r.Log, h)
-		if err == nil {
-			return expireAt(caller.WithIdentity(ctx, id), id.ExpiresAt), nil, nil
-		}
-		code, reason := 4403, "invalid token"
-		switch {
-		case errors.Is(err, caller.ErrTokenExpired):
-			code, reason = closeUnauthorized, "token expired"
-		case domain.KindOf(err) != domain.KindUnauthenticated:
-			// The verifier could not decide (key set unreachable): the
-			// client's token may be fine, so "try again", not "invalid".
-			code, reason = 1013, "authentication is unavailable; try again shortly"
-		}
-		// gqlgen writes the close frame from this context's code and reason.
-		ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), reason)
-		return ctx, nil, err
+		return ctx, nil, nil
 	}
 }
 

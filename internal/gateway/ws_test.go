@@ -57,7 +57,21 @@ func (nopVerifier) Verify(context.Context, string) (caller.Identity, error) {
 	return caller.Identity{}, errNo
 }
 
-func startGateway(t *testing.T, ws WSLimits) (*httptest.Server, *hub.Hub) {
+// testGateway is the hub the test feeds and the gateway it serves.
+type testGateway struct {
+	*hub.Hub
+	gw *Handler
+}
+
+// subscribers counts the subscriptions whose streams are open: over
+// graphql-transport-ws, those of the gateway's groups; over the other
+// transports, one hub subscription each.
+func (g testGateway) subscribers() int {
+	n, executions := g.gw.Subscriptions()
+	return g.Count() - executions + n
+}
+
+func startGateway(t *testing.T, ws WSLimits) (*httptest.Server, testGateway) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := hub.New(4096, log)
@@ -65,13 +79,14 @@ func startGateway(t *testing.T, ws WSLimits) (*httptest.Server, *hub.Hub) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(NewHandler(Config{WS: ws}, Deps{
+	gw := NewHandler(Config{WS: ws}, Deps{
 		Resolvers: &resolvers.Resolver{App: a, Log: log},
 		Verifier:  nopVerifier{}, Ready: func(context.Context) error { return nil }, Log: log,
-	}))
+	})
+	srv := httptest.NewServer(gw)
 	t.Cleanup(srv.Close)
 	t.Cleanup(h.CloseAll)
-	return srv, h
+	return srv, testGateway{Hub: h, gw: gw}
 }
 
 type wsMsg struct {
@@ -143,14 +158,14 @@ func interestAdded(id string) domain.Event {
 		Data: json.RawMessage(`{"personId":"` + personA + `","interest":"go"}`)}
 }
 
-// waitSubscribed waits until the hub holds n subscriptions, publishes one
+// waitSubscribed waits until the gateway serves n subscriptions, publishes one
 // event and waits until every id in ids has received it.
-func waitSubscribed(t *testing.T, c *websocket.Conn, h *hub.Hub, n int, ids ...string) {
+func waitSubscribed(t *testing.T, c *websocket.Conn, h testGateway, n int, ids ...string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for h.Count() != n {
+	for h.subscribers() != n {
 		if time.Now().After(deadline) {
-			t.Fatalf("hub holds %d subscriptions, want %d", h.Count(), n)
+			t.Fatalf("the gateway serves %d subscriptions, want %d", h.subscribers(), n)
 		}
 		time.Sleep(5 * time.Millisecond) // polling interval, not synchronisation
 	}
@@ -208,9 +223,9 @@ func TestSubscriptionsPerSocketAreLimited(t *testing.T) {
 	// The server may confirm before the hub lets go of the subscription;
 	// until it has, a count of 50 would not prove "again" is registered.
 	deadline := time.Now().Add(10 * time.Second)
-	for h.Count() != 49 {
+	for h.subscribers() != 49 {
 		if time.Now().After(deadline) {
-			t.Fatalf("hub holds %d subscriptions after a complete, want 49", h.Count())
+			t.Fatalf("the gateway serves %d subscriptions after a complete, want 49", h.subscribers())
 		}
 		time.Sleep(5 * time.Millisecond) // polling interval, not synchronisation
 	}
@@ -369,7 +384,7 @@ func TestShutdownClosesSocketsGoingAwayWithoutComplete(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c := mustDial(t, srv)
 	subscribePerson(t, c, "s")
-	waitSubscribed(t, c, h, 1, "s")
+	waitSubscribed(t, c, testGateway{Hub: h, gw: gw}, 1, "s")
 
 	gw.CloseSockets("server shutting down")
 	h.CloseAll() // as the service does right after: must not reach the client

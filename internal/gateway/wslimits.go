@@ -114,10 +114,45 @@ func admitSockets(s *sockets, next http.Handler) http.Handler {
 			_, _ = w.Write([]byte(tooManySockets))
 			return
 		}
-		// gqlgen's transport returns when the socket's read loop ends.
-		defer s.release(addr)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), streamingKey{}, true)))
+		// gqlgen's transport and the SSE stream return when they end; the
+		// graphql-transport-ws socket outlives the handler and takes the
+		// slot with it (takeSlot).
+		slot := &heldSlot{release: func() { s.release(addr) }}
+		defer slot.releaseUnlessTaken()
+		ctx := context.WithValue(context.WithValue(r.Context(), streamingKey{}, true), heldSlotKey{}, slot)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// heldSlot is a request's place among the open sockets.
+type heldSlot struct {
+	mu      sync.Mutex
+	taken   bool
+	release func()
+}
+
+type heldSlotKey struct{}
+
+func (h *heldSlot) releaseUnlessTaken() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.taken {
+		h.release()
+	}
+}
+
+// takeSlot hands the request's slot to a socket that outlives the
+// handler; the socket calls the function returned, once, when it ends.
+func takeSlot(ctx context.Context) func() {
+	h, _ := ctx.Value(heldSlotKey{}).(*heldSlot)
+	if h == nil {
+		return func() {}
+	}
+	h.mu.Lock()
+	h.taken = true
+	h.mu.Unlock()
+	var once sync.Once
+	return func() { once.Do(h.release) }
 }
 
 // refuseUnstreamable answers a subscription sent over plain HTTP at once:

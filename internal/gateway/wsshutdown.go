@@ -15,14 +15,21 @@ import (
 // "complete" would tell them the subscription is over for good.
 type openSockets struct {
 	mu     sync.Mutex
-	conns  map[*guardedConn]struct{}
+	conns  map[closableSocket]struct{}
 	closed bool
 }
 
-func newOpenSockets() *openSockets { return &openSockets{conns: map[*guardedConn]struct{}{}} }
+// closableSocket is a socket of either WebSocket transport.
+type closableSocket interface {
+	// closeAndNotify closes with code and reason, and calls done (if
+	// set) when the close handshake is over.
+	closeAndNotify(code int, reason string, done func())
+}
+
+func newOpenSockets() *openSockets { return &openSockets{conns: map[closableSocket]struct{}{}} }
 
 // add registers c; false when the gateway is shutting down.
-func (o *openSockets) add(c *guardedConn) bool {
+func (o *openSockets) add(c closableSocket) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.closed {
@@ -32,7 +39,7 @@ func (o *openSockets) add(c *guardedConn) bool {
 	return true
 }
 
-func (o *openSockets) remove(c *guardedConn) {
+func (o *openSockets) remove(c closableSocket) {
 	o.mu.Lock()
 	delete(o.conns, c)
 	o.mu.Unlock()
@@ -48,7 +55,7 @@ const closeWait = 2 * time.Second
 func (o *openSockets) closeAll(code coderws.StatusCode, reason string) {
 	o.mu.Lock()
 	o.closed = true
-	conns := make([]*guardedConn, 0, len(o.conns))
+	conns := make([]closableSocket, 0, len(o.conns))
 	for c := range o.conns {
 		conns = append(conns, c)
 	}
@@ -70,6 +77,7 @@ func (o *openSockets) closeAll(code coderws.StatusCode, reason string) {
 type Handler struct {
 	http.Handler
 	sockets *openSockets
+	groups  *groups
 }
 
 // CloseSockets closes every open WebSocket with 1001 (going away) and
@@ -77,4 +85,11 @@ type Handler struct {
 // the subscriptions.
 func (h *Handler) CloseSockets(reason string) {
 	h.sockets.closeAll(coderws.StatusGoingAway, reason)
+}
+
+// Subscriptions returns the graphql-transport-ws subscriptions whose
+// streams are open, and the executions (groups) they share.
+func (h *Handler) Subscriptions() (subscribers, executions int) {
+	g, n := h.groups.count()
+	return n, g
 }

@@ -1,0 +1,133 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	coderws "github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// A socket's writes are queued and written by a goroutine that lives
+// only while the queue holds something, so an idle socket holds no
+// goroutine and no buffer, and a group's fan-out never waits on a slow
+// client. Events queue up to a bound (outboxMaxFrames, outboxMaxBytes);
+// past it the subscription has fallen behind and ends with its cursor.
+// Control messages (acks, pongs, completes, errors) are few and always
+// queued. A write that outlasts WriteTimeout closes the socket.
+const (
+	outboxMaxFrames = 256
+	outboxMaxBytes  = 1 << 20
+)
+
+// frame is one message: head, then body (an event's payload, shared by
+// every subscriber of its group), then "}" if tail.
+type frame struct {
+	head, body []byte
+	tail       bool
+}
+
+func (f frame) size() int { return len(f.head) + len(f.body) + 1 }
+
+func (f frame) appendTo(b []byte) []byte {
+	b = append(append(b, f.head...), f.body...)
+	if f.tail {
+		b = append(b, '}')
+	}
+	return b
+}
+
+// control is a message of the protocol with an optional id and payload.
+func control(typ, id string, payload json.RawMessage) frame {
+	b, _ := json.Marshal(wsMessage{ID: id, Type: typ, Payload: payload})
+	return frame{head: b}
+}
+
+// errorFrame is the error message of operation id.
+func errorFrame(id string, errs gqlerror.List) frame {
+	payload, _ := json.Marshal(errs)
+	return control("error", id, payload)
+}
+
+type outbox struct {
+	queue   []frame
+	bytes   int
+	writing bool // a writer goroutine is draining the queue
+}
+
+// drop lets the queue go (the socket is closing).
+func (o *outbox) drop() { o.queue, o.bytes = nil, 0 }
+
+type offered int
+
+const (
+	queued offered = iota
+	full           // the subscriber fell behind
+	closed         // the socket is closing
+)
+
+// send queues a control message or an answer; it is never refused for
+// size (the queue's bound is for events).
+func (s *wsSocket) send(f frame) { s.offer(f, false) }
+
+// offer queues f, bounded if it is an event, and starts the writer.
+func (s *wsSocket) offer(f frame, bounded bool) offered {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return closed
+	}
+	o := &s.out
+	if bounded && len(o.queue) > 0 && (len(o.queue) >= outboxMaxFrames || o.bytes+f.size() > outboxMaxBytes) {
+		return full
+	}
+	o.queue = append(o.queue, f)
+	o.bytes += f.size()
+	if !o.writing {
+		o.writing = true
+		go s.write()
+	}
+	return queued
+}
+
+var writeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// write drains the queue, one message at a time under the write deadline.
+func (s *wsSocket) write() {
+	bp := writeBuffers.Get().(*[]byte)
+	defer writeBuffers.Put(bp)
+	for {
+		s.mu.Lock()
+		o := &s.out
+		if len(o.queue) == 0 || s.closing {
+			o.writing = false
+			o.queue = nil // the backing array goes with it
+			s.mu.Unlock()
+			return
+		}
+		f := o.queue[0]
+		o.queue[0] = frame{}
+		o.queue = o.queue[1:]
+		o.bytes -= f.size()
+		s.mu.Unlock()
+		*bp = f.appendTo((*bp)[:0])
+		ctx, cancel := context.WithTimeout(s.ctx, s.t.limits.WriteTimeout)
+		err := s.conn.Write(ctx, coderws.MessageText, *bp)
+		cancel()
+		if cap(*bp) > 64<<10 {
+			*bp = make([]byte, 0, 1024) // a large event's buffer is not kept in the pool
+		}
+		if err != nil {
+			// Too slow, or gone: coder/websocket has closed the
+			// connection, which ends the reader and the socket.
+			s.mu.Lock()
+			s.out.writing = false
+			s.closing = true
+			s.out.drop()
+			s.mu.Unlock()
+			_ = s.conn.CloseNow()
+			return
+		}
+	}
+}
