@@ -35,13 +35,13 @@ type wsSocket struct {
 	headers http.Header
 	release func() // gives back the socket's slot (admitSockets)
 
-	mu        sync.Mutex
-	opCtx     context.Context // ctx with the caller of connection_init
-	initState int             // 0 nothing yet, 1 connection_init being checked, 2 acknowledged
-	closing   bool            // a close has begun: nothing more is written
-	ops       map[string]*wsOp
-	awaitPong bool
-	out       outbox
+	mu                           sync.Mutex
+	opCtx                        context.Context // ctx with the caller of connection_init
+	initState                    int             // 0 nothing yet, 1 connection_init being checked, 2 acknowledged
+	closing                      bool            // a close has begun: nothing more is written
+	ops                          map[string]*wsOp
+	awaitPong                    bool
+	out                          outbox
 	initTimer, pingTimer, expiry *time.Timer
 }
 
