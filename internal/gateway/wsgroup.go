@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/interestgraph/interestgraph/internal/caller"
+	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/resolvers"
 )
 
@@ -44,19 +45,27 @@ func newGroups(log *slog.Logger) *groups {
 type group struct {
 	reg    *groups
 	key    [sha256.Size]byte
-	shared bool // in the table, for others to join
+	shared bool   // in the table, for others to join
+	kind   string // of its stream, for interestgraph_subscriptions_active
 	cancel context.CancelFunc
 
 	mu      sync.Mutex
 	members map[*wsOp]struct{}
 	ended   bool
 	open    bool // its stream is subscribed: an event published now reaches it
+	// counted is how many of its members the group itself counts in
+	// interestgraph_subscriptions_active: all but one, which the hub
+	// counts as the group's stream, so the gauge still counts subscribers.
+	counted int
 }
+
+// streamKinds names the stream of each subscription field as the hub does.
+var streamKinds = map[string]string{"personEvents": "person", "notifications": "recipient", "graphEvents": "firehose"}
 
 // join adds op to the group of its subscription, starting one if there is
 // none.
 func (r *groups) join(ctx context.Context, op *wsOp, rc *graphql.OperationContext) {
-	key, shared, public, after := groupKey(ctx, rc)
+	key, shared, public, after, field := groupKey(ctx, rc)
 	op.last = after
 	r.mu.Lock()
 	if g := r.all[key]; shared && g != nil {
@@ -64,6 +73,8 @@ func (r *groups) join(ctx context.Context, op *wsOp, rc *graphql.OperationContex
 		if !g.ended {
 			g.members[op] = struct{}{}
 			op.group = g
+			g.counted++
+			metrics.SubscriptionOpened(g.kind)
 			g.mu.Unlock()
 			r.mu.Unlock()
 			return
@@ -75,7 +86,7 @@ func (r *groups) join(ctx context.Context, op *wsOp, rc *graphql.OperationContex
 		gctx = caller.WithoutIdentity(gctx)
 	}
 	gctx, cancel := context.WithCancel(gctx)
-	g := &group{reg: r, key: key, shared: shared, cancel: cancel, members: map[*wsOp]struct{}{op: {}}}
+	g := &group{reg: r, key: key, shared: shared, kind: streamKinds[field], cancel: cancel, members: map[*wsOp]struct{}{op: {}}}
 	op.group = g
 	if shared {
 		r.all[key] = g
@@ -154,7 +165,7 @@ func (g *group) fanOut(payload []byte, cursor string, bounded bool) {
 			}
 		case full:
 			behind = append(behind, op)
-			delete(g.members, op)
+			g.removeLocked(op)
 		}
 	}
 	g.mu.Unlock()
@@ -175,7 +186,7 @@ func (g *group) leave(op *wsOp) { g.leftBy(op) }
 func (g *group) leftBy(op *wsOp) {
 	g.mu.Lock()
 	if op != nil {
-		delete(g.members, op)
+		g.removeLocked(op)
 	}
 	last := len(g.members) == 0 && !g.ended
 	if last {
@@ -188,12 +199,27 @@ func (g *group) leftBy(op *wsOp) {
 	}
 }
 
+// removeLocked takes op out; the hub's count stays for the last member.
+func (g *group) removeLocked(op *wsOp) {
+	if _, ok := g.members[op]; !ok {
+		return
+	}
+	delete(g.members, op)
+	if g.counted > 0 {
+		g.counted--
+		metrics.SubscriptionClosed(g.kind)
+	}
+}
+
 // end: the stream is over; the members still there get complete.
 func (g *group) end() {
 	g.mu.Lock()
 	g.ended = true
 	members := g.members
 	g.members = map[*wsOp]struct{}{}
+	for ; g.counted > 0; g.counted-- {
+		metrics.SubscriptionClosed(g.kind)
+	}
 	g.mu.Unlock()
 	g.reg.remove(g)
 	g.cancel()
@@ -214,10 +240,11 @@ func (r *groups) remove(g *group) {
 // groupKey is the digest of what makes two subscriptions one execution,
 // whether they may share it (not when resumed: after is returned), and
 // whether it runs as nobody (public).
-func groupKey(ctx context.Context, rc *graphql.OperationContext) (key [sha256.Size]byte, shared, public bool, after string) {
+func groupKey(ctx context.Context, rc *graphql.OperationContext) (key [sha256.Size]byte, shared, public bool, after, field string) {
 	fields := graphql.CollectFields(rc, rc.Operation.SelectionSet, []string{"Subscription"})
 	shared = len(fields) == 1
 	if shared {
+		field = fields[0].Name
 		if a, ok := fields[0].ArgumentMap(rc.Variables)["after"].(string); ok {
 			shared, after = false, a
 		}
@@ -235,7 +262,7 @@ func groupKey(ctx context.Context, rc *graphql.OperationContext) (key [sha256.Si
 		h.Write([]byte{0})
 	}
 	copy(key[:], h.Sum(nil))
-	return key, shared, public, after
+	return key, shared, public, after, field
 }
 
 // publicSelection reports whether a personEvents selection shows the same

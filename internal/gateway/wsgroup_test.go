@@ -18,6 +18,7 @@ import (
 	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
 	"github.com/interestgraph/interestgraph/internal/hub"
+	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
 	"github.com/interestgraph/interestgraph/resolvers"
 )
@@ -120,6 +121,9 @@ const publicQuery = `subscription($p: ID!) { personEvents(personId: $p) { __type
 // every event under its own id, and the execution ends with the last one.
 func TestPublicSubscriptionsShareOneExecution(t *testing.T) {
 	srv, h := startNamedGateway(t)
+	kind := map[string]string{"kind": "person"}
+	active := func() float64 { return metrics.Read("interestgraph_subscriptions_active", kind) }
+	before := active()
 	vars := map[string]any{"p": personA}
 	a, b, c := dialAs(t, srv, ""), dialAs(t, srv, "bob"), dialAs(t, srv, "carol")
 	subscribeWith(t, a, "a1", publicQuery, vars)
@@ -127,6 +131,10 @@ func TestPublicSubscriptionsShareOneExecution(t *testing.T) {
 	subscribeWith(t, b, "b", publicQuery, vars)
 	subscribeWith(t, c, "c", publicQuery, vars)
 	waitServed(t, h, 4, 1)
+	// The gauge counts subscribers, not executions.
+	if got := active() - before; got != 4 {
+		t.Fatalf("subscriptions_active{person} rose by %v, want 4", got)
+	}
 	h.Publish(interestAdded("e1"))
 	seen := map[string]bool{}
 	for range 2 {
@@ -155,9 +163,15 @@ func TestPublicSubscriptionsShareOneExecution(t *testing.T) {
 	h.Publish(interestAdded("e2"))
 	expectEvent(t, c, "c", "e2")
 
+	if got := active() - before; got != 3 {
+		t.Fatalf("subscriptions_active{person} is %v above the start with 3 subscribers", got)
+	}
 	_ = a.CloseNow()
 	_ = c.CloseNow()
 	waitServed(t, h, 0, 0)
+	if got := active() - before; got != 0 {
+		t.Fatalf("subscriptions_active{person} is %v above the start after the last left", got)
+	}
 }
 
 // TestPrivateSelectionsShareOnlyWithTheSameCaller: a selection that may
