@@ -67,7 +67,7 @@ func (rep *Report) charts(dir string) ([]string, error) {
 		var lp []any
 		for _, s := range rep.Subs {
 			if len(s.lat) > 0 {
-				lp = append(lp, fmt.Sprintf("%d subscribers", s.Subscribers), cdfPoints(s.lat))
+				lp = append(lp, fmt.Sprintf("%d subscribers, %g/s", s.Subscribers, s.Rate), cdfPoints(s.lat))
 			}
 		}
 		if len(lp) > 0 {

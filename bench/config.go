@@ -51,6 +51,12 @@ type Config struct {
 	Subscribers []int   `json:"subscribers"`
 	SubEvents   int     `json:"subEvents"` // events emitted per fan-out level
 	SubRate     float64 `json:"subRate"`   // events per second
+	// SubDeliveries caps a level's deliveries per second (its rate times
+	// its subscribers; 0: no cap). The bench's subscribers share the
+	// gateway's cores, so past a point a level measures the machine's
+	// saturation rather than the fan-out's latency; a capped run is
+	// followed by its largest level at the full rate, to show both.
+	SubDeliveries int `json:"subDeliveries"`
 
 	Stages stageSet `json:"stages"`
 	Peer   bool     `json:"peer"`
@@ -69,11 +75,11 @@ var scales = map[string]Config{
 	"default": {Persons: 5000, Tags: 5000, Clients: 64, Concurrency: []int{1, 4, 16}, WriteConcurrency: []int{1, 4, 16, 64},
 		Warmup: time.Second, Duration: 2 * time.Second, Repeats: 3,
 		KafkaMessages: 200000, LoadRepeats: 3, AsyncPerClient: 40, Backlog: 100000, BacklogRepeats: 1, RoundTripReqs: 20, CelebrityFollowers: 100000,
-		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 100, SubRate: 20},
+		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 100, SubRate: 20, SubDeliveries: 20000},
 	"large": {Persons: 50000, Tags: 50000, Clients: 64, Concurrency: []int{1, 4, 16, 64},
 		Warmup: 2 * time.Second, Duration: 5 * time.Second, Repeats: 3,
 		KafkaMessages: 1000000, LoadRepeats: 3, AsyncPerClient: 100, Backlog: 100000, RoundTripReqs: 20, CelebrityFollowers: 100000,
-		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 200, SubRate: 20},
+		Subscribers: []int{1, 100, 1000, 10000}, SubEvents: 200, SubRate: 20, SubDeliveries: 20000},
 }
 
 // The optional stages, in the order they run. Registering the clients and
@@ -116,6 +122,7 @@ func parseConfig(args []string) (Config, error) {
 	backlog := fs.Int("backlog", 0, "commands preloaded for the drain (overrides the scale)")
 	subs := fs.String("subscribers", "", "subscriber counts, e.g. 1,100,1000,10000 (overrides the scale)")
 	subRate := fs.Float64("sub-rate", 0, "events per second at each fan-out level (overrides the scale)")
+	subDeliveries := fs.Int("sub-deliveries", -1, "cap on a fan-out level's deliveries per second, 0 for none (default: the scale's)")
 	repeats := fs.Int("repeats", 0, "runs per measured point (overrides the scale)")
 	duration := fs.Duration("duration", 0, "length of one measured run (overrides the scale)")
 	peer := fs.Bool("peer", true, "run the @neo4j/graphql peer")
@@ -171,6 +178,9 @@ func parseConfig(args []string) (Config, error) {
 		return Config{}, fmt.Errorf("-sub-rate %g: want 0 (the scale's) up to 1000 events per second", *subRate)
 	case *subRate > 0:
 		cfg.SubRate = *subRate
+	}
+	if *subDeliveries >= 0 {
+		cfg.SubDeliveries = *subDeliveries
 	}
 	if cfg.Stages, err = parseStages(*stages); err != nil {
 		return Config{}, err
@@ -248,4 +258,13 @@ func serversFromEnv() (servers, error) {
 		return s, fmt.Errorf("KAFKA_BROKERS, NEO4J_URI and NEO4J_PASSWORD must be set: scripts/devstack up && eval \"$(scripts/devstack env)\"")
 	}
 	return s, nil
+}
+
+// subRateFor is the rate of the fan-out level of n subscribers: SubRate,
+// capped at SubDeliveries deliveries per second.
+func (c Config) subRateFor(n int) float64 {
+	if c.SubDeliveries > 0 && n > 0 {
+		return min(c.SubRate, float64(c.SubDeliveries)/float64(n))
+	}
+	return c.SubRate
 }

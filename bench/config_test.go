@@ -59,3 +59,25 @@ func TestWriteConcurrencyFlags(t *testing.T) {
 		t.Errorf("-write-concurrency=1,32 -backlog=500: levels %v, %d clients, backlog %d", cfg.WriteConcurrency, cfg.Clients, cfg.Backlog)
 	}
 }
+
+// TestFanOutLevelsAreCappedAtTheDeliveryBudget: each level emits at the
+// scale's rate unless that would ask more deliveries a second than the
+// cap; -sub-deliveries 0 lifts the cap.
+func TestFanOutLevelsAreCappedAtTheDeliveryBudget(t *testing.T) {
+	cfg, err := parseConfig([]string{"-subscribers", "1,1000,10000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[int]float64{1: 20, 1000: 20, 10000: 2} {
+		if got := cfg.subRateFor(n); got != want {
+			t.Errorf("%d subscribers: %g events/s, want %g", n, got, want)
+		}
+	}
+	cfg, err = parseConfig([]string{"-sub-deliveries", "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.subRateFor(10000); got != 20 {
+		t.Errorf("uncapped: %g events/s at 10,000 subscribers, want 20", got)
+	}
+}

@@ -196,12 +196,16 @@ func (rep *Report) subTable(w func(string, ...any)) {
 		return
 	}
 	c := rep.Config
-	w("#### Subscription fan-out (personEvents of one person, %d events at %g/s, one run per level)", c.SubEvents, c.SubRate)
+	capNote := ""
+	if c.SubDeliveries > 0 {
+		capNote = fmt.Sprintf(", capped at %d deliveries/s, then the largest level at the full rate", c.SubDeliveries)
+	}
+	w("#### Subscription fan-out (personEvents of one person, %d events at %g/s%s, one run per level)", c.SubEvents, c.SubRate, capNote)
 	w("")
-	w("| contestant | subscribers | deliveries/s | p50 | p99 | drops | ended by server | gateway RSS before → with subscribers | RSS per subscriber |")
-	w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+	w("| contestant | subscribers | events/s | deliveries/s | p50 | p99 | drops | ended by server | gateway RSS before → with subscribers | RSS per subscriber |")
+	w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, s := range rep.Subs {
-		w("| ours | %d | %.0f | %.1f | %.1f | %d | %d | %.1f → %.1f MiB (peak %.1f) | %.1f KiB |", s.Subscribers, s.DeliveriesPerSec, s.P50ms, s.P99ms,
+		w("| ours | %d | %g | %.0f | %.1f | %.1f | %d | %d | %.1f → %.1f MiB (peak %.1f) | %.1f KiB |", s.Subscribers, s.Rate, s.DeliveriesPerSec, s.P50ms, s.P99ms,
 			s.Drops, s.Ended, float64(s.RSSBaseKiB)/1024, float64(s.RSSKiB)/1024, float64(s.RSSPeakKiB)/1024, s.RSSPerSubKiB)
 	}
 	w("| peer | – | not measured | | | | | | |")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"time"
 
 	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -112,9 +113,7 @@ func (s *wsSocket) write() {
 		o.bytes -= f.size()
 		s.mu.Unlock()
 		*bp = f.appendTo((*bp)[:0])
-		ctx, cancel := context.WithTimeout(s.ctx, s.t.limits.WriteTimeout)
-		err := s.conn.Write(ctx, coderws.MessageText, *bp)
-		cancel()
+		err := s.writeMessage(*bp)
 		if cap(*bp) > 64<<10 {
 			*bp = make([]byte, 0, 1024) // a large event's buffer is not kept in the pool
 		}
@@ -130,4 +129,21 @@ func (s *wsSocket) write() {
 			return
 		}
 	}
+}
+
+// writeMessage writes one message under the write deadline: set on the
+// connection, and cleared after, since coder/websocket writes on it too
+// (pongs, the close frame) with no deadline of ours.
+func (s *wsSocket) writeMessage(b []byte) error {
+	if s.netConn == nil {
+		ctx, cancel := context.WithTimeout(s.ctx, s.t.limits.WriteTimeout)
+		defer cancel()
+		return s.conn.Write(ctx, coderws.MessageText, b)
+	}
+	if err := s.netConn.SetWriteDeadline(time.Now().Add(s.t.limits.WriteTimeout)); err != nil {
+		return err
+	}
+	err := s.conn.Write(context.Background(), coderws.MessageText, b)
+	_ = s.netConn.SetWriteDeadline(time.Time{})
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -29,6 +30,7 @@ const (
 type wsSocket struct {
 	t       *wsTransport
 	conn    *coderws.Conn
+	netConn net.Conn // under conn, for write deadlines; nil if unknown
 	exec    graphql.GraphExecutor
 	ctx     context.Context // ends when the socket does
 	cancel  context.CancelFunc
