@@ -3,8 +3,8 @@ package gateway
 import (
 	"bufio"
 	"context"
-	"net"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
