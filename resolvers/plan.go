@@ -107,20 +107,25 @@ func listPlan(op *graphql.OperationContext, f graphql.CollectedField, depth int,
 	if f.Name == "following" {
 		lp.Kind = store.FollowingList
 	}
-	lp.Page.SkipTotal = true
+	lp.Page.SkipTotal, lp.NoCursors = true, true
 	var node []graphql.CollectedField
 	for _, c := range graphql.CollectFields(op, f.Selections, []string{"PersonConnection"}) {
 		switch c.Name {
 		case "totalCount":
 			lp.Page.SkipTotal = false
+		case "pageInfo":
+			lp.NoCursors = false
 		case "edges":
 			node = append(node, graphql.CollectFields(op, c.Selections, []string{"PersonEdge"})...)
 		}
 	}
 	var nodes []graphql.CollectedField
 	for _, n := range node {
-		if n.Name == "node" {
+		switch n.Name {
+		case "node":
 			nodes = append(nodes, n)
+		case "cursor":
+			lp.NoCursors = false
 		}
 	}
 	members := &gqlmodel.PlanKeys{Interests: map[string]gqlmodel.InterestsKey{}, Lists: map[string]gqlmodel.ListKey{}}

@@ -44,6 +44,10 @@ type ListPlan struct {
 	Kind   ListKind
 	Page   Page
 	Member PersonPlan
+	// NoCursors: the client selected neither an edge's cursor nor the
+	// page's pageInfo, so the page's order keys are read as "" and
+	// HasNext as false, and the read takes first members, not first+1.
+	NoCursors bool
 }
 
 // PersonRead is what a plan read: Interests and Lists are in the order of

@@ -41,6 +41,12 @@ func (s *Store) readPlan(p *person, plan store.PersonPlan) store.PersonRead {
 			members = p.follows
 		}
 		lr := store.ListRead{Page: s.page(members, lp.Page), Members: []store.PersonRead{}}
+		if lp.NoCursors {
+			lr.Page.HasNext = false
+			for i := range lr.Page.Keys {
+				lr.Page.Keys[i] = ""
+			}
+		}
 		for _, m := range lr.Page.Persons {
 			sub := s.readPlan(s.persons[m.ID], lp.Member)
 			lr.Page.Persons[len(lr.Members)] = sub.Person

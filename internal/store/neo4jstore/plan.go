@@ -31,7 +31,8 @@ func (c *planCompiler) fresh(prefix string) string {
 	return prefix + strconv.Itoa(c.vars)
 }
 
-// person projects node x; counts stay 0 unless the plan asks for them.
+// person projects node x; counts are left out (read as 0) unless the plan
+// asks for them.
 func (c *planCompiler) person(x string, plan store.PersonPlan, depth int) (string, error) {
 	if depth > store.MaxPlanDepth {
 		return "", fmt.Errorf("neo4j: plan deeper than %d lists", store.MaxPlanDepth)
@@ -45,8 +46,6 @@ func (c *planCompiler) person(x string, plan store.PersonPlan, depth int) (strin
 		f, g := c.fresh("f"), c.fresh("g")
 		fmt.Fprintf(&b, ", followers: COUNT { (%s)<-[:FOLLOWS]-(%s:Person) WHERE %s.name IS NOT NULL }", x, f, f)
 		fmt.Fprintf(&b, ", following: COUNT { (%s)-[:FOLLOWS]->(%s:Person) WHERE %s.name IS NOT NULL }", x, g, g)
-	} else {
-		b.WriteString(", followers: 0, following: 0")
 	}
 	for i, ip := range plan.Interests {
 		fmt.Fprintf(&b, ", i%d: %s", i, c.interests(x, ip))
@@ -105,15 +104,26 @@ func (c *planCompiler) list(x string, lp store.ListPlan, depth int) (string, err
 	if err != nil {
 		return "", err
 	}
+	where := y + ".name IS NOT NULL"
+	if o.after != "" {
+		where += " AND " + o.after
+	}
+	first := c.param(lp.Page.First)
+	if lp.NoCursors {
+		// Neither cursors nor a next page asked: first members, each its
+		// projection, as a hand-written statement would read them.
+		return fmt.Sprintf("{total: %s, page: COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person)%s WHERE %s WITH %s, %s ORDER BY %s LIMIT %s RETURN %s }}",
+			total, x, arrow[0], r, arrow[1], y, o.hint, where, y, r, o.by, first, member), nil
+	}
 	// The page reads first+1 items (the last only says whether a next
 	// page exists) and projects the members of the first only: at depth 5
 	// with pages of 3, projecting the extra one read 4^4 leaves instead of
 	// 3^4. reduce numbers the items (size(acc)); CASE evaluates only its
 	// branch; the list comprehension binds the member's node to y.
-	e, acc, first := c.fresh("e"), c.fresh("acc"), c.param(lp.Page.First)
-	return fmt.Sprintf("{total: %s, page: reduce(%s = [], %s IN COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person)%s WHERE %s.name IS NOT NULL AND %s WITH %s, %s ORDER BY %s LIMIT %s + 1 RETURN {k: %s, n: %s} } | "+
+	e, acc := c.fresh("e"), c.fresh("acc")
+	return fmt.Sprintf("{total: %s, page: reduce(%s = [], %s IN COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person)%s WHERE %s WITH %s, %s ORDER BY %s LIMIT %s + 1 RETURN {k: %s, n: %s} } | "+
 		"%s + [CASE WHEN size(%s) < %s THEN {k: %s.k, p: [%s IN [%s.n] | %s][0]} ELSE {k: %s.k} END])}",
-		total, acc, e, x, arrow[0], r, arrow[1], y, o.hint, y, o.after, y, r, o.by, first, o.key, y,
+		total, acc, e, x, arrow[0], r, arrow[1], y, o.hint, where, y, r, o.by, first, o.key, y,
 		acc, acc, first, e, y, e, member, e), nil
 }
 
@@ -128,6 +138,13 @@ func (c *planCompiler) order(x, y, r string, lp store.ListPlan) (orderSpec, erro
 	}
 	if lp.Kind == store.FollowersList && lp.Page.Order.ByTime() {
 		return followersKey.order(lp.Page.Order, r, x, c.param(p["bound"])), nil
+	}
+	if lp.Page.After == "" {
+		// A first page: no cursor to compare with (a second text for the
+		// shape, and no test per member).
+		spec := orderOf(lp.Page.Order, y, r, "''", "null")
+		spec.after = ""
+		return spec, nil
 	}
 	return orderOf(lp.Page.Order, y, r, c.param(lp.Page.After), c.param(p["key"])), nil
 }

@@ -84,6 +84,9 @@ func toListRead(raw map[string]any, lp store.ListPlan) (store.ListRead, error) {
 	if lp.Page.Order != store.ByID {
 		lr.Page.Keys = []string{}
 	}
+	if lp.NoCursors {
+		return toPlainPage(lr, page, lp)
+	}
 	for _, v := range page {
 		if len(lr.Members) == lp.Page.First {
 			lr.Page.HasNext = true
@@ -108,6 +111,23 @@ func toListRead(raw map[string]any, lp store.ListPlan) (store.ListRead, error) {
 				return store.ListRead{}, err
 			}
 			lr.Page.Keys = append(lr.Page.Keys, keys[0])
+		}
+		lr.Page.Persons = append(lr.Page.Persons, member.Person)
+		lr.Members = append(lr.Members, member)
+	}
+	return lr, nil
+}
+
+// toPlainPage maps a page read without cursors: its members' projections,
+// with "" keys.
+func toPlainPage(lr store.ListRead, page []any, lp store.ListPlan) (store.ListRead, error) {
+	for _, v := range page {
+		member, err := toPersonRead(v, lp.Member)
+		if err != nil {
+			return store.ListRead{}, err
+		}
+		if lp.Page.Order != store.ByID {
+			lr.Page.Keys = append(lr.Page.Keys, "")
 		}
 		lr.Page.Persons = append(lr.Page.Persons, member.Person)
 		lr.Members = append(lr.Members, member)

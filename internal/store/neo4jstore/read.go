@@ -30,8 +30,8 @@ func toPerson(v any) (store.Person, error) {
 		Name:           req[string](f, "name"),
 		Email:          opt[string](f, "email"),
 		RegisteredAt:   optTime(f, "registeredAt"),
-		FollowerCount:  count(f, "followers"),
-		FollowingCount: count(f, "following"),
+		FollowerCount:  optCount(f, "followers"),
+		FollowingCount: optCount(f, "following"),
 		Balance:        opt[int64](f, "balance"),
 		Bio:            opt[string](f, "bio"),
 	}
@@ -47,7 +47,7 @@ func toNamedPerson(v any) (store.Person, error) {
 	}
 	f := &fields{src: m, what: "person"}
 	p := store.Person{ID: req[string](f, "id"), Name: req[string](f, "name"),
-		FollowerCount: count(f, "followers"), FollowingCount: count(f, "following")}
+		FollowerCount: optCount(f, "followers"), FollowingCount: optCount(f, "following")}
 	return p, f.err
 }
 

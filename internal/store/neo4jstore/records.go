@@ -135,6 +135,15 @@ func count(f *fields, key string) int {
 	return int(req[int64](f, key))
 }
 
+// optCount reads a count a projection may leave out (a planned read
+// without counts): 0 then.
+func optCount(f *fields, key string) int {
+	if _, ok := f.src.Get(key); !ok {
+		return 0
+	}
+	return count(f, key)
+}
+
 // optTime reads an optional temporal value in UTC.
 func optTime(f *fields, key string) time.Time {
 	t := opt[time.Time](f, key)

@@ -43,6 +43,25 @@ func testPlannedRead(t *testing.T, s store.GraphStore) {
 	if got, err := s.ReadPerson(ctx(t), domain.NewID(), plan); err != nil || got != nil {
 		t.Errorf("unknown person: %+v, %v", got, err)
 	}
+
+	// Without cursors (nor a next page) the lists read the same members,
+	// with "" keys: first and later pages, each order, at every level.
+	noCursors(&plan)
+	got, err = s.ReadPerson(ctx(t), hub, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := expectedRead(t, s, hub, plan); got == nil || !reflect.DeepEqual(*got, want) {
+		t.Errorf("planned read without cursors:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// noCursors sets NoCursors on every list of plan, at every level.
+func noCursors(plan *store.PersonPlan) {
+	for i := range plan.Lists {
+		plan.Lists[i].NoCursors = true
+		noCursors(&plan.Lists[i].Member)
+	}
 }
 
 // expectedRead reads plan with the one-level methods.
@@ -86,6 +105,12 @@ func expectedRead(t *testing.T, s store.GraphStore, id string, plan store.Person
 			t.Fatal(err)
 		}
 		lr := store.ListRead{Page: pages[id], Members: []store.PersonRead{}}
+		if lp.NoCursors {
+			lr.Page.HasNext = false
+			for i := range lr.Page.Keys {
+				lr.Page.Keys[i] = ""
+			}
+		}
 		for i, p := range lr.Page.Persons {
 			sub := expectedRead(t, s, p.ID, lp.Member)
 			lr.Page.Persons[i] = sub.Person
