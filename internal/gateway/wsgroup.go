@@ -171,9 +171,9 @@ func (g *group) fanOut(payload []byte, cursor string, bounded bool) {
 	g.mu.Unlock()
 	for _, op := range behind {
 		end := &resolvers.FellBehindError{Cursor: op.last, Behind: true}
-		op.s.next(op, &graphql.Response{Errors: gqlerror.List{{Message: end.Error(),
+		payload, _ := appendResponse(nil, &graphql.Response{Errors: gqlerror.List{{Message: end.Error(),
 			Extensions: map[string]any{"code": CodeFellBehind, "cursor": end.Cursor}}}})
-		op.s.finish(op)
+		op.s.end(op, frame{head: op.head, body: payload, tail: true}, control("complete", op.id, nil))
 	}
 	if len(behind) > 0 {
 		g.leftBy(nil)

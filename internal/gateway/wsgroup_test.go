@@ -246,3 +246,67 @@ func TestOneSlowSubscriberDoesNotHoldItsGroup(t *testing.T) {
 	}
 	waitServed(t, h, 1, 1)
 }
+
+// TestClientThatAsksFasterThanItReadsIsClosed: what a client makes the
+// server queue besides events (here pongs echoing 900 KiB pings) is
+// bounded too: past the bound the server closes the socket (1008, which a
+// client that reads nothing may never see) and lets go of it.
+func TestClientThatAsksFasterThanItReadsIsClosed(t *testing.T) {
+	srv, _ := startGateway(t, WSLimits{WriteTimeout: time.Minute, MaxConnectionsPerAddress: 1})
+	c := mustDial(t, srv)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ping := []byte(`{"type":"ping","payload":{"pad":"` + strings.Repeat("x", 900<<10) + `"}}`)
+	sent := 0
+	for range 40 { // 36 MiB: more than the socket buffers and the queue hold
+		if err := c.Write(ctx, websocket.MessageText, ping); err != nil {
+			break // the server has closed
+		}
+		sent++
+	}
+	// One connection per address: a second one is admitted only once the
+	// server has let go of the first, with the write timeout a minute away.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		c2, err := dial(t, srv)
+		if err == nil {
+			_ = c2.CloseNow()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %d pings unread, the socket still holds its slot: %v", sent, err)
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
+	}
+	for n := 0; ; n++ {
+		m, err := next(t, c)
+		if err != nil {
+			if s := websocket.CloseStatus(err); s != -1 && s != websocket.StatusPolicyViolation {
+				t.Fatalf("after %d pongs: %v, want close 1008 or the connection cut", n, err)
+			}
+			return
+		}
+		if m.Type != "pong" || n >= 40 {
+			t.Fatalf("after %d pongs: %s", n, m.Type)
+		}
+	}
+}
+
+// TestLongReusedIDStillClosesWith4409: a close reason is at most 123
+// bytes; the id is shortened in it so the code still arrives.
+func TestLongReusedIDStillClosesWith4409(t *testing.T) {
+	srv, h := startGateway(t, WSLimits{})
+	c := mustDial(t, srv)
+	id := strings.Repeat("i", 200)
+	subscribePerson(t, c, id)
+	waitSubscribed(t, c, h, 1, id)
+	subscribePerson(t, c, id)
+	for {
+		if _, err := next(t, c); err != nil {
+			if websocket.CloseStatus(err) != 4409 {
+				t.Fatalf("reused long id: %v, want close 4409", err)
+			}
+			return
+		}
+	}
+}

@@ -17,9 +17,16 @@ import (
 // past it the subscription has fallen behind and ends with its cursor.
 // Control messages (acks, pongs, completes, errors) are few and always
 // queued. A write that outlasts WriteTimeout closes the socket.
+//
+// Everything else a client can make the server queue (pongs echoing its
+// pings, answers to its queries and mutations, error replies) is bounded
+// by the whole queue's hard bound: a client that asks faster than it reads
+// is disconnected (1008) rather than held in memory.
 const (
 	outboxMaxFrames = 256
 	outboxMaxBytes  = 1 << 20
+	outboxHardBytes = 4 * outboxMaxBytes
+	outboxHardCount = 4 * outboxMaxFrames
 )
 
 // frame is one message: head, then body (an event's payload, shared by
@@ -68,20 +75,40 @@ const (
 	closed         // the socket is closing
 )
 
-// send queues a control message or an answer; it is never refused for
-// size (the queue's bound is for events).
+// send queues a control message or an answer: never refused for the
+// events' bound, only past the hard bound, which closes the socket.
 func (s *wsSocket) send(f frame) { s.offer(f, false) }
 
 // offer queues f, bounded if it is an event, and starts the writer.
 func (s *wsSocket) offer(f frame, bounded bool) offered {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	res := s.offerLocked(f, bounded)
+	s.mu.Unlock()
+	if res == overflow {
+		s.closeWith(closePolicy, "too much unread: read what the server sends")
+		return closed
+	}
+	return res
+}
+
+// closePolicy closes a socket whose client does not read what it asks for.
+const closePolicy = 1008
+
+// overflow: past the hard bound (the caller closes the socket).
+const overflow offered = closed + 1
+
+func (s *wsSocket) offerLocked(f frame, bounded bool) offered {
 	if s.closing {
 		return closed
 	}
 	o := &s.out
-	if bounded && len(o.queue) > 0 && (len(o.queue) >= outboxMaxFrames || o.bytes+f.size() > outboxMaxBytes) {
-		return full
+	if len(o.queue) > 0 {
+		if bounded && (len(o.queue) >= outboxMaxFrames || o.bytes+f.size() > outboxMaxBytes) {
+			return full
+		}
+		if len(o.queue) >= outboxHardCount || o.bytes+f.size() > outboxHardBytes {
+			return overflow
+		}
 	}
 	o.queue = append(o.queue, f)
 	o.bytes += f.size()

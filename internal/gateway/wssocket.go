@@ -73,6 +73,14 @@ func (s *wsSocket) serve() {
 		if err != nil {
 			return
 		}
+		s.mu.Lock()
+		closing := s.closing
+		s.mu.Unlock()
+		if closing {
+			// A close has begun (a timer, the shutdown, a failed write):
+			// nothing more is started while the handshake finishes.
+			return
+		}
 		var m wsMessage
 		// The first JSON value is the message, whatever follows, as
 		// gqlgen and graphql-ws read it.
@@ -188,7 +196,7 @@ func (s *wsSocket) subscribe(m wsMessage) bool {
 		return false
 	case s.ops[m.ID] != nil:
 		s.mu.Unlock()
-		s.closeWith(closeDuplicate, "Subscriber for "+m.ID+" already exists")
+		s.closeWith(closeDuplicate, "Subscriber for "+closeReasonID(m.ID)+" already exists")
 		return false
 	case len(s.ops) >= s.t.limits.MaxSubscriptions:
 		s.mu.Unlock()
@@ -297,28 +305,40 @@ func (s *wsSocket) next(op *wsOp, resp *graphql.Response) {
 }
 
 // finish sends complete for op and frees its id.
-func (s *wsSocket) finish(op *wsOp) {
-	if s.forget(op) {
-		s.send(control("complete", op.id, nil))
-	}
-}
+func (s *wsSocket) finish(op *wsOp) { s.end(op, control("complete", op.id, nil)) }
 
 // fail sends error for op (terminal: no complete follows) and frees its id.
-func (s *wsSocket) fail(op *wsOp, errs gqlerror.List) {
-	if s.forget(op) {
-		s.send(errorFrame(op.id, errs))
+func (s *wsSocket) fail(op *wsOp, errs gqlerror.List) { s.end(op, errorFrame(op.id, errs)) }
+
+// end queues op's last frames and frees its id in one step, so that
+// nothing of op follows a complete, and a new operation under the same id
+// gets nothing of the old one's. It does nothing if op has ended already.
+func (s *wsSocket) end(op *wsOp, last ...frame) {
+	s.mu.Lock()
+	if s.ops[op.id] != op {
+		s.mu.Unlock()
+		return
+	}
+	delete(s.ops, op.id)
+	res := queued
+	for _, f := range last {
+		if res = s.offerLocked(f, false); res != queued {
+			break
+		}
+	}
+	s.mu.Unlock()
+	if res == overflow {
+		s.closeWith(closePolicy, "too much unread: read what the server sends")
 	}
 }
 
-// forget frees op's id; false if it was freed already.
-func (s *wsSocket) forget(op *wsOp) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ops[op.id] != op {
-		return false
+// closeReasonID is id as a close reason may quote it: a reason is at most
+// 123 bytes, and a longer one would drop the close code.
+func closeReasonID(id string) string {
+	if len(id) > 64 {
+		return id[:64] + "…"
 	}
-	delete(s.ops, op.id)
-	return true
+	return id
 }
 
 // closeWith starts the close handshake in the background (it may wait
