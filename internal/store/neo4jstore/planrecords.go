@@ -2,7 +2,9 @@ package neo4jstore
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -28,6 +30,10 @@ func toPersonRead(v any, plan store.PersonPlan) (store.PersonRead, error) {
 		interests, err := toInterestList(list, counted(ip))
 		if err != nil {
 			return store.PersonRead{}, err
+		}
+		if namesInGo(ip) {
+			slices.SortFunc(interests, func(a, b store.Interest) int { return strings.Compare(a.Name, b.Name) })
+			interests = interests[:min(len(interests), ip.First)]
 		}
 		r.Interests = append(r.Interests, interests)
 	}
