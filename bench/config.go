@@ -168,19 +168,8 @@ func parseConfig(args []string) (Config, error) {
 	if len(cfg.WriteConcurrency) == 0 {
 		cfg.WriteConcurrency = cfg.Concurrency
 	}
-	if *subs != "" {
-		if cfg.Subscribers, err = ints(*subs); err != nil {
-			return Config{}, fmt.Errorf("-subscribers: %w", err)
-		}
-	}
-	switch {
-	case *subRate < 0 || *subRate > 1000:
-		return Config{}, fmt.Errorf("-sub-rate %g: want 0 (the scale's) up to 1000 events per second", *subRate)
-	case *subRate > 0:
-		cfg.SubRate = *subRate
-	}
-	if *subDeliveries >= 0 {
-		cfg.SubDeliveries = *subDeliveries
+	if err := cfg.fanOutFlags(*subs, *subRate, *subDeliveries); err != nil {
+		return Config{}, err
 	}
 	if cfg.Stages, err = parseStages(*stages); err != nil {
 		return Config{}, err
@@ -195,6 +184,27 @@ func parseConfig(args []string) (Config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// fanOutFlags applies -subscribers, -sub-rate and -sub-deliveries (each
+// left at the scale's when not given: "", 0, -1).
+func (cfg *Config) fanOutFlags(subs string, rate float64, deliveries int) error {
+	if subs != "" {
+		var err error
+		if cfg.Subscribers, err = ints(subs); err != nil {
+			return fmt.Errorf("-subscribers: %w", err)
+		}
+	}
+	switch {
+	case rate < 0 || rate > 1000:
+		return fmt.Errorf("-sub-rate %g: want 0 (the scale's) up to 1000 events per second", rate)
+	case rate > 0:
+		cfg.SubRate = rate
+	}
+	if deliveries >= 0 {
+		cfg.SubDeliveries = deliveries
+	}
+	return nil
 }
 
 func parseStages(s string) (stageSet, error) {

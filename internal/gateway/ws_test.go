@@ -73,15 +73,22 @@ func (g testGateway) subscribers() int {
 
 func startGateway(t *testing.T, ws WSLimits) (*httptest.Server, testGateway) {
 	t.Helper()
+	return startGatewayWith(t, Config{WS: ws}, memory.New(), nopVerifier{})
+}
+
+// startGatewayWith serves a gateway over store st, its tokens checked by v,
+// its subscriptions fed by a hub the test publishes to.
+func startGatewayWith(t *testing.T, cfg Config, st *memory.Store, v Verifier) (*httptest.Server, testGateway) {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := hub.New(4096, log)
-	a, err := app.New(app.Config{}, nopSender{}, app.NewWaiter(), memory.New(), nopIdentity{}, h)
+	a, err := app.New(app.Config{}, nopSender{}, app.NewWaiter(), st, nopIdentity{}, h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gw := NewHandler(Config{WS: ws}, Deps{
+	gw := NewHandler(cfg, Deps{
 		Resolvers: &resolvers.Resolver{App: a, Log: log},
-		Verifier:  nopVerifier{}, Ready: func(context.Context) error { return nil }, Log: log,
+		Verifier:  v, Ready: func(context.Context) error { return nil }, Log: log,
 	})
 	srv := httptest.NewServer(gw)
 	t.Cleanup(srv.Close)
@@ -303,20 +310,7 @@ func TestClientThatStopsReadingIsDisconnected(t *testing.T) {
 	for i := range 400 {
 		h.Publish(interestAdded(fmt.Sprint(i, pad)))
 	}
-	// One connection per address: a second one is admitted only once the
-	// server has let go of the first.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c2, err := dial(t, srv)
-		if err == nil {
-			_ = c2.CloseNow()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the stalled socket still holds its slot: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
-	}
+	waitSlotFreed(t, srv, 10*time.Second, "the stalled socket")
 	// What was buffered arrives, then the socket is closed, not completed.
 	for n := 0; ; n++ {
 		m, err := next(t, c)
@@ -404,5 +398,23 @@ func TestShutdownClosesSocketsGoingAwayWithoutComplete(t *testing.T) {
 	}
 	if _, err := dial(t, srv); err == nil {
 		t.Fatal("a new socket was accepted after the shutdown began")
+	}
+}
+
+// waitSlotFreed waits until a gateway that admits one connection per
+// address admits another: the server has let go of the one before.
+func waitSlotFreed(t *testing.T, srv *httptest.Server, within time.Duration, what string) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		c2, err := dial(t, srv)
+		if err == nil {
+			_ = c2.CloseNow()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still holds its slot: %v", what, err)
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
 	}
 }

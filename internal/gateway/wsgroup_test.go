@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -14,13 +12,10 @@ import (
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 
-	"github.com/interestgraph/interestgraph/internal/app"
 	"github.com/interestgraph/interestgraph/internal/caller"
 	"github.com/interestgraph/interestgraph/internal/domain"
-	"github.com/interestgraph/interestgraph/internal/hub"
 	"github.com/interestgraph/interestgraph/internal/metrics"
 	"github.com/interestgraph/interestgraph/internal/store/memory"
-	"github.com/interestgraph/interestgraph/resolvers"
 )
 
 // namedVerifier accepts any token as the person of that name.
@@ -32,24 +27,13 @@ func (namedVerifier) Verify(_ context.Context, token string) (caller.Identity, e
 
 func startNamedGateway(t *testing.T) (*httptest.Server, testGateway) {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := hub.New(4096, log)
 	st := memory.New()
 	data, _ := json.Marshal(domain.PersonRegisteredData{PersonID: personA, Name: "Ann", Email: "ann@example.com"})
 	if err := st.ApplyEvents(context.Background(), []domain.Event{{ID: "r", Type: domain.EvPersonRegistered,
 		Subject: personA, At: time.Now(), CommandID: "c", Data: data}}); err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(app.Config{}, nopSender{}, app.NewWaiter(), st, nopIdentity{}, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw := NewHandler(Config{}, Deps{Resolvers: &resolvers.Resolver{App: a, Log: log},
-		Verifier: namedVerifier{}, Ready: func(context.Context) error { return nil }, Log: log})
-	srv := httptest.NewServer(gw)
-	t.Cleanup(srv.Close)
-	t.Cleanup(h.CloseAll)
-	return srv, testGateway{Hub: h, gw: gw}
+	return startGatewayWith(t, Config{}, st, namedVerifier{})
 }
 
 // dialAs opens a graphql-transport-ws socket as person (anonymous if "").
@@ -266,18 +250,7 @@ func TestClientThatAsksFasterThanItReadsIsClosed(t *testing.T) {
 	}
 	// One connection per address: a second one is admitted only once the
 	// server has let go of the first, with the write timeout a minute away.
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		c2, err := dial(t, srv)
-		if err == nil {
-			_ = c2.CloseNow()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %d pings unread, the socket still holds its slot: %v", sent, err)
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
-	}
+	waitSlotFreed(t, srv, 15*time.Second, fmt.Sprintf("after %d pings unread, the socket", sent))
 	for n := 0; ; n++ {
 		m, err := next(t, c)
 		if err != nil {
