@@ -205,8 +205,12 @@ func (rep *Report) subTable(w func(string, ...any)) {
 	w("| contestant | subscribers | events/s | deliveries/s | p50 | p99 | drops | ended by server | gateway RSS before → with subscribers | RSS per subscriber |")
 	w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, s := range rep.Subs {
-		w("| ours | %d | %g | %.0f | %.1f | %.1f | %d | %d | %.1f → %.1f MiB (peak %.1f) | %.1f KiB |", s.Subscribers, s.Rate, s.DeliveriesPerSec, s.P50ms, s.P99ms,
-			s.Drops, s.Ended, float64(s.RSSBaseKiB)/1024, float64(s.RSSKiB)/1024, float64(s.RSSPeakKiB)/1024, s.RSSPerSubKiB)
+		perSub := fmt.Sprintf("%.1f KiB", s.RSSPerSubKiB)
+		if s.Rerun {
+			perSub = "– (level run again)"
+		}
+		w("| ours | %d | %g | %.0f | %.1f | %.1f | %d | %d | %.1f → %.1f MiB (peak %.1f) | %s |", s.Subscribers, s.Rate, s.DeliveriesPerSec, s.P50ms, s.P99ms,
+			s.Drops, s.Ended, float64(s.RSSBaseKiB)/1024, float64(s.RSSKiB)/1024, float64(s.RSSPeakKiB)/1024, perSub)
 	}
 	w("| peer | – | not measured | | | | | | |")
 	w("")

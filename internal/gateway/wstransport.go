@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strings"
@@ -84,7 +85,11 @@ func (t *wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	}
 	s.mu.Lock()
 	s.initTimer = time.AfterFunc(t.initTimeout, s.initTimedOut)
-	s.pingTimer = time.AfterFunc(t.pingInterval, s.ping)
+	// The first ping comes at a random point of the first interval: the
+	// sockets of a crowd that connected at once (a reconnect after a
+	// deploy, a benchmark) would otherwise be pinged, and answer, at once
+	// forever, each time delaying the events of that moment.
+	s.pingTimer = time.AfterFunc(t.pingInterval/2+rand.N(t.pingInterval/2), s.ping)
 	s.mu.Unlock()
 	go s.serve()
 }
