@@ -123,7 +123,7 @@ func (g *group) run(ctx context.Context, exec graphql.GraphExecutor, rc *graphql
 	defer func() {
 		if r := recover(); r != nil {
 			g.reg.log.ErrorContext(ctx, "subscription panicked", "panic", fmt.Sprint(r))
-			g.fanOut(internalError(), "", false)
+			g.fanOut(internalError(), "", classFinal)
 		}
 	}()
 	ctx, cursors := resolvers.WithCursors(ctx)
@@ -141,7 +141,7 @@ func (g *group) run(ctx context.Context, exec graphql.GraphExecutor, rc *graphql
 			g.reg.log.ErrorContext(ctx, "subscription response not encodable", "err", err)
 			payload = internalError()
 		}
-		g.fanOut(payload, cursors.Take(), true)
+		g.fanOut(payload, cursors.Take(), classEvent)
 	}
 }
 
@@ -154,11 +154,11 @@ func internalError() []byte {
 // fanOut queues payload for every member. A member whose socket's queue
 // is full has fallen behind: it is told where to resume (the cursor of
 // the last event queued for it) and leaves.
-func (g *group) fanOut(payload []byte, cursor string, bounded bool) {
+func (g *group) fanOut(payload []byte, cursor string, class frameClass) {
 	var behind []*wsOp
 	g.mu.Lock()
 	for op := range g.members {
-		switch op.s.offer(frame{head: op.head, body: payload, tail: true}, bounded) {
+		switch op.s.offer(frame{head: op.head, body: payload, tail: true}, class) {
 		case queued:
 			if cursor != "" {
 				op.last = cursor
@@ -173,7 +173,7 @@ func (g *group) fanOut(payload []byte, cursor string, bounded bool) {
 		end := &resolvers.FellBehindError{Cursor: op.last, Behind: true}
 		payload, _ := appendResponse(nil, &graphql.Response{Errors: gqlerror.List{{Message: end.Error(),
 			Extensions: map[string]any{"code": CodeFellBehind, "cursor": end.Cursor}}}})
-		op.s.end(op, frame{head: op.head, body: payload, tail: true}, control("complete", op.id, nil))
+		op.s.end(op, classFinal, frame{head: op.head, body: payload, tail: true}, control("complete", op.id, nil))
 	}
 	if len(behind) > 0 {
 		g.leftBy(nil)
@@ -224,7 +224,7 @@ func (g *group) end() {
 	g.reg.remove(g)
 	g.cancel()
 	for op := range members {
-		op.s.finish(op)
+		op.s.finish(op, classFinal)
 	}
 }
 

@@ -75,14 +75,31 @@ const (
 	closed         // the socket is closing
 )
 
-// send queues a control message or an answer: never refused for the
-// events' bound, only past the hard bound, which closes the socket.
-func (s *wsSocket) send(f frame) { s.offer(f, false) }
+// frameClass says how a frame meets the queue's bounds.
+type frameClass int
 
-// offer queues f, bounded if it is an event, and starts the writer.
-func (s *wsSocket) offer(f frame, bounded bool) offered {
+const (
+	// classEvent: past outboxMaxFrames or outboxMaxBytes queued, the
+	// subscriber has fallen behind (full).
+	classEvent frameClass = iota
+	// classAsked: what a client's message makes the server write (a pong,
+	// a refusal, the confirmation of its complete). Once the queue holds
+	// the hard bound the socket closes (overflow): a client that asks
+	// faster than it reads is let go rather than held in memory. A single
+	// frame is always let in below the bound, however large.
+	classAsked
+	// classFinal: an operation's last frames and answers the server has
+	// waited room for (sendAnswer): always queued.
+	classFinal
+)
+
+// send queues what a client's message asked for.
+func (s *wsSocket) send(f frame) { s.offer(f, classAsked) }
+
+// offer queues f by its class and starts the writer.
+func (s *wsSocket) offer(f frame, class frameClass) offered {
 	s.mu.Lock()
-	res := s.offerLocked(f, bounded)
+	res := s.offerLocked(f, class)
 	s.mu.Unlock()
 	if res == overflow {
 		s.closeWith(closePolicy, "too much unread: read what the server sends")
@@ -97,18 +114,16 @@ const closePolicy = 1008
 // overflow: past the hard bound (the caller closes the socket).
 const overflow offered = closed + 1
 
-func (s *wsSocket) offerLocked(f frame, bounded bool) offered {
+func (s *wsSocket) offerLocked(f frame, class frameClass) offered {
 	if s.closing {
 		return closed
 	}
 	o := &s.out
-	if len(o.queue) > 0 {
-		if bounded && (len(o.queue) >= outboxMaxFrames || o.bytes+f.size() > outboxMaxBytes) {
-			return full
-		}
-		if len(o.queue) >= outboxHardCount || o.bytes+f.size() > outboxHardBytes {
-			return overflow
-		}
+	switch {
+	case class == classEvent && len(o.queue) > 0 && (len(o.queue) >= outboxMaxFrames || o.bytes+f.size() > outboxMaxBytes):
+		return full
+	case class == classAsked && (len(o.queue) >= outboxHardCount || o.bytes >= outboxHardBytes):
+		return overflow
 	}
 	o.queue = append(o.queue, f)
 	o.bytes += f.size()
@@ -117,6 +132,35 @@ func (s *wsSocket) offerLocked(f frame, bounded bool) offered {
 		go s.write()
 	}
 	return queued
+}
+
+// answerPoll is how often an answer waiting for room looks again.
+const answerPoll = 10 * time.Millisecond
+
+// sendAnswer queues a response of a query or mutation once the queue is
+// below the hard bound, waiting for the writer meanwhile: answers may be
+// large, and their operation holds its slot while it waits, so at most
+// MaxSubscriptions of them wait. A client that reads nothing is let go by
+// the write deadline. False if the socket closed or ctx ended first.
+func (s *wsSocket) sendAnswer(ctx context.Context, f frame) bool {
+	for {
+		s.mu.Lock()
+		if s.closing {
+			s.mu.Unlock()
+			return false
+		}
+		if s.out.bytes < outboxHardBytes && len(s.out.queue) < outboxHardCount {
+			s.offerLocked(f, classFinal)
+			s.mu.Unlock()
+			return true
+		}
+		s.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(answerPoll):
+		}
+	}
 }
 
 var writeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}

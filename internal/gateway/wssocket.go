@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,8 +79,9 @@ func (s *wsSocket) serve() {
 		s.mu.Unlock()
 		if closing {
 			// A close has begun (a timer, the shutdown, a failed write):
-			// nothing more is started while the handshake finishes.
-			return
+			// nothing more is started, and the socket keeps its slot
+			// until the handshake ends the read.
+			continue
 		}
 		var m wsMessage
 		// The first JSON value is the message, whatever follows, as
@@ -186,6 +188,9 @@ func (s *wsSocket) ping() {
 func (s *wsSocket) subscribe(m wsMessage) bool {
 	s.mu.Lock()
 	switch {
+	case s.closing:
+		s.mu.Unlock()
+		return true // the read ends with the handshake
 	case s.initState != 2:
 		s.mu.Unlock()
 		s.closeWith(closeUnauthorized, "Unauthorized")
@@ -235,14 +240,14 @@ func (s *wsSocket) start(ctx context.Context, op *wsOp, payload json.RawMessage)
 			return
 		}
 		s.next(op, resp)
-		s.finish(op)
+		s.finish(op, classAsked)
 		return
 	}
 	if id, ok := caller.FromContext(ctx); ok && s.t.erased != nil && s.t.erased.Has(id.PersonID) {
 		// A shared execution runs as nobody: each subscriber is checked here.
 		s.next(op, &graphql.Response{Errors: gqlerror.List{{Message: "this account was deleted",
 			Extensions: map[string]any{"code": CodeUnauthenticated}}}})
-		s.finish(op)
+		s.finish(op, classAsked)
 		return
 	}
 	if rc.Operation.Operation == ast.Subscription {
@@ -260,12 +265,14 @@ func (s *wsSocket) start(ctx context.Context, op *wsOp, payload json.RawMessage)
 func (s *wsSocket) runOnce(ctx context.Context, op *wsOp, rc *graphql.OperationContext) {
 	defer op.cancel()
 	defer func() {
+		last := []frame{control("complete", op.id, nil)}
 		if r := recover(); r != nil {
 			s.t.log.ErrorContext(ctx, "websocket operation panicked", "panic", fmt.Sprint(r))
-			s.next(op, &graphql.Response{Errors: gqlerror.List{{Message: "internal error",
+			payload, _ := appendResponse(nil, &graphql.Response{Errors: gqlerror.List{{Message: "internal error",
 				Extensions: map[string]any{"code": CodeInternal}}}})
+			last = append([]frame{{head: op.head, body: payload, tail: true}}, last...)
 		}
-		s.finish(op)
+		s.end(op, classFinal, last...)
 	}()
 	responses, ctx := s.exec.DispatchOperation(ctx, rc)
 	for {
@@ -273,7 +280,14 @@ func (s *wsSocket) runOnce(ctx context.Context, op *wsOp, rc *graphql.OperationC
 		if resp == nil {
 			return
 		}
-		s.next(op, resp)
+		payload, err := appendResponse(nil, resp)
+		if err != nil {
+			s.t.log.ErrorContext(ctx, "websocket response not encodable", "err", err)
+			return
+		}
+		if !s.sendAnswer(ctx, frame{head: op.head, body: payload, tail: true}) {
+			return
+		}
 	}
 }
 
@@ -288,7 +302,7 @@ func (s *wsSocket) stop(id string) {
 	case op == nil:
 	case op.group != nil:
 		op.group.leave(op)
-		s.finish(op)
+		s.finish(op, classAsked)
 	case op.cancel != nil:
 		op.cancel() // runOnce finishes it
 	}
@@ -304,16 +318,19 @@ func (s *wsSocket) next(op *wsOp, resp *graphql.Response) {
 	s.send(frame{head: op.head, body: payload, tail: true})
 }
 
-// finish sends complete for op and frees its id.
-func (s *wsSocket) finish(op *wsOp) { s.end(op, control("complete", op.id, nil)) }
+// finish sends complete for op and frees its id: class classAsked when a
+// client's message caused it, classFinal when the server ends op.
+func (s *wsSocket) finish(op *wsOp, class frameClass) {
+	s.end(op, class, control("complete", op.id, nil))
+}
 
 // fail sends error for op (terminal: no complete follows) and frees its id.
-func (s *wsSocket) fail(op *wsOp, errs gqlerror.List) { s.end(op, errorFrame(op.id, errs)) }
+func (s *wsSocket) fail(op *wsOp, errs gqlerror.List) { s.end(op, classAsked, errorFrame(op.id, errs)) }
 
 // end queues op's last frames and frees its id in one step, so that
 // nothing of op follows a complete, and a new operation under the same id
 // gets nothing of the old one's. It does nothing if op has ended already.
-func (s *wsSocket) end(op *wsOp, last ...frame) {
+func (s *wsSocket) end(op *wsOp, class frameClass, last ...frame) {
 	s.mu.Lock()
 	if s.ops[op.id] != op {
 		s.mu.Unlock()
@@ -322,7 +339,7 @@ func (s *wsSocket) end(op *wsOp, last ...frame) {
 	delete(s.ops, op.id)
 	res := queued
 	for _, f := range last {
-		if res = s.offerLocked(f, false); res != queued {
+		if res = s.offerLocked(f, class); res != queued {
 			break
 		}
 	}
@@ -336,7 +353,8 @@ func (s *wsSocket) end(op *wsOp, last ...frame) {
 // 123 bytes, and a longer one would drop the close code.
 func closeReasonID(id string) string {
 	if len(id) > 64 {
-		return id[:64] + "…"
+		// Cut on a character: a close reason must be valid UTF-8.
+		return strings.ToValidUTF8(id[:64], "") + "…"
 	}
 	return id
 }

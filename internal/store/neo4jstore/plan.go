@@ -64,7 +64,8 @@ func (c *planCompiler) person(x string, plan store.PersonPlan, depth int) (strin
 
 func (c *planCompiler) interests(x string, ip store.InterestsPlan) string {
 	if namesInGo(ip) {
-		return fmt.Sprintf("[(%s)-[:INTERESTED_IN]->(%s:Interest) | %s.name]", x, c.fresh("i"), "i"+strconv.Itoa(c.vars))
+		i := c.fresh("i")
+		return fmt.Sprintf("[(%s)-[:INTERESTED_IN]->(%s:Interest) | %s.name]", x, i, i)
 	}
 	i, n, k := c.fresh("i"), c.fresh("n"), c.fresh("c")
 	count, by := "0", n
