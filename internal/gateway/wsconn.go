@@ -101,7 +101,7 @@ func (c *guardedConn) NextReader() (int, io.Reader, error) {
 				return int(typ), nil, err
 			}
 		case duplicate:
-			c.closeWith(closeDuplicate, "Subscriber for "+v.id+" already exists")
+			c.closeWith(closeDuplicate, "Subscriber for "+closeReasonID(v.id)+" already exists")
 			return int(typ), nil, transport.ErrWebsocketClosed
 		}
 	}

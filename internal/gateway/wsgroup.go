@@ -136,18 +136,24 @@ func (g *group) run(ctx context.Context, exec graphql.GraphExecutor, rc *graphql
 		if resp == nil {
 			return
 		}
-		payload, err := appendResponse(nil, resp)
-		if err != nil {
-			g.reg.log.ErrorContext(ctx, "subscription response not encodable", "err", err)
-			payload = internalError()
-		}
-		g.fanOut(payload, cursors.Take(), classEvent)
+		g.fanOut(encodeResponse(ctx, g.reg.log, resp), cursors.Take(), classEvent)
 	}
 }
 
 func internalError() []byte {
 	b, _ := appendResponse(nil, &graphql.Response{Errors: gqlerror.List{{Message: "internal error",
 		Extensions: map[string]any{"code": CodeInternal}}}})
+	return b
+}
+
+// encodeResponse is resp as a message's payload; one that cannot be
+// encoded is logged and sent as an internal error instead.
+func encodeResponse(ctx context.Context, log *slog.Logger, resp *graphql.Response) []byte {
+	b, err := appendResponse(nil, resp)
+	if err != nil {
+		log.ErrorContext(ctx, "websocket response not encodable", "err", err)
+		return internalError()
+	}
 	return b
 }
 
@@ -158,7 +164,7 @@ func (g *group) fanOut(payload []byte, cursor string, class frameClass) {
 	var behind []*wsOp
 	g.mu.Lock()
 	for op := range g.members {
-		switch op.s.offer(frame{head: op.head, body: payload, tail: true}, class) {
+		switch op.s.offer(op.nextFrame(payload), class) {
 		case queued:
 			if cursor != "" {
 				op.last = cursor
@@ -171,9 +177,9 @@ func (g *group) fanOut(payload []byte, cursor string, class frameClass) {
 	g.mu.Unlock()
 	for _, op := range behind {
 		end := &resolvers.FellBehindError{Cursor: op.last, Behind: true}
-		payload, _ := appendResponse(nil, &graphql.Response{Errors: gqlerror.List{{Message: end.Error(),
+		payload := encodeResponse(context.Background(), g.reg.log, &graphql.Response{Errors: gqlerror.List{{Message: end.Error(),
 			Extensions: map[string]any{"code": CodeFellBehind, "cursor": end.Cursor}}}})
-		op.s.end(op, classFinal, frame{head: op.head, body: payload, tail: true}, control("complete", op.id, nil))
+		op.s.end(op, classFinal, op.nextFrame(payload), control("complete", op.id, nil))
 	}
 	if len(behind) > 0 {
 		g.leftBy(nil)

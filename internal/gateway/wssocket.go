@@ -268,9 +268,7 @@ func (s *wsSocket) runOnce(ctx context.Context, op *wsOp, rc *graphql.OperationC
 		last := []frame{control("complete", op.id, nil)}
 		if r := recover(); r != nil {
 			s.t.log.ErrorContext(ctx, "websocket operation panicked", "panic", fmt.Sprint(r))
-			payload, _ := appendResponse(nil, &graphql.Response{Errors: gqlerror.List{{Message: "internal error",
-				Extensions: map[string]any{"code": CodeInternal}}}})
-			last = append([]frame{{head: op.head, body: payload, tail: true}}, last...)
+			last = append([]frame{op.nextFrame(internalError())}, last...)
 		}
 		s.end(op, classFinal, last...)
 	}()
@@ -280,12 +278,7 @@ func (s *wsSocket) runOnce(ctx context.Context, op *wsOp, rc *graphql.OperationC
 		if resp == nil {
 			return
 		}
-		payload, err := appendResponse(nil, resp)
-		if err != nil {
-			s.t.log.ErrorContext(ctx, "websocket response not encodable", "err", err)
-			return
-		}
-		if !s.sendAnswer(ctx, frame{head: op.head, body: payload, tail: true}) {
+		if !s.sendAnswer(ctx, op.nextFrame(encodeResponse(ctx, s.t.log, resp))) {
 			return
 		}
 	}
@@ -310,12 +303,12 @@ func (s *wsSocket) stop(id string) {
 
 // next queues a response of op.
 func (s *wsSocket) next(op *wsOp, resp *graphql.Response) {
-	payload, err := appendResponse(nil, resp)
-	if err != nil {
-		s.t.log.Error("websocket response not encodable", "err", err)
-		return
-	}
-	s.send(frame{head: op.head, body: payload, tail: true})
+	s.send(op.nextFrame(encodeResponse(s.ctx, s.t.log, resp)))
+}
+
+// nextFrame is op's next message, carrying payload.
+func (op *wsOp) nextFrame(payload []byte) frame {
+	return frame{head: op.head, body: payload, tail: true}
 }
 
 // finish sends complete for op and frees its id: class classAsked when a
