@@ -3,6 +3,7 @@ package resolvers
 import (
 	"bytes"
 	"context"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -72,7 +73,46 @@ func (w *answerWriter) optional(s *string) bool {
 		graphql.Null.MarshalGQL(&w.buf)
 		return true
 	}
-	graphql.MarshalString(*s).MarshalGQL(&w.buf)
+	return w.str(*s)
+}
+
+// str writes s as gqlgen's MarshalString does: quoted, with control
+// characters, \ and " escaped and every other byte as it is (bytes below
+// 0x80 never occur inside a multi-byte UTF-8 sequence, so a byte loop
+// escapes what gqlgen's rune loop does). MarshalString allocates a
+// closure per string; a nested read writes hundreds.
+func (w *answerWriter) str(s string) bool {
+	const hex = "0123456789ABCDEF"
+	w.buf.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '\\' && c != '"' {
+			continue
+		}
+		w.buf.WriteString(s[start:i])
+		switch c {
+		case '\t':
+			w.buf.WriteString(`\t`)
+		case '\r':
+			w.buf.WriteString(`\r`)
+		case '\n':
+			w.buf.WriteString(`\n`)
+		case '\\', '"':
+			w.buf.Write([]byte{'\\', c})
+		default:
+			w.buf.Write([]byte{'\\', 'u', '0', '0', hex[c>>4], hex[c&0xF]})
+		}
+		start = i + 1
+	}
+	w.buf.WriteString(s[start:])
+	w.buf.WriteByte('"')
+	return true
+}
+
+// int writes n as gqlgen's MarshalInt does.
+func (w *answerWriter) int(n int) bool {
+	w.buf.Write(strconv.AppendInt(w.buf.AvailableBuffer(), int64(n), 10))
 	return true
 }
 
@@ -84,17 +124,17 @@ func (w *answerWriter) person(p *gqlmodel.Person, s shape) bool {
 	return w.object(s, func(f *shapeField) bool {
 		switch f.kind {
 		case personID:
-			return w.required(graphql.MarshalID(p.ID))
+			return w.str(p.ID)
 		case personName:
-			return w.required(graphql.MarshalString(p.Name))
+			return w.str(p.Name)
 		case personEmail:
 			return w.optional(p.Email)
 		case personRegisteredAt:
 			return w.required(graphql.MarshalTime(p.RegisteredAt))
 		case personFollowerCount:
-			return w.required(graphql.MarshalInt(p.FollowerCount))
+			return w.int(p.FollowerCount)
 		case personFollowingCount:
-			return w.required(graphql.MarshalInt(p.FollowingCount))
+			return w.int(p.FollowingCount)
 		case personBio:
 			return w.optional(p.Bio)
 		case personWallet:
@@ -116,7 +156,7 @@ func (w *answerWriter) wallet(wl *gqlmodel.Wallet, s shape) bool {
 		return true
 	}
 	return w.object(s, func(f *shapeField) bool {
-		return f.kind == walletBalance && w.required(graphql.MarshalInt(wl.Balance))
+		return f.kind == walletBalance && w.int(wl.Balance)
 	})
 }
 
@@ -126,9 +166,9 @@ func (w *answerWriter) interest(in store.Interest, s shape) bool {
 	return w.object(s, func(f *shapeField) bool {
 		switch f.kind {
 		case interestName:
-			return w.required(graphql.MarshalString(in.Name))
+			return w.str(in.Name)
 		case interestPersonCount:
-			return w.required(graphql.MarshalInt(in.PersonCount))
+			return w.int(in.PersonCount)
 		}
 		return false
 	})
@@ -138,7 +178,7 @@ func (w *answerWriter) connection(c *model.PersonConnection, s shape) bool {
 	return w.object(s, func(f *shapeField) bool {
 		switch f.kind {
 		case connectionTotalCount:
-			return w.required(graphql.MarshalInt(c.TotalCount))
+			return w.int(c.TotalCount)
 		case connectionEdges:
 			return w.array(len(c.Edges), func(i int) bool { return w.edge(&c.Edges[i], f.sub) })
 		case connectionPageInfo:
@@ -157,7 +197,7 @@ func (w *answerWriter) edge(e *model.PersonEdge, s shape) bool {
 	return w.object(s, func(f *shapeField) bool {
 		switch f.kind {
 		case edgeCursor:
-			return w.required(graphql.MarshalString(e.Cursor))
+			return w.str(e.Cursor)
 		case edgeNode:
 			return w.person(e.Node, f.sub)
 		}

@@ -114,7 +114,7 @@ func orderedPage(o store.FollowOrder, pg store.PersonPage, node func(int, store.
 	if len(pg.Keys) != len(pg.Persons) {
 		return nil, fmt.Errorf("page of %d persons with %d order keys", len(pg.Persons), len(pg.Keys))
 	}
-	conn := &model.PersonConnection{TotalCount: pg.TotalCount, Edges: []model.PersonEdge{}}
+	conn := &model.PersonConnection{TotalCount: pg.TotalCount, Edges: make([]model.PersonEdge, 0, len(pg.Persons))}
 	var end *string
 	for i, p := range pg.Persons {
 		c := encodeOrderedCursor(o, p.ID, pg.Keys[i])
@@ -123,4 +123,16 @@ func orderedPage(o store.FollowOrder, pg store.PersonPage, node func(int, store.
 	}
 	conn.PageInfo = &model.PageInfo{HasNextPage: pg.HasNext, EndCursor: end}
 	return conn, nil
+}
+
+// plainPage is a page read without cursors (store.ListPlan.NoCursors):
+// edges without a cursor and no next page, as no cursor and no pageInfo
+// was selected.
+func plainPage(pg store.PersonPage, node func(int, store.Person) *gqlmodel.Person) *model.PersonConnection {
+	conn := &model.PersonConnection{TotalCount: pg.TotalCount, Edges: make([]model.PersonEdge, len(pg.Persons)),
+		PageInfo: &model.PageInfo{}}
+	for i, p := range pg.Persons {
+		conn.Edges[i].Node = node(i, p)
+	}
+	return conn
 }

@@ -52,7 +52,7 @@ func planLevel(op *graphql.OperationContext, sel ast.SelectionSet, depth int, bu
 			}
 			*budget--
 			if lp, members, ok := listPlan(op, f, depth, budget); ok {
-				keys.Lists[f.Alias] = gqlmodel.ListKey{Index: len(plan.Lists), Order: lp.Page.Order, Members: members}
+				keys.Lists[f.Alias] = gqlmodel.ListKey{Index: len(plan.Lists), Order: lp.Page.Order, Members: members, NoCursors: lp.NoCursors}
 				plan.Lists = append(plan.Lists, lp)
 			}
 		}

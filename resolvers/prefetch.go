@@ -98,8 +98,10 @@ func plannedList(ctx context.Context, pf *gqlmodel.Prefetched, lk gqlmodel.ListK
 	if len(lr.Members) < len(lr.Page.Persons) {
 		return nil, true, fmt.Errorf("planned page of %d persons with %d member reads", len(lr.Page.Persons), len(lr.Members))
 	}
-	conn, err := orderedPage(lk.Order, lr.Page, func(i int, _ store.Person) *gqlmodel.Person {
-		return prefetched(ctx, lr.Members[i], lk.Members)
-	})
+	node := func(i int, _ store.Person) *gqlmodel.Person { return prefetched(ctx, lr.Members[i], lk.Members) }
+	if lk.NoCursors {
+		return plainPage(lr.Page, node), true, nil
+	}
+	conn, err := orderedPage(lk.Order, lr.Page, node)
 	return conn, true, err
 }

@@ -203,10 +203,12 @@ func TestRepeatedFieldsAreRefusedBeforeValidation(t *testing.T) {
 		"interest.name": `{ interest(name: "go") { ` + strings.Repeat("name ", 9000) + "} }",
 		"in fragments":  "{ me { ...A } } fragment A on Person { " + strings.Repeat("id ", 600) + " ...B } fragment B on Person { " + strings.Repeat("name ", 600) + " }",
 	} {
-		start := time.Now()
-		r := post(t, url, tok, q)
-		if took := time.Since(start); r.code() != gateway.CodeTooComplex || took > 300*time.Millisecond {
-			t.Errorf("%s: code %q after %v, want %s at once", name, r.code(), took, gateway.CodeTooComplex)
+		for round := range 2 { // a refused document is not remembered as validated
+			start := time.Now()
+			r := post(t, url, tok, q)
+			if took := time.Since(start); r.code() != gateway.CodeTooComplex || took > 300*time.Millisecond {
+				t.Errorf("%s, round %d: code %q after %v, want %s at once", name, round, r.code(), took, gateway.CodeTooComplex)
+			}
 		}
 	}
 	// The full introspection query is far below the cap.

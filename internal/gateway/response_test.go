@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -41,6 +42,9 @@ func TestWriteResponseIsJSONMarshal(t *testing.T) {
 		writeResponse(rec, resp)
 		if got := rec.Body.Bytes(); !bytes.Equal(got, want) {
 			t.Fatalf("writeResponse\n got %s\nwant %s", got, want)
+		}
+		if n := rec.Header().Get("Content-Length"); resp != nil && n != strconv.Itoa(len(want)) {
+			t.Fatalf("Content-Length %q for %d bytes", n, len(want))
 		}
 	}
 }

@@ -101,14 +101,15 @@ func NewHandler(cfg Config, d Deps) *Handler {
 	})
 	srv.Use(requestMetrics{}) // first: it also sees requests the others refuse
 	srv.Use(operationTracing{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	validated := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(validated)
 	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(selectionCap{maxTokens: cfg.Limits.MaxTokens}) // before validation, which is quadratic in repeated fields
-	srv.Use(refuseUnstreamable{})                          // a POST subscription is refused before it is costed
+	srv.Use(selectionCap{maxTokens: cfg.Limits.MaxTokens, validated: validated}) // before validation, which is quadratic in repeated fields
+	srv.Use(refuseUnstreamable{})                                                // a POST subscription is refused before it is costed
 	srv.Use(&queryLimit{l: cfg.Limits})
 	srv.Use(streamEnds{}) // a subscriber that fell behind gets an error event with its cursor
 	// Fresh dataloaders for every response: each query, mutation and each

@@ -25,9 +25,12 @@ type InterestsKey struct {
 }
 
 // ListKey locates one person list in PersonRead.Lists, with the order its
-// cursors are in and the keys of its members' selection.
+// cursors are in and the keys of its members' selection. NoCursors: the
+// list was read without order keys, as no cursor was selected, so none is
+// made.
 type ListKey struct {
-	Index   int
-	Order   store.FollowOrder
-	Members *PlanKeys
+	Index     int
+	Order     store.FollowOrder
+	Members   *PlanKeys
+	NoCursors bool
 }

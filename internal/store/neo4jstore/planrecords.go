@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/interestgraph/interestgraph/internal/store"
 )
@@ -27,13 +26,15 @@ func toPersonRead(v any, plan store.PersonPlan) (store.PersonRead, error) {
 		if f.err != nil {
 			return store.PersonRead{}, f.err
 		}
-		interests, err := toInterestList(list, counted(ip))
+		var interests []store.Interest
+		var err error
+		if namesInGo(ip) {
+			interests, err = sortedNames(list, ip.First)
+		} else {
+			interests, err = toInterestList(list, counted(ip))
+		}
 		if err != nil {
 			return store.PersonRead{}, err
-		}
-		if namesInGo(ip) {
-			slices.SortFunc(interests, func(a, b store.Interest) int { return strings.Compare(a.Name, b.Name) })
-			interests = interests[:min(len(interests), ip.First)]
 		}
 		r.Interests = append(r.Interests, interests)
 	}
@@ -49,6 +50,26 @@ func toPersonRead(v any, plan store.PersonPlan) (store.PersonRead, error) {
 		r.Lists = append(r.Lists, lr)
 	}
 	return r, nil
+}
+
+// sortedNames maps the names read for a plan namesInGo says is sorted
+// here: sorted as strings (a comparison function per pair was a tenth of
+// the gateway's CPU on a nested read) and cut to first.
+func sortedNames(list []any, first int) ([]store.Interest, error) {
+	names := make([]string, len(list))
+	for i, v := range list {
+		name, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("neo4j: planned interest is %T, want a name", v)
+		}
+		names[i] = name
+	}
+	slices.Sort(names)
+	out := make([]store.Interest, min(len(names), first))
+	for i := range out {
+		out[i].Name = names[i]
+	}
+	return out, nil
 }
 
 // toInterestList maps the interests the plan read: names, or with
@@ -127,6 +148,10 @@ func toListRead(raw map[string]any, lp store.ListPlan) (store.ListRead, error) {
 // toPlainPage maps a page read without cursors: its members' projections,
 // with "" keys.
 func toPlainPage(lr store.ListRead, page []any, lp store.ListPlan) (store.ListRead, error) {
+	lr.Page.Persons, lr.Members = make([]store.Person, 0, len(page)), make([]store.PersonRead, 0, len(page))
+	if lr.Page.Keys != nil {
+		lr.Page.Keys = make([]string, 0, len(page))
+	}
 	for _, v := range page {
 		member, err := toPersonRead(v, lp.Member)
 		if err != nil {

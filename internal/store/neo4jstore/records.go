@@ -75,6 +75,9 @@ func getList[T any](g getter, key string, optional bool) ([]T, error) {
 	if err != nil || raw == nil {
 		return nil, err
 	}
+	if same, ok := any(raw).([]T); ok { // a list of any: nothing to check
+		return same, nil
+	}
 	out := make([]T, 0, len(raw))
 	for i, v := range raw {
 		t, ok := v.(T)
