@@ -27,6 +27,10 @@ func echo(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `<html>bad gateway</html>`)
 	case "null":
 		_, _ = io.WriteString(w, `{"data":null}`)
+	case "nodata":
+		_, _ = io.WriteString(w, `{"extensions":{"data":{"query":"x"}}}`)
+	case "late":
+		_, _ = io.WriteString(w, `{"extensions":{"cost":[1,{"a":null}]}, "data" : {"query":"late"}}`)
 	default:
 		w.Header().Set("X-Seen", "yes")
 		_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"query": op.Query, "vars": op.Variables,
@@ -97,5 +101,19 @@ func TestRunDecodesDataAndFailsOnErrors(t *testing.T) {
 	}
 	if err := c.Run(context.Background(), Request{Query: "null"}, nil); err == nil {
 		t.Fatal("Run without data: no error")
+	}
+	// Data is found among other members, in any order; a data member
+	// nested in another is not the answer's.
+	out.Query = ""
+	if err := c.Run(context.Background(), Request{Query: "late"}, &out); err != nil || out.Query != "late" {
+		t.Fatalf("Run, data after extensions: %+v %v", out, err)
+	}
+	out.Query = ""
+	if err := c.Run(context.Background(), Request{Query: "nodata"}, &out); err == nil || out.Query != "" {
+		t.Fatalf("Run, data only inside extensions: %+v %v", out, err)
+	}
+	var ng *NotGraphQLError
+	if err := c.Run(context.Background(), Request{Query: "html"}, &out); !errors.As(err, &ng) || ng.Status != http.StatusBadGateway {
+		t.Fatalf("Run, not GraphQL: %v", err)
 	}
 }
