@@ -179,7 +179,13 @@ func (s *Store) readOnce(ctx context.Context, cypher string, params map[string]a
 	if err != nil {
 		return nil, err
 	}
-	return res.Collect(ctx)
+	// Not res.Collect: it makes room for 1,024 records first, 8 KB for a
+	// read of one.
+	var recs []*neo4j.Record
+	for res.Next(ctx) {
+		recs = append(recs, res.Record())
+	}
+	return recs, res.Err()
 }
 
 func isConstraintViolation(err error) bool {
