@@ -250,14 +250,14 @@ func (r *runner) countRoundTrips(ctx context.Context) error {
 		for _, c := range r.answering(q, r.contestants(d, ours2.url, peerURL)) {
 			for seq := range 3 {
 				id, tok := r.subject(q, 7, seq)
-				if _, err := c.do(ctx, q, id, tok); err != nil {
+				if _, err := c.do(ctx, q, id, tok, false); err != nil {
 					return fmt.Errorf("round trips, %s, %s: %w", q.name, c.name, err)
 				}
 			}
 			runs0, turns0 := bc.runs.Load(), bc.turns.Load()
 			for seq := range n {
 				id, tok := r.subject(q, 8, seq)
-				if _, err := c.do(ctx, q, id, tok); err != nil {
+				if _, err := c.do(ctx, q, id, tok, false); err != nil {
 					return fmt.Errorf("round trips, %s, %s: %w", q.name, c.name, err)
 				}
 			}
