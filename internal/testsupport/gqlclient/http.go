@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -145,30 +146,32 @@ func (c *Client) Run(ctx context.Context, r Request, out any) error {
 	if out == nil {
 		out = new(json.RawMessage)
 	}
-	hasData, errs, err := decodeInto(resp.Body, out)
-	if err != nil {
+	hasData, errs, dataErr, err := decodeInto(resp.Body, out)
+	switch {
+	case err != nil:
 		return &NotGraphQLError{Status: resp.Status, Body: resp.Body, Err: err}
-	}
-	if len(errs) > 0 {
+	case len(errs) > 0:
 		return &ResponseError{Status: resp.Status, Errors: errs}
-	}
-	if !hasData {
+	case !hasData:
 		return fmt.Errorf("graphql: HTTP %d without data", resp.Status)
 	}
-	return nil
+	return dataErr
 }
 
 // decodeInto reads a GraphQL response object: a non-null data member into
-// out, errors into errs; other members are skipped.
-func decodeInto(body []byte, out any) (hasData bool, errs []Error, err error) {
+// out, errors into errs; other members are skipped. dataErr is data that
+// does not fit out (an *json.UnmarshalTypeError: the decoder has read the
+// whole value, so the rest is still read); err, a body that is not a
+// response.
+func decodeInto(body []byte, out any) (hasData bool, errs []Error, dataErr, err error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return false, nil, fmt.Errorf("not a JSON object: %v %v", tok, err)
+		return false, nil, nil, fmt.Errorf("not a JSON object: %v %v", tok, err)
 	}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return false, nil, err
+			return false, nil, nil, err
 		}
 		var raw json.RawMessage
 		switch tok {
@@ -177,8 +180,11 @@ func decodeInto(body []byte, out any) (hasData bool, errs []Error, err error) {
 			// rather than decode the data twice.
 			rest := bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n:")
 			hasData = !bytes.HasPrefix(rest, []byte("null"))
-			if err := dec.Decode(out); err != nil {
-				return false, nil, fmt.Errorf("decode %.200s: %w", rest, err)
+			if err = dec.Decode(out); err != nil {
+				var typeErr *json.UnmarshalTypeError
+				if errors.As(err, &typeErr) {
+					dataErr, err = fmt.Errorf("decode %.200s: %w", rest, err), nil
+				}
 			}
 		case "errors":
 			err = dec.Decode(&errs)
@@ -186,11 +192,11 @@ func decodeInto(body []byte, out any) (hasData bool, errs []Error, err error) {
 			err = dec.Decode(&raw)
 		}
 		if err != nil {
-			return false, nil, err
+			return false, nil, nil, err
 		}
 	}
 	if _, err := dec.Token(); err != nil {
-		return false, nil, err
+		return false, nil, nil, err
 	}
-	return hasData, errs, nil
+	return hasData, errs, dataErr, nil
 }

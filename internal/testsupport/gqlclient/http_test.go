@@ -116,4 +116,15 @@ func TestRunDecodesDataAndFailsOnErrors(t *testing.T) {
 	if err := c.Run(context.Background(), Request{Query: "html"}, &out); !errors.As(err, &ng) || ng.Status != http.StatusBadGateway {
 		t.Fatalf("Run, not GraphQL: %v", err)
 	}
+	// Data that does not fit out is an error of its own, not a body that
+	// is not GraphQL, and errors in the answer still come first.
+	var wrong struct{ Query int }
+	err = c.Run(context.Background(), Request{Query: "{ c }"}, &wrong)
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || errors.As(err, &ng) {
+		t.Fatalf("Run, data of another type: %v", err)
+	}
+	if err := c.Run(context.Background(), Request{Query: "fail"}, &wrong); !errors.As(err, &re) {
+		t.Fatalf("Run with errors, into a mistyped out: %v", err)
+	}
 }
