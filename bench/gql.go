@@ -54,8 +54,9 @@ func register(ctx context.Context, url, email, name string) (client, error) {
 	req := gqlclient.Request{Query: registerMutation,
 		Variables: map[string]any{"in": map[string]any{"email": email, "password": "bench-password", "name": name}}}
 	// Sign-ups hash a password each, and the service refuses a burst beyond
-	// a short queue with RATE_LIMITED: a client waits as it is told and
-	// tries again (counted in the latency), a few times.
+	// a short queue with RATE_LIMITED: a client waits as long as it is told
+	// (retryAfterSeconds) and tries again (counted in the latency), a few
+	// times.
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = endpoint(url).Run(ctx, req, &out)
@@ -63,10 +64,14 @@ func register(ctx context.Context, url, email, name string) (client, error) {
 		if !errors.As(err, &re) || len(re.Errors) == 0 || re.Errors[0].Code() != "RATE_LIMITED" || attempt == registerAttempts-1 {
 			break
 		}
+		wait := time.Second
+		if s, ok := re.Errors[0].Extensions["retryAfterSeconds"].(float64); ok && s > 0 {
+			wait = time.Duration(s * float64(time.Second))
+		}
 		select {
 		case <-ctx.Done():
 			return client{}, ctx.Err()
-		case <-time.After(time.Second):
+		case <-time.After(wait):
 		}
 	}
 	return client{ID: out.Register.Person.ID, Token: out.Register.AccessToken}, err

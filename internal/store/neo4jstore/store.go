@@ -143,16 +143,20 @@ func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 // trip, which one statement that only reads does not need: the nested
 // read's statement alone ran a fifth faster without them. Failures the
 // driver calls retryable (a cluster member gone, a leader switch) are
-// tried again, as ExecuteQuery would, a bounded number of times.
+// tried again, at most readAttempts tries in all and none begun once
+// readRetryWindow has passed since the first: a failure that took long to
+// come (a wait for a connection of a full pool, a minute) is not repeated,
+// and an overloaded database is not asked again and again.
 func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	defer observe(metrics.TxRead, time.Now())
+	start := time.Now()
+	defer observe(metrics.TxRead, start)
 	var err error
 	for attempt := 1; ; attempt++ {
 		var recs []*neo4j.Record
 		if recs, err = s.readOnce(ctx, cypher, params); err == nil {
 			return recs, nil
 		}
-		if attempt == readAttempts || !neo4j.IsRetryable(err) {
+		if attempt == readAttempts || !neo4j.IsRetryable(err) || time.Since(start) > readRetryWindow {
 			break
 		}
 		select {
@@ -164,17 +168,21 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 	return nil, fmt.Errorf("neo4j: query: %w", err)
 }
 
-// Reads are tried readAttempts times, waiting attempt*readRetryBackoff
-// between tries.
+// A read is tried at most readAttempts times, waiting
+// attempt*readRetryBackoff between tries, and not again once
+// readRetryWindow has passed since its first try.
 const (
 	readAttempts     = 3
 	readRetryBackoff = 100 * time.Millisecond
+	readRetryWindow  = 5 * time.Second
 )
 
-func (s *Store) readOnce(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+// readOnce reads in a session of its own; a failure to close it is the
+// read's failure, as with ExecuteQuery.
+func (s *Store) readOnce(ctx context.Context, cypher string, params map[string]any) (_ []*neo4j.Record, err error) {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.db,
 		BookmarkManager: s.reads})
-	defer func() { _ = sess.Close(ctx) }()
+	defer func() { err = errors.Join(err, sess.Close(ctx)) }()
 	res, err := sess.Run(ctx, cypher, params)
 	if err != nil {
 		return nil, err

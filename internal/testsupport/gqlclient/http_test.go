@@ -29,6 +29,10 @@ func echo(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"data":null}`)
 	case "nodata":
 		_, _ = io.WriteString(w, `{"extensions":{"data":{"query":"x"}}}`)
+	case "partial":
+		_, _ = io.WriteString(w, `{"errors":[{"message":"half"}],"data":{"query":"half"}}`)
+	case "trailing":
+		_, _ = io.WriteString(w, `{"data":{"query":"x"}} {"data":{}}`)
 	case "late":
 		_, _ = io.WriteString(w, `{"extensions":{"cost":[1,{"a":null}]}, "data" : {"query":"late"}}`)
 	default:
@@ -126,5 +130,14 @@ func TestRunDecodesDataAndFailsOnErrors(t *testing.T) {
 	}
 	if err := c.Run(context.Background(), Request{Query: "fail"}, &wrong); !errors.As(err, &re) {
 		t.Fatalf("Run with errors, into a mistyped out: %v", err)
+	}
+	// Partial data beside errors does not reach out; a body with more
+	// after the response is not one.
+	out.Query = "kept"
+	if err := c.Run(context.Background(), Request{Query: "partial"}, &out); !errors.As(err, &re) || out.Query != "kept" {
+		t.Fatalf("Run, errors then data: %+v %v", out, err)
+	}
+	if err := c.Run(context.Background(), Request{Query: "trailing"}, &out); !errors.As(err, &ng) {
+		t.Fatalf("Run, trailing bytes: %v", err)
 	}
 }
