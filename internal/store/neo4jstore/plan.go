@@ -87,7 +87,7 @@ func (c *planCompiler) interests(x string, ip store.InterestsPlan) string {
 }
 
 // namesInGo reports whether ip's interests are read as a plain list of
-// names and sorted by toInterestList: names without counts, by name, as
+// names and sorted by sortedNames: names without counts, by name, as
 // many as a person may hold (the default first). A sort in a subquery
 // per person cost Neo4j more than the rest of a nested read's members; a
 // person holds few interests, and sorting them is nothing in Go.

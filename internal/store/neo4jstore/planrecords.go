@@ -147,16 +147,13 @@ func toListRead(raw map[string]any, lp store.ListPlan) (store.ListRead, error) {
 // with "" keys.
 func toPlainPage(lr store.ListRead, page []any, lp store.ListPlan) (store.ListRead, error) {
 	lr.Page.Persons, lr.Members = make([]store.Person, 0, len(page)), make([]store.PersonRead, 0, len(page))
-	if lr.Page.Keys != nil {
-		lr.Page.Keys = make([]string, 0, len(page))
+	if lr.Page.Keys != nil { // an ordered page: its keys, all ""
+		lr.Page.Keys = make([]string, len(page))
 	}
 	for _, v := range page {
 		member, err := toPersonRead(v, lp.Member)
 		if err != nil {
 			return store.ListRead{}, err
-		}
-		if lp.Page.Order != store.ByID {
-			lr.Page.Keys = append(lr.Page.Keys, "")
 		}
 		lr.Page.Persons = append(lr.Page.Persons, member.Person)
 		lr.Members = append(lr.Members, member)

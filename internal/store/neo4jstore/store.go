@@ -141,8 +141,8 @@ func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 // auto-commit transaction: RUN and PULL in one round trip. A managed
 // transaction (ExecuteQuery) adds BEGIN and a COMMIT in a second round
 // trip, which one statement that only reads does not need: the nested
-// read's statement alone ran a fifth faster without them. Failures the
-// driver calls retryable (a cluster member gone, a leader switch) are
+// read's statement alone ran a fifth faster without them. Transient
+// failures (classify.go: a cluster member gone, a leader switch) are
 // tried again, at most readAttempts tries in all and none begun once
 // readRetryWindow has passed since the first: a failure that took long to
 // come (a wait for a connection of a full pool, a minute) is not repeated,
@@ -156,7 +156,7 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 		if recs, err = s.readOnce(ctx, cypher, params); err == nil {
 			return recs, nil
 		}
-		if attempt == readAttempts || !neo4j.IsRetryable(err) || time.Since(start) > readRetryWindow {
+		if attempt == readAttempts || !transient(err) || time.Since(start) > readRetryWindow {
 			break
 		}
 		select {
