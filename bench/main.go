@@ -18,9 +18,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/interestgraph/interestgraph/internal/gctune"
 )
 
 func main() {
+	// The load generator shares the machine with what it measures: its
+	// collector gets the service's minimum heap, for every contestant.
+	defer gctune.Start(gctune.DefaultMinHeap)()
 	cfg, err := parseConfig(os.Args[1:])
 	if err != nil {
 		log.Fatal(err)

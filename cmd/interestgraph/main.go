@@ -26,10 +26,14 @@ import (
 	"time"
 
 	"github.com/interestgraph/interestgraph/internal/config"
+	"github.com/interestgraph/interestgraph/internal/gctune"
 	"github.com/interestgraph/interestgraph/internal/tracing"
 )
 
 func main() {
+	// A process-wide setting, made here rather than in run, which tests
+	// call in process: see package gctune.
+	defer gctune.Start(gctune.DefaultMinHeap)()
 	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "interestgraph:", err)
 		os.Exit(1)

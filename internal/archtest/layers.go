@@ -31,6 +31,7 @@ var Packages = map[string]Layer{
 	// Observability: they import nothing of ours, so any layer may call them.
 	"internal/metrics": Support,
 	"internal/tracing": Support,
+	"internal/gctune":  Support,
 
 	"internal/app": Application,
 	// Who calls: the verified caller and the client's address on the

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -139,5 +141,41 @@ func TestRunDecodesDataAndFailsOnErrors(t *testing.T) {
 	}
 	if err := c.Run(context.Background(), Request{Query: "trailing"}, &out); !errors.As(err, &ng) {
 		t.Fatalf("Run, trailing bytes: %v", err)
+	}
+}
+
+// BenchmarkDecodeInto checks an answer the size of the benchmark's nested
+// read (20 persons with their interests), as its clients do for every
+// request (out nil), and decodes one (out set).
+func BenchmarkDecodeInto(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"data":{"person":{"id":"p","name":"Ada","following":{"edges":[`)
+	for i := range 20 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"node":{"id":"01a24a1b-0000-4000-8000-%012x","name":"person %d","interests":[`, i, i)
+		for k := range 12 {
+			if k > 0 {
+				sb.WriteString(",")
+			}
+			fmt.Fprintf(&sb, `{"name":"btag-t%d"}`, i*100+k)
+		}
+		sb.WriteString("]}}")
+	}
+	sb.WriteString(`]}}}}`)
+	body := []byte(sb.String())
+	for _, tc := range []struct {
+		name string
+		out  func() any
+	}{{"checked", func() any { return nil }}, {"decoded", func() any { return new(any) }}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if hasData, errs, dataErr, err := decodeInto(body, tc.out()); !hasData || errs != nil || dataErr != nil || err != nil {
+					b.Fatal(hasData, errs, dataErr, err)
+				}
+			}
+		})
 	}
 }
