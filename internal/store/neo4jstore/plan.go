@@ -10,8 +10,8 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
-// planCompiler turns a store.PersonPlan into one statement: a map
-// projection of the person with a COLLECT {} subquery per list (ORDER BY …
+// planCompiler turns a store.PersonPlan into one statement: a list
+// projection of the person (columns) with a COLLECT {} subquery per list (ORDER BY …
 // LIMIT first+1 from the cursor) and per interest list, a COUNT {} where a
 // count is asked for, nested to the plan's depth. The text holds only
 // generated names (x1, l0, $p3); every value is a parameter, so one
@@ -32,34 +32,42 @@ func (c *planCompiler) fresh(prefix string) string {
 	return prefix + strconv.Itoa(c.vars)
 }
 
-// person projects node x; counts are left out (read as 0) unless the plan
-// asks for them.
+// person projects node x as a list, its values in the order of
+// columns(plan); counts are left out (read as 0) unless the plan asks for
+// them.
 func (c *planCompiler) person(x string, plan store.PersonPlan, depth int) (string, error) {
 	if depth > store.MaxPlanDepth {
 		return "", fmt.Errorf("neo4j: plan deeper than %d lists", store.MaxPlanDepth)
 	}
 	var b strings.Builder
-	b.WriteString(x + " {.id, .name")
-	if !plan.SkipProfile {
-		b.WriteString(", .email, .registeredAt, .balance, .bio")
-	}
-	if plan.Counts {
-		f, g := c.fresh("f"), c.fresh("g")
-		fmt.Fprintf(&b, ", followers: COUNT { (%s)<-[:FOLLOWS]-(%s:Person) WHERE %s.name IS NOT NULL }", x, f, f)
-		fmt.Fprintf(&b, ", following: COUNT { (%s)-[:FOLLOWS]->(%s:Person) WHERE %s.name IS NOT NULL }", x, g, g)
-	}
-	for i, ip := range plan.Interests {
-		fmt.Fprintf(&b, ", i%d: %s", i, c.interests(x, ip))
-	}
-	for i, lp := range plan.Lists {
-		l, err := c.list(x, lp, depth)
-		if err != nil {
-			return "", err
+	interests, lists := 0, 0
+	for i, col := range columns(plan) {
+		if i > 0 {
+			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, ", l%d: %s", i, l)
+		switch {
+		case col == "followers" || col == "following":
+			f := c.fresh("f")
+			arrow := [2]string{"<-", "-"}
+			if col == "following" {
+				arrow = [2]string{"-", "->"}
+			}
+			fmt.Fprintf(&b, "COUNT { (%s)%s[:FOLLOWS]%s(%s:Person) WHERE %s.name IS NOT NULL }", x, arrow[0], arrow[1], f, f)
+		case strings.HasPrefix(col, interestsColumn):
+			b.WriteString(c.interests(x, plan.Interests[interests]))
+			interests++
+		case strings.HasPrefix(col, listColumn):
+			l, err := c.list(x, plan.Lists[lists], depth)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(l)
+			lists++
+		default: // a property
+			b.WriteString(x + "." + col)
+		}
 	}
-	b.WriteString("}")
-	return b.String(), nil
+	return "[" + b.String() + "]", nil
 }
 
 func (c *planCompiler) interests(x string, ip store.InterestsPlan) string {
@@ -123,20 +131,22 @@ func (c *planCompiler) list(x string, lp store.ListPlan, depth int) (string, err
 		where += " AND " + o.after
 	}
 	first := c.param(lp.Page.First)
+	// A list is [total, page] (listRow).
 	if lp.NoCursors {
 		// Neither cursors nor a next page asked: first members, each its
 		// projection, as a hand-written statement would read them.
-		return fmt.Sprintf("{total: %s, page: COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person)%s WHERE %s WITH %s, %s ORDER BY %s LIMIT %s RETURN %s }}",
+		return fmt.Sprintf("[%s, COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person)%s WHERE %s WITH %s, %s ORDER BY %s LIMIT %s RETURN %s }]",
 			total, x, arrow[0], r, arrow[1], y, o.hint, where, y, r, o.by, first, member), nil
 	}
 	// The page reads first+1 items (the last only says whether a next
 	// page exists) and projects the members of the first only: at depth 5
 	// with pages of 3, projecting the extra one read 4^4 leaves instead of
 	// 3^4. reduce numbers the items (size(acc)); CASE evaluates only its
-	// branch; the list comprehension binds the member's node to y.
+	// branch; the list comprehension binds the member's node to y. An item
+	// is [key, member] (itemRow), the extra one [key].
 	e, acc := c.fresh("e"), c.fresh("acc")
-	return fmt.Sprintf("{total: %s, page: reduce(%s = [], %s IN COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person)%s WHERE %s WITH %s, %s ORDER BY %s LIMIT %s + 1 RETURN {k: %s, n: %s} } | "+
-		"%s + [CASE WHEN size(%s) < %s THEN {k: %s.k, p: [%s IN [%s.n] | %s][0]} ELSE {k: %s.k} END])}",
+	return fmt.Sprintf("[%s, reduce(%s = [], %s IN COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person)%s WHERE %s WITH %s, %s ORDER BY %s LIMIT %s + 1 RETURN {k: %s, n: %s} } | "+
+		"%s + [CASE WHEN size(%s) < %s THEN [%s.k, [%s IN [%s.n] | %s][0]] ELSE [%s.k] END])]",
 		total, acc, e, x, arrow[0], r, arrow[1], y, o.hint, where, y, r, o.by, first, o.key, y,
 		acc, acc, first, e, y, e, member, e), nil
 }

@@ -9,21 +9,92 @@ import (
 	"github.com/interestgraph/interestgraph/internal/store"
 )
 
+// Columns of a planned person's projection that are not properties: one
+// per interest list and one per list, numbered (columns). No property
+// name starts with '#'.
+const (
+	interestsColumn = "#i"
+	listColumn      = "#l"
+)
+
+// columns are the values a planned person is projected as, in order: a
+// list, not a map, which cost Neo4j and the driver a key, and the driver
+// a map, for every person of a nested read.
+func columns(plan store.PersonPlan) []string {
+	cols := make([]string, 0, 8+len(plan.Interests)+len(plan.Lists))
+	cols = append(cols, "id", "name")
+	if !plan.SkipProfile {
+		cols = append(cols, "email", "registeredAt", "balance", "bio")
+	}
+	if plan.Counts {
+		cols = append(cols, "followers", "following")
+	}
+	for i := range plan.Interests {
+		cols = append(cols, interestsColumn+strconv.Itoa(i))
+	}
+	for i := range plan.Lists {
+		cols = append(cols, listColumn+strconv.Itoa(i))
+	}
+	return cols
+}
+
+// tuple reads a projected list by the names of its values.
+type tuple struct {
+	vals  []any
+	names []string
+}
+
+// Get implements getter.
+func (t tuple) Get(key string) (any, bool) {
+	for i, n := range t.names {
+		if n == key {
+			if i < len(t.vals) {
+				return t.vals[i], true
+			}
+			break
+		}
+	}
+	return nil, false
+}
+
+// asTuple returns v, a projected list of len(names) values, as a tuple.
+func asTuple(v any, what string, names []string) (tuple, error) {
+	vals, ok := v.([]any)
+	if !ok || len(vals) != len(names) {
+		return tuple{}, fmt.Errorf("%w: %s is %T of %d, want a list of %d", errRecordShape, what, v, len(vals), len(names))
+	}
+	return tuple{vals: vals, names: names}, nil
+}
+
+var (
+	listColumns = []string{"total", "page"}
+	itemColumns = []string{"k", "p"}
+)
+
 // toPersonRead maps the projection compilePlan made for plan.
 func toPersonRead(v any, plan store.PersonPlan) (store.PersonRead, error) {
-	toP := toPerson
-	if plan.SkipProfile {
-		toP = toNamedPerson
-	}
-	p, err := toP(v)
+	return toPlannedPerson(v, plan, columns(plan))
+}
+
+// toPlannedPerson is toPersonRead with plan's columns, made once for the
+// members of a list.
+func toPlannedPerson(v any, plan store.PersonPlan, cols []string) (store.PersonRead, error) {
+	t, err := asTuple(v, "planned person", cols)
 	if err != nil {
 		return store.PersonRead{}, err
 	}
-	m, _ := asRow(v, "person") // toPerson checked it is a map
+	toP := personFrom
+	if plan.SkipProfile {
+		toP = namedPersonFrom
+	}
+	p, err := toP(t)
+	if err != nil {
+		return store.PersonRead{}, err
+	}
 	r := store.PersonRead{Person: p}
-	f := &fields{src: m, what: "planned person"}
+	f := &fields{src: t, what: "planned person"}
 	for i, ip := range plan.Interests {
-		list := list[any](f, "i"+strconv.Itoa(i))
+		list := list[any](f, interestsColumn+strconv.Itoa(i))
 		if f.err != nil {
 			return store.PersonRead{}, f.err
 		}
@@ -40,7 +111,7 @@ func toPersonRead(v any, plan store.PersonPlan) (store.PersonRead, error) {
 		r.Interests = append(r.Interests, interests)
 	}
 	for i, lp := range plan.Lists {
-		raw := req[map[string]any](f, "l"+strconv.Itoa(i))
+		raw := req[any](f, listColumn+strconv.Itoa(i))
 		if f.err != nil {
 			return store.PersonRead{}, f.err
 		}
@@ -99,8 +170,12 @@ func toInterestList(list []any, counted bool) ([]store.Interest, error) {
 
 // toListRead maps a page read with one extra, which only says whether
 // there is a next page.
-func toListRead(raw map[string]any, lp store.ListPlan) (store.ListRead, error) {
-	f := &fields{src: row(raw), what: "planned list"}
+func toListRead(raw any, lp store.ListPlan) (store.ListRead, error) {
+	t, err := asTuple(raw, "planned list", listColumns)
+	if err != nil {
+		return store.ListRead{}, err
+	}
+	f := &fields{src: t, what: "planned list"}
 	total, page := count(f, "total"), list[any](f, "page")
 	if f.err != nil {
 		return store.ListRead{}, f.err
@@ -109,24 +184,25 @@ func toListRead(raw map[string]any, lp store.ListPlan) (store.ListRead, error) {
 	if lp.Page.Order != store.ByID {
 		lr.Page.Keys = []string{}
 	}
+	cols := columns(lp.Member)
 	if lp.NoCursors {
-		return toPlainPage(lr, page, lp)
+		return toPlainPage(lr, page, lp, cols)
 	}
 	for _, v := range page {
 		if len(lr.Members) == lp.Page.First {
 			lr.Page.HasNext = true
 			break
 		}
-		m, err := asRow(v, "list item")
+		item, err := asTuple(v, "list item", itemColumns)
 		if err != nil {
 			return store.ListRead{}, err
 		}
-		g := &fields{src: m, what: "list item"}
+		g := &fields{src: item, what: "list item"}
 		k, p := req[any](g, "k"), req[any](g, "p")
 		if g.err != nil {
 			return store.ListRead{}, g.err
 		}
-		member, err := toPersonRead(p, lp.Member)
+		member, err := toPlannedPerson(p, lp.Member, cols)
 		if err != nil {
 			return store.ListRead{}, err
 		}
@@ -145,13 +221,13 @@ func toListRead(raw map[string]any, lp store.ListPlan) (store.ListRead, error) {
 
 // toPlainPage maps a page read without cursors: its members' projections,
 // with "" keys.
-func toPlainPage(lr store.ListRead, page []any, lp store.ListPlan) (store.ListRead, error) {
+func toPlainPage(lr store.ListRead, page []any, lp store.ListPlan, cols []string) (store.ListRead, error) {
 	lr.Page.Persons, lr.Members = make([]store.Person, 0, len(page)), make([]store.PersonRead, 0, len(page))
 	if lr.Page.Keys != nil { // an ordered page: its keys, all ""
 		lr.Page.Keys = make([]string, len(page))
 	}
 	for _, v := range page {
-		member, err := toPersonRead(v, lp.Member)
+		member, err := toPlannedPerson(v, lp.Member, cols)
 		if err != nil {
 			return store.ListRead{}, err
 		}

@@ -24,7 +24,13 @@ func toPerson(v any) (store.Person, error) {
 	if err != nil {
 		return store.Person{}, err
 	}
-	f := &fields{src: m, what: "person"}
+	return personFrom(m)
+}
+
+// personFrom reads a person's properties and counts from g, a map
+// projection or a planned person's columns.
+func personFrom(g getter) (store.Person, error) {
+	f := &fields{src: g, what: "person"}
 	p := store.Person{
 		ID:             req[string](f, "id"),
 		Name:           req[string](f, "name"),
@@ -38,14 +44,10 @@ func toPerson(v any) (store.Person, error) {
 	return p, f.err
 }
 
-// toNamedPerson maps a projection of a person's id, name and counts
-// only (store.PersonPlan.SkipProfile).
-func toNamedPerson(v any) (store.Person, error) {
-	m, err := asRow(v, "person")
-	if err != nil {
-		return store.Person{}, err
-	}
-	f := &fields{src: m, what: "person"}
+// namedPersonFrom reads a planned person's id, name and counts only
+// (store.PersonPlan.SkipProfile).
+func namedPersonFrom(g getter) (store.Person, error) {
+	f := &fields{src: g, what: "person"}
 	p := store.Person{ID: req[string](f, "id"), Name: req[string](f, "name"),
 		FollowerCount: optCount(f, "followers"), FollowingCount: optCount(f, "following")}
 	return p, f.err

@@ -2,9 +2,13 @@ package neo4jstore
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/interestgraph/interestgraph/internal/domain"
+	"github.com/interestgraph/interestgraph/internal/store"
 )
 
 // wantShape checks that err is a record-shape error naming name.
@@ -113,4 +117,29 @@ func TestToEdgesAndAccountReject(t *testing.T) {
 	acct["roles"] = []any{"user", int64(7)}
 	_, err = toAccount(acct)
 	wantShape(t, err, "roles[1]")
+}
+
+// TestPlannedPersonIsReadByItsColumns: a planned person is a list whose
+// values are named by columns(plan); another shape is a record-shape
+// error, not a panic or a person of shifted fields.
+func TestPlannedPersonIsReadByItsColumns(t *testing.T) {
+	plan := store.PersonPlan{SkipProfile: true, Counts: true, Interests: []store.InterestsPlan{{Order: store.InterestsByName, First: domain.MaxInterestsPerPerson}}}
+	cols := columns(plan)
+	if want := []string{"id", "name", "followers", "following", interestsColumn + "0"}; !slices.Equal(cols, want) {
+		t.Fatalf("columns = %v, want %v", cols, want)
+	}
+	r, err := toPersonRead([]any{"p1", "Ada", int64(3), int64(4), []any{"go", "chess"}}, plan)
+	if err != nil || r.Person.ID != "p1" || r.Person.Name != "Ada" || r.Person.FollowerCount != 3 || r.Person.FollowingCount != 4 ||
+		len(r.Interests) != 1 || len(r.Interests[0]) != 2 || r.Interests[0][0].Name != "chess" {
+		t.Fatalf("toPersonRead = %+v, %v", r, err)
+	}
+	_, err = toPersonRead([]any{"p1", "Ada", int64(3), int64(4)}, plan) // a value short
+	wantShape(t, err, "planned person")
+	_, err = toPersonRead(map[string]any{"id": "p1", "name": "Ada"}, plan)
+	wantShape(t, err, "planned person")
+	_, err = toPersonRead([]any{"p1", "Ada", "3", int64(4), []any{}}, plan)
+	wantShape(t, err, "followers")
+	if v, ok := (tuple{vals: []any{1}, names: []string{"a", "b"}}).Get("b"); ok {
+		t.Fatalf("a name past the values read %v", v)
+	}
 }
