@@ -67,8 +67,9 @@ func asTuple(v any, what string, names []string) (tuple, error) {
 }
 
 var (
-	listColumns = []string{"total", "page"}
-	itemColumns = []string{"k", "p"}
+	interestColumns = []string{"name", "n"}
+	listColumns     = []string{"total", "page"}
+	itemColumns     = []string{"k", "p"}
 )
 
 // toPersonRead maps the projection compilePlan made for plan.
@@ -141,8 +142,9 @@ func sortedNames(list []any, first int) ([]store.Interest, error) {
 	return out, nil
 }
 
-// toInterestList maps the interests the plan read: names, or with
-// counted maps of name and count.
+// toInterestList maps the interests a read returned: names, or with
+// counted their names and counts, as a planned read's [name, n] or
+// another read's map {name, n}.
 func toInterestList(list []any, counted bool) ([]store.Interest, error) {
 	out := make([]store.Interest, 0, len(list))
 	for _, v := range list {
@@ -154,18 +156,26 @@ func toInterestList(list []any, counted bool) ([]store.Interest, error) {
 			out = append(out, store.Interest{Name: name})
 			continue
 		}
-		m, err := asRow(v, "interest")
+		g, err := asInterest(v)
 		if err != nil {
 			return nil, err
 		}
-		g := &fields{src: m, what: "interest"}
-		i := store.Interest{Name: req[string](g, "name"), PersonCount: count(g, "n")}
-		if g.err != nil {
-			return nil, g.err
+		f := &fields{src: g, what: "interest"}
+		i := store.Interest{Name: req[string](f, "name"), PersonCount: count(f, "n")}
+		if f.err != nil {
+			return nil, f.err
 		}
 		out = append(out, i)
 	}
 	return out, nil
+}
+
+// asInterest reads a counted interest of either shape.
+func asInterest(v any) (getter, error) {
+	if l, ok := v.([]any); ok {
+		return asTuple(l, "planned interest", interestColumns)
+	}
+	return asRow(v, "interest")
 }
 
 // toListRead maps a page read with one extra, which only says whether
