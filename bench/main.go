@@ -25,7 +25,7 @@ import (
 func main() {
 	// The load generator shares the machine with what it measures: its
 	// collector gets the service's minimum heap, for every contestant.
-	defer gctune.Start(gctune.DefaultMinHeap)()
+	_ = gctune.Start(gctune.DefaultMinHeap)
 	cfg, err := parseConfig(os.Args[1:])
 	if err != nil {
 		log.Fatal(err)

@@ -31,9 +31,9 @@ import (
 )
 
 func main() {
-	// A process-wide setting, made here rather than in run, which tests
-	// call in process: see package gctune.
-	defer gctune.Start(gctune.DefaultMinHeap)()
+	// A process-wide setting for the process's life, made here rather
+	// than in run, which tests call in process: see package gctune.
+	_ = gctune.Start(gctune.DefaultMinHeap)
 	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "interestgraph:", err)
 		os.Exit(1)

@@ -28,10 +28,11 @@ var Packages = map[string]Layer{
 	"internal/domain": Domain,
 
 	"internal/ratelimit": Support,
+	// Process settings: only the composition roots call it.
+	"internal/gctune": Support,
 	// Observability: they import nothing of ours, so any layer may call them.
 	"internal/metrics": Support,
 	"internal/tracing": Support,
-	"internal/gctune":  Support,
 
 	"internal/app": Application,
 	// Who calls: the verified caller and the client's address on the

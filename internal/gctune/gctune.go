@@ -6,9 +6,15 @@
 // thousand nested reads a second the collector ran 37 times a second, and
 // marking took a sixth of the gateway's CPU. Start raises the collector's
 // percentage while the live heap is small, so that the next cycle starts
-// at MinHeap at the earliest, and leaves it at the default once the live
-// heap is half of MinHeap or more: memory is bounded by
-// max(2 × live, MinHeap), never more than the default plus MinHeap.
+// at MinHeap rather than sooner, and leaves it at the default once the
+// default's target is MinHeap or more: the heap target is the larger of
+// the default's and MinHeap, never more.
+//
+// The runtime's target is live + (live + stacks + globals) × GOGC/100, and
+// never under 4 MiB × GOGC/100: Percent solves the first for MinHeap and
+// keeps within the second. A cycle's tuning applies from the cycle after
+// the one that reported it (or the one after that, when the sentinel was
+// armed during marking): a lag of a cycle or two, no more.
 //
 // An operator's GOGC wins: with GOGC set, Start does nothing. GOMEMLIMIT
 // is honoured by the runtime either way.
@@ -30,8 +36,9 @@ const DefaultMinHeap = 64 << 20
 // is half of the minimum or more.
 const defaultPercent = 100
 
-// maxPercent bounds the percentage for a near-empty live heap.
-const maxPercent = 10000
+// runtimeMinHeap is the runtime's own least heap target at GOGC=100; it
+// grows with GOGC (heapMinimum in the runtime's pacer).
+const runtimeMinHeap = 4 << 20
 
 // Start tunes the collector after every cycle until stop is called, which
 // restores the percentage found. It does nothing when GOGC is set.
@@ -39,7 +46,8 @@ func Start(minHeap uint64) (stop func()) {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
 	}
-	t := &tuner{minHeap: minHeap, sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	t := &tuner{minHeap: minHeap, sample: []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"}}}
 	prev := debug.SetGCPercent(defaultPercent)
 	t.arm()
 	return func() {
@@ -79,17 +87,26 @@ func (t *tuner) tune() bool {
 		return false
 	}
 	metrics.Read(t.sample)
-	if t.sample[0].Value.Kind() == metrics.KindUint64 {
-		debug.SetGCPercent(Percent(t.sample[0].Value.Uint64(), t.minHeap))
+	var v [3]uint64
+	for i, m := range t.sample {
+		if m.Value.Kind() != metrics.KindUint64 {
+			return true // not reported by this runtime: leave the percentage
+		}
+		v[i] = m.Value.Uint64()
 	}
+	debug.SetGCPercent(Percent(v[0], v[1]+v[2], t.minHeap))
 	return true
 }
 
-// Percent is the GOGC that makes a live heap of live bytes start its next
-// cycle at minHeap, and at least the default.
-func Percent(live, minHeap uint64) int {
-	if live == 0 || live >= minHeap/2 {
+// Percent is the GOGC that makes the runtime start the next cycle at
+// minHeap, given the live heap and the roots it scans besides (stacks and
+// globals), and at least the default: solved from the runtime's target,
+// live + (live + roots) × GOGC/100, and kept low enough that the runtime's
+// own minimum (4 MiB × GOGC/100) stays under minHeap.
+func Percent(live, roots, minHeap uint64) int {
+	if live >= minHeap {
 		return defaultPercent
 	}
-	return int(min((minHeap-live)*100/live, maxPercent))
+	p := (minHeap - live) * 100 / max(live+roots, 1)
+	return int(max(min(p, minHeap*100/runtimeMinHeap), defaultPercent))
 }

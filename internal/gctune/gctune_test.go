@@ -8,19 +8,29 @@ import (
 )
 
 func TestPercentGivesASmallHeapTheMinimumAndALargeOneTheDefault(t *testing.T) {
+	const mib = 1 << 20
 	for _, tc := range []struct {
-		live, min uint64
-		want      int
+		live, roots, min uint64
+		want             int
 	}{
-		{5 << 20, 64 << 20, 1180}, // the next cycle at 5 MiB + 59 MiB
-		{16 << 20, 64 << 20, 300},
-		{32 << 20, 64 << 20, 100}, // half the minimum: the default
-		{200 << 20, 64 << 20, 100},
-		{1, 64 << 20, maxPercent},
-		{0, 64 << 20, 100}, // no reading yet
+		{5 * mib, 0, 64 * mib, 1180},       // 5 + 5 × 11.8 = 64
+		{5 * mib, 1 * mib, 64 * mib, 983},  // the roots count in the target too
+		{16 * mib, 0, 64 * mib, 300},       // 16 + 16 × 3 = 64
+		{32 * mib, 1 * mib, 64 * mib, 100}, // the default's target is above the minimum
+		{200 * mib, 0, 64 * mib, 100},
+		{1 * mib, 0, 64 * mib, 1600}, // 4 MiB × 16 = 64: no more
+		{0, 0, 64 * mib, 1600},       // nothing live yet
 	} {
-		if got := Percent(tc.live, tc.min); got != tc.want {
-			t.Errorf("Percent(%d, %d) = %d, want %d", tc.live, tc.min, got, tc.want)
+		got := Percent(tc.live, tc.roots, tc.min)
+		if got != tc.want {
+			t.Errorf("Percent(%d, %d, %d) = %d, want %d", tc.live, tc.roots, tc.min, got, tc.want)
+		}
+		// Whatever the percentage, the runtime's target is at most the
+		// larger of the default's and the minimum.
+		target := max(tc.live+(tc.live+tc.roots)*uint64(got)/100, runtimeMinHeap*uint64(got)/100)
+		dflt := max(tc.live+(tc.live+tc.roots), runtimeMinHeap)
+		if target > max(dflt, tc.min)+mib/100 {
+			t.Errorf("Percent(%d, %d, %d) = %d: target %d over max(%d, %d)", tc.live, tc.roots, tc.min, got, target, dflt, tc.min)
 		}
 	}
 }

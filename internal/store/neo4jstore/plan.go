@@ -11,9 +11,9 @@ import (
 )
 
 // planCompiler turns a store.PersonPlan into one statement: a list
-// projection of the person (columns) with a COLLECT {} subquery per list (ORDER BY …
-// LIMIT first+1 from the cursor) and per interest list, a COUNT {} where a
-// count is asked for, nested to the plan's depth. The text holds only
+// projection of the person (columns) with a COLLECT {} subquery per list
+// (ORDER BY … LIMIT first+1 from the cursor) and per interest list, a
+// COUNT {} where a count is asked for, nested to the plan's depth. The text holds only
 // generated names (x1, l0, $p3); every value is a parameter, so one
 // selection shape is one cached plan in Neo4j whatever its arguments.
 type planCompiler struct {
@@ -132,7 +132,7 @@ func (c *planCompiler) list(x string, lp store.ListPlan, depth int) (string, err
 		where += " AND " + o.after
 	}
 	first := c.param(lp.Page.First)
-	// A list is [total, page] (listRow).
+	// A list is [total, page] (listColumns).
 	if lp.NoCursors {
 		// Neither cursors nor a next page asked: first members, each its
 		// projection, as a hand-written statement would read them.
@@ -144,7 +144,7 @@ func (c *planCompiler) list(x string, lp store.ListPlan, depth int) (string, err
 	// with pages of 3, projecting the extra one read 4^4 leaves instead of
 	// 3^4. reduce numbers the items (size(acc)); CASE evaluates only its
 	// branch; the list comprehension binds the member's node to y. An item
-	// is [key, member] (itemRow), the extra one [key].
+	// is [key, member] (itemColumns), the extra one [key].
 	e, acc := c.fresh("e"), c.fresh("acc")
 	return fmt.Sprintf("[%s, reduce(%s = [], %s IN COLLECT { MATCH (%s)%s[%s:FOLLOWS]%s(%s:Person)%s WHERE %s WITH %s, %s ORDER BY %s LIMIT %s + 1 RETURN {k: %s, n: %s} } | "+
 		"%s + [CASE WHEN size(%s) < %s THEN [%s.k, [%s IN [%s.n] | %s][0]] ELSE [%s.k] END])]",

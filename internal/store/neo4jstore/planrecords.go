@@ -60,8 +60,11 @@ func (t tuple) Get(key string) (any, bool) {
 // asTuple returns v, a projected list of len(names) values, as a tuple.
 func asTuple(v any, what string, names []string) (tuple, error) {
 	vals, ok := v.([]any)
-	if !ok || len(vals) != len(names) {
-		return tuple{}, fmt.Errorf("%w: %s is %T of %d, want a list of %d", errRecordShape, what, v, len(vals), len(names))
+	if !ok {
+		return tuple{}, fmt.Errorf("%w: %s is %T, want a list of %d", errRecordShape, what, v, len(names))
+	}
+	if len(vals) != len(names) {
+		return tuple{}, fmt.Errorf("%w: %s is a list of %d, want %d", errRecordShape, what, len(vals), len(names))
 	}
 	return tuple{vals: vals, names: names}, nil
 }

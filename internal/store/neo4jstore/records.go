@@ -12,8 +12,9 @@ import (
 // in the end) instead of panicking the worker.
 var errRecordShape = errors.New("neo4j: unexpected record shape")
 
-// getter is what the typed accessors read: a *neo4j.Record, or a row (a
-// map projection such as `x {.id, .name}` nested in a record).
+// getter is what the typed accessors read: a *neo4j.Record, a row (a
+// map projection such as `x {.id, .name}` nested in a record), or a tuple
+// (a planned read's list projection, read by its columns' names).
 type getter interface {
 	Get(key string) (any, bool)
 }

@@ -143,3 +143,27 @@ func TestPlannedPersonIsReadByItsColumns(t *testing.T) {
 		t.Fatalf("a name past the values read %v", v)
 	}
 }
+
+// TestPlannedListIsReadAsTotalAndPage: a list is [total, page]; with
+// cursors an item is [key, member] and the extra item, [key], only says
+// that a next page exists; without, the page is its members.
+func TestPlannedListIsReadAsTotalAndPage(t *testing.T) {
+	member := store.PersonPlan{SkipProfile: true}
+	lp := store.ListPlan{Kind: store.FollowersList, Page: store.Page{First: 1, Order: store.ByName}, Member: member}
+	lr, err := toListRead([]any{int64(7), []any{[]any{"Ada", []any{"p1", "Ada"}}, []any{"Bob"}}}, lp)
+	if err != nil || lr.Page.TotalCount != 7 || !lr.Page.HasNext || len(lr.Members) != 1 ||
+		lr.Members[0].Person.ID != "p1" || !slices.Equal(lr.Page.Keys, []string{"Ada"}) {
+		t.Fatalf("toListRead with cursors = %+v, %v", lr, err)
+	}
+	lp.NoCursors, lp.Page.First = true, 2
+	lr, err = toListRead([]any{int64(0), []any{[]any{"p1", "Ada"}, []any{"p2", "Bob"}}}, lp)
+	if err != nil || lr.Page.HasNext || len(lr.Page.Persons) != 2 || lr.Page.Persons[1].Name != "Bob" ||
+		!slices.Equal(lr.Page.Keys, []string{"", ""}) {
+		t.Fatalf("toListRead without cursors = %+v, %v", lr, err)
+	}
+	_, err = toListRead(map[string]any{"total": int64(0), "page": []any{}}, lp)
+	wantShape(t, err, "planned list")
+	lp.NoCursors = false
+	_, err = toListRead([]any{int64(1), []any{[]any{"p1", "Ada"}, []any{"x"}}}, lp) // a member where an item belongs
+	wantShape(t, err, "planned person")
+}

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -172,37 +173,40 @@ func (c *Client) Run(ctx context.Context, r Request, out any) error {
 // tokenizer, once: every value is checked, and only data and errors are
 // decoded. encoding/json's Decoder scanned a skipped value twice, and for
 // the benchmark's clients checking a 12 KB answer cost more than the
-// gateway's own work for it.
+// gateway's own work for it. Like encoding/json, it accepts duplicate
+// names and invalid UTF-8.
 func decodeInto(body []byte, out any) (hasData bool, errs []Error, dataErr, err error) {
-	dec := jsontext.NewDecoder(bytes.NewBuffer(body), jsontext.AllowDuplicateNames(true))
+	dec := jsontext.NewDecoder(bytes.NewBuffer(body), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return false, nil, nil, fmt.Errorf("not a JSON object: %v %v", tok, err)
+		return false, nil, nil, fmt.Errorf("not a JSON object: %v %w", tok, err)
 	}
 	for dec.PeekKind() != '}' {
 		name, err := dec.ReadToken()
 		if err != nil {
-			return false, nil, nil, err
+			return false, nil, nil, fmt.Errorf("a member's name: %w", err)
 		}
 		member := name.String() // before ReadValue: the token is valid until the next read
 		val, err := dec.ReadValue()
 		if err != nil {
-			return false, nil, nil, err
+			return false, nil, nil, fmt.Errorf("member %.40q: %w", member, err)
 		}
 		switch member {
 		case "data":
 			hasData = val.Kind() != 'n'
 			// An answer with errors first leaves out as it was.
 			if out != nil && len(errs) == 0 {
-				dataErr = decodeData(val, out)
+				if dataErr, err = decodeData(val, out); err != nil {
+					return false, nil, nil, err
+				}
 			}
 		case "errors":
 			if err := json.Unmarshal(val, &errs); err != nil {
-				return false, nil, nil, err
+				return false, nil, nil, fmt.Errorf("errors: %w", err)
 			}
 		}
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return false, nil, nil, err
+		return false, nil, nil, fmt.Errorf("the response's end: %w", err)
 	}
 	if tok, err := dec.ReadToken(); err != io.EOF {
 		return false, nil, nil, fmt.Errorf("after the response: %v %v", tok, err)
@@ -210,10 +214,14 @@ func decodeInto(body []byte, out any) (hasData bool, errs []Error, dataErr, err 
 	return hasData, errs, dataErr, nil
 }
 
-// decodeData decodes a data member, already checked, into out.
-func decodeData(val jsontext.Value, out any) error {
-	if err := json.Unmarshal(val, out); err != nil {
-		return fmt.Errorf("decode %.200s: %w", val, err)
+// decodeData decodes a data member, already checked, into out: a value
+// that does not fit out is dataErr, any other failure (out no pointer, an
+// UnmarshalJSON of its own) err.
+func decodeData(val jsontext.Value, out any) (dataErr, err error) {
+	err = json.Unmarshal(val, out)
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return fmt.Errorf("decode %.200s: %w", val, err), nil
 	}
-	return nil
+	return nil, err
 }

@@ -179,3 +179,18 @@ func BenchmarkDecodeInto(b *testing.B) {
 		})
 	}
 }
+
+// TestDecodeIntoAcceptsWhatEncodingJSONAccepts: invalid UTF-8 and
+// duplicate names, which encoding/json takes, do not make an answer "not
+// GraphQL"; an out that is no pointer is the caller's error, not data of
+// the wrong type.
+func TestDecodeIntoAcceptsWhatEncodingJSONAccepts(t *testing.T) {
+	var out struct{ A string }
+	hasData, errs, dataErr, err := decodeInto([]byte("{\"extensions\":{\"x\":\"\xff\",\"x\":1},\"data\":{\"A\":\"b\xffc\"}}"), &out)
+	if !hasData || errs != nil || dataErr != nil || err != nil || out.A != "b\uFFFDc" {
+		t.Fatalf("decodeInto = %v %v %v %v, out %+v", hasData, errs, dataErr, err, out)
+	}
+	if _, _, dataErr, err := decodeInto([]byte(`{"data":{"A":"b"}}`), out); err == nil || dataErr != nil {
+		t.Fatalf("out no pointer: dataErr %v, err %v", dataErr, err)
+	}
+}
