@@ -150,22 +150,34 @@ func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	start := time.Now()
 	defer observe(metrics.TxRead, start)
-	var err error
+	var recs []*neo4j.Record
+	err := retryTransient(ctx, start, func() (err error) {
+		recs, err = s.readOnce(ctx, cypher, params)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: query: %w", err)
+	}
+	return recs, nil
+}
+
+// retryTransient runs try until it succeeds or fails for good. A
+// transient failure is tried again: at most readAttempts tries in all,
+// waiting attempt*readRetryBackoff between them, and none begun once
+// readRetryWindow has passed since start (a wait for a connection of a
+// full pool can take a minute by itself). It returns try's last error.
+func retryTransient(ctx context.Context, start time.Time, try func() error) error {
 	for attempt := 1; ; attempt++ {
-		var recs []*neo4j.Record
-		if recs, err = s.readOnce(ctx, cypher, params); err == nil {
-			return recs, nil
-		}
-		if attempt == readAttempts || !transient(err) || time.Since(start) > readRetryWindow {
-			break
+		err := try()
+		if err == nil || attempt == readAttempts || !transient(err) || time.Since(start) > readRetryWindow {
+			return err
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("neo4j: query: %w", err)
+			return err
 		case <-time.After(time.Duration(attempt) * readRetryBackoff):
 		}
 	}
-	return nil, fmt.Errorf("neo4j: query: %w", err)
 }
 
 // A read is tried at most readAttempts times, waiting
