@@ -7,14 +7,17 @@
 // marking took a sixth of the gateway's CPU. Start raises the collector's
 // percentage while the live heap is small, so that the next cycle starts
 // at MinHeap rather than sooner, and leaves it at the default once the
-// default's target is MinHeap or more: the heap target is the larger of
-// the default's and MinHeap, never more.
+// default's target is MinHeap or more: in the steady state the heap
+// target is the larger of the default's and MinHeap.
 //
 // The runtime's target is live + (live + stacks + globals) × GOGC/100, and
 // never under 4 MiB × GOGC/100: Percent solves the first for MinHeap and
-// keeps within the second. A cycle's tuning applies from the cycle after
-// the one that reported it (or the one after that, when the sentinel was
-// armed during marking): a lag of a cycle or two, no more.
+// keeps within the second. The tuning follows the cycles, a cycle or two
+// behind (the sentinel's cleanup runs after the cycle that freed it, on
+// its own goroutine): when the live heap jumps, the target set for the
+// smaller heap, up to 17 times the new live heap, holds until the cleanup
+// runs. So the bound above is the steady state's; a burst of allocation
+// in that moment can overshoot it.
 //
 // An operator's GOGC wins: with GOGC set, Start does nothing. GOMEMLIMIT
 // is honoured by the runtime either way.
@@ -32,18 +35,24 @@ import (
 // start a cycle.
 const DefaultMinHeap = 64 << 20
 
-// defaultPercent is the runtime's GOGC default, kept once the live heap
-// is half of the minimum or more.
+// defaultPercent is the runtime's GOGC default, kept once the default's
+// target (twice the live heap, plus stacks and globals) is the minimum or
+// more.
 const defaultPercent = 100
+
+// maxMinHeap keeps Percent's arithmetic far from overflow (and
+// SetGCPercent's int32): a larger minimum is not tuned for.
+const maxMinHeap = 1 << 40
 
 // runtimeMinHeap is the runtime's own least heap target at GOGC=100; it
 // grows with GOGC (heapMinimum in the runtime's pacer).
 const runtimeMinHeap = 4 << 20
 
 // Start tunes the collector after every cycle until stop is called, which
-// restores the percentage found. It does nothing when GOGC is set.
+// restores the percentage found. It does nothing when GOGC is set, or for
+// a minimum over a TiB.
 func Start(minHeap uint64) (stop func()) {
-	if os.Getenv("GOGC") != "" {
+	if os.Getenv("GOGC") != "" || minHeap > maxMinHeap {
 		return func() {}
 	}
 	t := &tuner{minHeap: minHeap, sample: []metrics.Sample{

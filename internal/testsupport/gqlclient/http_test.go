@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // echo answers with what it was sent: the operation, the Authorization
@@ -192,5 +193,12 @@ func TestDecodeIntoAcceptsWhatEncodingJSONAccepts(t *testing.T) {
 	}
 	if _, _, dataErr, err := decodeInto([]byte(`{"data":{"A":"b"}}`), out); err == nil || dataErr != nil {
 		t.Fatalf("out no pointer: dataErr %v, err %v", dataErr, err)
+	}
+	// Data its own UnmarshalJSON refuses is data that does not fit, and
+	// the errors after it are still read.
+	var timed struct{ When time.Time }
+	_, errs, dataErr, err = decodeInto([]byte(`{"data":{"When":"nope"},"errors":[{"message":"no"}]}`), &timed)
+	if dataErr == nil || err != nil || len(errs) != 1 {
+		t.Fatalf("unparsable time: errs %v, dataErr %v, err %v", errs, dataErr, err)
 	}
 }
