@@ -79,3 +79,17 @@ func TestStartLeavesAnOperatorsGOGCAlone(t *testing.T) {
 		t.Fatalf("GOGC %d with GOGC set, want %d as it was", got, before)
 	}
 }
+
+func TestStartRefusesAMinimumItCannotComputeWith(t *testing.T) {
+	t.Setenv("GOGC", "")
+	before := gogc()
+	stop := Start(maxMinHeap + 1)
+	defer stop()
+	for range 3 {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := gogc(); got != before {
+		t.Fatalf("GOGC %d with a minimum over %d, want %d as it was", got, uint64(maxMinHeap), before)
+	}
+}
