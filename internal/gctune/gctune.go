@@ -31,8 +31,8 @@ import (
 	"sync"
 )
 
-// DefaultMinHeap is the heap target below which the collector does not
-// start a cycle.
+// DefaultMinHeap is the least heap target the collector is given: the
+// heap size its next cycle aims to end at.
 const DefaultMinHeap = 64 << 20
 
 // defaultPercent is the runtime's GOGC default, kept once the default's

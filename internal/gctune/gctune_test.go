@@ -66,30 +66,28 @@ func TestStartRaisesThePercentAfterACycleAndStopRestoresIt(t *testing.T) {
 	}
 }
 
-func TestStartLeavesAnOperatorsGOGCAlone(t *testing.T) {
-	t.Setenv("GOGC", "50")
-	before := gogc()
-	stop := Start(1 << 30)
-	defer stop()
-	for range 3 {
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := gogc(); got != before {
-		t.Fatalf("GOGC %d with GOGC set, want %d as it was", got, before)
-	}
-}
-
-func TestStartRefusesAMinimumItCannotComputeWith(t *testing.T) {
-	t.Setenv("GOGC", "")
-	before := gogc()
-	stop := Start(maxMinHeap + 1)
-	defer stop()
-	for range 3 {
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := gogc(); got != before {
-		t.Fatalf("GOGC %d with a minimum over %d, want %d as it was", got, uint64(maxMinHeap), before)
+// TestStartLeavesTheCollectorAlone: with an operator's GOGC, or a
+// minimum Percent cannot compute with, cycles leave GOGC as it was.
+func TestStartLeavesTheCollectorAlone(t *testing.T) {
+	for _, tc := range []struct {
+		name, gogc string
+		minHeap    uint64
+	}{
+		{"GOGC set", "50", 1 << 30},
+		{"a minimum over maxMinHeap", "", maxMinHeap + 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("GOGC", tc.gogc)
+			before := gogc()
+			stop := Start(tc.minHeap)
+			defer stop()
+			for range 3 {
+				runtime.GC()
+				time.Sleep(10 * time.Millisecond)
+			}
+			if got := gogc(); got != before {
+				t.Fatalf("GOGC %d, want %d as it was", got, before)
+			}
+		})
 	}
 }

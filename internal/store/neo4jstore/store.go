@@ -143,10 +143,7 @@ func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 // trip, which one statement that only reads does not need: the nested
 // read's statement alone ran a fifth faster without them. Transient
 // failures (classify.go: a cluster member gone, a leader switch) are
-// tried again, at most readAttempts tries in all and none begun once
-// readRetryWindow has passed since the first: a failure that took long to
-// come (a wait for a connection of a full pool, a minute) is not repeated,
-// and an overloaded database is not asked again and again.
+// tried again by retryTransient.
 func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	start := time.Now()
 	defer observe(metrics.TxRead, start)
@@ -164,8 +161,10 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 // retryTransient runs try until it succeeds or fails for good. A
 // transient failure is tried again: at most readAttempts tries in all,
 // waiting attempt*readRetryBackoff between them, and none begun once
-// readRetryWindow has passed since start (a wait for a connection of a
-// full pool can take a minute by itself). It returns try's last error.
+// readRetryWindow has passed since start: a failure that took long to
+// come (a wait for a connection of a full pool, a minute) is not
+// repeated, and an overloaded database is not asked again and again. It
+// returns try's last error.
 func retryTransient(ctx context.Context, start time.Time, try func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := try()
@@ -180,9 +179,7 @@ func retryTransient(ctx context.Context, start time.Time, try func() error) erro
 	}
 }
 
-// A read is tried at most readAttempts times, waiting
-// attempt*readRetryBackoff between tries, and not again once
-// readRetryWindow has passed since its first try.
+// The bounds of retryTransient.
 const (
 	readAttempts     = 3
 	readRetryBackoff = 100 * time.Millisecond
