@@ -104,12 +104,15 @@ func TestConsumerKilledMidStream(t *testing.T) {
 	cp.start(t)
 	t.Cleanup(cp.kill)
 
-	// 100 ms a round: two minutes for three kills, each of which waits for
-	// the group to drop the killed member (KAFKA_SESSION_TIMEOUT) and for
-	// the restarted consumer to start; under a whole suite on two cores a
-	// minute was not always enough. 1,200 rounds stay under the interest
-	// limit (two thirds of them add one to each person).
-	const persons, maxRounds = 8, 1200
+	// A round every 100 ms while fewer than maxBacklog rounds wait for
+	// their outcomes: each kill waits for the group to drop the killed
+	// member (KAFKA_SESSION_TIMEOUT) and for the restarted consumer to
+	// start, and under a whole suite on two cores a consumer may decide
+	// fewer commands a second than an unpaced sender sends; its backlog
+	// then grew until no restart reached the new commands within two
+	// minutes. 1,200 rounds stay under the interest limit (two thirds of
+	// them add one to each person); the sender gives up after maxTicks.
+	const persons, maxRounds, maxBacklog, maxTicks = 8, 1200, 5, 3000
 	ids := make([]string, persons)
 	var regs []domain.Command
 	for i := range ids {
@@ -135,48 +138,6 @@ func TestConsumerKilledMidStream(t *testing.T) {
 	tag := testsupport.Letters()
 	sent := make(chan error, 1)
 	killsDone := make(chan struct{})
-	go func() {
-		tick := time.NewTicker(100 * time.Millisecond) // pacing, not synchronisation
-		defer tick.Stop()
-		for round := 0; round < maxRounds; round++ {
-			select {
-			case <-killsDone:
-				sent <- nil
-				return
-			case <-tick.C:
-			}
-			var batch []domain.Command
-			var batchIDs []string
-			mu.Lock()
-			for i, id := range ids {
-				var c domain.Command
-				if round%3 == 2 {
-					other := ids[(i+1+round/3)%persons]
-					if other == id {
-						continue
-					}
-					c, _ = domain.NewCommand(domain.CmdFollow, id, domain.FollowPayload{PersonID: other}, time.Now())
-					wantFollows[id] = append(wantFollows[id], other)
-				} else {
-					name := fmt.Sprintf("%s %d", tag, round)
-					c, _ = domain.NewCommand(domain.CmdAddInterest, id, domain.InterestPayload{Interest: name}, time.Now())
-					wantInterests[id] = append(wantInterests[id], name)
-				}
-				batch = append(batch, c)
-				batchIDs = append(batchIDs, c.ID)
-				all = append(all, c.ID)
-			}
-			mu.Unlock()
-			if err := rs.bus.SendCommands(ctx, batch...); err != nil {
-				sent <- err
-				return
-			}
-			mu.Lock()
-			batches = append(batches, batchIDs)
-			mu.Unlock()
-		}
-		sent <- errors.New("every round sent before the kills landed")
-	}()
 	batch := func(i int) []string {
 		mu.Lock()
 		defer mu.Unlock()
@@ -196,6 +157,57 @@ func TestConsumerKilledMidStream(t *testing.T) {
 		}
 		return n
 	}
+	go func() {
+		tick := time.NewTicker(100 * time.Millisecond) // pacing, not synchronisation
+		defer tick.Stop()
+		for round, ticks := 0, 0; round < maxRounds && ticks < maxTicks; ticks++ {
+			select {
+			case <-killsDone:
+				sent <- nil
+				return
+			case <-tick.C:
+			}
+			mu.Lock()
+			n := len(batches)
+			mu.Unlock()
+			if n >= maxBacklog {
+				if b := batch(n - maxBacklog); decided(b) < len(b) {
+					continue // the consumer is behind: no round this tick
+				}
+			}
+			var cmds []domain.Command
+			var batchIDs []string
+			mu.Lock()
+			for i, id := range ids {
+				var c domain.Command
+				if round%3 == 2 {
+					other := ids[(i+1+round/3)%persons]
+					if other == id {
+						continue
+					}
+					c, _ = domain.NewCommand(domain.CmdFollow, id, domain.FollowPayload{PersonID: other}, time.Now())
+					wantFollows[id] = append(wantFollows[id], other)
+				} else {
+					name := fmt.Sprintf("%s %d", tag, round)
+					c, _ = domain.NewCommand(domain.CmdAddInterest, id, domain.InterestPayload{Interest: name}, time.Now())
+					wantInterests[id] = append(wantInterests[id], name)
+				}
+				cmds = append(cmds, c)
+				batchIDs = append(batchIDs, c.ID)
+				all = append(all, c.ID)
+			}
+			mu.Unlock()
+			if err := rs.bus.SendCommands(ctx, cmds...); err != nil {
+				sent <- err
+				return
+			}
+			mu.Lock()
+			batches = append(batches, batchIDs)
+			mu.Unlock()
+			round++
+		}
+		sent <- errors.New("every round sent, or the time to send them spent, before the kills landed")
+	}()
 	// Kill the consumer three times, each while it is working (it decided
 	// a command sent after its start) and commands are still undecided: a
 	// kill during start-up or after the backlog proves nothing.
